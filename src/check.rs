@@ -1,0 +1,215 @@
+//! `kam check`: validates the workspace and the exports, reporting every problem in one run.
+
+use crate::dates::Date;
+use crate::diag::{Diagnostics, Location, display_path};
+use crate::dossier::ActionStatus;
+use crate::money::{Decimal, round_money};
+use crate::sales::{ImportStats, read_exports};
+use crate::workspace::{Options, Workspace};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// How many duplicate-looking rows are listed one by one.
+const MAX_DUPLICATES_LISTED: usize = 10;
+
+/// The outcome of a check: every problem, and what was read.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub diagnostics: Diagnostics,
+    pub accounts: usize,
+    pub stats: ImportStats,
+}
+
+impl CheckReport {
+    /// The closing line: counts of problems and of what was checked.
+    pub fn summary(&self) -> String {
+        let d = &self.diagnostics;
+        let checked = format!(
+            "{} {}, {} {} with {} {}",
+            self.accounts,
+            plural(self.accounts as u64, "account", "accounts"),
+            self.stats.files,
+            plural(self.stats.files as u64, "export", "exports"),
+            self.stats.rows,
+            plural(self.stats.rows, "row", "rows"),
+        );
+        if d.has_errors() {
+            format!(
+                "check failed: {} {}, {} {} ({checked})",
+                d.error_count(),
+                plural(d.error_count() as u64, "error", "errors"),
+                d.warning_count(),
+                plural(d.warning_count() as u64, "warning", "warnings")
+            )
+        } else if d.warning_count() > 0 {
+            format!(
+                "check passed with {} {} ({checked})",
+                d.warning_count(),
+                plural(d.warning_count() as u64, "warning", "warnings")
+            )
+        } else {
+            format!("check passed ({checked})")
+        }
+    }
+}
+
+fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// Checks the workspace as of `today` (for deadlines).
+pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
+    let mut report = CheckReport::default();
+    let diags = &mut report.diagnostics;
+    let Some(ws) = Workspace::load(options, diags) else {
+        return report;
+    };
+    report.accounts = ws.accounts.len();
+    dossier_warnings(&ws, today, diags);
+
+    // One pass over the exports.
+    let mut unassigned: HashMap<String, Decimal> = HashMap::new();
+    let mut seen_customer: std::collections::HashSet<String> = Default::default();
+    let mut total_net = Decimal::ZERO;
+    let mut no_customer = (0u64, Decimal::ZERO);
+    let mut first_seen: HashMap<(String, String, NaiveDate, Decimal), (usize, u64)> = HashMap::new();
+    let mut duplicates: Vec<(usize, u64, usize, u64)> = Vec::new();
+    let mut duplicate_count = 0u64;
+    let mut export_diags = Diagnostics::new();
+    report.stats = read_exports(&ws.sales_files, &ws.config.import, &mut export_diags, |row| {
+        total_net += row.net;
+        if row.customer.is_empty() {
+            no_customer.0 += 1;
+            no_customer.1 += row.net;
+        } else if ws.customer_account.contains_key(row.customer) {
+            if !seen_customer.contains(row.customer) {
+                seen_customer.insert(row.customer.to_string());
+            }
+        } else if let Some(v) = unassigned.get_mut(row.customer) {
+            *v += row.net;
+        } else {
+            unassigned.insert(row.customer.to_string(), row.net);
+        }
+        if !row.invoice.is_empty() {
+            let key = (row.invoice.to_string(), row.product.to_string(), row.date, row.gross);
+            match first_seen.get(&key) {
+                Some(&(file, line)) => {
+                    duplicate_count += 1;
+                    if duplicates.len() < MAX_DUPLICATES_LISTED {
+                        duplicates.push((row.file, row.line, file, line));
+                    }
+                }
+                None => {
+                    first_seen.insert(key, (row.file, row.line));
+                }
+            }
+        }
+    });
+    diags.extend(export_diags);
+    if report.stats.files == 0 && ws.sales_files.is_empty() && !diags.has_errors() {
+        diags.warning(Location::None, "no sales exports to read: set `sales` under [workspace] in kam.toml or pass --sales FILE");
+    }
+
+    let share = |part: Decimal| -> String {
+        if total_net.is_zero() {
+            "–".to_string()
+        } else {
+            format!("{:.1} %", (part / total_net * Decimal::ONE_HUNDRED).round_dp(1))
+        }
+    };
+    let currency = &ws.config.currency;
+    if !unassigned.is_empty() {
+        let revenue: Decimal = unassigned.values().copied().sum();
+        diags.warning(
+            Location::None,
+            format!(
+                "{} export {} belong to no account: {} of net revenue ({} {currency}); `kam abc` lists the candidates",
+                unassigned.len(),
+                plural(unassigned.len() as u64, "customer", "customers"),
+                share(revenue),
+                round_money(revenue),
+            ),
+        );
+    }
+    if no_customer.0 > 0 {
+        diags.warning(
+            Location::None,
+            format!(
+                "{} {} without a customer: {} {currency} net revenue ({}), reported as (unassigned)",
+                no_customer.0,
+                plural(no_customer.0, "row", "rows"),
+                round_money(no_customer.1),
+                share(no_customer.1),
+            ),
+        );
+    }
+    for (file, line, first_file, first_line) in &duplicates {
+        let first = if file == first_file {
+            format!("line {first_line}")
+        } else {
+            format!("{}:{first_line}", display_path(&ws.sales_files[*first_file]))
+        };
+        diags.warning(
+            Location::Csv { file: ws.sales_files[*file].clone(), line: *line, column: None },
+            format!("looks like a duplicate of {first} (same invoice, product, date and amount)"),
+        );
+    }
+    if duplicate_count > duplicates.len() as u64 {
+        diags.warning(
+            Location::None,
+            format!("{} more duplicate-looking rows are not listed", duplicate_count - duplicates.len() as u64),
+        );
+    }
+    if report.stats.rows > 0 && !diags.has_errors() {
+        for account in &ws.accounts {
+            for (j, id) in account.customer_ids.iter().enumerate() {
+                if !id.trim().is_empty() && !seen_customer.contains(id.trim()) {
+                    let loc = account.customer_id_lines.get(j).cloned().unwrap_or(Location::File(account.path.clone()));
+                    diags.warning(loc, format!("customer \"{}\" has no sales in the exports", id.trim()));
+                }
+            }
+        }
+    }
+    report
+}
+
+/// Deadlines and habits the dossiers should keep: question count, overdue actions, old complaints.
+fn dossier_warnings(ws: &Workspace, today: NaiveDate, diags: &mut Diagnostics) {
+    let today = Date(today);
+    for a in &ws.accounts {
+        let file = || Location::File(a.path.clone());
+        if let Some(review) = &a.review {
+            let n = review.questions().len();
+            if !(10..=14).contains(&n) {
+                let advice = if n < 10 { "prepare" } else { "cut them down to" };
+                diags.warning(
+                    file(),
+                    format!("[review] has {n} questions; {advice} about 10 to 14 (more than 15 hurt a sales conversation)"),
+                );
+            }
+        }
+        for action in &a.actions {
+            if let (Some(due), ActionStatus::Open) = (action.due, action.status) {
+                if due < today {
+                    let days = (today.0 - due.0).num_days();
+                    diags.warning(
+                        file(),
+                        format!("action \"{}\" was due on {due} ({days} days ago) and is still open", action.title),
+                    );
+                }
+            }
+        }
+        for c in &a.complaints {
+            if c.closed.is_none() {
+                let days = (today.0 - c.opened.0).num_days();
+                if days > 14 {
+                    let subject = c.subject.as_deref().unwrap_or("(no subject)");
+                    diags.warning(
+                        file(),
+                        format!("complaint \"{subject}\" opened on {} has been open for {days} days", c.opened),
+                    );
+                }
+            }
+        }
+    }
+}

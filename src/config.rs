@@ -1,0 +1,413 @@
+//! `kam.toml`: the workspace settings of SPEC 2.1, with their defaults, strictly checked.
+
+use crate::dates::DateFormat;
+use crate::diag::{Diagnostic, Diagnostics, text_location};
+use crate::money::{Amount, Decimal, DecimalMark};
+use serde::Deserialize;
+use std::path::Path;
+use toml::Spanned;
+
+/// The file name that marks a workspace.
+pub const CONFIG_FILE: &str = "kam.toml";
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawConfig {
+    workspace: RawWorkspace,
+    import: RawImport,
+    retention: RawRetention,
+    margin: RawMargin,
+    abc: RawAbc,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawWorkspace {
+    name: Option<String>,
+    currency: String,
+    language: Spanned<String>,
+    accounts_dir: String,
+    sales: Vec<String>,
+}
+
+impl Default for RawWorkspace {
+    fn default() -> Self {
+        RawWorkspace {
+            name: None,
+            currency: "EUR".into(),
+            language: Spanned::new(0..0, "en".into()),
+            accounts_dir: "accounts".into(),
+            sales: vec!["sales/*.csv".into()],
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawImport {
+    delimiter: Spanned<String>,
+    decimal_mark: Spanned<String>,
+    date_format: Spanned<String>,
+    encoding: Spanned<String>,
+    columns: Option<ColumnMap>,
+}
+
+impl Default for RawImport {
+    fn default() -> Self {
+        RawImport {
+            delimiter: Spanned::new(0..0, ",".into()),
+            decimal_mark: Spanned::new(0..0, ".".into()),
+            date_format: Spanned::new(0..0, "%Y-%m-%d".into()),
+            encoding: Spanned::new(0..0, "utf-8".into()),
+            columns: None,
+        }
+    }
+}
+
+/// `[import.columns]`: canonical field → header in the export.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnMap {
+    pub date: Option<String>,
+    pub customer: Option<String>,
+    pub revenue: Option<String>,
+    pub quantity: Option<String>,
+    pub unit_price: Option<String>,
+    pub deductions: Option<String>,
+    pub cost: Option<String>,
+    pub unit_cost: Option<String>,
+    pub profit: Option<String>,
+    pub invoice: Option<String>,
+    pub product: Option<String>,
+    pub category: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawRetention {
+    inactive_after_months: Spanned<i64>,
+}
+
+impl Default for RawRetention {
+    fn default() -> Self {
+        RawRetention { inactive_after_months: Spanned::new(0..0, 3) }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawMargin {
+    cost_per_order: Option<Spanned<Amount>>,
+    cost_per_visit: Option<Spanned<Amount>>,
+    return_handling_rate: Option<Spanned<Amount>>,
+    overhead_rate: Option<Spanned<Amount>>,
+    default_cost_rate: Option<Spanned<Amount>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawAbc {
+    a: Option<Spanned<Amount>>,
+    b: Option<Spanned<Amount>>,
+}
+
+/// The language of labels and number format in Markdown output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Language {
+    #[default]
+    En,
+    De,
+}
+
+/// How fields are separated in an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delimiter {
+    Byte(u8),
+    /// Sniffed from the header line among `,` `;` `|` and tab.
+    Auto,
+}
+
+/// How an export's bytes are encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8; a byte-order mark is skipped.
+    Utf8,
+    Windows1252,
+}
+
+/// `[import]`: how to read the sales exports.
+#[derive(Debug, Clone)]
+pub struct ImportSettings {
+    pub delimiter: Delimiter,
+    pub decimal_mark: DecimalMark,
+    pub date_format: DateFormat,
+    pub encoding: Encoding,
+    /// `None`: headers equal to a canonical field name map to it.
+    pub columns: Option<ColumnMap>,
+    /// `[margin] default_cost_rate`: the cost of rows without cost data, as a share of net revenue.
+    pub default_cost_rate: Option<Decimal>,
+}
+
+impl Default for ImportSettings {
+    fn default() -> Self {
+        ImportSettings {
+            delimiter: Delimiter::Byte(b','),
+            decimal_mark: DecimalMark::Point,
+            date_format: DateFormat::new("%Y-%m-%d").expect("the default date format"),
+            encoding: Encoding::Utf8,
+            columns: None,
+            default_cost_rate: None,
+        }
+    }
+}
+
+/// `[margin]`: customer-specific direct costs (DB II) and overhead (DB III).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MarginSettings {
+    pub cost_per_order: Decimal,
+    pub cost_per_visit: Decimal,
+    pub return_handling_rate: Decimal,
+    pub overhead_rate: Decimal,
+    pub default_cost_rate: Option<Decimal>,
+}
+
+/// `[abc]`: cumulative revenue-share limits of the classes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AbcLimits {
+    pub a: Decimal,
+    pub b: Decimal,
+}
+
+/// The resolved settings of a workspace.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub name: String,
+    pub currency: String,
+    pub language: Language,
+    pub accounts_dir: String,
+    pub sales: Vec<String>,
+    pub import: ImportSettings,
+    /// `[retention] inactive_after_months` (W).
+    pub window_months: u32,
+    pub margin: MarginSettings,
+    pub abc: AbcLimits,
+}
+
+impl Config {
+    /// The settings of a workspace without `kam.toml`.
+    pub fn defaults(folder_name: &str) -> Config {
+        let raw = RawConfig::default();
+        let mut diags = Diagnostics::new();
+        resolve(raw, folder_name, Path::new(CONFIG_FILE), "", &mut diags)
+    }
+
+    /// Reads `kam.toml`; every problem found goes to `diags`.
+    pub fn load(path: &Path, folder_name: &str, diags: &mut Diagnostics) -> Option<Config> {
+        let text = match crate::tomlfile::read_text(path) {
+            Ok(text) => text,
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        };
+        let raw: RawConfig = match crate::tomlfile::parse(path, &text) {
+            Ok(raw) => raw,
+            Err(d) => {
+                diags.push(d);
+                return None;
+            }
+        };
+        let before = diags.error_count();
+        let config = resolve(raw, folder_name, path, &text, diags);
+        (diags.error_count() == before).then_some(config)
+    }
+}
+
+fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Diagnostics) -> Config {
+    let at = |span: std::ops::Range<usize>| text_location(path, text, span.start);
+    let mut error = |span: std::ops::Range<usize>, msg: String| {
+        diags.push(Diagnostic::error(at(span), msg));
+    };
+
+    let w = raw.workspace;
+    let language = match w.language.get_ref().as_str() {
+        "en" => Language::En,
+        "de" => Language::De,
+        other => {
+            error(w.language.span(), format!("unknown language \"{other}\"; expected \"en\" or \"de\""));
+            Language::En
+        }
+    };
+    if w.currency.trim().is_empty() {
+        error(0..0, "`currency` must not be empty".into());
+    }
+
+    let i = raw.import;
+    let delimiter = match i.delimiter.get_ref().as_str() {
+        "auto" => Delimiter::Auto,
+        "tab" | "\t" => Delimiter::Byte(b'\t'),
+        s if s.len() == 1 && s.is_ascii() && s != "\"" && s != "\n" && s != "\r" => {
+            Delimiter::Byte(s.as_bytes()[0])
+        }
+        s => {
+            error(
+                i.delimiter.span(),
+                format!("delimiter \"{s}\" is not one ASCII character; expected e.g. \",\", \";\", \"tab\" or \"auto\""),
+            );
+            Delimiter::Byte(b',')
+        }
+    };
+    let decimal_mark = match i.decimal_mark.get_ref().as_str() {
+        "." => DecimalMark::Point,
+        "," => DecimalMark::Comma,
+        s => {
+            error(i.decimal_mark.span(), format!("decimal_mark \"{s}\" is neither \".\" nor \",\""));
+            DecimalMark::Point
+        }
+    };
+    let date_format = match DateFormat::new(i.date_format.get_ref()) {
+        Ok(f) => f,
+        Err(msg) => {
+            error(i.date_format.span(), msg);
+            DateFormat::new("%Y-%m-%d").expect("the default date format")
+        }
+    };
+    let encoding = match i.encoding.get_ref().to_ascii_lowercase().as_str() {
+        "utf-8" | "utf8" => Encoding::Utf8,
+        "windows-1252" | "cp1252" | "latin1" | "iso-8859-1" => Encoding::Windows1252,
+        s => {
+            error(i.encoding.span(), format!("unknown encoding \"{s}\"; expected \"utf-8\" or \"windows-1252\""));
+            Encoding::Utf8
+        }
+    };
+    if let Some(columns) = &i.columns {
+        if columns.date.is_none() || columns.customer.is_none() {
+            error(0..0, "[import.columns] must map `date` and `customer`".into());
+        }
+        if columns.revenue.is_none() && (columns.quantity.is_none() || columns.unit_price.is_none()) {
+            error(0..0, "[import.columns] must map `revenue`, or `quantity` and `unit_price`".into());
+        }
+    }
+
+    let months = *raw.retention.inactive_after_months.get_ref();
+    let window_months = if (1..=120).contains(&months) {
+        months as u32
+    } else {
+        error(
+            raw.retention.inactive_after_months.span(),
+            format!("inactive_after_months must be a whole number of months from 1 to 120, found {months}"),
+        );
+        3
+    };
+
+    let mut amount = |v: &Option<Spanned<Amount>>, name: &str, max: Option<Decimal>, default: Decimal| {
+        let Some(v) = v else { return default };
+        let x = v.get_ref().value();
+        if x < Decimal::ZERO || max.is_some_and(|m| x > m) {
+            let range = match max {
+                Some(m) => format!("from 0 to {m}"),
+                None => "0 or more".into(),
+            };
+            error(v.span(), format!("{name} must be {range}, found {x}"));
+        }
+        x
+    };
+    let one = Some(Decimal::ONE);
+    let m = &raw.margin;
+    let margin = MarginSettings {
+        cost_per_order: amount(&m.cost_per_order, "cost_per_order", None, Decimal::ZERO),
+        cost_per_visit: amount(&m.cost_per_visit, "cost_per_visit", None, Decimal::ZERO),
+        return_handling_rate: amount(&m.return_handling_rate, "return_handling_rate", one, Decimal::ZERO),
+        overhead_rate: amount(&m.overhead_rate, "overhead_rate", one, Decimal::ZERO),
+        default_cost_rate: m
+            .default_cost_rate
+            .as_ref()
+            .map(|_| amount(&m.default_cost_rate, "default_cost_rate", None, Decimal::ZERO)),
+    };
+    let a = amount(&raw.abc.a, "[abc] a", one, Decimal::new(80, 2));
+    let b = amount(&raw.abc.b, "[abc] b", one, Decimal::new(95, 2));
+    if a > b {
+        let span = raw.abc.b.as_ref().map_or(0..0, |v| v.span());
+        error(span, format!("[abc] b ({b}) must not be below a ({a})"));
+    }
+
+    Config {
+        name: w.name.unwrap_or_else(|| folder.to_string()),
+        currency: w.currency,
+        language,
+        accounts_dir: w.accounts_dir,
+        sales: w.sales,
+        import: ImportSettings {
+            delimiter,
+            decimal_mark,
+            date_format,
+            encoding,
+            columns: i.columns,
+            default_cost_rate: margin.default_cost_rate,
+        },
+        window_months,
+        margin,
+        abc: AbcLimits { a, b },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> (Option<Config>, Vec<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kam.toml");
+        std::fs::write(&path, text).unwrap();
+        let mut diags = Diagnostics::new();
+        let config = Config::load(&path, "demo", &mut diags);
+        let prefix = format!("{}", path.display());
+        let messages = diags.items().iter().map(|d| d.to_string().replace(&prefix, "kam.toml")).collect();
+        (config, messages)
+    }
+
+    #[test]
+    fn defaults_apply_to_an_empty_file() {
+        let (config, messages) = load("");
+        assert!(messages.is_empty(), "{messages:?}");
+        let c = config.unwrap();
+        assert_eq!(c.name, "demo");
+        assert_eq!(c.currency, "EUR");
+        assert_eq!(c.sales, vec!["sales/*.csv".to_string()]);
+        assert_eq!(c.window_months, 3);
+        assert_eq!(c.abc, AbcLimits { a: Decimal::new(80, 2), b: Decimal::new(95, 2) });
+        assert_eq!(c.import.delimiter, Delimiter::Byte(b','));
+        assert_eq!(c.margin.default_cost_rate, None);
+    }
+
+    #[test]
+    fn german_import_settings() {
+        let (config, messages) = load(
+            "[import]\ndelimiter = \";\"\ndecimal_mark = \",\"\ndate_format = \"%d.%m.%Y\"\nencoding = \"windows-1252\"\n[margin]\ndefault_cost_rate = 0.6\n",
+        );
+        assert!(messages.is_empty(), "{messages:?}");
+        let c = config.unwrap();
+        assert_eq!(c.import.delimiter, Delimiter::Byte(b';'));
+        assert_eq!(c.import.decimal_mark, DecimalMark::Comma);
+        assert_eq!(c.import.encoding, Encoding::Windows1252);
+        assert_eq!(c.margin.default_cost_rate, Some(Decimal::new(6, 1)));
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_closest() {
+        let (config, messages) = load("[workspace]\nnmae = \"x\"\n");
+        assert!(config.is_none());
+        assert_eq!(messages, vec!["kam.toml:2:1: error: unknown key `nmae`; did you mean `name`?"]);
+    }
+
+    #[test]
+    fn bad_values_are_each_reported() {
+        let (config, messages) = load(
+            "[import]\ndecimal_mark = \";\"\nencoding = \"latin-2\"\n[retention]\ninactive_after_months = 0\n[abc]\na = 0.9\nb = 0.8\n",
+        );
+        assert!(config.is_none());
+        assert_eq!(messages.len(), 4, "{messages:?}");
+        assert!(messages[0].starts_with("kam.toml:2:16: error: decimal_mark"), "{messages:?}");
+        assert!(messages[3].contains("must not be below a"), "{messages:?}");
+    }
+}

@@ -1,0 +1,453 @@
+//! Account dossiers: `accounts/<id>.toml`, one key account each (SPEC 2.2).
+
+use crate::dates::Date;
+use crate::diag::{Diagnostic, Diagnostics, Location, text_location};
+use crate::money::{Amount, Decimal};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use toml::Spanned;
+
+/// One key account.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    /// The file name without `.toml`.
+    #[serde(skip)]
+    pub id: String,
+    /// Where the dossier was read from.
+    #[serde(skip)]
+    pub path: PathBuf,
+    /// Line of each entry of `customer_ids`, for messages.
+    #[serde(skip)]
+    pub customer_id_lines: Vec<Location>,
+
+    pub name: String,
+    #[serde(default)]
+    pub customer_ids: Vec<String>,
+    pub owner: Option<String>,
+    #[serde(default)]
+    pub team: Vec<String>,
+    pub segment: Option<String>,
+    pub since: Option<Date>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub profile: Profile,
+    #[serde(default)]
+    pub conditions: Conditions,
+    #[serde(default)]
+    pub credit: Credit,
+    pub review: Option<Review>,
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+    #[serde(default)]
+    pub meetings: Vec<Meeting>,
+    #[serde(default)]
+    pub complaints: Vec<Complaint>,
+    #[serde(default)]
+    pub services: Vec<Service>,
+    #[serde(default)]
+    pub satisfaction: Vec<Satisfaction>,
+    #[serde(default)]
+    pub actions: Vec<Action>,
+    #[serde(default)]
+    pub coaching: Vec<Coaching>,
+    #[serde(default)]
+    pub events: Vec<Event>,
+    #[serde(default)]
+    pub costs: Vec<Cost>,
+    #[serde(default)]
+    pub goals: Vec<Goal>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    #[serde(default)]
+    pub needs: Vec<String>,
+    /// Our share of the customer's spend in our categories (0..1).
+    pub share_of_wallet: Option<Spanned<Amount>>,
+    #[serde(default)]
+    pub competitors: Vec<String>,
+    pub markets: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Conditions {
+    pub payment_terms_days: Option<u32>,
+    pub discount_rate: Option<Spanned<Amount>>,
+    pub min_order_value: Option<Spanned<Amount>>,
+    #[serde(default)]
+    pub special_prices: Vec<SpecialPrice>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecialPrice {
+    pub product: String,
+    pub price: Spanned<Amount>,
+    pub until: Option<Date>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Credit {
+    /// Bonität, as the company grades it.
+    pub rating: Option<String>,
+    pub limit: Option<Spanned<Amount>>,
+    /// Debitorenlaufzeit (days sales outstanding).
+    pub dso_days: Option<u32>,
+}
+
+/// The next annual review.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Review {
+    pub date: Option<Date>,
+    #[serde(default)]
+    pub alternatives: Vec<Date>,
+    pub place: Option<String>,
+    pub occasion: Option<String>,
+    pub hook: Option<String>,
+    pub main_goal: Option<String>,
+    #[serde(default)]
+    pub cooperation: Vec<String>,
+    #[serde(default)]
+    pub conditions: Vec<String>,
+    #[serde(default)]
+    pub future_topics: Vec<String>,
+    pub questions: Option<Spanned<Vec<String>>>,
+}
+
+impl Review {
+    pub fn questions(&self) -> &[String] {
+        self.questions.as_ref().map_or(&[], |q| q.get_ref().as_slice())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Influence {
+    DecisionMaker,
+    Influencer,
+    User,
+    Gatekeeper,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Attitude {
+    Champion,
+    Supporter,
+    Neutral,
+    Critic,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub name: String,
+    pub role: Option<String>,
+    pub influence: Option<Influence>,
+    pub attitude: Option<Attitude>,
+    /// The name of the contact this one reports to.
+    pub reports_to: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MeetingKind {
+    Visit,
+    Call,
+    Video,
+    AnnualReview,
+    Event,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meeting {
+    pub date: Date,
+    pub kind: MeetingKind,
+    pub summary: Option<String>,
+    /// Names of the customer's contacts who took part.
+    #[serde(default)]
+    pub attendees: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Complaint {
+    pub opened: Date,
+    /// Absent: still open.
+    pub closed: Option<Spanned<Date>>,
+    pub subject: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub date: Date,
+    pub name: String,
+    pub value: Option<Spanned<Amount>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Satisfaction {
+    pub date: Date,
+    /// 0..10
+    pub score: Spanned<Amount>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionStatus {
+    #[default]
+    Open,
+    Done,
+    Dropped,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Action {
+    pub title: String,
+    pub due: Option<Date>,
+    #[serde(default)]
+    pub status: ActionStatus,
+    #[serde(default)]
+    pub milestone: bool,
+    /// Revenue this action should bring this year.
+    pub expected_revenue: Option<Spanned<Amount>>,
+    /// 0..1
+    pub probability: Option<Spanned<Amount>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coaching {
+    pub date: Date,
+    pub topic: String,
+    pub materials: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub date: Date,
+    pub text: String,
+}
+
+/// An explicit customer-specific direct cost (DB II).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cost {
+    pub date: Date,
+    pub kind: Option<String>,
+    pub amount: Amount,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Goal {
+    pub title: String,
+    pub metric: Option<String>,
+    pub target: Option<Amount>,
+    pub due: Option<Date>,
+}
+
+/// Whether `id` is a valid account id: lower-case letters, digits, `-` and `_`.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// The message for an invalid account id.
+pub fn invalid_id_message(id: &str) -> String {
+    format!(
+        "\"{id}\" is not a valid account id: use lower-case letters, digits, \"-\" and \"_\" only (like \"{}\")",
+        suggest_id(id)
+    )
+}
+
+/// A valid id close to `id`: lower-cased, with other characters turned into `-`.
+pub fn suggest_id(id: &str) -> String {
+    let mut out = String::new();
+    for c in id.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'ä' => "ae".to_string(),
+            'ö' => "oe".to_string(),
+            'ü' => "ue".to_string(),
+            'ß' => "ss".to_string(),
+            c if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' => c.to_string(),
+            _ => "-".to_string(),
+        };
+        if !(c == "-" && (out.is_empty() || out.ends_with('-'))) {
+            out.push_str(&c);
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { "nordwind".to_string() } else { out }
+}
+
+/// Reads one dossier; problems go to `diags`. Returns the account when it could be read.
+pub fn load(path: &Path, diags: &mut Diagnostics) -> Option<Account> {
+    let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    if !is_valid_id(&id) {
+        diags.error(Location::File(path.to_path_buf()), invalid_id_message(&id));
+    }
+    let text = match crate::tomlfile::read_text(path) {
+        Ok(t) => t,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    // Spans of customer_ids entries are taken from a second, lightweight parse.
+    #[derive(Deserialize)]
+    struct Ids {
+        #[serde(default)]
+        customer_ids: Vec<Spanned<toml::Value>>,
+    }
+    let mut account: Account = match crate::tomlfile::parse(path, &text) {
+        Ok(a) => a,
+        Err(d) => {
+            diags.push(d);
+            return None;
+        }
+    };
+    if let Ok(ids) = toml::from_str::<Ids>(&text) {
+        account.customer_id_lines =
+            ids.customer_ids.iter().map(|v| text_location(path, &text, v.span().start)).collect();
+    }
+    account.id = id;
+    account.path = path.to_path_buf();
+    validate(&account, &text, diags);
+    Some(account)
+}
+
+fn validate(a: &Account, text: &str, diags: &mut Diagnostics) {
+    let at = |span: std::ops::Range<usize>| text_location(&a.path, text, span.start);
+    let file = || Location::File(a.path.clone());
+    if a.name.trim().is_empty() {
+        diags.error(file(), "`name` must not be empty");
+    }
+    let mut seen = std::collections::HashSet::new();
+    for (i, c) in a.customer_ids.iter().enumerate() {
+        let loc = a.customer_id_lines.get(i).cloned().unwrap_or_else(file);
+        if c.trim().is_empty() {
+            diags.error(loc, "empty customer number in `customer_ids`");
+        } else if !seen.insert(c.trim()) {
+            diags.warning(loc, format!("customer \"{}\" is listed twice in `customer_ids`", c.trim()));
+        }
+    }
+    let mut fraction = |v: &Option<Spanned<Amount>>, what: &str| {
+        if let Some(v) = v {
+            let x = v.get_ref().value();
+            if x < Decimal::ZERO || x > Decimal::ONE {
+                diags.push(Diagnostic::error(
+                    at(v.span()),
+                    format!("{what} must be a fraction from 0 to 1 (0.45 for 45 %), found {x}"),
+                ));
+            }
+        }
+    };
+    fraction(&a.profile.share_of_wallet, "share_of_wallet");
+    fraction(&a.conditions.discount_rate, "discount_rate");
+    for action in &a.actions {
+        fraction(&action.probability, "probability");
+    }
+    let mut non_negative = |v: Option<&Spanned<Amount>>, what: &str| {
+        if let Some(v) = v {
+            if v.get_ref().value() < Decimal::ZERO {
+                diags.push(Diagnostic::error(
+                    at(v.span()),
+                    format!("{what} must not be negative, found {}", v.get_ref()),
+                ));
+            }
+        }
+    };
+    non_negative(a.conditions.min_order_value.as_ref(), "min_order_value");
+    non_negative(a.credit.limit.as_ref(), "credit limit");
+    for p in &a.conditions.special_prices {
+        non_negative(Some(&p.price), "a special price");
+    }
+    for s in &a.services {
+        non_negative(s.value.as_ref(), "a service value");
+    }
+    for action in &a.actions {
+        non_negative(action.expected_revenue.as_ref(), "expected_revenue");
+    }
+    for s in &a.satisfaction {
+        let x = s.score.get_ref().value();
+        if x < Decimal::ZERO || x > Decimal::TEN {
+            diags.push(Diagnostic::error(at(s.score.span()), format!("satisfaction score must be from 0 to 10, found {x}")));
+        }
+    }
+    for c in &a.complaints {
+        if let Some(closed) = &c.closed {
+            if *closed.get_ref() < c.opened {
+                diags.push(Diagnostic::error(
+                    at(closed.span()),
+                    format!("complaint closed on {} before it was opened on {}", closed.get_ref(), c.opened),
+                ));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(name: &str, text: &str) -> (Option<Account>, Vec<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let mut diags = Diagnostics::new();
+        let account = load(&path, &mut diags);
+        let prefix = format!("{}/", dir.path().display());
+        let messages = diags.items().iter().map(|d| d.to_string().replace(&prefix, "")).collect();
+        (account, messages)
+    }
+
+    #[test]
+    fn reads_a_full_dossier() {
+        let text = include_str!("../tests/fixtures/dossier-full.toml");
+        let (account, messages) = load_text("nordwind.toml", text);
+        assert!(messages.is_empty(), "{messages:?}");
+        let a = account.unwrap();
+        assert_eq!(a.id, "nordwind");
+        assert_eq!(a.customer_ids, vec!["10042", "10043"]);
+        assert!(a.customer_id_lines[1].to_string().ends_with("/nordwind.toml:2:26"));
+        assert_eq!(a.meetings[0].kind, MeetingKind::Visit);
+        assert_eq!(a.actions[0].probability.as_ref().unwrap().get_ref().value(), Decimal::new(6, 1));
+        assert_eq!(a.conditions.special_prices[0].price.get_ref().value(), Decimal::new(950, 2));
+        assert_eq!(a.review.as_ref().unwrap().questions().len(), 1);
+    }
+
+    #[test]
+    fn range_checks_name_the_value() {
+        let (_, messages) = load_text(
+            "x.toml",
+            "name = \"X\"\n[profile]\nshare_of_wallet = 45\n[[satisfaction]]\ndate = 2026-01-01\nscore = 11\n\
+             [[complaints]]\nopened = 2026-04-05\nclosed = 2026-04-02\nsubject = \"late\"\n",
+        );
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[0].starts_with("x.toml:3:19: error: share_of_wallet must be a fraction"), "{messages:?}");
+        assert!(messages[1].contains("satisfaction score must be from 0 to 10, found 11"), "{messages:?}");
+        assert!(messages[2].starts_with("x.toml:9:10: error: complaint closed on 2026-04-02 before"), "{messages:?}");
+    }
+
+    #[test]
+    fn ids() {
+        assert!(is_valid_id("nordwind_2-a"));
+        assert!(!is_valid_id("Nordwind"));
+        assert!(!is_valid_id("../x"));
+        assert!(!is_valid_id(""));
+        assert_eq!(suggest_id("Müller & Söhne"), "mueller-soehne");
+    }
+}

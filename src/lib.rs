@@ -1,0 +1,28 @@
+//! kam: key account management from plain-text files.
+//!
+//! Data flows one way: files ([`workspace`], [`config`], [`dossier`]) → a validated model → one
+//! streaming pass over the sales exports ([`sales`]) → figures → renderers.
+
+pub mod check;
+pub mod config;
+pub mod dates;
+pub mod diag;
+pub mod dossier;
+pub mod money;
+pub mod sales;
+pub mod tomlfile;
+pub mod workspace;
+
+use chrono::NaiveDate;
+
+/// The environment variable that fixes "today" (`YYYY-MM-DD`) for reproducible reports and tests.
+pub const TODAY_VAR: &str = "KAM_TODAY";
+
+/// Today's date: `KAM_TODAY` when set, else the local date.
+pub fn today() -> Result<NaiveDate, String> {
+    match std::env::var(TODAY_VAR) {
+        Ok(v) => NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("{TODAY_VAR}=\"{v}\" is not a date like 2026-11-23")),
+        Err(_) => Ok(chrono::Local::now().date_naive()),
+    }
+}

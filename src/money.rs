@@ -1,0 +1,309 @@
+//! Exact amounts: strict parsing of export numbers and of TOML money values.
+//!
+//! Money never passes through `f64` arithmetic. Export cells are parsed from their bytes against
+//! the declared decimal mark into a [`Decimal`]; TOML floats are taken through their shortest
+//! decimal form (`12000.1` stays `12000.1`). Rounding happens only when a figure is rendered, with
+//! [`ROUNDING`], the one rounding strategy of kam.
+
+use rust_decimal::prelude::*;
+use serde::{Deserialize, Deserializer};
+use std::fmt;
+
+pub use rust_decimal::Decimal;
+
+/// The rounding kam uses when it shows a figure: half away from zero ("kaufmännisch").
+pub const ROUNDING: RoundingStrategy = RoundingStrategy::MidpointAwayFromZero;
+
+/// A human name of [`ROUNDING`], stated in report footers.
+pub const ROUNDING_NAME: &str = "half away from zero (kaufmännische Rundung)";
+
+/// Rounds money for output: 2 places.
+pub fn round_money(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(2, ROUNDING)
+}
+
+/// Rounds a rate (a fraction, not percent) for output: 4 places.
+pub fn round_rate(value: Decimal) -> Decimal {
+    value.round_dp_with_strategy(4, ROUNDING)
+}
+
+/// The decimal mark of an export; the other of `.` and `,` is then the thousands separator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DecimalMark {
+    #[default]
+    Point,
+    Comma,
+}
+
+impl DecimalMark {
+    pub fn mark(self) -> u8 {
+        match self {
+            DecimalMark::Point => b'.',
+            DecimalMark::Comma => b',',
+        }
+    }
+
+    pub fn separator(self) -> u8 {
+        match self {
+            DecimalMark::Point => b',',
+            DecimalMark::Comma => b'.',
+        }
+    }
+
+    /// An example amount in this notation, for messages.
+    pub fn example(self) -> &'static str {
+        match self {
+            DecimalMark::Point => "1,234.56",
+            DecimalMark::Comma => "1.234,56",
+        }
+    }
+}
+
+/// Why an export cell is not an amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountError {
+    Empty,
+    Malformed,
+    Grouping,
+    TooLong,
+}
+
+impl AmountError {
+    /// What was expected, for a message that also shows the raw value.
+    pub fn expected(self, mark: DecimalMark) -> String {
+        let m = mark.mark() as char;
+        let s = mark.separator() as char;
+        match self {
+            AmountError::Empty => "expected an amount, found an empty cell".to_string(),
+            AmountError::Malformed => format!(
+                "expected digits with \"{m}\" as decimal mark and an optional sign, like {}",
+                mark.example()
+            ),
+            AmountError::Grouping => format!(
+                "\"{s}\" separates groups of three digits before the decimal mark \"{m}\", like {}",
+                mark.example()
+            ),
+            AmountError::TooLong => "more than 28 significant digits".to_string(),
+        }
+    }
+}
+
+/// Parses an amount strictly: optional sign (leading, or trailing `-` as SAP writes it), digits
+/// grouped in threes by the thousands separator (or `'`, the Swiss grouping) or not at all, an
+/// optional decimal mark and fraction digits. Surrounding spaces are ignored. `1.234,56` is an
+/// amount with a decimal comma; `1.2.3,4`, `1,234,5` and `12.34.567` are not.
+pub fn parse_amount(raw: &[u8], mark: DecimalMark) -> Result<Decimal, AmountError> {
+    let mut s = trim_ascii(raw);
+    if s.is_empty() {
+        return Err(AmountError::Empty);
+    }
+    let mut negative = false;
+    if let Some((&first, rest)) = s.split_first() {
+        if first == b'-' || first == b'+' {
+            negative = first == b'-';
+            s = trim_ascii(rest);
+        }
+    }
+    if let Some((&last, rest)) = s.split_last() {
+        if last == b'-' && !negative {
+            negative = true;
+            s = trim_ascii(rest);
+        }
+    }
+    if s.is_empty() {
+        return Err(AmountError::Malformed);
+    }
+    let (int_part, frac_part) = match s.iter().position(|&b| b == mark.mark()) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let sep = mark.separator();
+    let mut mantissa: i128 = 0;
+    let mut digits = 0u32;
+    let mut group_len = 0usize;
+    let mut groups = 0usize;
+    let mut push = |d: u8, mantissa: &mut i128| -> Result<(), AmountError> {
+        if *mantissa != 0 || d != 0 {
+            digits += 1;
+        }
+        if digits > 28 {
+            return Err(AmountError::TooLong);
+        }
+        *mantissa = *mantissa * 10 + i128::from(d);
+        Ok(())
+    };
+    for &b in int_part {
+        match b {
+            b'0'..=b'9' => {
+                push(b - b'0', &mut mantissa)?;
+                group_len += 1;
+            }
+            b if b == sep || b == b'\'' => {
+                // The first group has 1 to 3 digits, every later one exactly 3.
+                if group_len == 0 || group_len > 3 || (groups > 0 && group_len != 3) {
+                    return Err(AmountError::Grouping);
+                }
+                groups += 1;
+                group_len = 0;
+            }
+            _ => return Err(AmountError::Malformed),
+        }
+    }
+    if groups > 0 && group_len != 3 {
+        return Err(AmountError::Grouping);
+    }
+    let mut scale = 0u32;
+    if let Some(frac) = frac_part {
+        if frac.is_empty() && int_part.is_empty() {
+            return Err(AmountError::Malformed);
+        }
+        for &b in frac {
+            match b {
+                b'0'..=b'9' => {
+                    push(b - b'0', &mut mantissa)?;
+                    scale += 1;
+                }
+                b if b == sep || b == mark.mark() => return Err(AmountError::Grouping),
+                _ => return Err(AmountError::Malformed),
+            }
+        }
+    } else if int_part.is_empty() {
+        return Err(AmountError::Malformed);
+    }
+    if scale > 28 {
+        return Err(AmountError::TooLong);
+    }
+    if negative {
+        mantissa = -mantissa;
+    }
+    Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| AmountError::TooLong)
+}
+
+fn trim_ascii(s: &[u8]) -> &[u8] {
+    let s = s.trim_ascii();
+    // A non-breaking space (U+00A0, also a Windows-1252 byte) around a number is spacing too.
+    let s = s.strip_prefix("\u{a0}".as_bytes()).unwrap_or(s);
+    s.strip_suffix("\u{a0}".as_bytes()).unwrap_or(s).trim_ascii()
+}
+
+/// An exact amount read from TOML: a number (integer or float, taken through its shortest
+/// decimal form) or a string holding a plain decimal like `"12000.50"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Amount(pub Decimal);
+
+impl Amount {
+    pub fn value(self) -> Decimal {
+        self.0
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Converts a float to the decimal it was written as, via its shortest round-trip form.
+pub fn decimal_from_f64(value: f64) -> Option<Decimal> {
+    if !value.is_finite() {
+        return None;
+    }
+    // `Display` for f64 prints the shortest digits that read back to the same float, never in
+    // exponent notation; that text is what the user wrote (`0.1`, not 0.1000000000000000055…).
+    Decimal::from_str_exact(&value.to_string()).ok()
+}
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = Amount;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number like 12000.0 or a string like \"12000.50\"")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Amount, E> {
+                Ok(Amount(Decimal::from(v)))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Amount, E> {
+                Ok(Amount(Decimal::from(v)))
+            }
+
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Amount, E> {
+                decimal_from_f64(v).map(Amount).ok_or_else(|| {
+                    E::custom(format!("the number {v} is out of range for an exact amount"))
+                })
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Amount, E> {
+                let t = v.trim().replace('_', "");
+                Decimal::from_str_exact(&t).map(Amount).map_err(|_| {
+                    E::custom(format!(
+                        "expected an amount like \"12000.50\" (\".\" as decimal mark), found \"{v}\""
+                    ))
+                })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn amounts_with_decimal_comma() {
+        let c = DecimalMark::Comma;
+        assert_eq!(parse_amount(b"1.234,56", c), Ok(d("1234.56")));
+        assert_eq!(parse_amount(b"1234,56", c), Ok(d("1234.56")));
+        assert_eq!(parse_amount(b"-12,5", c), Ok(d("-12.5")));
+        assert_eq!(parse_amount(b"12,50-", c), Ok(d("-12.50")));
+        assert_eq!(parse_amount(b" 1.000.000 ", c), Ok(d("1000000")));
+        assert_eq!(parse_amount(b"0", c), Ok(d("0")));
+        assert_eq!(parse_amount(b"1'234,50", c), Ok(d("1234.50")));
+        assert_eq!(parse_amount(b"1.2.3,4", c), Err(AmountError::Grouping));
+        assert_eq!(parse_amount(b"12.34", c), Err(AmountError::Grouping));
+        assert_eq!(parse_amount(b"1,2,3", c), Err(AmountError::Grouping));
+        assert_eq!(parse_amount(b"", c), Err(AmountError::Empty));
+        assert_eq!(parse_amount(b"abc", c), Err(AmountError::Malformed));
+        assert_eq!(parse_amount(b"-", c), Err(AmountError::Malformed));
+        assert_eq!(parse_amount(b"12 EUR", c), Err(AmountError::Malformed));
+    }
+
+    #[test]
+    fn amounts_with_decimal_point() {
+        let p = DecimalMark::Point;
+        assert_eq!(parse_amount(b"1,234.56", p), Ok(d("1234.56")));
+        assert_eq!(parse_amount(b"0.001", p), Ok(d("0.001")));
+        assert_eq!(parse_amount(b"+7", p), Ok(d("7")));
+        assert_eq!(parse_amount(b".5", p), Ok(d("0.5")));
+        assert_eq!(parse_amount(b"$1,400,00.00", p), Err(AmountError::Malformed));
+        assert_eq!(parse_amount(b"1,400,00.00", p), Err(AmountError::Grouping));
+        assert_eq!(parse_amount(b"1.5.0", p), Err(AmountError::Grouping));
+        assert_eq!(parse_amount(b"1e5", p), Err(AmountError::Malformed));
+        assert_eq!(parse_amount(b"12345678901234567890123456789", p), Err(AmountError::TooLong));
+    }
+
+    #[test]
+    fn toml_floats_keep_their_written_digits() {
+        assert_eq!(decimal_from_f64(0.1), Some(d("0.1")));
+        assert_eq!(decimal_from_f64(12000.5), Some(d("12000.5")));
+        assert_eq!(decimal_from_f64(9.95), Some(d("9.95")));
+        assert_eq!(decimal_from_f64(f64::NAN), None);
+    }
+
+    #[test]
+    fn rounding_is_commercial() {
+        assert_eq!(round_money(d("2.345")), d("2.35"));
+        assert_eq!(round_money(d("-2.345")), d("-2.35"));
+        assert_eq!(round_rate(d("0.47825")), d("0.4783"));
+    }
+}

@@ -1,0 +1,189 @@
+//! The workspace: the folder holding `kam.toml`, found like git finds `.git`, with its settings,
+//! its account dossiers and its sales exports resolved to files.
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::diag::{Diagnostics, Location, display_path};
+use crate::dossier::{self, Account};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// A loaded workspace: settings, dossiers and the export files to read.
+#[derive(Debug)]
+pub struct Workspace {
+    /// The workspace folder, as the user would write it (`.`, `..`, or the `-C` argument).
+    pub root: PathBuf,
+    /// `kam.toml`, if the workspace has one.
+    pub config_path: Option<PathBuf>,
+    pub config: Config,
+    /// Dossiers sorted by id.
+    pub accounts: Vec<Account>,
+    /// Customer number (trimmed) → index into `accounts`.
+    pub customer_account: HashMap<String, usize>,
+    /// The sales exports, in the order they are read.
+    pub sales_files: Vec<PathBuf>,
+}
+
+/// Where to find the workspace and which exports to read: the resolved global flags.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `-C DIR`
+    pub dir: Option<PathBuf>,
+    /// `--sales FILE…`: replaces `[workspace] sales`; relative to the current folder.
+    pub sales: Vec<String>,
+}
+
+/// Finds the workspace folder: `-C DIR`, else the nearest folder upwards from the current one
+/// that holds `kam.toml`, else the current folder (every setting at its default).
+pub fn find_root(dir: Option<&Path>) -> Result<PathBuf, String> {
+    if let Some(dir) = dir {
+        if !dir.is_dir() {
+            return Err(format!("{}: no such folder (given with -C)", dir.display()));
+        }
+        return Ok(dir.to_path_buf());
+    }
+    let cwd = std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?;
+    let mut relative = PathBuf::from(".");
+    for ancestor in cwd.ancestors() {
+        if ancestor.join(CONFIG_FILE).is_file() {
+            return Ok(relative);
+        }
+        relative = if relative == Path::new(".") { PathBuf::from("..") } else { relative.join("..") };
+    }
+    Ok(PathBuf::from("."))
+}
+
+fn folder_name(root: &Path) -> String {
+    std::fs::canonicalize(root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "workspace".to_string())
+}
+
+impl Workspace {
+    /// Loads the workspace; every problem found goes to `diags`. Returns `None` only when the
+    /// settings themselves cannot be read.
+    pub fn load(options: &Options, diags: &mut Diagnostics) -> Option<Workspace> {
+        let root = match find_root(options.dir.as_deref()) {
+            Ok(root) => root,
+            Err(msg) => {
+                diags.error(Location::None, msg);
+                return None;
+            }
+        };
+        let name = folder_name(&root);
+        let config_path = root.join(CONFIG_FILE);
+        let (config, config_path) = if config_path.is_file() {
+            (Config::load(&config_path, &name, diags)?, Some(config_path))
+        } else {
+            (Config::defaults(&name), None)
+        };
+        let accounts = load_accounts(&root.join(&config.accounts_dir), diags);
+        let customer_account = map_customers(&accounts, diags);
+        let sales_files = if options.sales.is_empty() {
+            resolve_patterns(&root, &config.sales, "[workspace] sales in kam.toml", diags)
+        } else {
+            resolve_patterns(Path::new("."), &options.sales, "--sales", diags)
+        };
+        Some(Workspace { root, config_path, config, accounts, customer_account, sales_files })
+    }
+
+    /// The account a customer number belongs to.
+    pub fn account_of(&self, customer: &str) -> Option<&Account> {
+        self.customer_account.get(customer.trim()).map(|&i| &self.accounts[i])
+    }
+
+    /// The account with this id.
+    pub fn account(&self, id: &str) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.id == id)
+    }
+}
+
+/// Reads every `*.toml` in the accounts folder, sorted by file name.
+fn load_accounts(dir: &Path, diags: &mut Diagnostics) -> Vec<Account> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => {
+            diags.error(Location::File(dir.to_path_buf()), format!("cannot read the accounts folder: {e}"));
+            return Vec::new();
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    paths.iter().filter_map(|p| dossier::load(p, diags)).collect()
+}
+
+/// Maps each customer number to its account; one customer in two accounts is an error.
+fn map_customers(accounts: &[Account], diags: &mut Diagnostics) -> HashMap<String, usize> {
+    let mut map: HashMap<String, usize> = HashMap::new();
+    for (i, account) in accounts.iter().enumerate() {
+        for (j, id) in account.customer_ids.iter().enumerate() {
+            let id = id.trim();
+            if id.is_empty() {
+                continue;
+            }
+            match map.get(id) {
+                Some(&other) if other != i => {
+                    let first = &accounts[other];
+                    let first_loc = first
+                        .customer_ids
+                        .iter()
+                        .position(|c| c.trim() == id)
+                        .and_then(|k| first.customer_id_lines.get(k))
+                        .map_or_else(|| display_path(&first.path), |l| l.to_string());
+                    let loc = account.customer_id_lines.get(j).cloned().unwrap_or(Location::File(account.path.clone()));
+                    diags.error(
+                        loc,
+                        format!(
+                            "customer \"{id}\" is already listed in account `{}` ({first_loc}); a customer belongs to one account",
+                            first.id
+                        ),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    map.insert(id.to_string(), i);
+                }
+            }
+        }
+    }
+    map
+}
+
+/// Expands sales patterns (globs or plain paths, relative to `base`) to files; a pattern that
+/// matches nothing is an error.
+pub fn resolve_patterns(base: &Path, patterns: &[String], origin: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for pattern in patterns {
+        let full = if Path::new(pattern).is_absolute() { PathBuf::from(pattern) } else { base.join(pattern) };
+        let shown = display_path(&full);
+        if pattern.contains(['*', '?', '[']) {
+            let text = full.to_string_lossy().into_owned();
+            match glob::glob(&text) {
+                Ok(paths) => {
+                    let mut matched: Vec<PathBuf> = paths
+                        .filter_map(Result::ok)
+                        .filter(|p| p.is_file())
+                        .map(|p| PathBuf::from(display_path(&p)))
+                        .collect();
+                    matched.sort();
+                    if matched.is_empty() {
+                        diags.error(Location::None, format!("{shown}: the pattern matches no file (from {origin})"));
+                    }
+                    files.extend(matched);
+                }
+                Err(e) => diags.error(Location::None, format!("{shown}: not a valid pattern: {e} (from {origin})")),
+            }
+        } else if full.is_file() {
+            files.push(PathBuf::from(shown));
+        } else {
+            diags.error(Location::None, format!("{shown}: no such file (from {origin})"));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(f.clone()));
+    files
+}
