@@ -107,7 +107,10 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
     });
     diags.extend(export_diags);
     if report.stats.files == 0 && ws.sales_files.is_empty() && !diags.has_errors() {
-        diags.warning(Location::None, "no sales exports to read: set `sales` under [workspace] in kam.toml or pass --sales FILE");
+        diags.warning(
+            Location::None,
+            "no sales exports to read: set `sales` under [workspace] in kam.toml or pass --sales FILE",
+        );
     }
 
     let share = |part: Decimal| -> String {
@@ -157,14 +160,21 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
     if duplicate_count > duplicates.len() as u64 {
         diags.warning(
             Location::None,
-            format!("{} more duplicate-looking rows are not listed", duplicate_count - duplicates.len() as u64),
+            format!(
+                "{} more duplicate-looking rows are not listed",
+                duplicate_count - duplicates.len() as u64
+            ),
         );
     }
     if report.stats.rows > 0 && !diags.has_errors() {
         for account in &ws.accounts {
             for (j, id) in account.customer_ids.iter().enumerate() {
                 if !id.trim().is_empty() && !seen_customer.contains(id.trim()) {
-                    let loc = account.customer_id_lines.get(j).cloned().unwrap_or(Location::File(account.path.clone()));
+                    let loc = account
+                        .customer_id_lines
+                        .get(j)
+                        .cloned()
+                        .unwrap_or(Location::File(account.path.clone()));
                     diags.warning(loc, format!("customer \"{}\" has no sales in the exports", id.trim()));
                 }
             }
@@ -189,14 +199,17 @@ fn dossier_warnings(ws: &Workspace, today: NaiveDate, diags: &mut Diagnostics) {
             }
         }
         for action in &a.actions {
-            if let (Some(due), ActionStatus::Open) = (action.due, action.status) {
-                if due < today {
-                    let days = (today.0 - due.0).num_days();
-                    diags.warning(
-                        file(),
-                        format!("action \"{}\" was due on {due} ({days} days ago) and is still open", action.title),
-                    );
-                }
+            if let (Some(due), ActionStatus::Open) = (action.due, action.status)
+                && due < today
+            {
+                let days = (today.0 - due.0).num_days();
+                diags.warning(
+                    file(),
+                    format!(
+                        "action \"{}\" was due on {due} ({days} days ago) and is still open",
+                        action.title
+                    ),
+                );
             }
         }
         for c in &a.complaints {
@@ -206,7 +219,10 @@ fn dossier_warnings(ws: &Workspace, today: NaiveDate, diags: &mut Diagnostics) {
                     let subject = c.subject.as_deref().unwrap_or("(no subject)");
                     diags.warning(
                         file(),
-                        format!("complaint \"{subject}\" opened on {} has been open for {days} days", c.opened),
+                        format!(
+                            "complaint \"{subject}\" opened on {} has been open for {days} days",
+                            c.opened
+                        ),
                     );
                 }
             }

@@ -252,7 +252,9 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
         s => {
             error(
                 i.delimiter.span(),
-                format!("delimiter \"{s}\" is not one ASCII character; expected e.g. \",\", \";\", \"tab\" or \"auto\""),
+                format!(
+                    "delimiter \"{s}\" is not one ASCII character; expected e.g. \",\", \";\", \"tab\" or \"auto\""
+                ),
             );
             Delimiter::Byte(b',')
         }
@@ -276,7 +278,10 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
         "utf-8" | "utf8" => Encoding::Utf8,
         "windows-1252" | "cp1252" | "latin1" | "iso-8859-1" => Encoding::Windows1252,
         s => {
-            error(i.encoding.span(), format!("unknown encoding \"{s}\"; expected \"utf-8\" or \"windows-1252\""));
+            error(
+                i.encoding.span(),
+                format!("unknown encoding \"{s}\"; expected \"utf-8\" or \"windows-1252\""),
+            );
             Encoding::Utf8
         }
     };

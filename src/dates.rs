@@ -77,17 +77,15 @@ impl DateFormat {
             }
             _ => None,
         };
-        if let Some((Some(y), Some(m), Some(d))) = fast {
-            if b.len() == 10 || is_time_of_day(&s[10..]) {
-                return NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(DateError::NoSuchDay);
-            }
+        if let Some((Some(y), Some(m), Some(d))) = fast
+            && (b.len() == 10 || is_time_of_day(&s[10..]))
+        {
+            return NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(DateError::NoSuchDay);
         }
         match NaiveDate::parse_and_remainder(s, &self.format) {
             Ok((date, rest)) if rest.is_empty() || is_time_of_day(rest) => Ok(date),
             Ok(_) => Err(DateError::Malformed),
-            Err(e) if e.kind() == chrono::format::ParseErrorKind::OutOfRange => {
-                Err(DateError::NoSuchDay)
-            }
+            Err(e) if e.kind() == chrono::format::ParseErrorKind::OutOfRange => Err(DateError::NoSuchDay),
             Err(_) => Err(DateError::Malformed),
         }
     }
@@ -191,7 +189,7 @@ impl<'de> Deserialize<'de> for Date {
         use serde::de::Error;
         let expected = "expected a date like 2026-03-14";
         let (y, m, d) = match Raw::deserialize(deserializer)
-            .map_err(|_| D::Error::custom(format!("{expected}")))?
+            .map_err(|_| D::Error::custom(expected.to_string()))?
         {
             Raw::Toml(dt) => match (dt.date, dt.time) {
                 (Some(date), None) => (i32::from(date.year), u32::from(date.month), u32::from(date.day)),

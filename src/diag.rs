@@ -56,11 +56,7 @@ impl Diagnostic {
 /// Shows a path the way a user typed or would type it: without a leading `./`.
 pub fn display_path(path: &Path) -> String {
     let shown = path.strip_prefix(".").unwrap_or(path);
-    if shown.as_os_str().is_empty() {
-        ".".to_string()
-    } else {
-        shown.display().to_string()
-    }
+    if shown.as_os_str().is_empty() { ".".to_string() } else { shown.display().to_string() }
 }
 
 impl fmt::Display for Location {

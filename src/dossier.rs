@@ -262,7 +262,8 @@ pub struct Goal {
 
 /// Whether `id` is a valid account id: lower-case letters, digits, `-` and `_`.
 pub fn is_valid_id(id: &str) -> bool {
-    !id.is_empty() && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+    !id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 /// The message for an invalid account id.
@@ -361,13 +362,13 @@ fn validate(a: &Account, text: &str, diags: &mut Diagnostics) {
         fraction(&action.probability, "probability");
     }
     let mut non_negative = |v: Option<&Spanned<Amount>>, what: &str| {
-        if let Some(v) = v {
-            if v.get_ref().value() < Decimal::ZERO {
-                diags.push(Diagnostic::error(
-                    at(v.span()),
-                    format!("{what} must not be negative, found {}", v.get_ref()),
-                ));
-            }
+        if let Some(v) = v
+            && v.get_ref().value() < Decimal::ZERO
+        {
+            diags.push(Diagnostic::error(
+                at(v.span()),
+                format!("{what} must not be negative, found {}", v.get_ref()),
+            ));
         }
     };
     non_negative(a.conditions.min_order_value.as_ref(), "min_order_value");
@@ -384,17 +385,20 @@ fn validate(a: &Account, text: &str, diags: &mut Diagnostics) {
     for s in &a.satisfaction {
         let x = s.score.get_ref().value();
         if x < Decimal::ZERO || x > Decimal::TEN {
-            diags.push(Diagnostic::error(at(s.score.span()), format!("satisfaction score must be from 0 to 10, found {x}")));
+            diags.push(Diagnostic::error(
+                at(s.score.span()),
+                format!("satisfaction score must be from 0 to 10, found {x}"),
+            ));
         }
     }
     for c in &a.complaints {
-        if let Some(closed) = &c.closed {
-            if *closed.get_ref() < c.opened {
-                diags.push(Diagnostic::error(
-                    at(closed.span()),
-                    format!("complaint closed on {} before it was opened on {}", closed.get_ref(), c.opened),
-                ));
-            }
+        if let Some(closed) = &c.closed
+            && *closed.get_ref() < c.opened
+        {
+            diags.push(Diagnostic::error(
+                at(closed.span()),
+                format!("complaint closed on {} before it was opened on {}", closed.get_ref(), c.opened),
+            ));
         }
     }
 }
@@ -437,9 +441,15 @@ mod tests {
              [[complaints]]\nopened = 2026-04-05\nclosed = 2026-04-02\nsubject = \"late\"\n",
         );
         assert_eq!(messages.len(), 3, "{messages:?}");
-        assert!(messages[0].starts_with("x.toml:3:19: error: share_of_wallet must be a fraction"), "{messages:?}");
+        assert!(
+            messages[0].starts_with("x.toml:3:19: error: share_of_wallet must be a fraction"),
+            "{messages:?}"
+        );
         assert!(messages[1].contains("satisfaction score must be from 0 to 10, found 11"), "{messages:?}");
-        assert!(messages[2].starts_with("x.toml:9:10: error: complaint closed on 2026-04-02 before"), "{messages:?}");
+        assert!(
+            messages[2].starts_with("x.toml:9:10: error: complaint closed on 2026-04-02 before"),
+            "{messages:?}"
+        );
     }
 
     #[test]

@@ -29,7 +29,9 @@ enum Command {
     /// Exit code 0 when there are only warnings, 1 when there are errors.
     ///
     /// Example: kam check
-    #[command(after_help = "Example:\n  kam check\n  kam -C examples/english check\n  kam check --sales exports/2026-*.csv")]
+    #[command(
+        after_help = "Example:\n  kam check\n  kam -C examples/english check\n  kam check --sales exports/2026-*.csv"
+    )]
     Check,
 }
 

@@ -98,17 +98,18 @@ pub fn parse_amount(raw: &[u8], mark: DecimalMark) -> Result<Decimal, AmountErro
         return Err(AmountError::Empty);
     }
     let mut negative = false;
-    if let Some((&first, rest)) = s.split_first() {
-        if first == b'-' || first == b'+' {
-            negative = first == b'-';
-            s = trim_ascii(rest);
-        }
+    if let Some((&first, rest)) = s.split_first()
+        && (first == b'-' || first == b'+')
+    {
+        negative = first == b'-';
+        s = trim_ascii(rest);
     }
-    if let Some((&last, rest)) = s.split_last() {
-        if last == b'-' && !negative {
-            negative = true;
-            s = trim_ascii(rest);
-        }
+    if let Some((&last, rest)) = s.split_last()
+        && last == b'-'
+        && !negative
+    {
+        negative = true;
+        s = trim_ascii(rest);
     }
     if s.is_empty() {
         return Err(AmountError::Malformed);
@@ -232,9 +233,9 @@ impl<'de> Deserialize<'de> for Amount {
             }
 
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Amount, E> {
-                decimal_from_f64(v).map(Amount).ok_or_else(|| {
-                    E::custom(format!("the number {v} is out of range for an exact amount"))
-                })
+                decimal_from_f64(v)
+                    .map(Amount)
+                    .ok_or_else(|| E::custom(format!("the number {v} is out of range for an exact amount")))
             }
 
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Amount, E> {

@@ -188,10 +188,8 @@ fn sniff_delimiter(first_line: &[u8]) -> u8 {
     for &b in first_line {
         if b == b'"' {
             in_quotes = !in_quotes;
-        } else if !in_quotes {
-            if let Some(i) = candidates.iter().position(|&c| c == b) {
-                counts[i] += 1;
-            }
+        } else if !in_quotes && let Some(i) = candidates.iter().position(|&c| c == b) {
+            counts[i] += 1;
         }
     }
     for (i, &c) in candidates.iter().enumerate() {
@@ -203,7 +201,12 @@ fn sniff_delimiter(first_line: &[u8]) -> u8 {
 }
 
 fn io_message(e: &io::Error, gz: bool) -> String {
-    if gz && matches!(e.kind(), io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof) {
+    if gz
+        && matches!(
+            e.kind(),
+            io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof
+        )
+    {
         format!("corrupt or truncated gzip data: {e}")
     } else {
         format!("cannot read the file: {e}")
@@ -227,7 +230,12 @@ impl Columns {
 }
 
 /// Maps the header line to the canonical fields; `None` when the mapping cannot work.
-fn resolve_columns(path: &Path, headers: Vec<String>, settings: &ImportSettings, diags: &mut Diagnostics) -> Option<Columns> {
+fn resolve_columns(
+    path: &Path,
+    headers: Vec<String>,
+    settings: &ImportSettings,
+    diags: &mut Diagnostics,
+) -> Option<Columns> {
     let find = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name.trim()));
     let mut index = [None; 12];
     let present = || headers.iter().map(|h| format!("\"{}\"", h.trim())).collect::<Vec<_>>().join(", ");
@@ -312,7 +320,10 @@ fn read_one(
     let bom = head.starts_with(b"\xEF\xBB\xBF");
     let head = if bom { &head[3..] } else { head };
     if head.iter().all(|b| b.is_ascii_whitespace()) {
-        diags.error(file_loc(), "the file is empty; expected a header line naming the columns, then one line per sale");
+        diags.error(
+            file_loc(),
+            "the file is empty; expected a header line naming the columns, then one line per sale",
+        );
         stats.bytes += counter.0.get();
         return;
     }
@@ -485,7 +496,8 @@ fn parse_row<'r>(
     };
 
     let revenue = amount(Field::Revenue, false);
-    let by_price = revenue.is_none() && cols.get(Field::Quantity).is_some() && cols.get(Field::UnitPrice).is_some();
+    let by_price =
+        revenue.is_none() && cols.get(Field::Quantity).is_some() && cols.get(Field::UnitPrice).is_some();
     let quantity = amount(Field::Quantity, by_price);
     let unit_price = amount(Field::UnitPrice, by_price);
     let deductions = amount(Field::Deductions, false).unwrap_or(Decimal::ZERO);

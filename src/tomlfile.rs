@@ -64,12 +64,8 @@ fn explain(message: &str) -> String {
 /// Splits "name`, expected one of `a`, `b`" into the name and the expected names.
 fn split_expected(rest: &str) -> (&str, Vec<String>) {
     let (name, tail) = rest.split_once('`').unwrap_or((rest, ""));
-    let expected = tail
-        .split('`')
-        .enumerate()
-        .filter(|(i, _)| i % 2 == 1)
-        .map(|(_, s)| s.to_string())
-        .collect();
+    let expected =
+        tail.split('`').enumerate().filter(|(i, _)| i % 2 == 1).map(|(_, s)| s.to_string()).collect();
     (name, expected)
 }
 

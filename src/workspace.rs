@@ -134,7 +134,11 @@ fn map_customers(accounts: &[Account], diags: &mut Diagnostics) -> HashMap<Strin
                         .position(|c| c.trim() == id)
                         .and_then(|k| first.customer_id_lines.get(k))
                         .map_or_else(|| display_path(&first.path), |l| l.to_string());
-                    let loc = account.customer_id_lines.get(j).cloned().unwrap_or(Location::File(account.path.clone()));
+                    let loc = account
+                        .customer_id_lines
+                        .get(j)
+                        .cloned()
+                        .unwrap_or(Location::File(account.path.clone()));
                     diags.error(
                         loc,
                         format!(
@@ -155,7 +159,12 @@ fn map_customers(accounts: &[Account], diags: &mut Diagnostics) -> HashMap<Strin
 
 /// Expands sales patterns (globs or plain paths, relative to `base`) to files; a pattern that
 /// matches nothing is an error.
-pub fn resolve_patterns(base: &Path, patterns: &[String], origin: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
+pub fn resolve_patterns(
+    base: &Path,
+    patterns: &[String],
+    origin: &str,
+    diags: &mut Diagnostics,
+) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for pattern in patterns {
         let full = if Path::new(pattern).is_absolute() { PathBuf::from(pattern) } else { base.join(pattern) };
@@ -171,11 +180,16 @@ pub fn resolve_patterns(base: &Path, patterns: &[String], origin: &str, diags: &
                         .collect();
                     matched.sort();
                     if matched.is_empty() {
-                        diags.error(Location::None, format!("{shown}: the pattern matches no file (from {origin})"));
+                        diags.error(
+                            Location::None,
+                            format!("{shown}: the pattern matches no file (from {origin})"),
+                        );
                     }
                     files.extend(matched);
                 }
-                Err(e) => diags.error(Location::None, format!("{shown}: not a valid pattern: {e} (from {origin})")),
+                Err(e) => {
+                    diags.error(Location::None, format!("{shown}: not a valid pattern: {e} (from {origin})"))
+                }
             }
         } else if full.is_file() {
             files.push(PathBuf::from(shown));
