@@ -26,3 +26,11 @@ pub fn today() -> Result<NaiveDate, String> {
         Err(_) => Ok(chrono::Local::now().date_naive()),
     }
 }
+pub mod cube;
+pub mod render;
+pub mod i18n;
+pub mod periods;
+pub mod margin;
+pub mod output;
+pub mod layout;
+pub mod commands;

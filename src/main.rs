@@ -1,6 +1,12 @@
 //! The `kam` command line: clap definitions only; the work is done by the `kam` library.
 
-use clap::{Parser, Subcommand};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use kam::commands::{self, EXIT_USAGE, Globals};
+use kam::config::Language;
+use kam::margin::{Dim, MarginQuery};
+use kam::output::Format;
+use kam::periods::PeriodKind;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -17,6 +23,18 @@ struct Cli {
     #[arg(long, value_name = "FILE", num_args = 1.., global = true)]
     sales: Vec<String>,
 
+    /// Output format: md (Markdown), csv or json.
+    #[arg(long, value_name = "FORMAT", default_value = "md", value_parser = parse_format, global = true)]
+    format: Format,
+
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE", global = true)]
+    output: Option<PathBuf>,
+
+    /// Language of Markdown labels and numbers: en or de (default: [workspace] language).
+    #[arg(long, value_name = "LANG", value_parser = parse_language, global = true)]
+    lang: Option<Language>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -27,32 +45,125 @@ enum Command {
     ///
     /// Errors name the file, the line and the column (TOML) or the column header (CSV).
     /// Exit code 0 when there are only warnings, 1 when there are errors.
-    ///
-    /// Example: kam check
-    #[command(
-        after_help = "Example:\n  kam check\n  kam -C examples/english check\n  kam check --sales exports/2026-*.csv"
-    )]
+    #[command(after_help = "Examples:\n  kam check\n  kam -C examples/english check\n  kam check --sales exports/2026-*.csv")]
     Check,
+
+    /// Contribution-margin table (DB I–III) per group and period.
+    #[command(after_help = "Examples:\n  kam margin --by account --period year\n  kam margin --by owner,category --year 2025 --sort db2\n  kam margin --account nordwind --period month --format csv -o nordwind.csv")]
+    Margin(MarginArgs),
+}
+
+#[derive(Debug, Args)]
+struct MarginArgs {
+    /// Group by one or more of account, customer, owner, category, product (comma-separated).
+    #[arg(long, value_name = "DIMS", value_delimiter = ',', value_parser = parse_dim, default_value = "account")]
+    by: Vec<Dim>,
+
+    #[command(flatten)]
+    range: RangeArgs,
+
+    /// Only these accounts (ids).
+    #[arg(long = "account", value_name = "ID", num_args = 1..)]
+    accounts: Vec<String>,
+
+    /// Sort rows by a figure (largest first), a grouping or period, instead of by group and period.
+    #[arg(long, value_name = "FIELD")]
+    sort: Option<String>,
+}
+
+#[derive(Debug, Args)]
+struct RangeArgs {
+    /// Split rows by month, quarter, year, or all (one period).
+    #[arg(long, value_name = "PERIOD", default_value = "all", value_parser = parse_period)]
+    period: PeriodKind,
+
+    /// First day (inclusive), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    from: Option<NaiveDate>,
+
+    /// Last day (inclusive), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    to: Option<NaiveDate>,
+
+    /// One calendar year (instead of --from/--to).
+    #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"])]
+    year: Option<i32>,
+}
+
+impl RangeArgs {
+    fn resolve(&self) -> Result<(Option<NaiveDate>, Option<NaiveDate>), String> {
+        if let Some(y) = self.year {
+            let from = NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(|| format!("--year {y} is out of range"))?;
+            let to = NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(|| format!("--year {y} is out of range"))?;
+            return Ok((Some(from), Some(to)));
+        }
+        if let (Some(f), Some(t)) = (self.from, self.to)
+            && f > t
+        {
+            return Err(format!("--from {f} is after --to {t}"));
+        }
+        Ok((self.from, self.to))
+    }
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("expected a date like 2026-03-31, found \"{s}\""))
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+fn parse_period(s: &str) -> Result<PeriodKind, String> {
+    s.parse()
+}
+
+fn parse_dim(s: &str) -> Result<Dim, String> {
+    s.parse()
+}
+
+fn parse_language(s: &str) -> Result<Language, String> {
+    match s {
+        "en" => Ok(Language::En),
+        "de" => Ok(Language::De),
+        _ => Err(format!("unknown language \"{s}\"; expected en or de")),
+    }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(EXIT_USAGE)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let options = kam::workspace::Options { dir: cli.dir, sales: cli.sales };
-    match cli.command {
+    let globals = Globals {
+        options: kam::workspace::Options { dir: cli.dir, sales: cli.sales },
+        format: cli.format,
+        output: cli.output,
+        language: cli.lang,
+    };
+    let code = match cli.command {
         Command::Check => {
             let today = match kam::today() {
                 Ok(d) => d,
-                Err(msg) => {
-                    eprintln!("error: {msg}");
-                    return ExitCode::from(2);
-                }
+                Err(msg) => return usage_error(&msg),
             };
-            let report = kam::check::check(&options, today);
+            let report = kam::check::check(&globals.options, today);
             for d in report.diagnostics.items() {
                 eprintln!("{d}");
             }
             eprintln!("{}", report.summary());
-            if report.diagnostics.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS }
+            u8::from(report.diagnostics.has_errors())
         }
-    }
+        Command::Margin(args) => {
+            let (from, to) = match args.range.resolve() {
+                Ok(r) => r,
+                Err(msg) => return usage_error(&msg),
+            };
+            let query = MarginQuery { by: args.by, period: args.range.period, from, to, accounts: args.accounts };
+            commands::margin(&globals, &query, args.sort.as_deref())
+        }
+    };
+    ExitCode::from(code)
 }

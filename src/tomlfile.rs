@@ -26,8 +26,28 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
 pub fn parse<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Diagnostic> {
     toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
-        Diagnostic::error(text_location(path, text, offset), explain(e.message()))
+        let mut message = explain(e.message());
+        // The parser's own messages do not show the value or key they are about.
+        if message.starts_with("invalid date") || message == "duplicate key" {
+            let token = token_at(text, offset);
+            if !token.is_empty() {
+                message = match message.split_once(", ") {
+                    Some((what, expected)) => format!("{what} {token}, {expected}"),
+                    None => format!("{message} `{token}`"),
+                };
+            }
+        }
+        Diagnostic::error(text_location(path, text, offset), message)
     })
+}
+
+/// The bare word (key or value) starting at byte `offset` of `text`.
+fn token_at(text: &str, offset: usize) -> &str {
+    let rest = text.get(offset..).unwrap_or("");
+    let end = rest
+        .find(|c: char| c.is_whitespace() || matches!(c, ',' | ']' | '}' | '#' | '='))
+        .unwrap_or(rest.len());
+    &rest[..end]
 }
 
 /// Rewrites serde's messages in the words of a TOML file: keys, values, and a suggestion.
@@ -56,9 +76,33 @@ fn explain(message: &str) -> String {
         return format!("missing key `{name}`");
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
-        return format!("wrong type: found {rest}");
+        return format!("wrong type: found {}", plain_types(rest));
+    }
+    if let Some(rest) = message.strip_prefix("invalid value: ") {
+        return format!("invalid value: found {}", plain_types(rest));
     }
     message.to_string()
+}
+
+/// Says serde's Rust type names ("u32", "sequence", "struct Profile") in TOML words.
+fn plain_types(found_expected: &str) -> String {
+    let (found, expected) = found_expected.rsplit_once(", expected ").unwrap_or((found_expected, ""));
+    let found = match found {
+        "sequence" => "an array".to_string(),
+        "map" => "a table".to_string(),
+        f => f.replace("floating point", "float"),
+    };
+    let expected = match expected {
+        "" => return found,
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more",
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
+        "a sequence" => "an array like [\"a\", \"b\"]",
+        "a map" => "a table",
+        "a boolean" => "true or false",
+        e if e.starts_with("struct ") => "a table",
+        e => e,
+    };
+    format!("{found}, expected {expected}")
 }
 
 /// Splits "name`, expected one of `a`, `b`" into the name and the expected names.
@@ -96,5 +140,17 @@ mod tests {
             "unknown value \"vist\"; expected one of \"visit\", \"call\" (did you mean \"visit\"?)"
         );
         assert_eq!(explain("missing field `name`"), "missing key `name`");
+        assert_eq!(
+            explain("invalid type: string \"10042\", expected a sequence"),
+            "wrong type: found string \"10042\", expected an array like [\"a\", \"b\"]"
+        );
+        assert_eq!(
+            explain("invalid value: integer `-5`, expected u32"),
+            "invalid value: found integer `-5`, expected a whole number, 0 or more"
+        );
+        assert_eq!(
+            explain("invalid type: integer `3`, expected struct Profile"),
+            "wrong type: found integer `3`, expected a table"
+        );
     }
 }

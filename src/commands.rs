@@ -1,0 +1,128 @@
+//! The commands: each loads the workspace, makes one pass over the exports, computes its report
+//! and hands it to a renderer. Problems go to stderr; the returned number is the exit code.
+
+use crate::config::Language;
+use crate::cube::{Cube, CubeSpec};
+use crate::diag::Diagnostics;
+use crate::layout;
+use crate::margin::{MarginQuery, margin_report, sort_rows};
+use crate::output::{Format, emit};
+use crate::render::{Document, Style, csv, markdown};
+use crate::workspace::{Options, Workspace};
+use std::path::PathBuf;
+
+/// Exit codes: done, bad input or a failed check, wrong usage.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_BAD_INPUT: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+
+/// The global flags, resolved.
+#[derive(Debug, Clone, Default)]
+pub struct Globals {
+    pub options: Options,
+    pub format: Format,
+    pub output: Option<PathBuf>,
+    /// `--lang`, overriding `[workspace] language`.
+    pub language: Option<Language>,
+}
+
+fn print_diagnostics(diags: &Diagnostics) {
+    for d in diags.items() {
+        eprintln!("{d}");
+    }
+}
+
+/// Loads the workspace and reads the exports once; on any error prints every problem and
+/// returns the exit code.
+fn load(globals: &Globals, spec: &CubeSpec) -> Result<(Workspace, Cube), u8> {
+    let mut diags = Diagnostics::new();
+    let ws = Workspace::load(&globals.options, &mut diags);
+    let Some(ws) = ws.filter(|_| !diags.has_errors()) else {
+        print_diagnostics(&diags);
+        return Err(EXIT_BAD_INPUT);
+    };
+    let cube = Cube::build(&ws, spec, &mut diags);
+    print_diagnostics(&diags);
+    if diags.has_errors() {
+        eprintln!("error: the exports have problems (listed above); nothing was written. `kam check` lists them too.");
+        return Err(EXIT_BAD_INPUT);
+    }
+    Ok((ws, cube))
+}
+
+fn language(globals: &Globals, ws: &Workspace) -> Language {
+    globals.language.unwrap_or(ws.config.language)
+}
+
+/// Writes a document or JSON value in the requested format.
+fn write(globals: &Globals, doc: &Document, json: serde_json::Value, language: Language) -> u8 {
+    let text = match globals.format {
+        Format::Markdown => markdown(doc, &Style::new(language)),
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&json).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        Format::Csv => match doc.csv_table.as_ref().map(csv) {
+            Some(Ok(s)) => s,
+            Some(Err(e)) => {
+                eprintln!("error: cannot write CSV: {e}");
+                return EXIT_BAD_INPUT;
+            }
+            None => {
+                eprintln!("error: this report has no table to write as CSV; use --format md or json");
+                return EXIT_USAGE;
+            }
+        },
+    };
+    match emit(globals.output.as_deref(), &text) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            let target = globals.output.as_ref().map_or("stdout".to_string(), |p| p.display().to_string());
+            eprintln!("error: cannot write {target}: {e}");
+            EXIT_BAD_INPUT
+        }
+    }
+}
+
+/// `kam margin`.
+pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>) -> u8 {
+    let (ws, cube) = match load(globals, &query.cube_spec()) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    for id in &query.accounts {
+        if ws.account(id).is_none() {
+            eprintln!("error: no account `{id}`; known accounts: {}", known_ids(&ws));
+            return EXIT_BAD_INPUT;
+        }
+    }
+    let mut report = margin_report(&ws, &cube, query);
+    if let Some(field) = sort
+        && let Err(msg) = sort_rows(&mut report.rows, &report.by, field)
+    {
+        eprintln!("error: {msg}");
+        return EXIT_USAGE;
+    }
+    let language = language(globals, &ws);
+    if report.total.unknown_cost_rows > 0 {
+        eprintln!(
+            "warning: {} of {} rows ({} {} net revenue) have no cost data, so DB I–III are unknown for their groups; \
+             map a `cost`, `unit_cost` or `profit` column under [import.columns], or set `default_cost_rate` under [margin] in kam.toml",
+            report.total.unknown_cost_rows,
+            report.total.rows,
+            Style::new(language).money(report.total.unknown_cost_net),
+            ws.config.currency
+        );
+    }
+    let doc = layout::margin_document(&report, language, &ws.config.name);
+    write(globals, &doc, layout::margin_json(&report), language)
+}
+
+/// The account ids of the workspace, for messages.
+pub fn known_ids(ws: &Workspace) -> String {
+    if ws.accounts.is_empty() {
+        return "none".to_string();
+    }
+    ws.accounts.iter().map(|a| a.id.as_str()).collect::<Vec<_>>().join(", ")
+}

@@ -1,0 +1,217 @@
+//! The one streaming pass: every export row is folded into a compact aggregate per customer ×
+//! month (× category × product where a report groups by them), from which the figures are
+//! computed. Memory depends on customers × months, not on rows.
+
+use crate::dates::Month;
+use crate::diag::Diagnostics;
+use crate::money::Decimal;
+use crate::sales::{ImportStats, SaleRow, read_exports};
+use crate::workspace::Workspace;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// Strings seen in the exports, each stored once and referred to by number.
+#[derive(Debug, Default, Clone)]
+pub struct Interner {
+    map: HashMap<Box<str>, u32>,
+    names: Vec<Box<str>>,
+}
+
+impl Interner {
+    /// The number of `name`, adding it when new (the only allocation, once per distinct name).
+    pub fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.map.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.into());
+        self.map.insert(name.into(), i);
+        i
+    }
+
+    pub fn get(&self, name: &str) -> Option<u32> {
+        self.map.get(name).copied()
+    }
+
+    pub fn name(&self, i: u32) -> &str {
+        &self.names[i as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// The customer number of rows without a customer.
+pub const NO_CUSTOMER: u32 = u32::MAX;
+/// The category or product number where the cube does not split by it.
+pub const ANY: u32 = u32::MAX;
+
+/// What the pass keeps apart and which rows it folds in.
+#[derive(Debug, Clone, Default)]
+pub struct CubeSpec {
+    /// Rows dated before this day are read but not folded in.
+    pub from: Option<NaiveDate>,
+    /// Rows dated after this day are read but not folded in.
+    pub to: Option<NaiveDate>,
+    pub by_category: bool,
+    pub by_product: bool,
+}
+
+/// The key of one aggregate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CellKey {
+    /// Interned customer, or [`NO_CUSTOMER`].
+    pub customer: u32,
+    pub month: Month,
+    /// Interned category (the empty string is `(none)`), or [`ANY`].
+    pub category: u32,
+    /// Interned product, or [`ANY`].
+    pub product: u32,
+}
+
+/// Additive sums over rows (SPEC 3.1).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sums {
+    pub rows: u64,
+    pub gross: Decimal,
+    pub deductions: Decimal,
+    pub net: Decimal,
+    /// Σ variable cost of the rows whose cost is known.
+    pub cost: Decimal,
+    /// Rows whose variable cost is unknown, and their net revenue.
+    pub unknown_cost_rows: u64,
+    pub unknown_cost_net: Decimal,
+    pub quantity: Decimal,
+    /// Σ |net| of return rows (net < 0).
+    pub returns: Decimal,
+    pub return_rows: u64,
+    /// Rows with net > 0.
+    pub purchase_rows: u64,
+    /// Rows without an invoice number: each is one order.
+    pub rows_without_invoice: u64,
+}
+
+impl Sums {
+    pub fn add_row(&mut self, row: &SaleRow<'_>) {
+        self.rows += 1;
+        self.gross += row.gross;
+        self.deductions += row.deductions;
+        self.net += row.net;
+        match row.cost {
+            Some(c) => self.cost += c,
+            None => {
+                self.unknown_cost_rows += 1;
+                self.unknown_cost_net += row.net;
+            }
+        }
+        self.quantity += row.quantity;
+        if row.net.is_sign_negative() && !row.net.is_zero() {
+            self.returns -= row.net;
+            self.return_rows += 1;
+        } else if !row.net.is_zero() {
+            self.purchase_rows += 1;
+        }
+        if row.invoice.is_empty() {
+            self.rows_without_invoice += 1;
+        }
+    }
+
+    pub fn add(&mut self, other: &Sums) {
+        self.rows += other.rows;
+        self.gross += other.gross;
+        self.deductions += other.deductions;
+        self.net += other.net;
+        self.cost += other.cost;
+        self.unknown_cost_rows += other.unknown_cost_rows;
+        self.unknown_cost_net += other.unknown_cost_net;
+        self.quantity += other.quantity;
+        self.returns += other.returns;
+        self.return_rows += other.return_rows;
+        self.purchase_rows += other.purchase_rows;
+        self.rows_without_invoice += other.rows_without_invoice;
+    }
+
+    /// Σ variable cost, unknown when any row's cost is unknown.
+    pub fn variable_costs(&self) -> Option<Decimal> {
+        (self.unknown_cost_rows == 0).then_some(self.cost)
+    }
+}
+
+/// One aggregate: sums and the distinct invoice numbers of its rows.
+#[derive(Debug, Clone, Default)]
+pub struct Cell {
+    pub sums: Sums,
+    /// Interned invoice numbers, sorted and distinct once the pass is over.
+    pub invoices: Vec<u32>,
+}
+
+/// The aggregates of one pass over the exports.
+#[derive(Debug, Default)]
+pub struct Cube {
+    pub customers: Interner,
+    pub categories: Interner,
+    pub products: Interner,
+    pub invoices: Interner,
+    pub cells: HashMap<CellKey, Cell>,
+    /// Account index of each interned customer.
+    pub customer_account: Vec<Option<usize>>,
+    /// First and last day in the exports (all rows, also those outside the range).
+    pub first_date: Option<NaiveDate>,
+    pub last_date: Option<NaiveDate>,
+    pub stats: ImportStats,
+}
+
+impl Cube {
+    /// Reads the workspace's exports once into aggregates; problems go to `diags`.
+    pub fn build(ws: &Workspace, spec: &CubeSpec, diags: &mut Diagnostics) -> Cube {
+        let mut cube = Cube::default();
+        let stats = read_exports(&ws.sales_files, &ws.config.import, diags, |row| cube.add(spec, row));
+        cube.stats = stats;
+        for cell in cube.cells.values_mut() {
+            cell.invoices.sort_unstable();
+            cell.invoices.dedup();
+        }
+        cube.customer_account = (0..cube.customers.len() as u32)
+            .map(|i| ws.customer_account.get(cube.customers.name(i)).copied())
+            .collect();
+        cube
+    }
+
+    fn add(&mut self, spec: &CubeSpec, row: &SaleRow<'_>) {
+        self.first_date = Some(self.first_date.map_or(row.date, |d| d.min(row.date)));
+        self.last_date = Some(self.last_date.map_or(row.date, |d| d.max(row.date)));
+        if spec.from.is_some_and(|f| row.date < f) || spec.to.is_some_and(|t| row.date > t) {
+            return;
+        }
+        let customer = if row.customer.is_empty() { NO_CUSTOMER } else { self.customers.intern(row.customer) };
+        let key = CellKey {
+            customer,
+            month: Month::of(row.date),
+            category: if spec.by_category { self.categories.intern(row.category) } else { ANY },
+            product: if spec.by_product { self.products.intern(row.product) } else { ANY },
+        };
+        let invoice = (!row.invoice.is_empty()).then(|| self.invoices.intern(row.invoice));
+        let cell = self.cells.entry(key).or_default();
+        cell.sums.add_row(row);
+        if let Some(inv) = invoice
+            && cell.invoices.last() != Some(&inv)
+        {
+            cell.invoices.push(inv);
+        }
+    }
+
+    /// The account index of a cell's customer.
+    pub fn account_of(&self, customer: u32) -> Option<usize> {
+        if customer == NO_CUSTOMER { None } else { self.customer_account[customer as usize] }
+    }
+
+    /// The month span of the exports.
+    pub fn months(&self) -> Option<(Month, Month)> {
+        Some((Month::of(self.first_date?), Month::of(self.last_date?)))
+    }
+}

@@ -1,0 +1,235 @@
+//! Report layout: computed reports turned into [`Document`]s (Markdown, CSV) and JSON values.
+//! Nothing here computes a figure; it only chooses labels, order and format.
+
+use crate::config::{Language, MarginSettings};
+use crate::i18n::label;
+use crate::margin::{Dim, FIGURES, MarginFigures, MarginReport};
+use crate::money::{Decimal, ROUNDING_NAME};
+use crate::render::{Block, Column, Document, Style, Table, Value, json_decimal, json_money, json_opt, json_rate};
+use chrono::NaiveDate;
+use serde_json::{Map, Value as Json, json};
+
+/// Picks the text of the report language.
+pub fn tr(language: Language, en: &str, de: &str) -> String {
+    match language {
+        Language::En => en.to_string(),
+        Language::De => de.to_string(),
+    }
+}
+
+fn column(language: Language, key: &str) -> Column {
+    Column { key: key.to_string(), label: label(language, key) }
+}
+
+fn figure_values(f: &MarginFigures) -> Vec<Value> {
+    vec![
+        Value::Money(Some(f.gross_revenue)),
+        Value::Money(Some(f.deductions)),
+        Value::Money(Some(f.net_revenue)),
+        Value::Money(f.variable_costs),
+        Value::Money(f.db1),
+        Value::Money(Some(f.direct_costs)),
+        Value::Money(f.db2),
+        Value::Money(Some(f.overhead)),
+        Value::Money(f.db3),
+        Value::Rate(f.db1_rate),
+        Value::Rate(f.db2_rate),
+        Value::Rate(f.db3_rate),
+        Value::Number(Some(f.quantity)),
+        Value::Count(f.orders),
+        Value::Money(Some(f.returns)),
+    ]
+}
+
+/// The margin table: group keys, period, then every figure of SPEC 3.1.
+pub fn margin_table(report: &MarginReport, language: Language) -> Table {
+    let has_period = report.period != crate::periods::PeriodKind::All;
+    let mut columns: Vec<Column> = report.by.iter().map(|d| column(language, d.name())).collect();
+    if has_period {
+        columns.push(column(language, "period"));
+    }
+    columns.extend(FIGURES.iter().map(|f| column(language, f)));
+    let rows = report
+        .rows
+        .iter()
+        .map(|r| {
+            let mut cells: Vec<Value> = r.keys.iter().map(|k| Value::Text(k.clone())).collect();
+            if has_period {
+                cells.push(Value::Text(r.period.clone().unwrap_or_default()));
+            }
+            cells.extend(figure_values(&r.figures));
+            cells
+        })
+        .collect();
+    let mut total: Vec<Value> = vec![Value::Text(label(language, "total"))];
+    total.extend((1..report.by.len() + usize::from(has_period)).map(|_| Value::Text(String::new())));
+    total.extend(figure_values(&report.total));
+    Table { columns, rows, total: Some(total) }
+}
+
+fn range_text(language: Language, from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
+    match (from, to) {
+        (None, None) => tr(language, "all rows of the exports", "alle Zeilen der Exporte"),
+        (Some(f), None) => tr(language, &format!("from {f}"), &format!("ab {f}")),
+        (None, Some(t)) => tr(language, &format!("up to {t}"), &format!("bis {t}")),
+        (Some(f), Some(t)) => tr(language, &format!("{f} to {t}"), &format!("{f} bis {t}")),
+    }
+}
+
+/// The source line: how many rows of how many exports, spanning which days.
+pub fn source_text(language: Language, rows: u64, files: usize, data: Option<(NaiveDate, NaiveDate)>) -> String {
+    let span = data.map_or_else(String::new, |(a, b)| format!(", {a} – {b}"));
+    tr(
+        language,
+        &format!("{rows} rows from {files} export file(s){span}"),
+        &format!("{rows} Zeilen aus {files} Exportdatei(en){span}"),
+    )
+}
+
+/// The definitions and settings behind a margin figure, for the footer of every report with DBs.
+pub fn margin_definitions(language: Language, settings: &MarginSettings, currency: &str) -> Vec<String> {
+    let style = Style::new(language);
+    let money = |d: Decimal| format!("{} {currency}", style.money(d));
+    let pct = |d: Decimal| style.percent(d);
+    let cost_rule = match settings.default_cost_rate {
+        Some(r) => tr(
+            language,
+            &format!("rows without cost data are costed at default_cost_rate = {} of net revenue", pct(r)),
+            &format!("Zeilen ohne Kostenangabe werden mit default_cost_rate = {} des Nettoumsatzes bewertet", pct(r)),
+        ),
+        None => tr(
+            language,
+            "default_cost_rate is unset: where rows lack cost data, DB I–III are unknown (–)",
+            "default_cost_rate ist nicht gesetzt: fehlen Kostenangaben, sind DB I–III unbekannt (–)",
+        ),
+    };
+    vec![
+        tr(
+            language,
+            "Net revenue = gross revenue − deductions (discounts, bonuses, cash discount); returns are rows with negative net revenue.",
+            "Nettoumsatz = Bruttoumsatz − Erlösschmälerungen (Rabatte, Boni, Skonto); Retouren sind Zeilen mit negativem Nettoumsatz.",
+        ),
+        tr(
+            language,
+            "DB I = net revenue − variable costs (cost, else quantity × unit cost, else net revenue − profit).",
+            "DB I = Nettoumsatz − variable Kosten (Kosten, sonst Menge × Stückkosten, sonst Nettoumsatz − Gewinn).",
+        ),
+        tr(
+            language,
+            &format!(
+                "DB II = DB I − direct costs: {} per order (distinct invoice numbers; a row without one counts as one order) + {} per visit + {} of returns + the account's [[costs]] in the period.",
+                money(settings.cost_per_order),
+                money(settings.cost_per_visit),
+                pct(settings.return_handling_rate)
+            ),
+            &format!(
+                "DB II = DB I − Kundenkosten: {} je Auftrag (verschiedene Belegnummern; eine Zeile ohne Belegnummer zählt als ein Auftrag) + {} je Besuch + {} der Retouren + [[costs]] des Kunden im Zeitraum.",
+                money(settings.cost_per_order),
+                money(settings.cost_per_visit),
+                pct(settings.return_handling_rate)
+            ),
+        ),
+        tr(
+            language,
+            &format!("DB III = DB II − overhead ({} of net revenue). Rates are relative to net revenue.", pct(settings.overhead_rate)),
+            &format!("DB III = DB II − Gemeinkosten ({} des Nettoumsatzes). Quoten beziehen sich auf den Nettoumsatz.", pct(settings.overhead_rate)),
+        ),
+        cost_rule,
+        tr(
+            language,
+            &format!("Amounts are exact; shown rounded to cents, {ROUNDING_NAME}; rates to 4 places (here as percent)."),
+            &format!("Beträge werden exakt gerechnet und erst zur Anzeige auf Cent gerundet ({ROUNDING_NAME}); Quoten auf 4 Stellen (hier in Prozent)."),
+        ),
+    ]
+}
+
+/// `kam margin` as a document.
+pub fn margin_document(report: &MarginReport, language: Language, workspace: &str) -> Document {
+    let by: Vec<String> = report.by.iter().map(|d| label(language, d.name())).collect();
+    let table = margin_table(report, language);
+    let mut blocks = vec![
+        Block::Heading(1, format!("{} — {workspace}", label(language, "margin_title"))),
+        Block::Bullets(vec![
+            format!("{}: {}", label(language, "by"), by.join(", ")),
+            format!(
+                "{}: {} ({})",
+                label(language, "range"),
+                range_text(language, report.query.from, report.query.to),
+                report.period
+            ),
+            format!("{}: {}", label(language, "source"), source_text(language, report.rows_read, report.files, report.data_range)),
+            format!("{}: {}", tr(language, "Currency", "Währung"), report.currency),
+        ]),
+        Block::Table(table.clone()),
+        Block::Heading(2, label(language, "definitions")),
+        Block::Bullets(margin_definitions(language, &report.settings, &report.currency)),
+    ];
+    if report.total.unknown_cost_rows > 0 {
+        let style = Style::new(language);
+        blocks.insert(
+            3,
+            Block::Paragraph(tr(
+                language,
+                &format!(
+                    "**Note:** {} rows ({} {} net revenue) have no cost data, so DB I–III of their groups are unknown (–).",
+                    report.total.unknown_cost_rows,
+                    style.money(report.total.unknown_cost_net),
+                    report.currency
+                ),
+                &format!(
+                    "**Hinweis:** {} Zeilen ({} {} Nettoumsatz) haben keine Kostenangabe; DB I–III ihrer Gruppen sind daher unbekannt (–).",
+                    report.total.unknown_cost_rows,
+                    style.money(report.total.unknown_cost_net),
+                    report.currency
+                ),
+            )),
+        );
+    }
+    Document { blocks, csv_table: Some(table) }
+}
+
+fn figures_json(f: &MarginFigures) -> Map<String, Json> {
+    let mut m = Map::new();
+    m.insert("gross_revenue".into(), json_money(f.gross_revenue));
+    m.insert("deductions".into(), json_money(f.deductions));
+    m.insert("net_revenue".into(), json_money(f.net_revenue));
+    m.insert("variable_costs".into(), json_opt(f.variable_costs, json_money));
+    m.insert("db1".into(), json_opt(f.db1, json_money));
+    m.insert("direct_costs".into(), json_money(f.direct_costs));
+    m.insert("db2".into(), json_opt(f.db2, json_money));
+    m.insert("overhead".into(), json_money(f.overhead));
+    m.insert("db3".into(), json_opt(f.db3, json_money));
+    m.insert("db1_rate".into(), json_opt(f.db1_rate, json_rate));
+    m.insert("db2_rate".into(), json_opt(f.db2_rate, json_rate));
+    m.insert("db3_rate".into(), json_opt(f.db3_rate, json_rate));
+    m.insert("quantity".into(), json_decimal(f.quantity));
+    m.insert("orders".into(), json!(f.orders));
+    m.insert("returns".into(), json_money(f.returns));
+    m
+}
+
+/// `kam margin --format json` (SPEC 4.1).
+pub fn margin_json(report: &MarginReport) -> Json {
+    let rows: Vec<Json> = report
+        .rows
+        .iter()
+        .map(|r| {
+            let mut m = Map::new();
+            for (dim, key) in report.by.iter().zip(&r.keys) {
+                m.insert(dim.name().into(), json!(key));
+            }
+            if let Some(p) = &r.period {
+                m.insert("period".into(), json!(p));
+            }
+            m.extend(figures_json(&r.figures));
+            Json::Object(m)
+        })
+        .collect();
+    json!({
+        "currency": report.currency,
+        "by": report.by.iter().map(|d: &Dim| d.name()).collect::<Vec<_>>(),
+        "period": report.period.name(),
+        "rows": rows,
+        "total": Json::Object(figures_json(&report.total)),
+    })
+}

@@ -1,0 +1,360 @@
+//! Contribution margins (Deckungsbeitragsrechnung, SPEC 3.1): DB I to DB III per group and period.
+
+use crate::config::MarginSettings;
+use crate::cube::{CellKey, Cube, CubeSpec, NO_CUSTOMER, Sums};
+use crate::dates::{Date, Month};
+use crate::dossier::{Account, MeetingKind};
+use crate::money::Decimal;
+use crate::periods::PeriodKind;
+use crate::workspace::Workspace;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+pub const UNASSIGNED: &str = "(unassigned)";
+pub const NONE: &str = "(none)";
+pub const NO_OWNER: &str = "(no owner)";
+pub const ACCOUNT_COSTS: &str = "(account costs)";
+
+/// What rows are grouped by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dim {
+    Account,
+    Customer,
+    Owner,
+    Category,
+    Product,
+}
+
+impl Dim {
+    pub fn name(self) -> &'static str {
+        match self {
+            Dim::Account => "account",
+            Dim::Customer => "customer",
+            Dim::Owner => "owner",
+            Dim::Category => "category",
+            Dim::Product => "product",
+        }
+    }
+}
+
+impl FromStr for Dim {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "account" => Ok(Dim::Account),
+            "customer" => Ok(Dim::Customer),
+            "owner" => Ok(Dim::Owner),
+            "category" => Ok(Dim::Category),
+            "product" => Ok(Dim::Product),
+            other => Err(format!(
+                "unknown grouping \"{other}\"; expected account, customer, owner, category or product"
+            )),
+        }
+    }
+}
+
+/// The figures of SPEC 3.1 for one group and period. `None` is unknown (cost data missing) or,
+/// for rates, undefined (net revenue 0).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarginFigures {
+    pub gross_revenue: Decimal,
+    pub deductions: Decimal,
+    pub net_revenue: Decimal,
+    pub variable_costs: Option<Decimal>,
+    pub db1: Option<Decimal>,
+    pub direct_costs: Decimal,
+    pub db2: Option<Decimal>,
+    pub overhead: Decimal,
+    pub db3: Option<Decimal>,
+    pub db1_rate: Option<Decimal>,
+    pub db2_rate: Option<Decimal>,
+    pub db3_rate: Option<Decimal>,
+    pub quantity: Decimal,
+    pub orders: u64,
+    pub returns: Decimal,
+    /// Orders, visits and explicit `[[costs]]` behind `direct_costs`.
+    pub visits: u64,
+    pub account_costs: Decimal,
+    /// Rows without cost data and their net revenue.
+    pub unknown_cost_rows: u64,
+    pub unknown_cost_net: Decimal,
+    pub rows: u64,
+}
+
+/// What is summed for a group before its figures are worked out.
+#[derive(Debug, Clone, Default)]
+pub struct Accumulator {
+    pub sums: Sums,
+    pub invoices: Vec<u32>,
+    pub visits: u64,
+    pub costs: Decimal,
+}
+
+impl Accumulator {
+    pub fn add_cell(&mut self, sums: &Sums, invoices: &[u32]) {
+        self.sums.add(sums);
+        self.invoices.extend_from_slice(invoices);
+    }
+
+    /// The figures, given the margin settings.
+    pub fn figures(mut self, settings: &MarginSettings) -> MarginFigures {
+        self.invoices.sort_unstable();
+        self.invoices.dedup();
+        let s = &self.sums;
+        let orders = self.invoices.len() as u64 + s.rows_without_invoice;
+        let net = s.net;
+        let variable_costs = s.variable_costs();
+        let db1 = variable_costs.map(|v| net - v);
+        let direct_costs = settings.cost_per_order * Decimal::from(orders)
+            + settings.cost_per_visit * Decimal::from(self.visits)
+            + settings.return_handling_rate * s.returns
+            + self.costs;
+        let db2 = db1.map(|d| d - direct_costs);
+        let overhead = settings.overhead_rate * net;
+        let db3 = db2.map(|d| d - overhead);
+        let rate = |x: Option<Decimal>| x.and_then(|x| (!net.is_zero()).then(|| x / net));
+        MarginFigures {
+            gross_revenue: s.gross,
+            deductions: s.deductions,
+            net_revenue: net,
+            variable_costs,
+            db1,
+            direct_costs,
+            db2,
+            overhead,
+            db3,
+            db1_rate: rate(db1),
+            db2_rate: rate(db2),
+            db3_rate: rate(db3),
+            quantity: s.quantity,
+            orders,
+            returns: s.returns,
+            visits: self.visits,
+            account_costs: self.costs,
+            unknown_cost_rows: s.unknown_cost_rows,
+            unknown_cost_net: s.unknown_cost_net,
+            rows: s.rows,
+        }
+    }
+}
+
+/// A margin report's parameters.
+#[derive(Debug, Clone)]
+pub struct MarginQuery {
+    pub by: Vec<Dim>,
+    pub period: PeriodKind,
+    /// Inclusive day range; `None` is open.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Only these accounts (ids); empty is all, with unassigned rows.
+    pub accounts: Vec<String>,
+}
+
+impl Default for MarginQuery {
+    fn default() -> Self {
+        MarginQuery { by: vec![Dim::Account], period: PeriodKind::All, from: None, to: None, accounts: Vec::new() }
+    }
+}
+
+impl MarginQuery {
+    /// What the pass over the exports must keep apart for this query.
+    pub fn cube_spec(&self) -> CubeSpec {
+        CubeSpec {
+            from: self.from,
+            to: self.to,
+            by_category: self.by.contains(&Dim::Category),
+            by_product: self.by.contains(&Dim::Product),
+        }
+    }
+
+    fn in_range(&self, date: Date) -> bool {
+        self.from.is_none_or(|f| date.0 >= f) && self.to.is_none_or(|t| date.0 <= t)
+    }
+}
+
+/// One row: the group's keys (in the order of `by`), its period, its figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarginRow {
+    pub keys: Vec<String>,
+    pub period: Option<String>,
+    pub figures: MarginFigures,
+}
+
+/// The contribution-margin table.
+#[derive(Debug, Clone)]
+pub struct MarginReport {
+    pub currency: String,
+    pub by: Vec<Dim>,
+    pub period: PeriodKind,
+    pub query: MarginQuery,
+    pub rows: Vec<MarginRow>,
+    /// Over every row in range: equals the sum of the rows for every additive figure.
+    pub total: MarginFigures,
+    pub settings: MarginSettings,
+    /// First and last day of the exports.
+    pub data_range: Option<(NaiveDate, NaiveDate)>,
+    pub files: usize,
+    pub rows_read: u64,
+}
+
+fn name_or_none(name: &str) -> String {
+    if name.is_empty() { NONE.to_string() } else { name.to_string() }
+}
+
+fn owner_key(account: Option<&Account>) -> String {
+    match account {
+        None => UNASSIGNED.to_string(),
+        Some(a) => a.owner.clone().unwrap_or_else(|| NO_OWNER.to_string()),
+    }
+}
+
+/// The key of a sales aggregate under one grouping dimension.
+fn cell_key(dim: Dim, cube: &Cube, key: &CellKey, account: Option<&Account>) -> String {
+    match dim {
+        Dim::Account => account.map_or_else(|| UNASSIGNED.to_string(), |a| a.id.clone()),
+        Dim::Customer if key.customer == NO_CUSTOMER => UNASSIGNED.to_string(),
+        Dim::Customer => cube.customers.name(key.customer).to_string(),
+        Dim::Owner => owner_key(account),
+        Dim::Category => name_or_none(cube.categories.name(key.category)),
+        Dim::Product => name_or_none(cube.products.name(key.product)),
+    }
+}
+
+/// The key of an account's visits and `[[costs]]` under one grouping dimension.
+fn account_cost_key(dim: Dim, by: &[Dim], account: &Account) -> String {
+    let by_account = by.iter().any(|d| matches!(d, Dim::Account | Dim::Owner));
+    match dim {
+        Dim::Account if by_account => account.id.clone(),
+        Dim::Owner if by_account => owner_key(Some(account)),
+        _ => ACCOUNT_COSTS.to_string(),
+    }
+}
+
+/// Computes the margin report from one pass's aggregates and the dossiers.
+pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> MarginReport {
+    let settings = &ws.config.margin;
+    let wanted = |account: Option<usize>| -> bool {
+        query.accounts.is_empty()
+            || account.is_some_and(|i| query.accounts.iter().any(|id| *id == ws.accounts[i].id))
+    };
+    let mut groups: BTreeMap<(Vec<String>, Option<String>), Accumulator> = BTreeMap::new();
+    let mut total = Accumulator::default();
+
+    for (key, cell) in &cube.cells {
+        let account_index = cube.account_of(key.customer);
+        if !wanted(account_index) {
+            continue;
+        }
+        let account = account_index.map(|i| &ws.accounts[i]);
+        let keys: Vec<String> = query.by.iter().map(|&d| cell_key(d, cube, key, account)).collect();
+        let period = query.period.label(key.month);
+        groups.entry((keys, period)).or_default().add_cell(&cell.sums, &cell.invoices);
+        total.add_cell(&cell.sums, &cell.invoices);
+    }
+
+    for (i, account) in ws.accounts.iter().enumerate() {
+        if !wanted(Some(i)) {
+            continue;
+        }
+        let keys: Vec<String> = query.by.iter().map(|&d| account_cost_key(d, &query.by, account)).collect();
+        let visits = account.meetings.iter().filter(|m| m.kind == MeetingKind::Visit).map(|m| m.date);
+        for date in visits.filter(|&d| query.in_range(d)) {
+            let period = query.period.label(Month::of(date.0));
+            groups.entry((keys.clone(), period)).or_default().visits += 1;
+            total.visits += 1;
+        }
+        for cost in account.costs.iter().filter(|c| query.in_range(c.date)) {
+            let period = query.period.label(Month::of(cost.date.0));
+            groups.entry((keys.clone(), period)).or_default().costs += cost.amount.value();
+            total.costs += cost.amount.value();
+        }
+    }
+
+    let rows = groups
+        .into_iter()
+        .map(|((keys, period), acc)| MarginRow { keys, period, figures: acc.figures(settings) })
+        .collect();
+    MarginReport {
+        currency: ws.config.currency.clone(),
+        by: query.by.clone(),
+        period: query.period,
+        query: query.clone(),
+        rows,
+        total: total.figures(settings),
+        settings: settings.clone(),
+        data_range: cube.first_date.zip(cube.last_date),
+        files: cube.stats.files,
+        rows_read: cube.stats.rows,
+    }
+}
+
+/// Figures a `--sort` can name, with how to read them from a row.
+pub fn sort_rows(rows: &mut [MarginRow], by: &[Dim], field: &str) -> Result<(), String> {
+    if let Some(pos) = by.iter().position(|d| d.name() == field) {
+        rows.sort_by(|a, b| a.keys[pos].cmp(&b.keys[pos]).then_with(|| a.period.cmp(&b.period)));
+        return Ok(());
+    }
+    if field == "period" {
+        rows.sort_by(|a, b| a.period.cmp(&b.period).then_with(|| a.keys.cmp(&b.keys)));
+        return Ok(());
+    }
+    let value = figure_getter(field).ok_or_else(|| {
+        format!(
+            "cannot sort by \"{field}\"; expected a grouping ({}), period, or a figure: {}",
+            by.iter().map(|d| d.name()).collect::<Vec<_>>().join(", "),
+            FIGURES.join(", ")
+        )
+    })?;
+    // Largest first; unknown values last; ties keep the key order.
+    rows.sort_by(|a, b| match (value(&a.figures), value(&b.figures)) {
+        (Some(x), Some(y)) => y.cmp(&x),
+        (Some(_), None) => std::cmp::Ordering::Less,
+        (None, Some(_)) => std::cmp::Ordering::Greater,
+        (None, None) => std::cmp::Ordering::Equal,
+    });
+    Ok(())
+}
+
+/// The figures of SPEC 3.1, in the order of the table.
+pub const FIGURES: [&str; 15] = [
+    "gross_revenue",
+    "deductions",
+    "net_revenue",
+    "variable_costs",
+    "db1",
+    "direct_costs",
+    "db2",
+    "overhead",
+    "db3",
+    "db1_rate",
+    "db2_rate",
+    "db3_rate",
+    "quantity",
+    "orders",
+    "returns",
+];
+
+type Getter = fn(&MarginFigures) -> Option<Decimal>;
+
+fn figure_getter(name: &str) -> Option<Getter> {
+    let g: Getter = match name {
+        "gross_revenue" => |f| Some(f.gross_revenue),
+        "deductions" => |f| Some(f.deductions),
+        "net_revenue" => |f| Some(f.net_revenue),
+        "variable_costs" => |f| f.variable_costs,
+        "db1" => |f| f.db1,
+        "direct_costs" => |f| Some(f.direct_costs),
+        "db2" => |f| f.db2,
+        "overhead" => |f| Some(f.overhead),
+        "db3" => |f| f.db3,
+        "db1_rate" => |f| f.db1_rate,
+        "db2_rate" => |f| f.db2_rate,
+        "db3_rate" => |f| f.db3_rate,
+        "quantity" => |f| Some(f.quantity),
+        "orders" => |f| Some(Decimal::from(f.orders)),
+        "returns" => |f| Some(f.returns),
+        _ => return None,
+    };
+    Some(g)
+}

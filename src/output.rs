@@ -1,0 +1,54 @@
+//! Where output goes: stdout, or a file written atomically (`-o FILE`).
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::str::FromStr;
+
+/// The output formats of reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Markdown,
+    Csv,
+    Json,
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "md" | "markdown" => Ok(Format::Markdown),
+            "csv" => Ok(Format::Csv),
+            "json" => Ok(Format::Json),
+            _ => Err(format!("unknown format \"{s}\"; expected md, csv or json")),
+        }
+    }
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so
+/// that a reader never sees half a report.
+pub fn write_atomic(path: &Path, text: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(text)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Writes a report to `-o FILE` or stdout. A closed pipe (`kam … | head`) is not an error.
+pub fn emit(output: Option<&Path>, text: &str) -> io::Result<()> {
+    match output {
+        Some(path) => write_atomic(path, text.as_bytes()),
+        None => {
+            let mut out = io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                other => other,
+            }
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! Renderers: a report, once computed, is laid out as a [`Document`] of tables of typed values
+//! and written as GitHub-flavoured Markdown (labels and numbers in the workspace language) or as
+//! CSV (machine names, plain numbers). Renderers round and format; they compute nothing.
+
+use crate::config::Language;
+use crate::money::{Decimal, round_money, round_rate};
+use chrono::NaiveDate;
+use comfy_table::{CellAlignment, ContentArrangement, Table as Grid, presets};
+
+/// One value in a table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    /// Money; `None` is unknown.
+    Money(Option<Decimal>),
+    /// A fraction (0.25 is 25 %); `None` is unknown or undefined.
+    Rate(Option<Decimal>),
+    Count(u64),
+    /// A decimal that is not money (quantities, days).
+    Number(Option<Decimal>),
+    Date(Option<NaiveDate>),
+}
+
+impl Value {
+    fn is_numeric(&self) -> bool {
+        !matches!(self, Value::Text(_) | Value::Date(_))
+    }
+}
+
+/// A column: its machine name (CSV header) and its label in the report language.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub key: String,
+    pub label: String,
+}
+
+/// A table with an optional total row.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Vec<Value>>,
+    pub total: Option<Vec<Value>>,
+}
+
+/// A block of a Markdown document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading(u8, String),
+    Paragraph(String),
+    Bullets(Vec<String>),
+    Table(Table),
+    /// Verbatim Markdown (e.g. a Mermaid block).
+    Raw(String),
+}
+
+/// A report laid out for output.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Document {
+    pub blocks: Vec<Block>,
+    /// The table that `--format csv` writes.
+    pub csv_table: Option<Table>,
+}
+
+/// The language's number style.
+pub struct Style {
+    pub language: Language,
+}
+
+impl Style {
+    pub fn new(language: Language) -> Self {
+        Style { language }
+    }
+
+    fn marks(&self) -> (char, char) {
+        match self.language {
+            Language::En => ('.', ','),
+            Language::De => (',', '.'),
+        }
+    }
+
+    /// A decimal with `places` places, grouped in thousands.
+    pub fn number(&self, value: Decimal, places: u32) -> String {
+        let (mark, sep) = self.marks();
+        let v = value.round_dp_with_strategy(places, crate::money::ROUNDING);
+        let text = format!("{:.*}", places as usize, v.abs());
+        let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let mut grouped = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push(sep);
+            }
+            grouped.push(c);
+        }
+        let sign = if v.is_sign_negative() && !v.is_zero() { "−" } else { "" };
+        if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}{mark}{frac}") }
+    }
+
+    pub fn money(&self, value: Decimal) -> String {
+        self.number(value, 2)
+    }
+
+    /// A fraction as a percentage with one place.
+    pub fn percent(&self, value: Decimal) -> String {
+        let p = self.number(value * Decimal::ONE_HUNDRED, 1);
+        match self.language {
+            Language::En => format!("{p}%"),
+            Language::De => format!("{p} %"),
+        }
+    }
+
+    pub fn value(&self, value: &Value) -> String {
+        const UNKNOWN: &str = "–";
+        match value {
+            Value::Text(s) => escape_cell(s),
+            Value::Money(Some(v)) => self.money(*v),
+            Value::Rate(Some(v)) => self.percent(*v),
+            Value::Count(n) => self.number(Decimal::from(*n), 0),
+            Value::Number(Some(v)) => self.number(*v, v.scale().min(2)),
+            Value::Date(Some(d)) => d.format("%Y-%m-%d").to_string(),
+            Value::Money(None) | Value::Rate(None) | Value::Number(None) | Value::Date(None) => {
+                UNKNOWN.to_string()
+            }
+        }
+    }
+}
+
+fn escape_cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+/// A table as GitHub-flavoured Markdown: numbers right-aligned, the total row in bold.
+pub fn markdown_table(table: &Table, style: &Style) -> String {
+    let mut grid = Grid::new();
+    grid.load_style(presets::ASCII_MARKDOWN).set_content_arrangement(ContentArrangement::Disabled).force_no_tty();
+    grid.set_header(table.columns.iter().map(|c| escape_cell(&c.label)));
+    let numeric: Vec<bool> = (0..table.columns.len())
+        .map(|i| table.rows.iter().chain(table.total.iter()).any(|r| r.get(i).is_some_and(Value::is_numeric)))
+        .collect();
+    for row in &table.rows {
+        grid.add_row(row.iter().map(|v| style.value(v)));
+    }
+    if let Some(total) = &table.total {
+        grid.add_row(total.iter().map(|v| {
+            let s = style.value(v);
+            if s.is_empty() { s } else { format!("**{s}**") }
+        }));
+    }
+    for (i, &right) in numeric.iter().enumerate() {
+        if right && let Some(col) = grid.column_mut(i) {
+            col.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+    let text = grid.to_string();
+    // Mark right-aligned columns in the separator line so that renderers align them too.
+    let mut lines: Vec<String> = text.lines().map(|l| l.trim_end().to_string()).collect();
+    if lines.len() > 1 {
+        let parts: Vec<&str> = lines[1].split('|').collect();
+        let mut sep = String::new();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                sep.push('|');
+            }
+            let column = i.wrapping_sub(1);
+            if !part.is_empty() && numeric.get(column).copied().unwrap_or(false) {
+                sep.push_str(&part[..part.len() - 1]);
+                sep.push(':');
+            } else {
+                sep.push_str(part);
+            }
+        }
+        lines[1] = sep;
+    }
+    lines.join("\n")
+}
+
+/// A document as Markdown.
+pub fn markdown(doc: &Document, style: &Style) -> String {
+    let mut out = String::new();
+    for block in &doc.blocks {
+        if !out.is_empty() {
+            out.push('\n');
+        }
+        match block {
+            Block::Heading(level, text) => {
+                out.push_str(&"#".repeat(*level as usize));
+                out.push(' ');
+                out.push_str(text);
+                out.push('\n');
+            }
+            Block::Paragraph(text) => {
+                out.push_str(text);
+                out.push('\n');
+            }
+            Block::Bullets(items) => {
+                for item in items {
+                    out.push_str("- ");
+                    out.push_str(item);
+                    out.push('\n');
+                }
+            }
+            Block::Table(table) => {
+                out.push_str(&markdown_table(table, style));
+                out.push('\n');
+            }
+            Block::Raw(text) => {
+                out.push_str(text);
+                if !text.ends_with('\n') {
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A value for CSV: plain numbers with `.`, money to cents, rates to 4 places, unknown empty.
+pub fn csv_value(value: &Value) -> String {
+    match value {
+        Value::Text(s) => s.clone(),
+        Value::Money(Some(v)) => format!("{:.2}", round_money(*v)),
+        Value::Rate(Some(v)) => round_rate(*v).normalize().to_string(),
+        Value::Count(n) => n.to_string(),
+        Value::Number(Some(v)) => v.normalize().to_string(),
+        Value::Date(Some(d)) => d.format("%Y-%m-%d").to_string(),
+        Value::Money(None) | Value::Rate(None) | Value::Number(None) | Value::Date(None) => String::new(),
+    }
+}
+
+/// A table as CSV with a header line of machine names; the total row, if any, comes last.
+pub fn csv(table: &Table) -> Result<String, csv::Error> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(table.columns.iter().map(|c| c.key.as_str()))?;
+    for row in table.rows.iter().chain(table.total.iter()) {
+        writer.write_record(row.iter().map(csv_value))?;
+    }
+    let bytes = writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
+    Ok(String::from_utf8(bytes).unwrap_or_default())
+}
+
+/// Money for JSON: a number rounded to cents, written exactly.
+pub fn json_money(value: Decimal) -> serde_json::Value {
+    json_decimal(round_money(value))
+}
+
+/// A rate for JSON: a number rounded to 4 places.
+pub fn json_rate(value: Decimal) -> serde_json::Value {
+    json_decimal(round_rate(value))
+}
+
+/// A decimal as an exact JSON number.
+pub fn json_decimal(value: Decimal) -> serde_json::Value {
+    let text = value.normalize().to_string();
+    text.parse::<serde_json::Number>().map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+}
+
+pub fn json_opt(value: Option<Decimal>, f: fn(Decimal) -> serde_json::Value) -> serde_json::Value {
+    value.map_or(serde_json::Value::Null, f)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn numbers_in_both_languages() {
+        let de = Style::new(Language::De);
+        let en = Style::new(Language::En);
+        assert_eq!(de.money(d("1234567.891")), "1.234.567,89");
+        assert_eq!(en.money(d("1234567.891")), "1,234,567.89");
+        assert_eq!(en.money(d("-0.005")), "−0.01");
+        assert_eq!(en.money(d("999.999")), "1,000.00");
+        assert_eq!(de.percent(d("0.4783")), "47,8 %");
+        assert_eq!(en.percent(d("0.4783")), "47.8%");
+        assert_eq!(en.value(&Value::Money(None)), "–");
+    }
+
+    #[test]
+    fn markdown_tables_align_numbers_right() {
+        let table = Table {
+            columns: vec![
+                Column { key: "a".into(), label: "Account".into() },
+                Column { key: "n".into(), label: "Net".into() },
+            ],
+            rows: vec![vec![Value::Text("x|y".into()), Value::Money(Some(d("5")))]],
+            total: Some(vec![Value::Text("Total".into()), Value::Money(Some(d("5")))]),
+        };
+        let md = markdown_table(&table, &Style::new(Language::En));
+        let lines: Vec<&str> = md.lines().collect();
+        assert_eq!(lines[0], "| Account   |      Net |");
+        assert_eq!(lines[1], "|-----------|---------:|");
+        assert_eq!(lines[2], "| x\\|y      |     5.00 |");
+        assert_eq!(lines[3], "| **Total** | **5.00** |");
+    }
+
+    #[test]
+    fn csv_uses_plain_numbers() {
+        assert_eq!(csv_value(&Value::Money(Some(d("1234.5")))), "1234.50");
+        assert_eq!(csv_value(&Value::Rate(Some(d("0.47826")))), "0.4783");
+        assert_eq!(csv_value(&Value::Rate(None)), "");
+        assert_eq!(json_money(d("17.245")).to_string(), "17.25");
+        assert_eq!(json_money(d("350")).to_string(), "350");
+    }
+}
