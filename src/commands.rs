@@ -44,7 +44,9 @@ fn load(globals: &Globals, spec: &CubeSpec) -> Result<(Workspace, Cube), u8> {
     let cube = Cube::build(&ws, spec, &mut diags);
     print_diagnostics(&diags);
     if diags.has_errors() {
-        eprintln!("error: the exports have problems (listed above); nothing was written. `kam check` lists them too.");
+        eprintln!(
+            "error: the exports have problems (listed above); nothing was written. `kam check` lists them too."
+        );
         return Err(EXIT_BAD_INPUT);
     }
     Ok((ws, cube))
@@ -125,4 +127,34 @@ pub fn known_ids(ws: &Workspace) -> String {
         return "none".to_string();
     }
     ws.accounts.iter().map(|a| a.id.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// `kam abc`.
+pub fn abc(
+    globals: &Globals,
+    unit: crate::abc::AbcUnit,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> u8 {
+    let spec = CubeSpec { from, to, ..CubeSpec::default() };
+    let (ws, cube) = match load(globals, &spec) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let report = crate::abc::abc_report(&ws, &cube, unit, from, to);
+    let language = language(globals, &ws);
+    let doc = layout::abc_document(&report, language, &ws.config.name);
+    write(globals, &doc, layout::abc_json(&report), language)
+}
+
+/// `kam accounts`.
+pub fn accounts(globals: &Globals, to: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> u8 {
+    let (ws, cube) = match load(globals, &CubeSpec::default()) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let report = crate::overview::accounts_report(&ws, &cube, to, today);
+    let language = language(globals, &ws);
+    let doc = layout::accounts_document(&report, language, &ws.config.name);
+    write(globals, &doc, layout::accounts_json(&report), language)
 }

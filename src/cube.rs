@@ -188,7 +188,8 @@ impl Cube {
         if spec.from.is_some_and(|f| row.date < f) || spec.to.is_some_and(|t| row.date > t) {
             return;
         }
-        let customer = if row.customer.is_empty() { NO_CUSTOMER } else { self.customers.intern(row.customer) };
+        let customer =
+            if row.customer.is_empty() { NO_CUSTOMER } else { self.customers.intern(row.customer) };
         let key = CellKey {
             customer,
             month: Month::of(row.date),

@@ -26,11 +26,13 @@ pub fn today() -> Result<NaiveDate, String> {
         Err(_) => Ok(chrono::Local::now().date_naive()),
     }
 }
+pub mod abc;
+pub mod commands;
 pub mod cube;
-pub mod render;
 pub mod i18n;
-pub mod periods;
+pub mod layout;
 pub mod margin;
 pub mod output;
-pub mod layout;
-pub mod commands;
+pub mod overview;
+pub mod periods;
+pub mod render;

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
+use kam::abc::AbcUnit;
 use kam::commands::{self, EXIT_USAGE, Globals};
 use kam::config::Language;
 use kam::margin::{Dim, MarginQuery};
@@ -45,12 +46,48 @@ enum Command {
     ///
     /// Errors name the file, the line and the column (TOML) or the column header (CSV).
     /// Exit code 0 when there are only warnings, 1 when there are errors.
-    #[command(after_help = "Examples:\n  kam check\n  kam -C examples/english check\n  kam check --sales exports/2026-*.csv")]
+    #[command(
+        after_help = "Examples:\n  kam check\n  kam -C examples/english check\n  kam check --sales exports/2026-*.csv"
+    )]
     Check,
 
     /// Contribution-margin table (DB I–III) per group and period.
-    #[command(after_help = "Examples:\n  kam margin --by account --period year\n  kam margin --by owner,category --year 2025 --sort db2\n  kam margin --account nordwind --period month --format csv -o nordwind.csv")]
+    #[command(
+        after_help = "Examples:\n  kam margin --by account --period year\n  kam margin --by owner,category --year 2025 --sort db2\n  kam margin --account nordwind --period month --format csv -o nordwind.csv"
+    )]
     Margin(MarginArgs),
+
+    /// Key accounts with owner, segment, revenue of the last 12 months, DB II rate and ABC class.
+    #[command(
+        after_help = "Examples:\n  kam accounts\n  kam accounts --to 2025-12-31 --format csv -o accounts.csv"
+    )]
+    Accounts {
+        /// End the 12-month window with the month of DATE instead of the exports' last month.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        to: Option<NaiveDate>,
+    },
+
+    /// ABC classes by net revenue, and key-account candidates (class-A customers in no account).
+    #[command(
+        after_help = "Examples:\n  kam abc\n  kam abc --by account --year 2025\n  kam abc --format json | jq '.rows[] | select(.class == \"A\")'"
+    )]
+    Abc {
+        /// Classify customers or accounts.
+        #[arg(long, value_name = "UNIT", default_value = "customer", value_parser = parse_unit)]
+        by: AbcUnit,
+
+        /// First day (inclusive), YYYY-MM-DD.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        from: Option<NaiveDate>,
+
+        /// Last day (inclusive), YYYY-MM-DD.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        to: Option<NaiveDate>,
+
+        /// One calendar year (instead of --from/--to).
+        #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"])]
+        year: Option<i32>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -93,9 +130,7 @@ struct RangeArgs {
 impl RangeArgs {
     fn resolve(&self) -> Result<(Option<NaiveDate>, Option<NaiveDate>), String> {
         if let Some(y) = self.year {
-            let from = NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(|| format!("--year {y} is out of range"))?;
-            let to = NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(|| format!("--year {y} is out of range"))?;
-            return Ok((Some(from), Some(to)));
+            return year_range(y);
         }
         if let (Some(f), Some(t)) = (self.from, self.to)
             && f > t
@@ -106,8 +141,19 @@ impl RangeArgs {
     }
 }
 
+fn parse_unit(s: &str) -> Result<AbcUnit, String> {
+    s.parse()
+}
+
+fn year_range(year: i32) -> Result<(Option<NaiveDate>, Option<NaiveDate>), String> {
+    let from = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| format!("--year {year} is out of range"))?;
+    let to = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| format!("--year {year} is out of range"))?;
+    Ok((Some(from), Some(to)))
+}
+
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("expected a date like 2026-03-31, found \"{s}\""))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("expected a date like 2026-03-31, found \"{s}\""))
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -143,12 +189,12 @@ fn main() -> ExitCode {
         output: cli.output,
         language: cli.lang,
     };
+    let today = match kam::today() {
+        Ok(d) => d,
+        Err(msg) => return usage_error(&msg),
+    };
     let code = match cli.command {
         Command::Check => {
-            let today = match kam::today() {
-                Ok(d) => d,
-                Err(msg) => return usage_error(&msg),
-            };
             let report = kam::check::check(&globals.options, today);
             for d in report.diagnostics.items() {
                 eprintln!("{d}");
@@ -161,8 +207,18 @@ fn main() -> ExitCode {
                 Ok(r) => r,
                 Err(msg) => return usage_error(&msg),
             };
-            let query = MarginQuery { by: args.by, period: args.range.period, from, to, accounts: args.accounts };
+            let query =
+                MarginQuery { by: args.by, period: args.range.period, from, to, accounts: args.accounts };
             commands::margin(&globals, &query, args.sort.as_deref())
+        }
+        Command::Accounts { to } => commands::accounts(&globals, to, today),
+        Command::Abc { by, from, to, year } => {
+            let (from, to) = match year.map(year_range) {
+                Some(Ok(r)) => r,
+                Some(Err(msg)) => return usage_error(&msg),
+                None => (from, to),
+            };
+            commands::abc(&globals, by, from, to)
         }
     };
     ExitCode::from(code)

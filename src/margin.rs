@@ -153,7 +153,13 @@ pub struct MarginQuery {
 
 impl Default for MarginQuery {
     fn default() -> Self {
-        MarginQuery { by: vec![Dim::Account], period: PeriodKind::All, from: None, to: None, accounts: Vec::new() }
+        MarginQuery {
+            by: vec![Dim::Account],
+            period: PeriodKind::All,
+            from: None,
+            to: None,
+            accounts: Vec::new(),
+        }
     }
 }
 
@@ -241,8 +247,13 @@ pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
     let mut groups: BTreeMap<(Vec<String>, Option<String>), Accumulator> = BTreeMap::new();
     let mut total = Accumulator::default();
 
+    let first = query.from.map(Month::of);
+    let last = query.to.map(Month::of);
     for (key, cell) in &cube.cells {
         let account_index = cube.account_of(key.customer);
+        if first.is_some_and(|f| key.month < f) || last.is_some_and(|l| key.month > l) {
+            continue;
+        }
         if !wanted(account_index) {
             continue;
         }

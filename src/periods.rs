@@ -101,10 +101,13 @@ mod tests {
         assert_eq!(PeriodKind::Year.label(m).unwrap(), "2026");
         assert_eq!(PeriodKind::All.label(m), None);
         let q = PeriodKind::Quarter.periods(Month::new(2025, 12), Month::new(2026, 4));
-        assert_eq!(q, vec![
-            (Month::new(2025, 10), Month::new(2025, 12)),
-            (Month::new(2026, 1), Month::new(2026, 3)),
-            (Month::new(2026, 4), Month::new(2026, 6)),
-        ]);
+        assert_eq!(
+            q,
+            vec![
+                (Month::new(2025, 10), Month::new(2025, 12)),
+                (Month::new(2026, 1), Month::new(2026, 3)),
+                (Month::new(2026, 4), Month::new(2026, 6)),
+            ]
+        );
     }
 }

@@ -131,7 +131,9 @@ fn escape_cell(s: &str) -> String {
 /// A table as GitHub-flavoured Markdown: numbers right-aligned, the total row in bold.
 pub fn markdown_table(table: &Table, style: &Style) -> String {
     let mut grid = Grid::new();
-    grid.load_style(presets::ASCII_MARKDOWN).set_content_arrangement(ContentArrangement::Disabled).force_no_tty();
+    grid.load_style(presets::ASCII_MARKDOWN)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .force_no_tty();
     grid.set_header(table.columns.iter().map(|c| escape_cell(&c.label)));
     let numeric: Vec<bool> = (0..table.columns.len())
         .map(|i| table.rows.iter().chain(table.total.iter()).any(|r| r.get(i).is_some_and(Value::is_numeric)))

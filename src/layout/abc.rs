@@ -1,0 +1,117 @@
+//! `kam abc`: ABC classes and key-account candidates.
+
+use super::{column, range_text, tr};
+use crate::config::Language;
+use crate::i18n::label;
+use crate::render::{Block, Column, Document, Style, Table, Value, json_money, json_opt, json_rate};
+use serde_json::{Value as Json, json};
+
+/// `kam abc` as a document: candidates first, then every unit with its class.
+pub fn abc_document(report: &crate::abc::AbcReport, language: Language, workspace: &str) -> Document {
+    let style = Style::new(language);
+    let table = abc_table(report, language, report.rows.iter());
+    let candidates: Vec<&crate::abc::AbcRow> = report.candidates().collect();
+    let mut blocks = vec![
+        Block::Heading(1, format!("{} — {workspace}", label(language, "abc_title"))),
+        Block::Bullets(vec![
+            format!("{}: {}", tr(language, "Units", "Einheiten"), label(language, report.unit.name())),
+            format!("{}: {}", label(language, "range"), range_text(language, report.from, report.to)),
+            format!(
+                "{}: {}",
+                tr(language, "Total net revenue", "Nettoumsatz gesamt"),
+                style.money(report.total)
+            ),
+        ]),
+    ];
+    if report.unit == crate::abc::AbcUnit::Customer {
+        blocks.push(Block::Heading(2, label(language, "candidates")));
+        if candidates.is_empty() {
+            blocks.push(Block::Paragraph(tr(
+                language,
+                "Every class-A customer already belongs to a key account.",
+                "Alle A-Kunden sind bereits Schlüsselkunden.",
+            )));
+        } else {
+            blocks.push(Block::Paragraph(tr(
+                language,
+                "Class-A customers that belong to no account yet:",
+                "A-Kunden, die noch keinem Schlüsselkunden-Dossier zugeordnet sind:",
+            )));
+            blocks.push(Block::Table(abc_table(report, language, candidates.into_iter())));
+        }
+        blocks.push(Block::Heading(2, tr(language, "All customers", "Alle Kunden")));
+    }
+    blocks.push(Block::Table(table.clone()));
+    blocks.push(Block::Heading(2, label(language, "definitions")));
+    blocks.push(Block::Bullets(vec![
+        tr(
+            language,
+            &format!(
+                "Units are sorted by net revenue in the range, largest first (ties by id). With the cumulative share s before a unit: class A while s < {}, B while s < {}, else C ([abc] in kam.toml).",
+                report.limits.a.normalize(),
+                report.limits.b.normalize()
+            ),
+            &format!(
+                "Einheiten nach Nettoumsatz im Zeitraum absteigend sortiert (bei Gleichstand nach Nummer). Mit dem kumulierten Anteil s vor einer Einheit: Klasse A solange s < {}, B solange s < {}, sonst C ([abc] in kam.toml).",
+                report.limits.a.normalize(),
+                report.limits.b.normalize()
+            ),
+        ),
+        tr(
+            language,
+            "Shares are of the total net revenue of all units; rows without a customer are not a unit.",
+            "Anteile beziehen sich auf den Nettoumsatz aller Einheiten; Zeilen ohne Kundennummer zählen zu keiner Einheit.",
+        ),
+    ]));
+    Document { blocks, csv_table: Some(table) }
+}
+
+fn abc_table<'a>(
+    report: &crate::abc::AbcReport,
+    language: Language,
+    rows: impl Iterator<Item = &'a crate::abc::AbcRow>,
+) -> Table {
+    let columns = ["id", "net_revenue", "share", "cumulative_share", "class", "account"]
+        .iter()
+        .map(|k| {
+            if *k == "account" {
+                Column { key: "account".into(), label: label(language, "in_account") }
+            } else {
+                column(language, k)
+            }
+        })
+        .collect();
+    let _ = report;
+    let rows = rows
+        .map(|r| {
+            vec![
+                Value::Text(r.id.clone()),
+                Value::Money(Some(r.net_revenue)),
+                Value::Rate(r.share),
+                Value::Rate(r.cumulative_share),
+                Value::Text(r.class.letter().into()),
+                Value::Text(r.account.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    Table { columns, rows, total: None }
+}
+
+/// `kam abc --format json` (SPEC 4.1).
+pub fn abc_json(report: &crate::abc::AbcReport) -> Json {
+    let rows: Vec<Json> = report
+        .rows
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "net_revenue": json_money(r.net_revenue),
+                "share": json_opt(r.share, json_rate),
+                "cumulative_share": json_opt(r.cumulative_share, json_rate),
+                "class": r.class.letter(),
+                "account": r.account,
+            })
+        })
+        .collect();
+    json!({ "by": report.unit.name(), "rows": rows })
+}

@@ -1,0 +1,114 @@
+//! `kam accounts`: the account overview.
+
+use super::{column, tr};
+use crate::config::Language;
+use crate::i18n::label;
+use crate::render::{Block, Document, Table, Value, json_money, json_opt, json_rate};
+use serde_json::{Value as Json, json};
+
+/// `kam accounts` as a document.
+pub fn accounts_document(
+    report: &crate::overview::AccountsReport,
+    language: Language,
+    workspace: &str,
+) -> Document {
+    let keys = [
+        "account",
+        "name",
+        "owner",
+        "segment",
+        "net_revenue_12m",
+        "net_revenue_prev_12m",
+        "change",
+        "db2_rate",
+        "class",
+        "last_meeting",
+        "complaints_open",
+        "next_review",
+    ];
+    let columns = keys.iter().map(|k| column(language, k)).collect();
+    let rows = report
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                Value::Text(r.id.clone()),
+                Value::Text(r.name.clone()),
+                Value::Text(r.owner.clone().unwrap_or_else(|| crate::margin::NO_OWNER.into())),
+                Value::Text(r.segment.clone().unwrap_or_default()),
+                Value::Money(Some(r.net_revenue)),
+                Value::Money(Some(r.net_revenue_prev)),
+                Value::Rate(r.change),
+                Value::Rate(r.db2_rate),
+                Value::Text(r.class.letter().into()),
+                Value::Date(r.last_meeting),
+                Value::Count(r.complaints_open),
+                Value::Date(r.next_review),
+            ]
+        })
+        .collect();
+    let table = Table { columns, rows, total: None };
+    let (c, p) = (report.current, report.previous);
+    let blocks = vec![
+        Block::Heading(1, format!("{} — {workspace}", label(language, "accounts_title"))),
+        Block::Bullets(vec![
+            tr(
+                language,
+                &format!("Last 12 months: {} to {}; previous 12 months: {} to {}", c.0, c.1, p.0, p.1),
+                &format!("Letzte 12 Monate: {} bis {}; Vorjahreszeitraum: {} bis {}", c.0, c.1, p.0, p.1),
+            ),
+            format!("{}: {}", tr(language, "Currency", "Währung"), report.currency),
+            tr(language, &format!("As of {}", report.today), &format!("Stand {}", report.today)),
+        ]),
+        Block::Table(table.clone()),
+        Block::Heading(2, label(language, "definitions")),
+        Block::Bullets(vec![
+            tr(
+                language,
+                "The last 12 months end with the exports' last month (or --to). Change = (last 12 months − previous 12) / previous 12.",
+                "Die letzten 12 Monate enden mit dem letzten Monat der Exporte (oder --to). Veränderung = (letzte 12 Monate − Vorjahreszeitraum) / Vorjahreszeitraum.",
+            ),
+            tr(
+                language,
+                "DB II rate and ABC class (among the accounts) over the last 12 months, as `kam margin --by account` and `kam abc --by account` compute them.",
+                "DB-II-Quote und ABC-Klasse (unter den Schlüsselkunden) über die letzten 12 Monate, wie `kam margin --by account` und `kam abc --by account` sie berechnen.",
+            ),
+            tr(
+                language,
+                "Last meeting: the latest [[meetings]] entry up to today; open complaints: opened and not closed by today.",
+                "Letzter Kontakt: der jüngste Eintrag unter [[meetings]] bis heute; offene Reklamationen: eröffnet und bis heute nicht geschlossen.",
+            ),
+        ]),
+    ];
+    Document { blocks, csv_table: Some(table) }
+}
+
+/// `kam accounts --format json`.
+pub fn accounts_json(report: &crate::overview::AccountsReport) -> Json {
+    let rows: Vec<Json> = report
+        .rows
+        .iter()
+        .map(|r| {
+            json!({
+                "account": r.id,
+                "name": r.name,
+                "owner": r.owner,
+                "segment": r.segment,
+                "net_revenue_12m": json_money(r.net_revenue),
+                "net_revenue_prev_12m": json_money(r.net_revenue_prev),
+                "change": json_opt(r.change, json_rate),
+                "db2_rate": json_opt(r.db2_rate, json_rate),
+                "class": r.class.letter(),
+                "last_meeting": r.last_meeting.map(|d| d.to_string()),
+                "complaints_open": r.complaints_open,
+                "next_review": r.next_review.map(|d| d.to_string()),
+            })
+        })
+        .collect();
+    json!({
+        "currency": report.currency,
+        "current": [report.current.0.to_string(), report.current.1.to_string()],
+        "previous": [report.previous.0.to_string(), report.previous.1.to_string()],
+        "rows": rows,
+    })
+}
