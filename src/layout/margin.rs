@@ -67,7 +67,7 @@ pub fn margin_document(report: &MarginReport, language: Language, workspace: &st
                 "{}: {} ({})",
                 label(language, "range"),
                 range_text(language, report.query.from, report.query.to),
-                report.period
+                label(language, &format!("period_{}", report.period.name()))
             ),
             format!(
                 "{}: {}",
