@@ -45,7 +45,7 @@ impl PeriodKind {
     }
 
     /// Months in one period (not for `all`).
-    pub fn len(self) -> i32 {
+    pub fn months(self) -> i32 {
         match self {
             PeriodKind::Month => 1,
             PeriodKind::Quarter => 3,
@@ -62,7 +62,7 @@ impl PeriodKind {
         let mut out = Vec::new();
         let mut start = self.start(first);
         while start <= last {
-            let end = start + (self.len() - 1);
+            let end = start + (self.months() - 1);
             out.push((start, end));
             start = end + 1;
         }
