@@ -126,9 +126,9 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
         diags.warning(
             Location::None,
             format!(
-                "{} export {} belong to no account: {} of net revenue ({} {currency}); `kam abc` lists the candidates",
+                "{} export {} to no account: {} of net revenue ({} {currency}); `kam abc` lists the candidates",
                 unassigned.len(),
-                plural(unassigned.len() as u64, "customer", "customers"),
+                plural(unassigned.len() as u64, "customer belongs", "customers belong"),
                 share(revenue),
                 round_money(revenue),
             ),

@@ -10,6 +10,9 @@ use toml::Spanned;
 /// The file name that marks a workspace.
 pub const CONFIG_FILE: &str = "kam.toml";
 
+/// The sales exports read when kam.toml does not name any.
+pub const DEFAULT_SALES: &str = "sales/*.csv";
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 struct RawConfig {
@@ -24,20 +27,20 @@ struct RawConfig {
 #[serde(deny_unknown_fields, default)]
 struct RawWorkspace {
     name: Option<String>,
-    currency: String,
+    currency: Spanned<String>,
     language: Spanned<String>,
     accounts_dir: String,
-    sales: Vec<String>,
+    sales: Option<Vec<String>>,
 }
 
 impl Default for RawWorkspace {
     fn default() -> Self {
         RawWorkspace {
             name: None,
-            currency: "EUR".into(),
+            currency: Spanned::new(0..0, "EUR".into()),
             language: Spanned::new(0..0, "en".into()),
             accounts_dir: "accounts".into(),
-            sales: vec!["sales/*.csv".into()],
+            sales: None,
         }
     }
 }
@@ -49,7 +52,7 @@ struct RawImport {
     decimal_mark: Spanned<String>,
     date_format: Spanned<String>,
     encoding: Spanned<String>,
-    columns: Option<ColumnMap>,
+    columns: Option<Spanned<ColumnMap>>,
 }
 
 impl Default for RawImport {
@@ -186,6 +189,8 @@ pub struct Config {
     pub language: Language,
     pub accounts_dir: String,
     pub sales: Vec<String>,
+    /// Whether `sales` is the default `sales/*.csv` because kam.toml does not set it.
+    pub sales_default: bool,
     pub import: ImportSettings,
     /// `[retention] inactive_after_months` (W).
     pub window_months: u32,
@@ -210,10 +215,10 @@ impl Config {
                 return None;
             }
         };
-        let raw: RawConfig = match crate::tomlfile::parse(path, &text) {
+        let raw: RawConfig = match crate::tomlfile::parse_all(path, &text) {
             Ok(raw) => raw,
-            Err(d) => {
-                diags.push(d);
+            Err(errors) => {
+                errors.into_iter().for_each(|d| diags.push(d));
                 return None;
             }
         };
@@ -238,8 +243,8 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
             Language::En
         }
     };
-    if w.currency.trim().is_empty() {
-        error(0..0, "`currency` must not be empty".into());
+    if w.currency.get_ref().trim().is_empty() {
+        error(w.currency.span(), "`currency` must not be empty".into());
     }
 
     let i = raw.import;
@@ -285,12 +290,16 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
             Encoding::Utf8
         }
     };
-    if let Some(columns) = &i.columns {
+    if let Some(spanned) = &i.columns {
+        let columns = spanned.get_ref();
         if columns.date.is_none() || columns.customer.is_none() {
-            error(0..0, "[import.columns] must map `date` and `customer`".into());
+            error(spanned.span(), "[import.columns] must map `date` and `customer`".into());
         }
         if columns.revenue.is_none() && (columns.quantity.is_none() || columns.unit_price.is_none()) {
-            error(0..0, "[import.columns] must map `revenue`, or `quantity` and `unit_price`".into());
+            error(
+                spanned.span(),
+                "[import.columns] must map `revenue`, or `quantity` and `unit_price`".into(),
+            );
         }
     }
 
@@ -338,16 +347,17 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
 
     Config {
         name: w.name.unwrap_or_else(|| folder.to_string()),
-        currency: w.currency,
+        currency: w.currency.into_inner(),
         language,
         accounts_dir: w.accounts_dir,
-        sales: w.sales,
+        sales_default: w.sales.is_none(),
+        sales: w.sales.unwrap_or_else(|| vec![DEFAULT_SALES.to_string()]),
         import: ImportSettings {
             delimiter,
             decimal_mark,
             date_format,
             encoding,
-            columns: i.columns,
+            columns: i.columns.map(Spanned::into_inner),
             default_cost_rate: margin.default_cost_rate,
         },
         window_months,
@@ -379,6 +389,7 @@ mod tests {
         assert_eq!(c.name, "demo");
         assert_eq!(c.currency, "EUR");
         assert_eq!(c.sales, vec!["sales/*.csv".to_string()]);
+        assert!(c.sales_default);
         assert_eq!(c.window_months, 3);
         assert_eq!(c.abc, AbcLimits { a: Decimal::new(80, 2), b: Decimal::new(95, 2) });
         assert_eq!(c.import.delimiter, Delimiter::Byte(b','));

@@ -185,20 +185,26 @@ impl<'de> Deserialize<'de> for Date {
         enum Raw {
             Toml(toml::value::Datetime),
             Text(String),
+            Other(toml::Value),
         }
         use serde::de::Error;
         let expected = "expected a date like 2026-03-14";
-        let (y, m, d) = match Raw::deserialize(deserializer)
-            .map_err(|_| D::Error::custom(expected.to_string()))?
-        {
+        let (y, m, d) = match Raw::deserialize(deserializer).map_err(|e| {
+            // A missing date is reported as a missing key, not as a bad date.
+            if e.to_string().starts_with("missing field") { e } else { D::Error::custom(expected) }
+        })? {
             Raw::Toml(dt) => match (dt.date, dt.time) {
                 (Some(date), None) => (i32::from(date.year), u32::from(date.month), u32::from(date.day)),
                 _ => return Err(D::Error::custom(format!("{expected}, without a time of day, found {dt}"))),
             },
             Raw::Text(s) => match NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d") {
                 Ok(date) => return Ok(Date(date)),
+                Err(e) if e.kind() == chrono::format::ParseErrorKind::OutOfRange => {
+                    return Err(D::Error::custom(format!("\"{s}\" is not a day of the calendar")));
+                }
                 Err(_) => return Err(D::Error::custom(format!("{expected}, found \"{s}\""))),
             },
+            Raw::Other(v) => return Err(D::Error::custom(format!("{expected}, found {v}"))),
         };
         NaiveDate::from_ymd_opt(y, m, d)
             .map(Date)

@@ -313,10 +313,10 @@ pub fn load(path: &Path, diags: &mut Diagnostics) -> Option<Account> {
         #[serde(default)]
         customer_ids: Vec<Spanned<toml::Value>>,
     }
-    let mut account: Account = match crate::tomlfile::parse(path, &text) {
+    let mut account: Account = match crate::tomlfile::parse_all(path, &text) {
         Ok(a) => a,
-        Err(d) => {
-            diags.push(d);
+        Err(errors) => {
+            errors.into_iter().for_each(|d| diags.push(d));
             return None;
         }
     };

@@ -229,6 +229,13 @@ impl Columns {
     }
 }
 
+/// Whether two headers are equal, ignoring case (also of umlauts: "ERLÖSE" is "Erlöse") and
+/// surrounding spaces.
+fn same_header(a: &str, b: &str) -> bool {
+    let (a, b) = (a.trim(), b.trim());
+    a.eq_ignore_ascii_case(b) || a.to_lowercase() == b.to_lowercase()
+}
+
 /// Maps the header line to the canonical fields; `None` when the mapping cannot work.
 fn resolve_columns(
     path: &Path,
@@ -236,7 +243,7 @@ fn resolve_columns(
     settings: &ImportSettings,
     diags: &mut Diagnostics,
 ) -> Option<Columns> {
-    let find = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name.trim()));
+    let find = |name: &str| headers.iter().position(|h| same_header(h, name));
     let mut index = [None; 12];
     let present = || headers.iter().map(|h| format!("\"{}\"", h.trim())).collect::<Vec<_>>().join(", ");
     let mut ok = true;
@@ -352,7 +359,7 @@ fn read_one(
             false
         }
         Err(e) => {
-            report_csv_error(path, &e, gz, diags);
+            report_csv_error(path, &e, gz, 0, diags);
             false
         }
     };
@@ -372,18 +379,20 @@ fn read_one(
         return;
     };
     let n_fields = cols.headers.len();
+    let mut last_line = 1;
 
     loop {
         match csv.read_byte_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                report_csv_error(path, &e, gz, diags);
+                report_csv_error(path, &e, gz, last_line, diags);
                 break;
             }
         }
         stats.rows += 1;
         let line = record.position().map_or(0, |p| p.line());
+        last_line = line;
         if record.len() != n_fields {
             stats.bad_rows += 1;
             let msg = format!("expected {n_fields} fields as in the header, found {}", record.len());
@@ -442,7 +451,7 @@ fn parse_row<'r>(
         cols.get(f).map_or("", |i| std::str::from_utf8(&record[i]).unwrap_or("").trim())
     };
     let header_hint = |f: Field, value: &str| -> &'static str {
-        if cols.get(f).is_some_and(|i| value.eq_ignore_ascii_case(&cols.headers[i])) {
+        if cols.get(f).is_some_and(|i| same_header(value, &cols.headers[i])) {
             " (this is the column's header: was a header row read as data, e.g. from two exports pasted together?)"
         } else {
             ""
@@ -496,8 +505,9 @@ fn parse_row<'r>(
     };
 
     let revenue = amount(Field::Revenue, false);
+    let revenue_blank = revenue.is_none() && text(Field::Revenue).is_empty();
     let by_price =
-        revenue.is_none() && cols.get(Field::Quantity).is_some() && cols.get(Field::UnitPrice).is_some();
+        revenue_blank && cols.get(Field::Quantity).is_some() && cols.get(Field::UnitPrice).is_some();
     let quantity = amount(Field::Quantity, by_price);
     let unit_price = amount(Field::UnitPrice, by_price);
     let deductions = amount(Field::Deductions, false).unwrap_or(Decimal::ZERO);
@@ -510,7 +520,7 @@ fn parse_row<'r>(
         (None, Some(q), Some(p)) => Some(q * p),
         _ => None,
     };
-    if gross.is_none() && !by_price {
+    if gross.is_none() && !by_price && revenue_blank {
         problems.push((Field::Revenue, "expected an amount, found an empty cell".to_string()));
     }
     let (Some(date), Some(gross), true) = (date, gross, problems.is_empty()) else {
@@ -545,7 +555,8 @@ fn utf8_message() -> String {
         .to_string()
 }
 
-fn report_csv_error(path: &Path, e: &csv::Error, gz: bool, diags: &mut Diagnostics) {
+/// Reports an error that stops the reading of a file, `last_line` being the last line read whole.
+fn report_csv_error(path: &Path, e: &csv::Error, gz: bool, last_line: u64, diags: &mut Diagnostics) {
     let line = e.position().map_or(0, |p| p.line());
     let loc = if line > 0 {
         Location::Csv { file: path.to_path_buf(), line, column: None }
@@ -553,6 +564,9 @@ fn report_csv_error(path: &Path, e: &csv::Error, gz: bool, diags: &mut Diagnosti
         Location::File(path.to_path_buf())
     };
     let message = match e.kind() {
+        csv::ErrorKind::Io(io) if last_line > 0 => {
+            format!("{} (after line {last_line}, the last one read whole)", io_message(io, gz))
+        }
         csv::ErrorKind::Io(io) => io_message(io, gz),
         csv::ErrorKind::Utf8 { .. } => utf8_message(),
         _ => format!("cannot read the CSV: {e}"),

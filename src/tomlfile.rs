@@ -3,6 +3,7 @@
 
 use crate::diag::{Diagnostic, Location, closest, text_location};
 use serde::de::DeserializeOwned;
+use std::ops::Range;
 use std::path::Path;
 
 /// Reads a file as UTF-8 text; invalid UTF-8 is an error naming the line.
@@ -24,21 +25,134 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
 
 /// Parses `text` (the contents of `path`) into `T`.
 pub fn parse<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Diagnostic> {
-    toml::from_str(text).map_err(|e| {
-        let offset = e.span().map_or(0, |s| s.start);
-        let mut message = explain(e.message());
-        // The parser's own messages do not show the value or key they are about.
-        if message.starts_with("invalid date") || message == "duplicate key" {
-            let token = token_at(text, offset);
-            if !token.is_empty() {
-                message = match message.split_once(", ") {
-                    Some((what, expected)) => format!("{what} {token}, {expected}"),
-                    None => format!("{message} `{token}`"),
-                };
+    toml::from_str(text).map_err(|e| diagnostic(path, text, &e))
+}
+
+/// At most this many bad keys or values are reported for one file.
+const MAX_ERRORS_PER_FILE: usize = 20;
+
+/// Parses `text` like [`parse`], but reports every bad key or value, not just the first: after
+/// each one, the lines of the entry (or the whole table, for an error in a table header) are
+/// blanked out, keeping every offset, and parsing starts again. It stops at a syntax error, which
+/// leaves nothing sure to go on; a missing key that blanking may have caused is not reported.
+pub fn parse_all<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Vec<Diagnostic>> {
+    // Errors after which the rest of the file still reads as it was written.
+    let recoverable = |t: &str, e: &toml::de::Error| {
+        e.message().starts_with("invalid date")
+            || e.message() == "duplicate key"
+            || toml::from_str::<toml::Table>(t).is_ok()
+    };
+    let missing = |e: &toml::de::Error| e.message().starts_with("missing field");
+    let mut error = match toml::from_str::<T>(text) {
+        Ok(value) => return Ok(value),
+        Err(e) => e,
+    };
+    let mut errors = vec![diagnostic(path, text, &error)];
+    let mut blanked = text.to_string();
+    let mut blanked_lines: Vec<Range<usize>> = Vec::new();
+    while errors.len() < MAX_ERRORS_PER_FILE && recoverable(&blanked, &error) {
+        let Some(span) = error.span() else { break };
+        let lines = entry_lines(text, span.clone());
+        if missing(&error) && !is_table(text, &lines) {
+            // A key missing at the top level: blanking cannot help.
+            break;
+        }
+        blanked = blank(&blanked, lines.clone());
+        blanked_lines.push(lines);
+        error = match toml::from_str::<T>(&blanked) {
+            Ok(_) => break,
+            Err(e) => e,
+        };
+        let stuck = error.span().is_none_or(|s| s.start == span.start);
+        if stuck || !recoverable(&blanked, &error) {
+            break;
+        }
+        if missing(&error) {
+            // Not news when a blanked line of the same table set that key, or when a misspelled
+            // key was already taken for it.
+            let key = error.message().split('`').nth(1).unwrap_or("");
+            let lines = entry_lines(text, error.span().unwrap_or(0..0));
+            let table = if is_table(text, &lines) { lines } else { 0..first_table(text) };
+            let sets_key = |b: &Range<usize>| {
+                let line = text[b.clone()].trim_start();
+                line.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with(['=', '.']))
+            };
+            let suggested = format!("did you mean `{key}`?");
+            if blanked_lines.iter().any(|b| b.start < table.end && table.start < b.end && sets_key(b))
+                || errors.iter().any(|d| d.message.ends_with(&suggested))
+            {
+                continue;
             }
         }
-        Diagnostic::error(text_location(path, text, offset), message)
-    })
+        errors.push(diagnostic(path, text, &error));
+    }
+    errors.sort_by_key(|d| match d.location {
+        Location::Text { line, col, .. } => (line, col),
+        _ => (0, 0),
+    });
+    Err(errors)
+}
+
+/// `text` with the bytes in `range` but line ends turned into spaces.
+fn blank(text: &str, range: Range<usize>) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for b in &mut bytes[range] {
+        if *b != b'\n' && *b != b'\r' {
+            *b = b' ';
+        }
+    }
+    // Only whole lines are blanked, so no character is cut in two.
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+fn is_table(text: &str, lines: &Range<usize>) -> bool {
+    text[lines.clone()].trim_start().starts_with('[')
+}
+
+/// The offset of the first table header: the top-level keys come before it.
+fn first_table(text: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.trim_start().starts_with('[') {
+            return offset;
+        }
+        offset += line.len();
+    }
+    text.len()
+}
+
+/// The byte range of the whole lines holding the entry at `span`: the lines of a key and its
+/// value, or a table header with every line up to the next header.
+fn entry_lines(text: &str, span: Range<usize>) -> Range<usize> {
+    let mut last = span.end.max(span.start + 1).min(text.len());
+    while !text.is_char_boundary(last) {
+        last += 1;
+    }
+    let start = text[..span.start.min(last)].rfind('\n').map_or(0, |i| i + 1);
+    let mut end = text[last..].find('\n').map_or(text.len(), |i| last + i);
+    if text[start..end].trim_start().starts_with('[') {
+        while end < text.len() && !text[end + 1..].trim_start_matches([' ', '\t']).starts_with('[') {
+            end = text[end + 1..].find('\n').map_or(text.len(), |i| end + 1 + i);
+        }
+    }
+    start..end
+}
+
+/// The diagnostic for a parse error, in the words of a TOML file.
+fn diagnostic(path: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
+    let offset = e.span().map_or(0, |s| s.start);
+    let mut message = explain(e.message());
+    // The parser's own messages do not show the value or key they are about.
+    if message.starts_with("invalid date") || message == "duplicate key" {
+        let token = token_at(text, offset);
+        if !token.is_empty() {
+            message = match message.split_once(", ") {
+                Some((what, expected)) => format!("{what} {token}, {expected}"),
+                None => format!("{message} `{token}`"),
+            };
+        }
+    }
+    Diagnostic::error(text_location(path, text, offset), message)
 }
 
 /// The bare word (key or value) starting at byte `offset` of `text`.
@@ -77,6 +191,9 @@ fn explain(message: &str) -> String {
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         return format!("wrong type: found {}", plain_types(rest));
+    }
+    if message == "wanted string or table" {
+        return "wrong type: expected a string".to_string();
     }
     if let Some(rest) = message.strip_prefix("invalid value: ") {
         return format!("invalid value: found {}", plain_types(rest));

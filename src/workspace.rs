@@ -73,13 +73,22 @@ impl Workspace {
         let name = folder_name(&root);
         let config_path = root.join(CONFIG_FILE);
         let (config, config_path) = if config_path.is_file() {
-            (Config::load(&config_path, &name, diags)?, Some(config_path))
+            let Some(config) = Config::load(&config_path, &name, diags) else {
+                // The dossiers are still checked, so that one run lists every problem.
+                let accounts = load_accounts(&root.join(accounts_dir_of_broken(&config_path)), diags);
+                map_customers(&accounts, diags);
+                return None;
+            };
+            (config, Some(config_path))
         } else {
             (Config::defaults(&name), None)
         };
         let accounts = load_accounts(&root.join(&config.accounts_dir), diags);
         let customer_account = map_customers(&accounts, diags);
-        let sales_files = if options.sales.is_empty() {
+        let sales_files = if options.sales.is_empty() && config.sales_default {
+            // Nobody asked for these files: finding none is no error (`kam check` warns).
+            resolve_patterns(&root, &config.sales, "the default sales", &mut Diagnostics::new())
+        } else if options.sales.is_empty() {
             resolve_patterns(&root, &config.sales, "[workspace] sales in kam.toml", diags)
         } else {
             resolve_patterns(Path::new("."), &options.sales, "--sales", diags)
@@ -96,6 +105,14 @@ impl Workspace {
     pub fn account(&self, id: &str) -> Option<&Account> {
         self.accounts.iter().find(|a| a.id == id)
     }
+}
+
+/// The accounts folder named by a kam.toml that has errors, as far as it can be read.
+fn accounts_dir_of_broken(config_path: &Path) -> String {
+    let text = std::fs::read_to_string(config_path).unwrap_or_default();
+    let table: toml::Table = toml::from_str(&text).unwrap_or_default();
+    let dir = table.get("workspace").and_then(|w| w.get("accounts_dir")).and_then(|d| d.as_str());
+    dir.unwrap_or("accounts").to_string()
 }
 
 /// Reads every `*.toml` in the accounts folder, sorted by file name.
