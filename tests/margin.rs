@@ -119,7 +119,10 @@ fn account_costs_form_their_own_row_without_account_grouping() {
         json!({"gross_revenue": 1700.0, "net_revenue": 1605.0, "variable_costs": 1120.0, "orders": 7,
                "direct_costs": 53.0, "returns": 90.0}),
     );
-    assert_figures(row(&r, "category", "(none)"), json!({"net_revenue": 50.0, "variable_costs": null, "orders": 1}));
+    assert_figures(
+        row(&r, "category", "(none)"),
+        json!({"net_revenue": 50.0, "variable_costs": null, "orders": 1}),
+    );
     // The total counts distinct orders over all rows, so it is not the sum of the rows' orders.
     assert_figures(&r["total"], json!({"orders": 7, "direct_costs": 203.0, "net_revenue": 2355.0}));
 }
@@ -136,13 +139,18 @@ fn visits_and_costs_outside_the_range_do_not_count() {
     assert_eq!(r["rows"].as_array().unwrap().len(), 1);
     let r = json(&fixture("margin-hand"), &["margin", "--from", "2026-01-01"]);
     // 2026: K2's row and account a's cost of 999 (a group appears with only a cost).
-    assert_figures(row(&r, "account", "a"), json!({"net_revenue": 0.0, "direct_costs": 999.0, "db2": -999.0}));
+    assert_figures(
+        row(&r, "account", "a"),
+        json!({"net_revenue": 0.0, "direct_costs": 999.0, "db2": -999.0}),
+    );
 }
 
 #[test]
 fn account_filter_and_periods() {
-    let r = json(&fixture("margin-hand"), &["margin", "--account", "a", "--period", "quarter", "--year", "2025"]);
-    let periods: Vec<&str> = r["rows"].as_array().unwrap().iter().map(|r| r["period"].as_str().unwrap()).collect();
+    let r =
+        json(&fixture("margin-hand"), &["margin", "--account", "a", "--period", "quarter", "--year", "2025"]);
+    let periods: Vec<&str> =
+        r["rows"].as_array().unwrap().iter().map(|r| r["period"].as_str().unwrap()).collect();
     assert_eq!(periods, ["2025-Q1", "2025-Q2"]);
     assert!(r["rows"].as_array().unwrap().iter().all(|r| r["account"] == "a"));
     assert_figures(&r["total"], json!({"net_revenue": 1905.0, "orders": 5}));
@@ -157,7 +165,8 @@ fn account_filter_and_periods() {
 #[test]
 fn sort_by_a_figure_puts_the_largest_first_and_unknown_last() {
     let r = json(&fixture("margin-hand"), &["margin", "--year", "2025", "--sort", "db2"]);
-    let order: Vec<&str> = r["rows"].as_array().unwrap().iter().map(|r| r["account"].as_str().unwrap()).collect();
+    let order: Vec<&str> =
+        r["rows"].as_array().unwrap().iter().map(|r| r["account"].as_str().unwrap()).collect();
     assert_eq!(order, ["a", "(unassigned)", "b"]);
     kam()
         .current_dir(fixture("margin-hand"))
@@ -175,7 +184,10 @@ fn csv_output_has_machine_headers_and_a_total() {
         lines[0],
         "account,gross_revenue,deductions,net_revenue,variable_costs,db1,direct_costs,db2,overhead,db3,db1_rate,db2_rate,db3_rate,quantity,orders,returns"
     );
-    assert_eq!(lines[2], "a,2000.00,95.00,1905.00,1150.00,755.00,193.00,562.00,190.50,371.50,0.3963,0.295,0.195,20,5,90.00");
+    assert_eq!(
+        lines[2],
+        "a,2000.00,95.00,1905.00,1150.00,755.00,193.00,562.00,190.50,371.50,0.3963,0.295,0.195,20,5,90.00"
+    );
     assert_eq!(lines[3], "b,350.00,0.00,350.00,,,5.00,,35.00,,,,,4,1,0.00");
     assert!(lines[4].starts_with("Total,2450.00,"));
 }
@@ -198,8 +210,14 @@ fn output_file_is_written_and_stdout_stays_empty() {
 #[test]
 fn markdown_snapshots() {
     let dir = fixture("spec-example");
-    insta::assert_snapshot!("margin_account_year_en", stdout(&dir, &["margin", "--by", "account", "--period", "year"]));
-    insta::assert_snapshot!("margin_owner_category_de", stdout(&dir, &["margin", "--by", "owner,category", "--lang", "de"]));
+    insta::assert_snapshot!(
+        "margin_account_year_en",
+        stdout(&dir, &["margin", "--by", "account", "--period", "year"])
+    );
+    insta::assert_snapshot!(
+        "margin_owner_category_de",
+        stdout(&dir, &["margin", "--by", "owner,category", "--lang", "de"])
+    );
     insta::assert_snapshot!("abc_customer_en", stdout(&dir, &["abc"]));
     insta::assert_snapshot!("accounts_de", stdout(&dir, &["accounts", "--lang", "de"]));
 }
@@ -212,7 +230,10 @@ fn accounts_overview_figures() {
     let alpha = row(&r, "account", "alpha");
     // alpha 2025-04..2026-03: 380 (C1 05) + 570 (C2 07) + 475 (C1 11) + 380 (C1 2026-01) = 1805;
     // before: 950 + 250 + 285 − 190 = 1295.
-    assert_figures(alpha, json!({"net_revenue_12m": 1805.0, "net_revenue_prev_12m": 1295.0, "change": 0.3938, "class": "A"}));
+    assert_figures(
+        alpha,
+        json!({"net_revenue_12m": 1805.0, "net_revenue_prev_12m": 1295.0, "change": 0.3938, "class": "A"}),
+    );
     assert_eq!(alpha["last_meeting"], "2025-03-05");
     let gamma = row(&r, "account", "gamma");
     assert_eq!(gamma["owner"], Value::Null);
@@ -225,7 +246,8 @@ fn abc_by_account_and_candidates() {
     // Without alpha's dossier, C1 and C2 are class-A customers in no account: candidates.
     std::fs::remove_file(dir.path().join("accounts/alpha.toml")).unwrap();
     let md = stdout(dir.path(), &["abc"]);
-    let candidates = md.split("## Key-account candidates").nth(1).unwrap().split("## All customers").next().unwrap();
+    let candidates =
+        md.split("## Key-account candidates").nth(1).unwrap().split("## All customers").next().unwrap();
     assert!(candidates.contains("| C1 ") && candidates.contains("| C2 "), "{md}");
     assert!(!candidates.contains("| C4 "), "{md}");
     let r = json(&fixture("spec-example"), &["abc", "--by", "account"]);

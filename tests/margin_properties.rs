@@ -35,17 +35,19 @@ fn row() -> impl Strategy<Value = Row> {
         0i64..2_000,
         proptest::option::weighted(0.9, 0i64..300_000),
     )
-        .prop_map(|(customer, month, day, invoice, category, quantity, cents, deduction_cents, cost_cents)| Row {
-            customer,
-            month,
-            day,
-            invoice,
-            category,
-            quantity,
-            cents,
-            deduction_cents,
-            cost_cents,
-        })
+        .prop_map(
+            |(customer, month, day, invoice, category, quantity, cents, deduction_cents, cost_cents)| Row {
+                customer,
+                month,
+                day,
+                invoice,
+                category,
+                quantity,
+                cents,
+                deduction_cents,
+                cost_cents,
+            },
+        )
 }
 
 fn money(cents: i64) -> String {
@@ -86,7 +88,8 @@ fn workspace(dir: &Path, files: &[String]) {
         "name = \"A\"\ncustomer_ids = [\"K0\", \"K1\"]\nowner = \"Olga\"\n[[meetings]]\ndate = 2024-05-05\nkind = \"visit\"\n[[costs]]\ndate = 2025-02-01\namount = 123.45\n",
     )
     .unwrap();
-    std::fs::write(dir.join("accounts/b.toml"), "name = \"B\"\ncustomer_ids = [\"K2\"]\nowner = \"Paul\"\n").unwrap();
+    std::fs::write(dir.join("accounts/b.toml"), "name = \"B\"\ncustomer_ids = [\"K2\"]\nowner = \"Paul\"\n")
+        .unwrap();
     std::fs::create_dir_all(dir.join("sales")).unwrap();
     for (i, text) in files.iter().enumerate() {
         std::fs::write(dir.join(format!("sales/part-{i}.csv")), text).unwrap();
