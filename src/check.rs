@@ -1,9 +1,11 @@
 //! `kam check`: validates the workspace and the exports, reporting every problem in one run.
 
+use crate::config::Language;
 use crate::dates::Date;
 use crate::diag::{Diagnostics, Location, display_path};
 use crate::dossier::ActionStatus;
-use crate::money::{Decimal, round_money};
+use crate::money::Decimal;
+use crate::render::Style;
 use crate::sales::{ImportStats, read_exports};
 use crate::workspace::{Options, Workspace};
 use chrono::NaiveDate;
@@ -113,12 +115,10 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
         );
     }
 
+    // Messages are in English, and so are their numbers.
+    let style = Style::new(Language::En);
     let share = |part: Decimal| -> String {
-        if total_net.is_zero() {
-            "–".to_string()
-        } else {
-            format!("{:.1} %", (part / total_net * Decimal::ONE_HUNDRED).round_dp(1))
-        }
+        if total_net.is_zero() { "–".to_string() } else { style.percent(part / total_net) }
     };
     let currency = &ws.config.currency;
     if !unassigned.is_empty() {
@@ -130,7 +130,7 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
                 unassigned.len(),
                 plural(unassigned.len() as u64, "customer belongs", "customers belong"),
                 share(revenue),
-                round_money(revenue),
+                style.money(revenue),
             ),
         );
     }
@@ -141,7 +141,7 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
                 "{} {} without a customer: {} {currency} net revenue ({}), reported as (unassigned)",
                 no_customer.0,
                 plural(no_customer.0, "row", "rows"),
-                round_money(no_customer.1),
+                style.money(no_customer.1),
                 share(no_customer.1),
             ),
         );

@@ -383,7 +383,7 @@ fn every_problem_is_listed_in_one_run() {
     assert_eq!(run.count("error:"), expected.len(), "{}", run.stderr);
     // alpha.toml could not be read, so its customer C1 belongs to no account.
     run.has_line(
-        "warning: 1 export customer belongs to no account: 62.5 % of net revenue (100.00 EUR); \
+        "warning: 1 export customer belongs to no account: 62.5% of net revenue (100.00 EUR); \
          `kam abc` lists the candidates",
     )
     .summary_is("check failed: 10 errors, 1 warning (3 accounts, 2 exports with 7 rows)");

@@ -18,9 +18,9 @@ fn warnings_keep_exit_code_zero() {
          15 days",
         "accounts/westwind.toml: warning: [review] has 15 questions; cut them down to about 10 to 14 (more \
          than 15 hurt a sales conversation)",
-        "warning: 2 export customers belong to no account: 15.0 % of net revenue (1500.00 EUR); `kam abc` \
+        "warning: 2 export customers belong to no account: 15.0% of net revenue (1,500.00 EUR); `kam abc` \
          lists the candidates",
-        "warning: 2 rows without a customer: 500.00 EUR net revenue (5.0 %), reported as (unassigned)",
+        "warning: 2 rows without a customer: 500.00 EUR net revenue (5.0%), reported as (unassigned)",
         "sales/2026.csv:3: warning: looks like a duplicate of line 2 (same invoice, product, date and amount)",
         "accounts/nordwind.toml:2:26: warning: customer \"10043\" has no sales in the exports",
     ];
@@ -102,7 +102,7 @@ fn one_customer_in_no_account_is_counted_in_the_singular() {
     ws.write("accounts/a.toml", b"name = \"A\"\ncustomer_ids = [\"C1\"]\n");
     ws.write("s.csv", b"date,customer,revenue\n2026-01-05,C1,300.00\n2026-01-05,C2,100.00\n");
     check_passes(ws.path()).has_line(
-        "warning: 1 export customer belongs to no account: 25.0 % of net revenue (100.00 EUR); `kam abc` \
+        "warning: 1 export customer belongs to no account: 25.0% of net revenue (100.00 EUR); `kam abc` \
          lists the candidates",
     );
 }

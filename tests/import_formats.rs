@@ -79,7 +79,7 @@ fn german_windows_1252_export() {
     // The binary agrees: 1 000 000 of 1 001 124.06 net revenue is outside the accounts.
     check_passes(ws.path())
         .has_line(
-            "warning: 1 export customer belongs to no account: 99.9 % of net revenue (1000000.00 EUR); \
+            "warning: 1 export customer belongs to no account: 99.9% of net revenue (1,000,000.00 EUR); \
              `kam abc` lists the candidates",
         )
         .summary_is("check passed with 1 warning (1 account, 1 export with 4 rows)");
