@@ -158,3 +158,59 @@ pub fn accounts(globals: &Globals, to: Option<chrono::NaiveDate>, today: chrono:
     let doc = layout::accounts_document(&report, language, &ws.config.name);
     write(globals, &doc, layout::accounts_json(&report), language)
 }
+
+/// `kam retention`: the retention and churn table, or with `cohorts` the cohort matrix.
+pub fn retention(globals: &Globals, query: &crate::retention::RetentionQuery, cohorts: bool) -> u8 {
+    let (ws, cube) = match load(globals, &CubeSpec::default()) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    if query.by != crate::retention::Unit::Customer && ws.accounts.is_empty() {
+        eprintln!(
+            "warning: the workspace has no key accounts, so --by {} counts nothing; use --by customer or add dossiers under {}/",
+            query.by.name(),
+            ws.config.accounts_dir
+        );
+    }
+    let language = language(globals, &ws);
+    if cohorts {
+        let report = crate::retention::cohort_report(&ws, &cube, query);
+        let doc = layout::cohorts_document(&report, language, &ws.config.name);
+        write(globals, &doc, layout::cohorts_json(&report), language)
+    } else {
+        let report = crate::retention::retention_report(&ws, &cube, query);
+        let doc = layout::retention_document(&report, language, &ws.config.name);
+        write(globals, &doc, layout::retention_json(&report), language)
+    }
+}
+
+/// `kam kpi`: the KPI report of one month per owner and for the team.
+pub fn kpi(globals: &Globals, month: crate::dates::Month, owner: Option<&str>) -> u8 {
+    let (ws, cube) = match load(globals, &CubeSpec::default()) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let report = match crate::kpi::kpi_report(&ws, &cube, month, owner) {
+        Ok(r) => r,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    if let Some((first, last)) = cube.months()
+        && (month > last || month < first)
+    {
+        eprintln!(
+            "warning: the exports cover {first} to {last}; {month} lies outside, so its sales figures are 0"
+        );
+    }
+    if report.total.db2_ytd.is_none() || report.total.db2_ytd_prev_year.is_none() {
+        eprintln!(
+            "warning: rows without cost data make DB II unknown for some owners; map a `cost`, `unit_cost` or \
+             `profit` column under [import.columns], or set `default_cost_rate` under [margin] in kam.toml"
+        );
+    }
+    let language = language(globals, &ws);
+    let doc = layout::kpi_document(&report, language, &ws.config.name);
+    write(globals, &doc, layout::kpi_json(&report), language)
+}

@@ -169,8 +169,22 @@ pub struct Cube {
 impl Cube {
     /// Reads the workspace's exports once into aggregates; problems go to `diags`.
     pub fn build(ws: &Workspace, spec: &CubeSpec, diags: &mut Diagnostics) -> Cube {
+        Cube::build_with(ws, spec, diags, |_| {})
+    }
+
+    /// Like [`Cube::build`], handing every row also to `also`, for reports that need detail
+    /// beyond the aggregates (still one pass over the exports).
+    pub fn build_with(
+        ws: &Workspace,
+        spec: &CubeSpec,
+        diags: &mut Diagnostics,
+        mut also: impl FnMut(&SaleRow<'_>),
+    ) -> Cube {
         let mut cube = Cube::default();
-        let stats = read_exports(&ws.sales_files, &ws.config.import, diags, |row| cube.add(spec, row));
+        let stats = read_exports(&ws.sales_files, &ws.config.import, diags, |row| {
+            cube.add(spec, row);
+            also(row);
+        });
         cube.stats = stats;
         for cell in cube.cells.values_mut() {
             cell.invoices.sort_unstable();

@@ -58,6 +58,9 @@ pub struct Account {
     pub costs: Vec<Cost>,
     #[serde(default)]
     pub goals: Vec<Goal>,
+    /// Promotions run with the customer (an addition to SPEC 2.2 for the annual review).
+    #[serde(default)]
+    pub promotions: Vec<Promotion>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -80,6 +83,16 @@ pub struct Conditions {
     pub min_order_value: Option<Spanned<Amount>>,
     #[serde(default)]
     pub special_prices: Vec<SpecialPrice>,
+    /// Prices below which we do not sell to this customer (an addition to SPEC 2.2).
+    #[serde(default)]
+    pub min_prices: Vec<MinPrice>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MinPrice {
+    pub product: String,
+    pub price: Spanned<Amount>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -251,6 +264,19 @@ pub struct Cost {
     pub amount: Amount,
 }
 
+/// A promotion (Aktion) run with the customer.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Promotion {
+    pub name: String,
+    pub start: Date,
+    pub end: Option<Date>,
+    #[serde(default)]
+    pub products: Vec<String>,
+    /// What it brought, in words.
+    pub result: Option<String>,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Goal {
@@ -376,11 +402,24 @@ fn validate(a: &Account, text: &str, diags: &mut Diagnostics) {
     for p in &a.conditions.special_prices {
         non_negative(Some(&p.price), "a special price");
     }
+    for p in &a.conditions.min_prices {
+        non_negative(Some(&p.price), "a minimum price");
+    }
     for s in &a.services {
         non_negative(s.value.as_ref(), "a service value");
     }
     for action in &a.actions {
         non_negative(action.expected_revenue.as_ref(), "expected_revenue");
+    }
+    for p in &a.promotions {
+        if let Some(end) = p.end
+            && end < p.start
+        {
+            diags.error(
+                file(),
+                format!("promotion \"{}\" ends on {end} before it starts on {}", p.name, p.start),
+            );
+        }
     }
     for s in &a.satisfaction {
         let x = s.score.get_ref().value();

@@ -27,12 +27,15 @@ pub fn today() -> Result<NaiveDate, String> {
     }
 }
 pub mod abc;
+pub mod brief;
 pub mod commands;
 pub mod cube;
 pub mod i18n;
+pub mod kpi;
 pub mod layout;
 pub mod margin;
 pub mod output;
 pub mod overview;
 pub mod periods;
 pub mod render;
+pub mod retention;

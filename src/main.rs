@@ -5,9 +5,11 @@ use clap::{Args, Parser, Subcommand};
 use kam::abc::AbcUnit;
 use kam::commands::{self, EXIT_USAGE, Globals};
 use kam::config::Language;
+use kam::dates::Month;
 use kam::margin::{Dim, MarginQuery};
 use kam::output::Format;
 use kam::periods::PeriodKind;
+use kam::retention::{RetentionQuery, Unit as RetentionUnit};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -88,6 +90,100 @@ enum Command {
         #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"])]
         year: Option<i32>,
     },
+
+    /// Retention and churn per period with NRR and GRR, or the cohort matrix.
+    ///
+    /// Per period: units active at the start and at the end, retained, churned, new, reactivated,
+    /// retention and churn rate, net revenue, NRR and GRR over trailing twelve months. A unit is
+    /// active at the end of a month when it made a purchase in the last W months (W = [retention]
+    /// inactive_after_months, or --window). History before --from counts for the start figures
+    /// and for first purchases.
+    #[command(
+        after_help = "Examples:\n  kam retention\n  kam retention --by account --period quarter --from 2025-01-01\n  kam retention --by owner --period month --window 6 --format csv -o retention.csv\n  kam retention --cohorts --by customer --format json"
+    )]
+    Retention(RetentionArgs),
+
+    /// The monthly KPI report per key account manager and for the team.
+    ///
+    /// Retention and churn of the month, net revenue against the same month a year earlier,
+    /// DB II year to date against the year before, services sold, meetings, open complaints.
+    /// Made for cron jobs: no prompts, stable output, exit code 1 on bad input.
+    #[command(
+        after_help = "Examples:\n  kam kpi --month 2026-10\n  kam kpi --month 2026-10 --owner \"Anna Berg\"\n  kam kpi --month 2026-10 -o reports/2026-10.md\n  kam kpi --month 2026-10 --format json | jq '.total.churn_rate'"
+    )]
+    Kpi {
+        /// The month to report on, YYYY-MM.
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        month: Month,
+
+        /// Only this owner (as written in the dossiers' `owner`).
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct RetentionArgs {
+    /// Count customers, key accounts, or key accounts per owner.
+    #[arg(long, value_name = "UNIT", default_value = "customer", value_parser = parse_retention_unit)]
+    by: RetentionUnit,
+
+    /// Split rows by month, quarter or year [default: month].
+    #[arg(long, value_name = "PERIOD", value_parser = parse_period)]
+    period: Option<PeriodKind>,
+
+    /// First day (inclusive), YYYY-MM-DD; its month starts the first period.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    from: Option<NaiveDate>,
+
+    /// Last day (inclusive), YYYY-MM-DD; its month ends the last period.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    to: Option<NaiveDate>,
+
+    /// One calendar year (instead of --from/--to).
+    #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"])]
+    year: Option<i32>,
+
+    /// W: months without a purchase after which a unit has churned (overrides kam.toml).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=120))]
+    window: Option<u32>,
+
+    /// The cohort matrix instead: rows by month of first purchase, columns by months since.
+    #[arg(long)]
+    cohorts: bool,
+}
+
+impl RetentionArgs {
+    fn query(&self) -> Result<RetentionQuery, String> {
+        let (from, to) = match self.year {
+            Some(y) => year_range(y)?,
+            None => (self.from, self.to),
+        };
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err(format!("--from {f} is after --to {t}"));
+        }
+        let period = match self.period {
+            None => PeriodKind::Month,
+            Some(PeriodKind::All) => {
+                return Err("kam retention needs --period month, quarter or year".to_string());
+            }
+            Some(p) if self.cohorts && p != PeriodKind::Month => {
+                return Err("--cohorts works in calendar months; leave out --period".to_string());
+            }
+            Some(p) => p,
+        };
+        Ok(RetentionQuery { by: self.by, period, from, to, window: self.window })
+    }
+}
+
+fn parse_retention_unit(s: &str) -> Result<RetentionUnit, String> {
+    s.parse()
+}
+
+fn parse_month(s: &str) -> Result<Month, String> {
+    kam::kpi::parse_month(s)
 }
 
 #[derive(Debug, Args)]
@@ -220,6 +316,11 @@ fn main() -> ExitCode {
             };
             commands::abc(&globals, by, from, to)
         }
+        Command::Retention(args) => match args.query() {
+            Ok(query) => commands::retention(&globals, &query, args.cohorts),
+            Err(msg) => return usage_error(&msg),
+        },
+        Command::Kpi { month, owner } => commands::kpi(&globals, month, owner.as_deref()),
     };
     ExitCode::from(code)
 }

@@ -259,6 +259,48 @@ pub fn json_opt(value: Option<Decimal>, f: fn(Decimal) -> serde_json::Value) -> 
     value.map_or(serde_json::Value::Null, f)
 }
 
+/// A text sparkline of `values` (one block character each), scaled to `max`; negative values
+/// show as the lowest block.
+pub fn sparkline(values: &[Decimal], max: Decimal) -> String {
+    const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    values
+        .iter()
+        .map(|v| {
+            if max <= Decimal::ZERO || *v <= Decimal::ZERO {
+                return BLOCKS[0];
+            }
+            let level = (*v / max * Decimal::from(7)).round().to_string().parse::<usize>().unwrap_or(0);
+            BLOCKS[level.min(7)]
+        })
+        .collect()
+}
+
+/// A Mermaid `xychart-beta` block with one bar series and one line series over `labels`.
+pub fn mermaid_xychart(
+    title: &str,
+    labels: &[String],
+    y_label: &str,
+    bars: &[Decimal],
+    line: &[Decimal],
+) -> String {
+    let series = |values: &[Decimal]| {
+        values
+            .iter()
+            .map(|v| v.round_dp_with_strategy(0, crate::money::ROUNDING).to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let quote = |s: &str| s.replace('"', "'");
+    format!(
+        "```mermaid\nxychart-beta\n    title \"{}\"\n    x-axis [{}]\n    y-axis \"{}\"\n    bar [{}]\n    line [{}]\n```",
+        quote(title),
+        labels.iter().map(|l| format!("\"{}\"", quote(l))).collect::<Vec<_>>().join(", "),
+        quote(y_label),
+        series(bars),
+        series(line)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,586 @@
+//! The annual-review brief (Jahresgespräch): the figures of one account for year Y, gathered
+//! from the dossier and one pass over the exports. The layout is in `layout::brief`.
+
+use crate::cube::{Cube, Sums};
+use crate::dates::{Date, Month};
+use crate::dossier::{Account, ActionStatus, Complaint, Contact, MeetingKind, SpecialPrice};
+use crate::margin::{Dim, MarginFigures, MarginQuery, margin_report};
+use crate::money::Decimal;
+use crate::periods::PeriodKind;
+use crate::sales::SaleRow;
+use crate::workspace::Workspace;
+use chrono::{Datelike, NaiveDate};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Days after the review within which an expiring special price is flagged.
+pub const EXPIRY_WARNING_DAYS: i64 = 90;
+/// Years the look back covers.
+pub const LOOK_BACK_YEARS: u32 = 2;
+
+/// Orders of the accounts being briefed, collected during the one pass over the exports.
+#[derive(Debug, Default)]
+pub struct OrderBook {
+    /// Customer number → account id, for the accounts being briefed.
+    customers: HashMap<String, String>,
+    /// (account id, invoice) → index into `orders`.
+    index: HashMap<(String, String), usize>,
+    pub orders: Vec<Order>,
+}
+
+/// One order: an invoice number (or a row without one) of an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Order {
+    pub account: String,
+    pub date: NaiveDate,
+    pub net: Decimal,
+}
+
+impl OrderBook {
+    /// An order book for these accounts.
+    pub fn for_accounts<'a>(accounts: impl IntoIterator<Item = &'a Account>) -> Self {
+        let mut book = OrderBook::default();
+        for a in accounts {
+            for c in &a.customer_ids {
+                book.customers.insert(c.trim().to_string(), a.id.clone());
+            }
+        }
+        book
+    }
+
+    /// Folds a sales row into its order; rows of other customers are ignored.
+    pub fn add(&mut self, row: &SaleRow<'_>) {
+        let Some(account) = self.customers.get(row.customer) else { return };
+        if row.invoice.is_empty() {
+            self.orders.push(Order { account: account.clone(), date: row.date, net: row.net });
+            return;
+        }
+        let key = (account.clone(), row.invoice.to_string());
+        match self.index.get(&key) {
+            Some(&i) => {
+                let order = &mut self.orders[i];
+                order.net += row.net;
+                order.date = order.date.min(row.date);
+            }
+            None => {
+                self.index.insert(key, self.orders.len());
+                self.orders.push(Order { account: account.clone(), date: row.date, net: row.net });
+            }
+        }
+    }
+}
+
+/// Net revenue, quantity and orders of one year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YearLine {
+    pub year: i32,
+    pub net_revenue: Decimal,
+    pub quantity: Decimal,
+    pub orders: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryLine {
+    pub category: String,
+    pub previous: Decimal,
+    pub current: Decimal,
+    /// (current − previous) / previous; `None` when previous is 0.
+    pub change: Option<Decimal>,
+}
+
+/// Where the account stands among the accounts of its segment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerComparison {
+    pub segment: String,
+    /// Other accounts of the segment.
+    pub peers: usize,
+    /// Average net revenue in Y of the other accounts of the segment.
+    pub average: Option<Decimal>,
+    /// Rank by net revenue in Y among the segment's accounts including this one (1 = largest).
+    pub rank: usize,
+    pub of: usize,
+}
+
+/// Orders of the account in Y (purchases: orders with net revenue > 0).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OrderStats {
+    pub orders: u64,
+    pub average_value: Option<Decimal>,
+    pub min_order_value: Option<Decimal>,
+    /// Orders below the minimum order value.
+    pub below_minimum: Option<u64>,
+    /// Average days between consecutive order days.
+    pub days_between_orders: Option<Decimal>,
+}
+
+/// How a special price stands relative to the review date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PriceStatus {
+    /// `until` before today.
+    Expired,
+    /// Expires before the review (or before today + 0 when there is no review date).
+    ExpiresBeforeReview,
+    /// Expires within [`EXPIRY_WARNING_DAYS`] after the review.
+    ExpiresSoonAfterReview,
+    Valid,
+}
+
+#[derive(Debug, Clone)]
+pub struct ComplaintLine {
+    pub complaint: Complaint,
+    /// Days from opened to closed; `None` while open.
+    pub days_to_close: Option<i64>,
+    /// Days open so far, for open ones.
+    pub days_open: Option<i64>,
+}
+
+/// One item of the information checklist of SPEC 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChecklistItem {
+    RevenuePerPeriod,
+    RevenuePerCategory,
+    CustomerCosts,
+    ContributionMargins,
+    ShareOfWallet,
+    MinimumPrices,
+    SpecialPrices,
+    ComparableCustomers,
+    MinimumOrderSize,
+    TurnoverSpeed,
+    Returns,
+    Promotions,
+    CustomerVisits,
+    CustomerSatisfaction,
+    DaysSalesOutstanding,
+    Creditworthiness,
+}
+
+impl ChecklistItem {
+    pub const ALL: [ChecklistItem; 16] = [
+        ChecklistItem::RevenuePerPeriod,
+        ChecklistItem::RevenuePerCategory,
+        ChecklistItem::CustomerCosts,
+        ChecklistItem::ContributionMargins,
+        ChecklistItem::ShareOfWallet,
+        ChecklistItem::MinimumPrices,
+        ChecklistItem::SpecialPrices,
+        ChecklistItem::ComparableCustomers,
+        ChecklistItem::MinimumOrderSize,
+        ChecklistItem::TurnoverSpeed,
+        ChecklistItem::Returns,
+        ChecklistItem::Promotions,
+        ChecklistItem::CustomerVisits,
+        ChecklistItem::CustomerSatisfaction,
+        ChecklistItem::DaysSalesOutstanding,
+        ChecklistItem::Creditworthiness,
+    ];
+
+    /// The dossier key or export column that supplies the item.
+    pub fn source(self) -> &'static str {
+        match self {
+            ChecklistItem::RevenuePerPeriod => {
+                "exports: `date`, `revenue` (or `quantity` × `unit_price`), `quantity`"
+            }
+            ChecklistItem::RevenuePerCategory => "exports: `category` under [import.columns]",
+            ChecklistItem::CustomerCosts => "[margin] in kam.toml and [[costs]] in the dossier",
+            ChecklistItem::ContributionMargins => {
+                "exports: `cost`, `unit_cost` or `profit`, or [margin] default_cost_rate"
+            }
+            ChecklistItem::ShareOfWallet => "[profile] share_of_wallet",
+            ChecklistItem::MinimumPrices => "[conditions] min_prices",
+            ChecklistItem::SpecialPrices => "[conditions] special_prices",
+            ChecklistItem::ComparableCustomers => "`segment` in this and other dossiers",
+            ChecklistItem::MinimumOrderSize => "[conditions] min_order_value",
+            ChecklistItem::TurnoverSpeed => "exports: `invoice` and `date`",
+            ChecklistItem::Returns => "exports: lines with negative net revenue",
+            ChecklistItem::Promotions => "[[promotions]]",
+            ChecklistItem::CustomerVisits => "[[meetings]] with kind = \"visit\"",
+            ChecklistItem::CustomerSatisfaction => "[[satisfaction]]",
+            ChecklistItem::DaysSalesOutstanding => "[credit] dso_days",
+            ChecklistItem::Creditworthiness => "[credit] rating and limit",
+        }
+    }
+}
+
+/// Everything the brief shows, computed.
+#[derive(Debug, Clone)]
+pub struct Brief {
+    pub account: Account,
+    pub year: i32,
+    pub today: NaiveDate,
+    pub currency: String,
+    /// The last day of the exports, when Y is not complete in them.
+    pub data_ends_in_year: Option<NaiveDate>,
+    pub has_sales_in_year: bool,
+    /// Y−2, Y−1, Y.
+    pub years: Vec<YearLine>,
+    /// Net revenue of Y−1 up to the same month as the exports reach in Y, when Y is partial.
+    pub previous_same_period: Option<(Month, Decimal)>,
+    pub categories: Vec<CategoryLine>,
+    pub margin_current: MarginFigures,
+    pub margin_previous: MarginFigures,
+    /// Net revenue per month of Y and Y−1 (January first).
+    pub monthly_current: [Decimal; 12],
+    pub monthly_previous: [Decimal; 12],
+    pub share_of_wallet: Option<Decimal>,
+    /// Net revenue in Y / share of wallet: the customer's spend in our categories.
+    pub customer_spend: Option<Decimal>,
+    pub peers: Option<PeerComparison>,
+    pub order_stats: OrderStats,
+    pub returns: Decimal,
+    /// Returns / net revenue of purchases in Y.
+    pub return_rate: Option<Decimal>,
+    pub visits: Vec<NaiveDate>,
+    /// Satisfaction scores of Y−2 .. Y, oldest first.
+    pub satisfaction: Vec<(NaiveDate, Decimal)>,
+    pub dso_days: Option<u32>,
+    pub payment_terms_days: Option<u32>,
+    pub trailing_revenue: Decimal,
+    /// Trailing 12-month net revenue × DSO / 365: the receivables to expect.
+    pub expected_receivables: Option<Decimal>,
+    /// Expected receivables / credit limit.
+    pub limit_utilisation: Option<Decimal>,
+    pub special_prices: Vec<(SpecialPrice, PriceStatus)>,
+    /// Annual reviews (meetings of that kind) and events of the last two years.
+    pub earlier_reviews: Vec<(NaiveDate, Option<String>)>,
+    pub events: Vec<(NaiveDate, String)>,
+    pub complaints: Vec<ComplaintLine>,
+    pub contacts: Vec<(Contact, Option<NaiveDate>)>,
+    pub expected_revenue: Decimal,
+    pub expected_revenue_weighted: Decimal,
+    pub checklist: Vec<(ChecklistItem, bool)>,
+    pub category_mapped: bool,
+    pub window_months: u32,
+}
+
+fn months_of_year(cube: &Cube, customers: &HashSet<u32>, year: i32) -> ([Decimal; 12], Sums) {
+    let mut monthly = [Decimal::ZERO; 12];
+    let mut sums = Sums::default();
+    for (key, cell) in &cube.cells {
+        if customers.contains(&key.customer) && key.month.year() == year {
+            monthly[key.month.month() as usize - 1] += cell.sums.net;
+            sums.add(&cell.sums);
+        }
+    }
+    (monthly, sums)
+}
+
+fn margin_of(ws: &Workspace, cube: &Cube, account: &Account, year: i32) -> MarginFigures {
+    let query = MarginQuery {
+        by: vec![Dim::Account],
+        period: PeriodKind::All,
+        from: NaiveDate::from_ymd_opt(year, 1, 1),
+        to: NaiveDate::from_ymd_opt(year, 12, 31),
+        accounts: vec![account.id.clone()],
+    };
+    margin_report(ws, cube, &query).total
+}
+
+fn change(previous: Decimal, current: Decimal) -> Option<Decimal> {
+    (!previous.is_zero()).then(|| (current - previous) / previous)
+}
+
+/// The anchor of "the last two years": the review date, else today.
+fn anchor(account: &Account, today: NaiveDate) -> NaiveDate {
+    account.review.as_ref().and_then(|r| r.date).map_or(today, |d| d.0)
+}
+
+/// Computes the brief of `account` for year `year`. The cube must split by category and hold
+/// every month (no date filter); `orders` must have been filled in the same pass.
+pub fn brief(
+    ws: &Workspace,
+    cube: &Cube,
+    orders: &OrderBook,
+    account: &Account,
+    year: i32,
+    today: NaiveDate,
+) -> Brief {
+    let index = ws.accounts.iter().position(|a| a.id == account.id);
+    let customers: HashSet<u32> = (0..cube.customers.len() as u32)
+        .filter(|&c| index.is_some() && cube.account_of(c) == index)
+        .collect();
+
+    let years: Vec<YearLine> = (year - 2..=year)
+        .map(|y| {
+            let (_, sums) = months_of_year(cube, &customers, y);
+            let margin = margin_of(ws, cube, account, y);
+            YearLine { year: y, net_revenue: sums.net, quantity: sums.quantity, orders: margin.orders }
+        })
+        .collect();
+    let (monthly_current, current) = months_of_year(cube, &customers, year);
+    let (monthly_previous, _) = months_of_year(cube, &customers, year - 1);
+    let data_end = cube.last_date;
+    let data_ends_in_year = data_end.filter(|d| Month::of(*d) < Month::new(year, 12) && d.year() == year);
+    let previous_same_period = data_ends_in_year.map(|d| {
+        let m = Month::of(d).month() as usize;
+        (Month::new(year - 1, m as u32), monthly_previous[..m].iter().copied().sum())
+    });
+
+    let mut by_category: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
+    for (key, cell) in &cube.cells {
+        if !customers.contains(&key.customer) {
+            continue;
+        }
+        let y = key.month.year();
+        if y != year && y != year - 1 {
+            continue;
+        }
+        let name = cube.categories.name(key.category);
+        let name = if name.is_empty() { crate::margin::NONE } else { name };
+        let entry = by_category.entry(name.to_string()).or_default();
+        if y == year {
+            entry.1 += cell.sums.net;
+        } else {
+            entry.0 += cell.sums.net;
+        }
+    }
+    let categories = by_category
+        .into_iter()
+        .map(|(category, (previous, current))| CategoryLine {
+            category,
+            previous,
+            current,
+            change: change(previous, current),
+        })
+        .collect();
+
+    let margin_current = margin_of(ws, cube, account, year);
+    let margin_previous = margin_of(ws, cube, account, year - 1);
+
+    let share_of_wallet = account.profile.share_of_wallet.as_ref().map(|s| s.get_ref().value());
+    let customer_spend = share_of_wallet.filter(|s| !s.is_zero()).map(|s| current.net / s);
+
+    let peers = account.segment.as_ref().map(|segment| {
+        let mut revenue: Vec<(String, Decimal)> = ws
+            .accounts
+            .iter()
+            .filter(|a| a.segment.as_deref() == Some(segment.as_str()))
+            .map(|a| {
+                let ids: HashSet<u32> = match ws.accounts.iter().position(|x| x.id == a.id) {
+                    Some(i) => {
+                        (0..cube.customers.len() as u32).filter(|&c| cube.account_of(c) == Some(i)).collect()
+                    }
+                    None => HashSet::new(),
+                };
+                (a.id.clone(), months_of_year(cube, &ids, year).1.net)
+            })
+            .collect();
+        revenue.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+        let rank = revenue.iter().position(|(id, _)| *id == account.id).map_or(0, |p| p + 1);
+        let others: Vec<Decimal> =
+            revenue.iter().filter(|(id, _)| *id != account.id).map(|(_, n)| *n).collect();
+        let average = (!others.is_empty())
+            .then(|| others.iter().copied().sum::<Decimal>() / Decimal::from(others.len()));
+        PeerComparison { segment: segment.clone(), peers: others.len(), average, rank, of: revenue.len() }
+    });
+
+    let min_order_value = account.conditions.min_order_value.as_ref().map(|v| v.get_ref().value());
+    let mut purchases: Vec<&Order> = orders
+        .orders
+        .iter()
+        .filter(|o| o.account == account.id && o.date.year() == year && o.net > Decimal::ZERO)
+        .collect();
+    purchases.sort_by_key(|o| o.date);
+    let order_count = purchases.len() as u64;
+    let total: Decimal = purchases.iter().map(|o| o.net).sum();
+    let mut days: Vec<NaiveDate> = purchases.iter().map(|o| o.date).collect();
+    days.dedup();
+    let days_between_orders = (days.len() > 1).then(|| {
+        let span = (days[days.len() - 1] - days[0]).num_days();
+        Decimal::from(span) / Decimal::from(days.len() as i64 - 1)
+    });
+    let order_stats = OrderStats {
+        orders: order_count,
+        average_value: (order_count > 0).then(|| total / Decimal::from(order_count)),
+        min_order_value,
+        below_minimum: min_order_value.map(|m| purchases.iter().filter(|o| o.net < m).count() as u64),
+        days_between_orders,
+    };
+    let purchase_revenue = current.net + current.returns;
+    let return_rate = (!purchase_revenue.is_zero()).then(|| current.returns / purchase_revenue);
+
+    let in_year = |d: Date| d.0.year() == year;
+    let visits: Vec<NaiveDate> = account
+        .meetings
+        .iter()
+        .filter(|m| m.kind == MeetingKind::Visit && in_year(m.date))
+        .map(|m| m.date.0)
+        .collect();
+    let mut satisfaction: Vec<(NaiveDate, Decimal)> = account
+        .satisfaction
+        .iter()
+        .filter(|s| {
+            let y = s.date.0.year();
+            y >= year - 2 && y <= year
+        })
+        .map(|s| (s.date.0, s.score.get_ref().value()))
+        .collect();
+    satisfaction.sort();
+
+    let trailing_end = data_end.map(Month::of).unwrap_or_else(|| Month::of(today));
+    let trailing_revenue: Decimal = cube
+        .cells
+        .iter()
+        .filter(|(k, _)| {
+            customers.contains(&k.customer) && k.month > trailing_end - 12 && k.month <= trailing_end
+        })
+        .map(|(_, c)| c.sums.net)
+        .sum();
+    let dso_days = account.credit.dso_days;
+    let expected_receivables = dso_days.map(|d| trailing_revenue * Decimal::from(d) / Decimal::from(365));
+    let limit = account.credit.limit.as_ref().map(|l| l.get_ref().value());
+    let limit_utilisation = match (expected_receivables, limit) {
+        (Some(r), Some(l)) if !l.is_zero() => Some(r / l),
+        _ => None,
+    };
+
+    let review_date = account.review.as_ref().and_then(|r| r.date).map(|d| d.0);
+    let special_prices = account
+        .conditions
+        .special_prices
+        .iter()
+        .map(|p| {
+            let status = match p.until.map(|d| d.0) {
+                Some(u) if u < today => PriceStatus::Expired,
+                Some(u) if review_date.is_some_and(|r| u < r) => PriceStatus::ExpiresBeforeReview,
+                Some(u) if (u - review_date.unwrap_or(today)).num_days() <= EXPIRY_WARNING_DAYS => {
+                    PriceStatus::ExpiresSoonAfterReview
+                }
+                _ => PriceStatus::Valid,
+            };
+            (p.clone(), status)
+        })
+        .collect();
+
+    let anchor = anchor(account, today);
+    let since = anchor.checked_sub_months(chrono::Months::new(12 * LOOK_BACK_YEARS)).unwrap_or(anchor);
+    let recent = |d: NaiveDate| d >= since && d <= anchor;
+    let mut earlier_reviews: Vec<(NaiveDate, Option<String>)> = account
+        .meetings
+        .iter()
+        .filter(|m| m.kind == MeetingKind::AnnualReview && recent(m.date.0))
+        .map(|m| (m.date.0, m.summary.clone()))
+        .collect();
+    earlier_reviews.sort();
+    let mut events: Vec<(NaiveDate, String)> =
+        account.events.iter().filter(|e| recent(e.date.0)).map(|e| (e.date.0, e.text.clone())).collect();
+    events.sort();
+    let mut complaints: Vec<ComplaintLine> = account
+        .complaints
+        .iter()
+        .filter(|c| recent(c.opened.0) || c.closed.is_none())
+        .map(|c| ComplaintLine {
+            complaint: c.clone(),
+            days_to_close: c.closed.as_ref().map(|d| (d.get_ref().0 - c.opened.0).num_days()),
+            days_open: c.closed.is_none().then(|| (today - c.opened.0).num_days()),
+        })
+        .collect();
+    complaints.sort_by_key(|c| c.complaint.opened);
+
+    let contacts = account
+        .contacts
+        .iter()
+        .map(|c| {
+            let last = account
+                .meetings
+                .iter()
+                .filter(|m| m.date.0 <= today && m.attendees.iter().any(|a| a.trim() == c.name.trim()))
+                .map(|m| m.date.0)
+                .max();
+            (c.clone(), last)
+        })
+        .collect();
+
+    let open_actions = account.actions.iter().filter(|a| a.status == ActionStatus::Open);
+    let (mut expected_revenue, mut expected_revenue_weighted) = (Decimal::ZERO, Decimal::ZERO);
+    for a in open_actions {
+        if let Some(r) = &a.expected_revenue {
+            let r = r.get_ref().value();
+            expected_revenue += r;
+            let p = a.probability.as_ref().map_or(Decimal::ONE, |p| p.get_ref().value());
+            expected_revenue_weighted += r * p;
+        }
+    }
+
+    let category_mapped =
+        cube.categories.len() > 1 || (cube.categories.len() == 1 && !cube.categories.name(0).is_empty());
+    let has_cost = margin_current.variable_costs.is_some() && !customers.is_empty();
+    let checklist = ChecklistItem::ALL
+        .iter()
+        .map(|&item| {
+            let available = match item {
+                ChecklistItem::RevenuePerPeriod => current.rows > 0,
+                ChecklistItem::RevenuePerCategory => current.rows > 0 && category_mapped,
+                ChecklistItem::CustomerCosts => true,
+                ChecklistItem::ContributionMargins => has_cost && current.rows > 0,
+                ChecklistItem::ShareOfWallet => share_of_wallet.is_some(),
+                ChecklistItem::MinimumPrices => !account.conditions.min_prices.is_empty(),
+                ChecklistItem::SpecialPrices => !account.conditions.special_prices.is_empty(),
+                ChecklistItem::ComparableCustomers => peers.as_ref().is_some_and(|p| p.peers > 0),
+                ChecklistItem::MinimumOrderSize => min_order_value.is_some(),
+                ChecklistItem::TurnoverSpeed => order_stats.days_between_orders.is_some(),
+                ChecklistItem::Returns => current.rows > 0,
+                ChecklistItem::Promotions => account.promotions.iter().any(|p| in_year(p.start)),
+                ChecklistItem::CustomerVisits => !visits.is_empty(),
+                ChecklistItem::CustomerSatisfaction => !satisfaction.is_empty(),
+                ChecklistItem::DaysSalesOutstanding => dso_days.is_some(),
+                ChecklistItem::Creditworthiness => account.credit.rating.is_some() || limit.is_some(),
+            };
+            (item, available)
+        })
+        .collect();
+
+    Brief {
+        account: account.clone(),
+        year,
+        today,
+        currency: ws.config.currency.clone(),
+        data_ends_in_year,
+        has_sales_in_year: current.rows > 0,
+        years,
+        previous_same_period,
+        categories,
+        margin_current,
+        margin_previous,
+        monthly_current,
+        monthly_previous,
+        share_of_wallet,
+        customer_spend,
+        peers,
+        order_stats,
+        returns: current.returns,
+        return_rate,
+        visits,
+        satisfaction,
+        dso_days,
+        payment_terms_days: account.conditions.payment_terms_days,
+        trailing_revenue,
+        expected_receivables,
+        limit_utilisation,
+        special_prices,
+        earlier_reviews,
+        events,
+        complaints,
+        contacts,
+        expected_revenue,
+        expected_revenue_weighted,
+        checklist,
+        category_mapped,
+        window_months: ws.config.window_months,
+    }
+}
+
+/// Accounts whose review falls within `today ..= today + days`, by review date.
+pub fn upcoming(ws: &Workspace, today: NaiveDate, days: i64) -> Vec<&Account> {
+    let mut found: Vec<&Account> = ws
+        .accounts
+        .iter()
+        .filter(|a| {
+            a.review
+                .as_ref()
+                .and_then(|r| r.date)
+                .is_some_and(|d| d.0 >= today && (d.0 - today).num_days() <= days)
+        })
+        .collect();
+    found.sort_by_key(|a| (a.review.as_ref().and_then(|r| r.date), a.id.clone()));
+    found
+}

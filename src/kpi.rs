@@ -1,0 +1,274 @@
+//! The monthly KPI report per key account manager (SPEC 1 and 4.1): retention and churn of the
+//! month, revenue against the same month a year earlier, DB II year to date against the same
+//! span a year earlier, additional services sold, meetings, open complaints.
+//!
+//! Choices the spec leaves open:
+//! - Owners are the owners of the workspace's accounts (`(no owner)` for accounts without one),
+//!   each with the key accounts it owns; customers outside every account count for no owner.
+//! - The team total is the sum over the owners shown (with `--owner`, that one owner); its rates
+//!   are worked out from the summed counts, and its DB II is unknown when any owner's is.
+//! - `db2_ytd_change` = (DB II YTD − DB II YTD a year earlier) / |DB II YTD a year earlier|, so
+//!   that an improvement from a negative DB II reads as a positive change; `None` when the
+//!   earlier figure is 0 or either is unknown. The same rule gives the revenue change shown in
+//!   Markdown.
+//! - The year-earlier DB II span ends with the last day of the same month a year earlier
+//!   (29 February becomes 28 February).
+//! - A `[[services]]` entry without `value` counts as sold with value 0.
+//! - A complaint is open at the month's end when it was opened on or before that day and has no
+//!   `closed` date on or before it.
+
+use crate::cube::Cube;
+use crate::dates::Month;
+use crate::margin::{Dim, MarginQuery, margin_report};
+use crate::money::Decimal;
+use crate::periods::PeriodKind;
+use crate::retention::{Source, Unit, owner_of, owners, period_figures, ratio, unit_histories};
+use crate::workspace::Workspace;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// The KPI figures of one owner (or of the team).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KpiFigures {
+    /// Key accounts held.
+    pub accounts: u64,
+    /// Retention of the month, as `kam retention --by owner --period month`.
+    pub start: u64,
+    pub end: u64,
+    pub retained: u64,
+    pub churned: u64,
+    pub new: u64,
+    pub reactivated: u64,
+    pub retention_rate: Option<Decimal>,
+    pub churn_rate: Option<Decimal>,
+    /// Net revenue of the month and of the same month a year earlier.
+    pub net_revenue: Decimal,
+    pub net_revenue_prev_year: Decimal,
+    pub net_revenue_change: Option<Decimal>,
+    /// DB II from January 1 to the month's end, and the same span a year earlier; `None` is
+    /// unknown (rows without cost data).
+    pub db2_ytd: Option<Decimal>,
+    pub db2_ytd_prev_year: Option<Decimal>,
+    pub db2_ytd_change: Option<Decimal>,
+    /// `[[services]]` dated in the month: how many, and their value.
+    pub services_sold: u64,
+    pub services_value: Decimal,
+    /// `[[meetings]]` of every kind dated in the month.
+    pub meetings: u64,
+    /// Complaints opened by the month's end and not closed by then.
+    pub complaints_open: u64,
+}
+
+/// (current − earlier) / |earlier|; `None` when the earlier figure is 0 or either is unknown.
+pub fn change(current: Option<Decimal>, earlier: Option<Decimal>) -> Option<Decimal> {
+    let (c, e) = (current?, earlier?);
+    (!e.is_zero()).then(|| (c - e) / e.abs())
+}
+
+impl KpiFigures {
+    /// Adds another owner's counts and sums; rates and changes are worked out by `finish`.
+    fn add(&mut self, o: &KpiFigures) {
+        self.accounts += o.accounts;
+        self.start += o.start;
+        self.end += o.end;
+        self.retained += o.retained;
+        self.churned += o.churned;
+        self.new += o.new;
+        self.reactivated += o.reactivated;
+        self.net_revenue += o.net_revenue;
+        self.net_revenue_prev_year += o.net_revenue_prev_year;
+        self.db2_ytd = self.db2_ytd.zip(o.db2_ytd).map(|(a, b)| a + b);
+        self.db2_ytd_prev_year = self.db2_ytd_prev_year.zip(o.db2_ytd_prev_year).map(|(a, b)| a + b);
+        self.services_sold += o.services_sold;
+        self.services_value += o.services_value;
+        self.meetings += o.meetings;
+        self.complaints_open += o.complaints_open;
+    }
+
+    fn finish(&mut self) {
+        self.retention_rate = ratio(self.retained, self.start);
+        self.churn_rate = ratio(self.churned, self.start);
+        self.net_revenue_change = change(Some(self.net_revenue), Some(self.net_revenue_prev_year));
+        self.db2_ytd_change = change(self.db2_ytd, self.db2_ytd_prev_year);
+    }
+}
+
+/// One owner's KPIs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KpiOwner {
+    pub owner: String,
+    pub figures: KpiFigures,
+}
+
+/// The KPI report of one month.
+#[derive(Debug, Clone)]
+pub struct KpiReport {
+    pub month: Month,
+    pub window_months: u32,
+    pub owners: Vec<KpiOwner>,
+    pub total: KpiFigures,
+    /// The DB II spans: January 1 to the month's end, and the same a year earlier.
+    pub ytd: (NaiveDate, NaiveDate),
+    pub ytd_prev: (NaiveDate, NaiveDate),
+    pub margin: crate::config::MarginSettings,
+    pub source: Source,
+}
+
+/// Parses `YYYY-MM`.
+pub fn parse_month(s: &str) -> Result<Month, String> {
+    let bad = || format!("expected a month like 2026-10, found \"{s}\"");
+    let (y, m) = s.trim().split_once('-').ok_or_else(bad)?;
+    if y.len() != 4 || m.len() != 2 {
+        return Err(bad());
+    }
+    let year: i32 = y.parse().map_err(|_| bad())?;
+    let month: u32 = m.parse().map_err(|_| bad())?;
+    if !(1..=12).contains(&month) || !y.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    Ok(Month::new(year, month))
+}
+
+/// Finds `name` among the owners: exactly, else ignoring case when that is unambiguous.
+pub fn find_owner(owners: &[String], name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if let Some(o) = owners.iter().find(|o| o.as_str() == name) {
+        return Ok(o.clone());
+    }
+    let folded: Vec<&String> = owners.iter().filter(|o| o.to_lowercase() == name.to_lowercase()).collect();
+    if let [one] = folded.as_slice() {
+        return Ok((*one).clone());
+    }
+    let known = if owners.is_empty() {
+        "none (no account has an owner yet)".to_string()
+    } else {
+        owners.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(", ")
+    };
+    Err(format!("no owner \"{name}\" among the accounts; owners: {known}"))
+}
+
+fn db2_per_owner(
+    ws: &Workspace,
+    cube: &Cube,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> HashMap<String, Option<Decimal>> {
+    let query = MarginQuery {
+        by: vec![Dim::Owner],
+        period: PeriodKind::All,
+        from: Some(from),
+        to: Some(to),
+        accounts: Vec::new(),
+    };
+    margin_report(ws, cube, &query).rows.into_iter().map(|r| (r.keys.concat(), r.figures.db2)).collect()
+}
+
+/// Computes the KPIs of `month` per owner (only `owner`, when given) and for the team.
+pub fn kpi_report(
+    ws: &Workspace,
+    cube: &Cube,
+    month: Month,
+    owner: Option<&str>,
+) -> Result<KpiReport, String> {
+    let all_owners = owners(ws);
+    let shown = match owner {
+        Some(name) => vec![find_owner(&all_owners, name)?],
+        None => all_owners,
+    };
+    let w = ws.config.window_months;
+    let units = unit_histories(ws, cube, Unit::Owner);
+    let data_first = cube.months().map(|d| d.0);
+    let (first_day, last_day) = (month.first_day(), month.last_day());
+    let year_start = |m: Month| Month::new(m.year(), 1).first_day();
+    let ytd = (year_start(month), last_day);
+    let ytd_prev = (year_start(month - 12), (month - 12).last_day());
+    let db2 = db2_per_owner(ws, cube, ytd.0, ytd.1);
+    let db2_prev = db2_per_owner(ws, cube, ytd_prev.0, ytd_prev.1);
+    let in_month = |d: NaiveDate| d >= first_day && d <= last_day;
+
+    let mut rows = Vec::new();
+    let mut total = KpiFigures {
+        db2_ytd: Some(Decimal::ZERO),
+        db2_ytd_prev_year: Some(Decimal::ZERO),
+        ..KpiFigures::default()
+    };
+    for name in shown {
+        let members: Vec<_> = units.iter().filter(|u| u.group.as_deref() == Some(name.as_str())).collect();
+        let r = period_figures(members.iter().map(|u| &u.history), month, month, w, data_first);
+        let mut f = KpiFigures {
+            accounts: members.len() as u64,
+            start: r.start,
+            end: r.end,
+            retained: r.retained,
+            churned: r.churned,
+            new: r.new,
+            reactivated: r.reactivated,
+            net_revenue: r.net_revenue,
+            net_revenue_prev_year: members
+                .iter()
+                .map(|u| u.history.net_between(month - 12, month - 12))
+                .sum(),
+            db2_ytd: db2.get(&name).copied().unwrap_or(Some(Decimal::ZERO)),
+            db2_ytd_prev_year: db2_prev.get(&name).copied().unwrap_or(Some(Decimal::ZERO)),
+            ..KpiFigures::default()
+        };
+        for account in ws.accounts.iter().filter(|a| owner_of(a) == name) {
+            for s in account.services.iter().filter(|s| in_month(s.date.0)) {
+                f.services_sold += 1;
+                f.services_value += s.value.as_ref().map_or(Decimal::ZERO, |v| v.get_ref().value());
+            }
+            f.meetings += account.meetings.iter().filter(|m| in_month(m.date.0)).count() as u64;
+            f.complaints_open += account
+                .complaints
+                .iter()
+                .filter(|c| {
+                    c.opened.0 <= last_day && c.closed.as_ref().is_none_or(|d| d.get_ref().0 > last_day)
+                })
+                .count() as u64;
+        }
+        f.finish();
+        total.add(&f);
+        rows.push(KpiOwner { owner: name, figures: f });
+    }
+    total.finish();
+    Ok(KpiReport {
+        month,
+        window_months: w,
+        owners: rows,
+        total,
+        ytd,
+        ytd_prev,
+        margin: ws.config.margin.clone(),
+        source: Source::of(ws, cube),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_parse_strictly() {
+        assert_eq!(parse_month("2026-10"), Ok(Month::new(2026, 10)));
+        for bad in ["2026-13", "2026-1", "26-10", "2026/10", "2026-10-01", "", "abcd-10", "-202-10"] {
+            assert!(parse_month(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn change_is_relative_to_the_size_of_the_earlier_figure() {
+        let d = Decimal::from;
+        assert_eq!(change(Some(d(150)), Some(d(100))), Some(Decimal::new(5, 1)));
+        assert_eq!(change(Some(d(50)), Some(d(-100))), Some(Decimal::new(15, 1)));
+        assert_eq!(change(Some(d(50)), Some(d(0))), None);
+        assert_eq!(change(None, Some(d(1))), None);
+    }
+
+    #[test]
+    fn owners_are_found_exactly_or_ignoring_case() {
+        let owners = vec!["Anna Berg".to_string(), "Ben".to_string()];
+        assert_eq!(find_owner(&owners, "anna berg"), Ok("Anna Berg".to_string()));
+        let err = find_owner(&owners, "Carla").unwrap_err();
+        assert!(err.contains("\"Anna Berg\", \"Ben\""), "{err}");
+    }
+}

@@ -1,0 +1,875 @@
+//! `kam brief`: the annual-review brief as one Markdown document, in the order of SPEC 1's agenda.
+
+use super::{margin_definitions, tr};
+use crate::brief::{Brief, ChecklistItem, PriceStatus};
+use crate::config::{Language, MarginSettings};
+use crate::dossier::{ActionStatus, Attitude, Influence};
+use crate::margin::MarginFigures;
+use crate::money::Decimal;
+use crate::render::{Block, Column, Document, Style, Table, Value, mermaid_xychart, sparkline};
+use chrono::NaiveDate;
+
+const MONTHS_EN: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS_DE: [&str; 12] =
+    ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"];
+
+struct Writer<'a> {
+    language: Language,
+    style: Style,
+    currency: &'a str,
+    blocks: Vec<Block>,
+}
+
+impl Writer<'_> {
+    fn t(&self, en: &str, de: &str) -> String {
+        tr(self.language, en, de)
+    }
+
+    fn money(&self, v: Decimal) -> String {
+        format!("{} {}", self.style.money(v), self.currency)
+    }
+
+    fn pct(&self, v: Decimal) -> String {
+        self.style.percent(v)
+    }
+
+    fn heading(&mut self, level: u8, text: String) {
+        self.blocks.push(Block::Heading(level, text));
+    }
+
+    fn para(&mut self, text: String) {
+        self.blocks.push(Block::Paragraph(text));
+    }
+
+    fn bullets(&mut self, items: Vec<String>) {
+        if !items.is_empty() {
+            self.blocks.push(Block::Bullets(items));
+        }
+    }
+
+    fn table(&mut self, columns: &[(&str, String)], rows: Vec<Vec<Value>>) {
+        let columns =
+            columns.iter().map(|(k, l)| Column { key: (*k).to_string(), label: l.clone() }).collect();
+        self.blocks.push(Block::Table(Table { columns, rows, total: None }));
+    }
+
+    fn none(&mut self, en: &str, de: &str) {
+        let text = self.t(en, de);
+        self.para(format!("_{text}_"));
+    }
+
+    fn list_or_none(&mut self, items: &[String], en: &str, de: &str) {
+        if items.is_empty() {
+            self.none(en, de);
+        } else {
+            self.bullets(items.to_vec());
+        }
+    }
+}
+
+fn date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn influence(i: Influence) -> &'static str {
+    match i {
+        Influence::DecisionMaker => "decision-maker",
+        Influence::Influencer => "influencer",
+        Influence::User => "user",
+        Influence::Gatekeeper => "gatekeeper",
+    }
+}
+
+fn attitude(a: Attitude) -> &'static str {
+    match a {
+        Attitude::Champion => "champion",
+        Attitude::Supporter => "supporter",
+        Attitude::Neutral => "neutral",
+        Attitude::Critic => "critic",
+    }
+}
+
+fn status(s: ActionStatus) -> &'static str {
+    match s {
+        ActionStatus::Open => "open",
+        ActionStatus::Done => "done",
+        ActionStatus::Dropped => "dropped",
+    }
+}
+
+/// The brief as a document.
+pub fn brief_document(b: &Brief, language: Language, settings: &MarginSettings, workspace: &str) -> Document {
+    let mut w = Writer { language, style: Style::new(language), currency: &b.currency, blocks: Vec::new() };
+    let a = &b.account;
+    let y = b.year;
+
+    // 1. Header.
+    w.heading(1, format!("{} — {} {y}", a.name, w.t("annual review", "Jahresgespräch")));
+    let mut head = vec![];
+    let ids = if a.customer_ids.is_empty() { "–".to_string() } else { a.customer_ids.join(", ") };
+    head.push(format!("{}: {ids}", w.t("Customer numbers", "Kundennummern")));
+    let owner = a.owner.clone().unwrap_or_else(|| w.t("no owner", "kein KAM"));
+    let team = if a.team.is_empty() {
+        String::new()
+    } else {
+        format!(" ({}: {})", w.t("team", "Team"), a.team.join(", "))
+    };
+    head.push(format!("{}: {owner}{team}", w.t("Key account manager", "Key Account Manager")));
+    if let Some(s) = &a.segment {
+        head.push(format!("{}: {s}", w.t("Segment", "Segment")));
+    }
+    if let Some(s) = a.since {
+        head.push(format!("{}: {s}", w.t("Customer since", "Kunde seit")));
+    }
+    if !a.roles.is_empty() {
+        head.push(format!("{}: {}", w.t("Our roles", "Unsere Rollen"), a.roles.join(", ")));
+    }
+    head.push(format!(
+        "{}: {workspace}, {} {}",
+        w.t("Prepared by", "Erstellt von"),
+        w.t("as of", "Stand"),
+        b.today
+    ));
+    w.bullets(head);
+    let review = a.review.clone().unwrap_or_default();
+    w.heading(2, w.t("Date, place and opening", "Termin, Ort und Einstieg"));
+    let mut items = vec![];
+    match review.date {
+        Some(d) => {
+            let alternatives =
+                review.alternatives.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ");
+            let alt = if alternatives.is_empty() {
+                String::new()
+            } else {
+                format!(" ({}: {alternatives})", w.t("alternatives", "Ausweichtermine"))
+            };
+            items.push(format!("{}: {d}{alt}", w.t("Date", "Termin")));
+        }
+        None => items.push(format!(
+            "{}: {}",
+            w.t("Date", "Termin"),
+            w.t("not set ([review] date)", "offen ([review] date)")
+        )),
+    }
+    if let Some(p) = &review.place {
+        items.push(format!("{}: {p}", w.t("Place", "Ort")));
+    }
+    if let Some(v) = &review.occasion {
+        items.push(format!("{}: {v}", w.t("Occasion", "Anlass")));
+    }
+    if let Some(v) = &review.hook {
+        items.push(format!("{}: {v}", w.t("Hook", "Aufhänger")));
+    }
+    if let Some(v) = &review.main_goal {
+        items.push(format!("**{}: {v}**", w.t("Main goal", "Hauptziel")));
+    }
+    w.bullets(items);
+
+    // 2. Agenda item 1: status.
+    w.heading(2, w.t("1. Status", "1. Status"));
+    if !b.has_sales_in_year {
+        w.para(format!(
+            "**{}**",
+            w.t(
+                &format!("No sales in {y} in the exports for this account's customer numbers."),
+                &format!("Keine Umsätze {y} in den Exporten für die Kundennummern dieses Kunden.")
+            )
+        ));
+    }
+    if let Some(end) = b.data_ends_in_year {
+        w.para(w.t(
+            &format!("The exports reach until {end}: {y} is not complete."),
+            &format!("Die Exporte reichen bis {end}: {y} ist noch nicht vollständig."),
+        ));
+    }
+    w.heading(3, w.t("Revenue and units", "Umsatz und Menge"));
+    let rows = b
+        .years
+        .iter()
+        .map(|l| {
+            vec![
+                Value::Text(l.year.to_string()),
+                Value::Money(Some(l.net_revenue)),
+                Value::Number(Some(l.quantity)),
+                Value::Count(l.orders),
+            ]
+        })
+        .collect();
+    w.table(
+        &[
+            ("year", w.t("Year", "Jahr")),
+            ("net_revenue", w.t("Net revenue", "Nettoumsatz")),
+            ("quantity", w.t("Units", "Menge")),
+            ("orders", w.t("Orders", "Aufträge")),
+        ],
+        rows,
+    );
+    if let Some((month, prev)) = b.previous_same_period {
+        let cur = b.years.last().map_or(Decimal::ZERO, |l| l.net_revenue);
+        let change = (!prev.is_zero()).then(|| (cur - prev) / prev);
+        w.para(w.t(
+            &format!(
+                "Same period of {} (January to {month}): {}{}.",
+                y - 1,
+                w.money(prev),
+                change.map_or(String::new(), |c| format!("; {y} so far {}", w.pct(c)))
+            ),
+            &format!(
+                "Gleicher Zeitraum {} (Januar bis {month}): {}{}.",
+                y - 1,
+                w.money(prev),
+                change.map_or(String::new(), |c| format!("; {y} bisher {}", w.pct(c)))
+            ),
+        ));
+    }
+    w.heading(3, w.t("Per product category", "Nach Warengruppe"));
+    if b.categories.is_empty() {
+        w.none("No sales in these two years.", "Keine Umsätze in diesen beiden Jahren.");
+    } else {
+        let rows = b
+            .categories
+            .iter()
+            .map(|c| {
+                vec![
+                    Value::Text(c.category.clone()),
+                    Value::Money(Some(c.previous)),
+                    Value::Money(Some(c.current)),
+                    Value::Rate(c.change),
+                ]
+            })
+            .collect();
+        w.table(
+            &[
+                ("category", w.t("Category", "Warengruppe")),
+                ("previous", (y - 1).to_string()),
+                ("current", y.to_string()),
+                ("change", w.t("Change", "Veränderung")),
+            ],
+            rows,
+        );
+    }
+    w.heading(3, w.t("Contribution margins", "Deckungsbeiträge"));
+    ladder(&mut w, &b.margin_previous, &b.margin_current, y);
+    w.heading(3, w.t("Net revenue per month", "Nettoumsatz je Monat"));
+    let months = match language {
+        Language::En => MONTHS_EN,
+        Language::De => MONTHS_DE,
+    };
+    let labels: Vec<String> = months.iter().map(|m| m.to_string()).collect();
+    w.blocks.push(Block::Raw(mermaid_xychart(
+        &w.t(
+            &format!("Net revenue {} (bars) and {y} (line)", y - 1),
+            &format!("Nettoumsatz {} (Balken) und {y} (Linie)", y - 1),
+        ),
+        &labels,
+        b.currency.as_str(),
+        &b.monthly_previous,
+        &b.monthly_current,
+    )));
+    let max =
+        b.monthly_previous.iter().chain(b.monthly_current.iter()).copied().max().unwrap_or(Decimal::ZERO);
+    w.blocks.push(Block::Raw(format!(
+        "```text\n{}  {}\n{}  {}\n```",
+        y - 1,
+        sparkline(&b.monthly_previous, max),
+        y,
+        sparkline(&b.monthly_current, max)
+    )));
+
+    w.heading(3, w.t("Market position and comparison", "Marktanteil und Vergleich"));
+    let mut items = vec![];
+    match (b.share_of_wallet, b.customer_spend) {
+        (Some(s), Some(spend)) => items.push(w.t(
+            &format!(
+                "Share of wallet: {} (the customer spends about {} in our categories)",
+                w.pct(s),
+                w.money(spend)
+            ),
+            &format!(
+                "Marktanteil beim Kunden: {} (der Kunde gibt in unseren Warengruppen etwa {} aus)",
+                w.pct(s),
+                w.money(spend)
+            ),
+        )),
+        (Some(s), None) => {
+            items.push(format!("{}: {}", w.t("Share of wallet", "Marktanteil beim Kunden"), w.pct(s)))
+        }
+        _ => items.push(w.t(
+            "Share of wallet: unknown ([profile] share_of_wallet)",
+            "Marktanteil beim Kunden: unbekannt ([profile] share_of_wallet)",
+        )),
+    }
+    match &b.peers {
+        Some(p) if p.peers > 0 => items.push(w.t(
+            &format!(
+                "Comparable accounts (segment {}): {} others, average net revenue {} in {y}; this account ranks {} of {}",
+                p.segment,
+                p.peers,
+                p.average.map_or("–".into(), |v| w.money(v)),
+                p.rank,
+                p.of
+            ),
+            &format!(
+                "Vergleichbare Kunden (Segment {}): {} weitere, durchschnittlicher Nettoumsatz {} in {y}; dieser Kunde liegt auf Platz {} von {}",
+                p.segment,
+                p.peers,
+                p.average.map_or("–".into(), |v| w.money(v)),
+                p.rank,
+                p.of
+            ),
+        )),
+        Some(p) => items.push(w.t(
+            &format!("No other account in segment {}", p.segment),
+            &format!("Kein weiterer Kunde im Segment {}", p.segment),
+        )),
+        None => items.push(w.t("Comparable accounts: no segment set", "Vergleichbare Kunden: kein Segment angegeben")),
+    }
+    w.bullets(items);
+
+    w.heading(3, w.t("Orders, returns, visits", "Aufträge, Retouren, Besuche"));
+    let o = &b.order_stats;
+    let mut items = vec![format!(
+        "{}: {}{}",
+        w.t("Orders", "Aufträge"),
+        o.orders,
+        o.average_value.map_or(String::new(), |v| format!(
+            ", {} {}",
+            w.t("average value", "Durchschnittswert"),
+            w.money(v)
+        ))
+    )];
+    match (o.min_order_value, o.below_minimum) {
+        (Some(m), Some(n)) => items.push(w.t(
+            &format!("Minimum order value {}: {n} orders below it", w.money(m)),
+            &format!("Mindestauftragswert {}: {n} Aufträge darunter", w.money(m)),
+        )),
+        _ => items.push(w.t("Minimum order value: not agreed", "Mindestauftragswert: nicht vereinbart")),
+    }
+    match o.days_between_orders {
+        Some(d) => items.push(w.t(
+            &format!("Turnover speed: an order every {} days on average", w.style.number(d, 1)),
+            &format!("Umschlagshäufigkeit: durchschnittlich alle {} Tage ein Auftrag", w.style.number(d, 1)),
+        )),
+        None => items.push(w.t(
+            "Turnover speed: fewer than two order days",
+            "Umschlagshäufigkeit: weniger als zwei Auftragstage",
+        )),
+    }
+    items.push(w.t(
+        &format!(
+            "Returns: {}{}",
+            w.money(b.returns),
+            b.return_rate.map_or(String::new(), |r| format!(" ({} of purchases)", w.pct(r)))
+        ),
+        &format!(
+            "Retouren: {}{}",
+            w.money(b.returns),
+            b.return_rate.map_or(String::new(), |r| format!(" ({} der Käufe)", w.pct(r)))
+        ),
+    ));
+    let visits = b.visits.iter().map(|d| date(*d)).collect::<Vec<_>>().join(", ");
+    items.push(format!(
+        "{}: {}{}",
+        w.t("Visits", "Besuche"),
+        b.visits.len(),
+        if visits.is_empty() { String::new() } else { format!(" ({visits})") }
+    ));
+    w.bullets(items);
+    let promotions: Vec<String> = a
+        .promotions
+        .iter()
+        .filter(|p| p.start.0.format("%Y").to_string() == y.to_string())
+        .map(|p| {
+            let end = p.end.map_or(String::new(), |e| format!(" – {e}"));
+            let result = p.result.as_ref().map_or(String::new(), |r| format!(": {r}"));
+            format!("{} ({}{end}){result}", p.name, p.start)
+        })
+        .collect();
+    w.para(format!("**{}**", w.t("Promotions", "Aktionen")));
+    w.list_or_none(&promotions, "none recorded ([[promotions]])", "keine erfasst ([[promotions]])");
+
+    w.heading(3, w.t("Satisfaction, payment and credit", "Zufriedenheit, Zahlung und Bonität"));
+    let mut items = vec![];
+    if b.satisfaction.is_empty() {
+        items.push(w.t(
+            "Satisfaction: no scores ([[satisfaction]])",
+            "Zufriedenheit: keine Werte ([[satisfaction]])",
+        ));
+    } else {
+        let scores = b
+            .satisfaction
+            .iter()
+            .map(|(d, s)| format!("{} {}", date(*d), s.normalize()))
+            .collect::<Vec<_>>()
+            .join(" → ");
+        items.push(format!("{}: {scores} / 10", w.t("Satisfaction", "Zufriedenheit")));
+    }
+    match (b.dso_days, b.payment_terms_days) {
+        (Some(d), Some(t)) => items.push(w.t(
+            &format!(
+                "DSO {d} days against payment terms of {t} days ({:+} days)",
+                i64::from(d) - i64::from(t)
+            ),
+            &format!(
+                "Debitorenlaufzeit {d} Tage bei {t} Tagen Zahlungsziel ({:+} Tage)",
+                i64::from(d) - i64::from(t)
+            ),
+        )),
+        (Some(d), None) => items.push(w.t(
+            &format!("DSO {d} days (no payment terms recorded)"),
+            &format!("Debitorenlaufzeit {d} Tage (kein Zahlungsziel erfasst)"),
+        )),
+        (None, _) => items.push(
+            w.t("DSO: unknown ([credit] dso_days)", "Debitorenlaufzeit: unbekannt ([credit] dso_days)"),
+        ),
+    }
+    let rating = a.credit.rating.clone().unwrap_or_else(|| "–".into());
+    let limit = a.credit.limit.as_ref().map_or("–".into(), |l| w.money(l.get_ref().value()));
+    let mut credit = w.t(
+        &format!(
+            "Credit rating {rating}, limit {limit}; net revenue of the last 12 months {}",
+            w.money(b.trailing_revenue)
+        ),
+        &format!(
+            "Bonität {rating}, Kreditlimit {limit}; Nettoumsatz der letzten 12 Monate {}",
+            w.money(b.trailing_revenue)
+        ),
+    );
+    if let Some(r) = b.expected_receivables {
+        credit.push_str(&w.t(
+            &format!("; expected receivables {}", w.money(r)),
+            &format!("; zu erwartende Forderungen {}", w.money(r)),
+        ));
+        if let Some(u) = b.limit_utilisation {
+            credit.push_str(
+                &w.t(&format!(" ({} of the limit)", w.pct(u)), &format!(" ({} des Limits)", w.pct(u))),
+            );
+        }
+    }
+    items.push(credit);
+    w.bullets(items);
+
+    w.heading(3, w.t(&format!("Measures {y}"), &format!("Maßnahmen {y}")));
+    let measures: Vec<Vec<Value>> = a
+        .actions
+        .iter()
+        .filter(|x| x.due.is_some_and(|d| d.0.format("%Y").to_string() == y.to_string()))
+        .map(|x| {
+            vec![
+                Value::Text(x.title.clone()),
+                Value::Date(x.due.map(|d| d.0)),
+                Value::Text(status(x.status).into()),
+            ]
+        })
+        .collect();
+    if measures.is_empty() {
+        w.none(&format!("No actions due in {y}."), &format!("Keine Maßnahmen mit Termin {y}."));
+    } else {
+        w.table(
+            &[
+                ("title", w.t("Action", "Maßnahme")),
+                ("due", w.t("Due", "Termin")),
+                ("status", w.t("Status", "Status")),
+            ],
+            measures,
+        );
+    }
+
+    // 3. Agenda item 2: planned activities.
+    w.heading(2, w.t("2. Planned activities for next year", "2. Geplante Aktivitäten im nächsten Jahr"));
+    let planned: Vec<String> = a
+        .actions
+        .iter()
+        .filter(|x| x.status == ActionStatus::Open)
+        .map(|x| {
+            let due = x.due.map_or(String::new(), |d| format!(" ({} {d})", w.t("due", "bis")));
+            let star =
+                if x.milestone { format!(" — {}", w.t("milestone", "Meilenstein")) } else { String::new() };
+            format!("{}{due}{star}", x.title)
+        })
+        .collect();
+    w.list_or_none(&planned, "No open actions ([[actions]]).", "Keine offenen Maßnahmen ([[actions]]).");
+
+    // 4. Agenda item 3: cooperation.
+    w.heading(2, w.t("3. Cooperation proposals", "3. Kooperationsvorschläge"));
+    w.list_or_none(
+        &review.cooperation,
+        "None prepared ([review] cooperation).",
+        "Keine vorbereitet ([review] cooperation).",
+    );
+
+    // 5. Agenda item 4: conditions.
+    w.heading(2, w.t("4. Conditions", "4. Konditionen"));
+    let c = &a.conditions;
+    let mut items = vec![];
+    items.push(format!(
+        "{}: {}",
+        w.t("Payment terms", "Zahlungsziel"),
+        c.payment_terms_days.map_or("–".into(), |d| w.t(&format!("{d} days"), &format!("{d} Tage")))
+    ));
+    items.push(format!(
+        "{}: {}",
+        w.t("Discount", "Rabatt"),
+        c.discount_rate.as_ref().map_or("–".into(), |d| w.pct(d.get_ref().value()))
+    ));
+    items.push(format!(
+        "{}: {}",
+        w.t("Minimum order value", "Mindestauftragswert"),
+        c.min_order_value.as_ref().map_or("–".into(), |d| w.money(d.get_ref().value()))
+    ));
+    for p in &c.min_prices {
+        items.push(format!(
+            "{} {}: {}",
+            w.t("Minimum price", "Mindestpreis"),
+            p.product,
+            w.money(p.price.get_ref().value())
+        ));
+    }
+    w.bullets(items);
+    if !b.special_prices.is_empty() {
+        let rows = b
+            .special_prices
+            .iter()
+            .map(|(p, s)| {
+                let note = match s {
+                    PriceStatus::Expired => w.t("expired", "abgelaufen"),
+                    PriceStatus::ExpiresBeforeReview => {
+                        w.t("⚠ expires before the review", "⚠ läuft vor dem Gespräch aus")
+                    }
+                    PriceStatus::ExpiresSoonAfterReview => {
+                        w.t("⚠ expires soon after the review", "⚠ läuft kurz nach dem Gespräch aus")
+                    }
+                    PriceStatus::Valid => String::new(),
+                };
+                vec![
+                    Value::Text(p.product.clone()),
+                    Value::Money(Some(p.price.get_ref().value())),
+                    Value::Date(p.until.map(|d| d.0)),
+                    Value::Text(note),
+                ]
+            })
+            .collect();
+        w.table(
+            &[
+                ("product", w.t("Special price for", "Sonderpreis für")),
+                ("price", w.t("Price", "Preis")),
+                ("until", w.t("Until", "Bis")),
+                ("note", w.t("Note", "Hinweis")),
+            ],
+            rows,
+        );
+    }
+    w.para(format!("**{}**", w.t("Proposals", "Vorschläge")));
+    w.list_or_none(
+        &review.conditions,
+        "None prepared ([review] conditions).",
+        "Keine vorbereitet ([review] conditions).",
+    );
+
+    // 6. Agenda item 5: future topics.
+    w.heading(2, w.t("5. Future topics", "5. Zukunftsthemen"));
+    w.list_or_none(
+        &review.future_topics,
+        "None prepared ([review] future_topics).",
+        "Keine vorbereitet ([review] future_topics).",
+    );
+
+    // 7. Look back.
+    w.heading(2, w.t("Look back: the last two years", "Rückblick: die letzten zwei Jahre"));
+    let reviews: Vec<String> = b
+        .earlier_reviews
+        .iter()
+        .map(|(d, s)| format!("{} — {}", date(*d), s.clone().unwrap_or_default()))
+        .collect();
+    w.para(format!("**{}**", w.t("Earlier annual reviews", "Frühere Jahresgespräche")));
+    w.list_or_none(&reviews, "none recorded", "keine erfasst");
+    let events: Vec<String> = b.events.iter().map(|(d, t)| format!("{} — {t}", date(*d))).collect();
+    w.para(format!("**{}**", w.t("Important events", "Wichtige Ereignisse")));
+    w.list_or_none(&events, "none recorded", "keine erfasst");
+    w.para(format!("**{}**", w.t("Complaints", "Reklamationen")));
+    if b.complaints.is_empty() {
+        w.none("none", "keine");
+    } else {
+        let rows = b
+            .complaints
+            .iter()
+            .map(|l| {
+                let state = match (l.days_to_close, l.days_open) {
+                    (Some(d), _) => {
+                        w.t(&format!("closed after {d} days"), &format!("nach {d} Tagen erledigt"))
+                    }
+                    (None, Some(d)) => {
+                        w.t(&format!("⚠ open for {d} days"), &format!("⚠ seit {d} Tagen offen"))
+                    }
+                    _ => String::new(),
+                };
+                vec![
+                    Value::Date(Some(l.complaint.opened.0)),
+                    Value::Text(l.complaint.subject.clone().unwrap_or_default()),
+                    Value::Text(state),
+                ]
+            })
+            .collect();
+        w.table(
+            &[
+                ("opened", w.t("Opened", "Eröffnet")),
+                ("subject", w.t("Subject", "Thema")),
+                ("state", w.t("State", "Stand")),
+            ],
+            rows,
+        );
+    }
+
+    // 8. Action plan.
+    w.heading(2, w.t("Action plan", "Aktionsplan"));
+    let milestones: Vec<Vec<Value>> = a
+        .actions
+        .iter()
+        .filter(|x| x.milestone || x.expected_revenue.is_some())
+        .map(|x| {
+            vec![
+                Value::Text(format!("{}{}", x.title, if x.milestone { " ◆" } else { "" })),
+                Value::Date(x.due.map(|d| d.0)),
+                Value::Text(status(x.status).into()),
+                Value::Money(x.expected_revenue.as_ref().map(|r| r.get_ref().value())),
+                Value::Rate(x.probability.as_ref().map(|p| p.get_ref().value())),
+            ]
+        })
+        .collect();
+    if milestones.is_empty() {
+        w.none(
+            "No milestones ([[actions]] with milestone = true).",
+            "Keine Meilensteine ([[actions]] mit milestone = true).",
+        );
+    } else {
+        w.table(
+            &[
+                ("title", w.t("Action (◆ milestone)", "Maßnahme (◆ Meilenstein)")),
+                ("due", w.t("Due", "Termin")),
+                ("status", w.t("Status", "Status")),
+                ("expected_revenue", w.t("Expected revenue", "Erwarteter Umsatz")),
+                ("probability", w.t("Probability", "Wahrscheinlichkeit")),
+            ],
+            milestones,
+        );
+    }
+    w.para(w.t(
+        &format!(
+            "Revenue expected from the open actions: **{}** weighted by probability ({} unweighted).",
+            w.money(b.expected_revenue_weighted),
+            w.money(b.expected_revenue)
+        ),
+        &format!(
+            "Erwarteter Umsatz aus den offenen Maßnahmen: **{}** nach Wahrscheinlichkeit gewichtet ({} ungewichtet).",
+            w.money(b.expected_revenue_weighted),
+            w.money(b.expected_revenue)
+        ),
+    ));
+
+    // 9. Coaching.
+    w.heading(2, w.t("Coaching plan", "Coaching-Plan"));
+    if a.coaching.is_empty() {
+        w.none("No coaching planned ([[coaching]]).", "Kein Coaching geplant ([[coaching]]).");
+    } else {
+        let rows = a
+            .coaching
+            .iter()
+            .map(|c| {
+                vec![
+                    Value::Date(Some(c.date.0)),
+                    Value::Text(c.topic.clone()),
+                    Value::Text(c.materials.clone().unwrap_or_default()),
+                ]
+            })
+            .collect();
+        w.table(
+            &[
+                ("date", w.t("Date", "Datum")),
+                ("topic", w.t("Topic", "Thema")),
+                ("materials", w.t("Materials", "Material")),
+            ],
+            rows,
+        );
+    }
+
+    // 10. Relationship map.
+    w.heading(2, w.t("Relationship map", "Beziehungslandkarte"));
+    if b.contacts.is_empty() {
+        w.none("No contacts ([[contacts]]).", "Keine Ansprechpartner ([[contacts]]).");
+    } else {
+        let rows = b
+            .contacts
+            .iter()
+            .map(|(c, last)| {
+                vec![
+                    Value::Text(c.name.clone()),
+                    Value::Text(c.role.clone().unwrap_or_default()),
+                    Value::Text(c.influence.map_or("", influence).into()),
+                    Value::Text(c.attitude.map_or("", attitude).into()),
+                    Value::Date(*last),
+                ]
+            })
+            .collect();
+        w.table(
+            &[
+                ("name", w.t("Contact", "Ansprechpartner")),
+                ("role", w.t("Role", "Funktion")),
+                ("influence", w.t("Influence", "Einfluss")),
+                ("attitude", w.t("Attitude", "Haltung")),
+                ("last_contact", w.t("Last contact", "Letzter Kontakt")),
+            ],
+            rows,
+        );
+        let edges: Vec<(usize, usize)> = b
+            .contacts
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (c, _))| {
+                let boss = c.reports_to.as_ref()?;
+                let j = b.contacts.iter().position(|(x, _)| x.name.trim() == boss.trim())?;
+                Some((j, i))
+            })
+            .collect();
+        if !edges.is_empty() {
+            let mut graph = String::from("```mermaid\ngraph TD\n");
+            for (i, (c, _)) in b.contacts.iter().enumerate() {
+                let role = c.role.as_ref().map_or(String::new(), |r| format!("<br/>{r}"));
+                graph.push_str(&format!(
+                    "    c{i}[\"{}{}\"]\n",
+                    c.name.replace('"', "'"),
+                    role.replace('"', "'")
+                ));
+            }
+            for (boss, report) in edges {
+                graph.push_str(&format!("    c{boss} --> c{report}\n"));
+            }
+            graph.push_str("```");
+            w.blocks.push(Block::Raw(graph));
+        }
+    }
+
+    // 11. Questions.
+    w.heading(2, w.t("Questions", "Fragen"));
+    let questions = review.questions();
+    let n = questions.len();
+    if !(10..=14).contains(&n) {
+        w.para(w.t(
+            &format!("> ⚠ **{n} questions prepared.** About 10 to 14 questions work best in a sales conversation; more than 15 hurt."),
+            &format!("> ⚠ **{n} Fragen vorbereitet.** Etwa 10 bis 14 Fragen sind für ein Verkaufsgespräch ideal; mehr als 15 schaden."),
+        ));
+    }
+    if n > 0 {
+        let list = questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| format!("{}. {q}", i + 1))
+            .collect::<Vec<_>>()
+            .join("\n");
+        w.blocks.push(Block::Raw(list));
+    }
+
+    // 12. Checklist.
+    w.heading(2, w.t("Information checklist", "Informations-Checkliste"));
+    let rows = b
+        .checklist
+        .iter()
+        .map(|(item, ok)| {
+            vec![
+                Value::Text(checklist_label(*item, language)),
+                Value::Text(if *ok { "✓".into() } else { w.t("missing", "fehlt") }),
+                Value::Text(if *ok { String::new() } else { item.source().to_string() }),
+            ]
+        })
+        .collect();
+    w.table(
+        &[
+            ("item", w.t("Information", "Information")),
+            ("status", w.t("Status", "Status")),
+            ("source", w.t("Where it comes from", "Woher sie kommt")),
+        ],
+        rows,
+    );
+
+    // 13. Definitions.
+    w.heading(2, w.t("Definitions and settings", "Definitionen und Einstellungen"));
+    let mut defs = margin_definitions(language, settings, &b.currency);
+    defs.push(w.t(
+        "Orders are distinct invoice numbers (a row without one is an order of its own); the average order value, orders below the minimum and turnover speed (average days between order days) count orders with positive net revenue in the year.",
+        "Aufträge sind verschiedene Belegnummern (eine Zeile ohne Belegnummer ist ein eigener Auftrag); Durchschnittswert, Aufträge unter dem Mindestwert und Umschlagshäufigkeit (mittlere Tage zwischen Auftragstagen) zählen Aufträge mit positivem Nettoumsatz im Jahr.",
+    ));
+    defs.push(w.t(
+        "Return rate = returns / net revenue of purchases. Expected receivables = net revenue of the last 12 months × DSO / 365.",
+        "Retourenquote = Retouren / Nettoumsatz der Käufe. Zu erwartende Forderungen = Nettoumsatz der letzten 12 Monate × Debitorenlaufzeit / 365.",
+    ));
+    defs.push(w.t(
+        &format!(
+            "Expected revenue: open actions; weighted = Σ expected_revenue × probability (1 where none is given). Special prices are flagged when they expire before the review or within {} days after it. The look back covers the two years up to the review date.",
+            crate::brief::EXPIRY_WARNING_DAYS
+        ),
+        &format!(
+            "Erwarteter Umsatz: offene Maßnahmen; gewichtet = Σ expected_revenue × probability (1, wo keine angegeben ist). Sonderpreise werden markiert, wenn sie vor dem Gespräch oder bis {} Tage danach auslaufen. Der Rückblick umfasst die zwei Jahre bis zum Gesprächstermin.",
+            crate::brief::EXPIRY_WARNING_DAYS
+        ),
+    ));
+    w.bullets(defs);
+
+    Document { blocks: w.blocks, csv_table: None }
+}
+
+fn ladder(w: &mut Writer<'_>, prev: &MarginFigures, cur: &MarginFigures, y: i32) {
+    let line = |key: &str, p: Option<Decimal>, c: Option<Decimal>| {
+        vec![Value::Text(crate::i18n::label(w.language, key)), Value::Money(p), Value::Money(c)]
+    };
+    let rate = |key: &str, p: Option<Decimal>, c: Option<Decimal>| {
+        vec![Value::Text(crate::i18n::label(w.language, key)), Value::Rate(p), Value::Rate(c)]
+    };
+    let rows = vec![
+        line("gross_revenue", Some(prev.gross_revenue), Some(cur.gross_revenue)),
+        line("deductions", Some(prev.deductions), Some(cur.deductions)),
+        line("net_revenue", Some(prev.net_revenue), Some(cur.net_revenue)),
+        line("variable_costs", prev.variable_costs, cur.variable_costs),
+        line("db1", prev.db1, cur.db1),
+        rate("db1_rate", prev.db1_rate, cur.db1_rate),
+        line("direct_costs", Some(prev.direct_costs), Some(cur.direct_costs)),
+        line("db2", prev.db2, cur.db2),
+        rate("db2_rate", prev.db2_rate, cur.db2_rate),
+        line("overhead", Some(prev.overhead), Some(cur.overhead)),
+        line("db3", prev.db3, cur.db3),
+        rate("db3_rate", prev.db3_rate, cur.db3_rate),
+    ];
+    w.table(
+        &[
+            ("figure", w.t("Figure", "Kennzahl")),
+            ("previous", (y - 1).to_string()),
+            ("current", y.to_string()),
+        ],
+        rows,
+    );
+}
+
+fn checklist_label(item: ChecklistItem, language: Language) -> String {
+    let (en, de) = match item {
+        ChecklistItem::RevenuePerPeriod => ("Units and revenue per period", "Menge und Umsatz je Zeitraum"),
+        ChecklistItem::RevenuePerCategory => {
+            ("Units and revenue per product category", "Menge und Umsatz je Warengruppe")
+        }
+        ChecklistItem::CustomerCosts => ("Costs the customer causes", "Vom Kunden verursachte Kosten"),
+        ChecklistItem::ContributionMargins => ("Contribution margins", "Deckungsbeiträge"),
+        ChecklistItem::ShareOfWallet => ("Share of wallet", "Marktanteil beim Kunden"),
+        ChecklistItem::MinimumPrices => ("Minimum prices", "Mindestpreise"),
+        ChecklistItem::SpecialPrices => ("Special prices", "Sonderpreise"),
+        ChecklistItem::ComparableCustomers => {
+            ("Average revenue of comparable customers", "Durchschnittsumsatz vergleichbarer Kunden")
+        }
+        ChecklistItem::MinimumOrderSize => ("Minimum order size", "Mindestauftragsgröße"),
+        ChecklistItem::TurnoverSpeed => ("Turnover speed", "Umschlagshäufigkeit"),
+        ChecklistItem::Returns => ("Returns", "Retouren"),
+        ChecklistItem::Promotions => ("Promotions", "Aktionen"),
+        ChecklistItem::CustomerVisits => ("Customer visits", "Kundenbesuche"),
+        ChecklistItem::CustomerSatisfaction => ("Customer satisfaction", "Kundenzufriedenheit"),
+        ChecklistItem::DaysSalesOutstanding => ("Days sales outstanding", "Debitorenlaufzeit"),
+        ChecklistItem::Creditworthiness => ("Creditworthiness", "Bonität"),
+    };
+    tr(language, en, de)
+}

@@ -1,0 +1,348 @@
+//! `kam retention`: the retention and churn table, and the cohort matrix.
+
+use super::{column, source_text, tr};
+use crate::config::Language;
+use crate::i18n::label;
+use crate::money::ROUNDING_NAME;
+use crate::render::{Block, Column, Document, Table, Value, json_money, json_opt, json_rate};
+use crate::retention::{CohortReport, CohortRow, RetentionFigures, RetentionReport, Source, Unit};
+use serde_json::{Map, Value as Json, json};
+
+/// The figures of SPEC 3.2, in the order of the table and of the JSON rows.
+pub const RETENTION_FIGURES: [&str; 11] = [
+    "start",
+    "end",
+    "retained",
+    "churned",
+    "new",
+    "reactivated",
+    "retention_rate",
+    "churn_rate",
+    "net_revenue",
+    "nrr",
+    "grr",
+];
+
+fn figure_values(f: &RetentionFigures) -> Vec<Value> {
+    vec![
+        Value::Count(f.start),
+        Value::Count(f.end),
+        Value::Count(f.retained),
+        Value::Count(f.churned),
+        Value::Count(f.new),
+        Value::Count(f.reactivated),
+        Value::Rate(f.retention_rate),
+        Value::Rate(f.churn_rate),
+        Value::Money(Some(f.net_revenue)),
+        Value::Rate(f.nrr),
+        Value::Rate(f.grr),
+    ]
+}
+
+fn units_label(language: Language, by: Unit) -> String {
+    match by {
+        Unit::Customer => tr(language, "customers (customer numbers)", "Kunden (Kundennummern)"),
+        Unit::Account => tr(language, "key accounts", "Schlüsselkunden"),
+        Unit::Owner => tr(language, "key accounts per owner", "Schlüsselkunden je KAM"),
+    }
+}
+
+fn period_name(language: Language, period: crate::periods::PeriodKind) -> String {
+    use crate::periods::PeriodKind;
+    match period {
+        PeriodKind::Month => tr(language, "by month", "je Monat"),
+        PeriodKind::Quarter => tr(language, "by quarter", "je Quartal"),
+        PeriodKind::Year => tr(language, "by year", "je Jahr"),
+        PeriodKind::All => tr(language, "as one period", "als ein Zeitraum"),
+    }
+}
+
+fn source_bullet(language: Language, source: &Source) -> String {
+    format!(
+        "{}: {}",
+        label(language, "source"),
+        source_text(language, source.rows_read, source.files, source.data_range)
+    )
+}
+
+/// The table of retention rows (all owners in one table, with an owner column, when `with_owner`).
+fn retention_table<'a>(
+    language: Language,
+    with_owner: bool,
+    rows: impl Iterator<Item = &'a crate::retention::RetentionRow>,
+) -> Table {
+    let mut columns: Vec<Column> = Vec::new();
+    if with_owner {
+        columns.push(column(language, "owner"));
+    }
+    columns.push(column(language, "period"));
+    columns.extend(RETENTION_FIGURES.iter().map(|k| column(language, k)));
+    let rows = rows
+        .map(|r| {
+            let mut cells = Vec::new();
+            if with_owner {
+                cells.push(Value::Text(r.owner.clone().unwrap_or_default()));
+            }
+            cells.push(Value::Text(r.period.clone()));
+            cells.extend(figure_values(&r.figures));
+            cells
+        })
+        .collect();
+    Table { columns, rows, total: None }
+}
+
+/// The definitions behind the retention figures, with the window used.
+pub fn retention_definitions(language: Language, w: u32, from_flag: bool) -> Vec<String> {
+    let origin =
+        if from_flag { "--window".to_string() } else { "[retention] inactive_after_months".to_string() };
+    vec![
+        tr(
+            language,
+            &format!(
+                "Window W = {w} month(s) ({origin}). A unit is active at the end of month m when it made a purchase in months m−W+1 … m; after W months without one it has churned."
+            ),
+            &format!(
+                "Fenster W = {w} Monat(e) ({origin}). Eine Einheit ist am Ende des Monats m aktiv, wenn sie in den Monaten m−W+1 … m gekauft hat; nach W Monaten ohne Kauf gilt sie als abgewandert."
+            ),
+        ),
+        tr(
+            language,
+            "A purchase is a sales row with net revenue > 0; a month with only returns is no purchase. Rows without a customer number count for no unit; an account buys through any of its customer numbers.",
+            "Ein Kauf ist eine Umsatzzeile mit Nettoumsatz > 0; ein Monat mit nur Retouren ist kein Kauf. Zeilen ohne Kundennummer zählen zu keiner Einheit; ein Schlüsselkunde kauft über jede seiner Kundennummern.",
+        ),
+        tr(
+            language,
+            "For a period of months a … b: start = active at the end of a−1; end = active at the end of b; retained = active at both; churned = active at the start, not at the end; new = active at the end with the first purchase ever in a … b; reactivated = active at the end, not at the start, first purchase before a. So start = retained + churned and end = retained + new + reactivated.",
+            "Für einen Zeitraum der Monate a … b: Beginn = aktiv am Ende von a−1; Ende = aktiv am Ende von b; gehalten = aktiv zu beiden Zeitpunkten; abgewandert = aktiv zu Beginn, nicht am Ende; neu = aktiv am Ende mit dem ersten Kauf überhaupt in a … b; reaktiviert = aktiv am Ende, nicht zu Beginn, erster Kauf vor a. Also Beginn = gehalten + abgewandert und Ende = gehalten + neu + reaktiviert.",
+        ),
+        tr(
+            language,
+            "Retention rate = retained / start, churn rate = churned / start (– when start is 0). Net revenue: of the units in the period, returns included.",
+            "Kundenbindungsrate = gehalten / Beginn, Abwanderungsrate = abgewandert / Beginn (– wenn Beginn 0 ist). Nettoumsatz: der Einheiten im Zeitraum, Retouren eingerechnet.",
+        ),
+        tr(
+            language,
+            "NRR and GRR over trailing twelve months: base = units with net revenue > 0 in the 12 months before the 12 months ending at b; NRR = their net revenue in the last 12 months / in the 12 before; GRR counts each unit's last 12 months at most at its earlier figure and not below 0. – when the exports do not reach back to month b−23 or the base had no revenue.",
+            "NRR und GRR über rollierende zwölf Monate: Basis = Einheiten mit Nettoumsatz > 0 in den 12 Monaten vor den 12 Monaten bis b; NRR = deren Nettoumsatz der letzten 12 Monate / der 12 davor; GRR zählt die letzten 12 Monate jeder Einheit höchstens mit ihrem früheren Wert und nicht unter 0. – wenn die Exporte nicht bis zum Monat b−23 zurückreichen oder die Basis keinen Umsatz hatte.",
+        ),
+        tr(
+            language,
+            "Periods are calendar months, quarters or years, cut to the range (--from/--to, else the exports' first and last month); history before the range counts for the start and for first purchases.",
+            "Zeiträume sind Kalendermonate, -quartale oder -jahre, begrenzt auf den Bereich (--from/--to, sonst erster und letzter Monat der Exporte); die Zeit vor dem Bereich zählt für den Beginn und für Erstkäufe.",
+        ),
+        tr(
+            language,
+            &format!(
+                "Money is shown rounded to cents, {ROUNDING_NAME}; rates to 4 places (here as percent)."
+            ),
+            &format!(
+                "Beträge werden auf Cent gerundet angezeigt, {ROUNDING_NAME}; Quoten auf 4 Stellen (hier in Prozent)."
+            ),
+        ),
+    ]
+}
+
+/// `kam retention` as a document.
+pub fn retention_document(report: &RetentionReport, language: Language, workspace: &str) -> Document {
+    let with_owner = report.by == Unit::Owner;
+    let span = report.span.map_or_else(
+        || tr(language, "no months (the exports are empty)", "keine Monate (die Exporte sind leer)"),
+        |(a, b)| tr(language, &format!("{a} to {b}"), &format!("{a} bis {b}")),
+    );
+    let mut blocks = vec![
+        Block::Heading(1, format!("{} — {workspace}", label(language, "retention_title"))),
+        Block::Bullets(vec![
+            format!("{}: {}", tr(language, "Units", "Einheiten"), units_label(language, report.by)),
+            format!("{}: {span}, {}", label(language, "range"), period_name(language, report.period)),
+            format!(
+                "{}: W = {} {}",
+                label(language, "window"),
+                report.window_months,
+                tr(language, "month(s)", "Monat(e)")
+            ),
+            source_bullet(language, &report.source),
+            format!("{}: {}", tr(language, "Currency", "Währung"), report.source.currency),
+        ]),
+    ];
+    if report.rows.is_empty() && with_owner && report.units == 0 {
+        blocks.push(Block::Paragraph(tr(
+            language,
+            "No owner to show: the workspace has no key accounts yet.",
+            "Kein KAM: der Arbeitsbereich hat noch keine Schlüsselkunden.",
+        )));
+    } else if report.rows.is_empty() {
+        blocks.push(Block::Paragraph(tr(
+            language,
+            "No period to show: the exports hold no rows in the range.",
+            "Kein Zeitraum: die Exporte enthalten im Bereich keine Zeilen.",
+        )));
+    }
+    if with_owner {
+        let mut owners: Vec<&str> = report.rows.iter().filter_map(|r| r.owner.as_deref()).collect();
+        owners.dedup();
+        for owner in owners {
+            blocks.push(Block::Heading(2, owner.to_string()));
+            let rows = report.rows.iter().filter(|r| r.owner.as_deref() == Some(owner));
+            blocks.push(Block::Table(retention_table(language, false, rows)));
+        }
+    } else if !report.rows.is_empty() {
+        blocks.push(Block::Table(retention_table(language, false, report.rows.iter())));
+    }
+    blocks.push(Block::Heading(2, label(language, "definitions")));
+    blocks.push(Block::Bullets(retention_definitions(
+        language,
+        report.window_months,
+        report.window_from_flag,
+    )));
+    Document { blocks, csv_table: Some(retention_table(language, with_owner, report.rows.iter())) }
+}
+
+/// The JSON fields of one set of retention figures (SPEC 4.1).
+pub fn retention_figures_json(f: &RetentionFigures) -> Map<String, Json> {
+    let mut m = Map::new();
+    m.insert("start".into(), json!(f.start));
+    m.insert("end".into(), json!(f.end));
+    m.insert("retained".into(), json!(f.retained));
+    m.insert("churned".into(), json!(f.churned));
+    m.insert("new".into(), json!(f.new));
+    m.insert("reactivated".into(), json!(f.reactivated));
+    m.insert("retention_rate".into(), json_opt(f.retention_rate, json_rate));
+    m.insert("churn_rate".into(), json_opt(f.churn_rate, json_rate));
+    m.insert("net_revenue".into(), json_money(f.net_revenue));
+    m.insert("nrr".into(), json_opt(f.nrr, json_rate));
+    m.insert("grr".into(), json_opt(f.grr, json_rate));
+    m
+}
+
+/// `kam retention --format json` (SPEC 4.1).
+pub fn retention_json(report: &RetentionReport) -> Json {
+    let rows: Vec<Json> = report
+        .rows
+        .iter()
+        .map(|r| {
+            let mut m = Map::new();
+            if let Some(owner) = &r.owner {
+                m.insert("owner".into(), json!(owner));
+            }
+            m.insert("period".into(), json!(r.period));
+            m.extend(retention_figures_json(&r.figures));
+            Json::Object(m)
+        })
+        .collect();
+    json!({
+        "by": report.by.name(),
+        "period": report.period.name(),
+        "window_months": report.window_months,
+        "rows": rows,
+    })
+}
+
+/// The cohort table: cohort, size and one column per month since the first purchase.
+fn cohort_table<'a>(
+    language: Language,
+    with_owner: bool,
+    rows: impl Iterator<Item = &'a CohortRow> + Clone,
+) -> Table {
+    let width = rows.clone().map(|r| r.retention.len()).max().unwrap_or(0);
+    let mut columns: Vec<Column> = Vec::new();
+    if with_owner {
+        columns.push(column(language, "owner"));
+    }
+    columns.push(column(language, "cohort"));
+    columns.push(column(language, "size"));
+    columns.extend((0..width).map(|k| Column { key: format!("m{k}"), label: format!("M+{k}") }));
+    let rows = rows
+        .map(|r| {
+            let mut cells = Vec::new();
+            if with_owner {
+                cells.push(Value::Text(r.owner.clone().unwrap_or_default()));
+            }
+            cells.push(Value::Text(r.cohort.to_string()));
+            cells.push(Value::Count(r.size));
+            cells.extend((0..width).map(|k| match r.retention.get(k) {
+                Some(share) => Value::Rate(Some(*share)),
+                None => Value::Text(String::new()),
+            }));
+            cells
+        })
+        .collect();
+    Table { columns, rows, total: None }
+}
+
+/// `kam retention --cohorts` as a document.
+pub fn cohorts_document(report: &CohortReport, language: Language, workspace: &str) -> Document {
+    let with_owner = report.by == Unit::Owner;
+    let last = report.last.map_or_else(|| "–".to_string(), |m| m.to_string());
+    let selected = match (report.from, report.to) {
+        (None, None) => tr(language, "all", "alle"),
+        (Some(f), None) => tr(language, &format!("first purchase from {f}"), &format!("Erstkauf ab {f}")),
+        (None, Some(t)) => tr(language, &format!("first purchase up to {t}"), &format!("Erstkauf bis {t}")),
+        (Some(f), Some(t)) => {
+            tr(language, &format!("first purchase {f} to {t}"), &format!("Erstkauf {f} bis {t}"))
+        }
+    };
+    let mut blocks = vec![
+        Block::Heading(1, format!("{} — {workspace}", label(language, "cohorts_title"))),
+        Block::Bullets(vec![
+            format!("{}: {}", tr(language, "Units", "Einheiten"), units_label(language, report.by)),
+            format!("{}: {selected}", tr(language, "Cohorts", "Kohorten")),
+            format!("{}: {last}", tr(language, "Last month", "Letzter Monat")),
+            source_bullet(language, &report.source),
+        ]),
+    ];
+    if report.rows.is_empty() {
+        blocks.push(Block::Paragraph(tr(
+            language,
+            "No cohort to show: no unit made a first purchase in the range.",
+            "Keine Kohorte: keine Einheit hat im Bereich zum ersten Mal gekauft.",
+        )));
+    } else if with_owner {
+        let mut owners: Vec<&str> = report.rows.iter().filter_map(|r| r.owner.as_deref()).collect();
+        owners.dedup();
+        for owner in owners {
+            blocks.push(Block::Heading(2, owner.to_string()));
+            let rows = report.rows.iter().filter(move |r| r.owner.as_deref() == Some(owner));
+            blocks.push(Block::Table(cohort_table(language, false, rows)));
+        }
+    } else {
+        blocks.push(Block::Table(cohort_table(language, false, report.rows.iter())));
+    }
+    blocks.push(Block::Heading(2, label(language, "definitions")));
+    blocks.push(Block::Bullets(vec![
+        tr(
+            language,
+            "A unit's cohort is the month of its first purchase (a sales row with net revenue > 0; returns are no purchase). Size = units in the cohort.",
+            "Die Kohorte einer Einheit ist der Monat ihres ersten Kaufs (eine Umsatzzeile mit Nettoumsatz > 0; Retouren sind kein Kauf). Größe = Einheiten der Kohorte.",
+        ),
+        tr(
+            language,
+            "Column M+k: the share of the cohort with a purchase in month cohort + k (100% at M+0), up to the last month. It does not depend on the window W.",
+            "Spalte M+k: der Anteil der Kohorte mit einem Kauf im Monat Kohorte + k (100 % bei M+0), bis zum letzten Monat. Das Fenster W spielt keine Rolle.",
+        ),
+        tr(
+            language,
+            "Shares are rounded to 4 places (here as percent).",
+            "Anteile auf 4 Stellen gerundet (hier in Prozent).",
+        ),
+    ]));
+    Document { blocks, csv_table: Some(cohort_table(language, with_owner, report.rows.iter())) }
+}
+
+/// `kam retention --cohorts --format json` (SPEC 4.1).
+pub fn cohorts_json(report: &CohortReport) -> Json {
+    let cohorts: Vec<Json> = report
+        .rows
+        .iter()
+        .map(|r| {
+            let mut m = Map::new();
+            if let Some(owner) = &r.owner {
+                m.insert("owner".into(), json!(owner));
+            }
+            m.insert("cohort".into(), json!(r.cohort.to_string()));
+            m.insert("size".into(), json!(r.size));
+            m.insert("retention".into(), Json::Array(r.retention.iter().map(|s| json_rate(*s)).collect()));
+            Json::Object(m)
+        })
+        .collect();
+    json!({ "by": report.by.name(), "cohorts": cohorts })
+}
