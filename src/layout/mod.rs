@@ -20,15 +20,15 @@ pub(crate) fn column(language: Language, key: &str) -> Column {
 }
 
 mod abc;
-mod brief;
 mod accounts;
+mod brief;
 mod kpi;
 mod margin;
 mod retention;
 
 pub use abc::{abc_document, abc_json};
-pub use brief::brief_document;
 pub use accounts::{accounts_document, accounts_json};
+pub use brief::brief_document;
 pub use kpi::{kpi_document, kpi_json};
 pub use margin::{margin_document, margin_json, margin_table};
 pub use retention::{cohorts_document, cohorts_json, retention_document, retention_json};
