@@ -173,32 +173,6 @@ impl ChecklistItem {
         ChecklistItem::DaysSalesOutstanding,
         ChecklistItem::Creditworthiness,
     ];
-
-    /// The dossier key or export column that supplies the item.
-    pub fn source(self) -> &'static str {
-        match self {
-            ChecklistItem::RevenuePerPeriod => {
-                "exports: `date`, `revenue` (or `quantity` × `unit_price`), `quantity`"
-            }
-            ChecklistItem::RevenuePerCategory => "exports: `category` under [import.columns]",
-            ChecklistItem::CustomerCosts => "[margin] in kam.toml and [[costs]] in the dossier",
-            ChecklistItem::ContributionMargins => {
-                "exports: `cost`, `unit_cost` or `profit`, or [margin] default_cost_rate"
-            }
-            ChecklistItem::ShareOfWallet => "[profile] share_of_wallet",
-            ChecklistItem::MinimumPrices => "[conditions] min_prices",
-            ChecklistItem::SpecialPrices => "[conditions] special_prices",
-            ChecklistItem::ComparableCustomers => "`segment` in this and other dossiers",
-            ChecklistItem::MinimumOrderSize => "[conditions] min_order_value",
-            ChecklistItem::TurnoverSpeed => "exports: `invoice` and `date`",
-            ChecklistItem::Returns => "exports: lines with negative net revenue",
-            ChecklistItem::Promotions => "[[promotions]]",
-            ChecklistItem::CustomerVisits => "[[meetings]] with kind = \"visit\"",
-            ChecklistItem::CustomerSatisfaction => "[[satisfaction]]",
-            ChecklistItem::DaysSalesOutstanding => "[credit] dso_days",
-            ChecklistItem::Creditworthiness => "[credit] rating and limit",
-        }
-    }
 }
 
 /// Everything the brief shows, computed.
@@ -248,6 +222,13 @@ pub struct Brief {
     pub expected_revenue: Decimal,
     pub expected_revenue_weighted: Decimal,
     pub checklist: Vec<(ChecklistItem, bool)>,
+    /// Retention of the account in Y (as `kam retention --by account --period year`).
+    pub retention: Option<crate::retention::RetentionFigures>,
+    /// The months Y's retention row covers (Y clipped to the exports).
+    pub retention_span: Option<(Month, Month)>,
+    /// Per customer number: the month of its last purchase up to Y's end, and whether it is
+    /// active at Y's end.
+    pub customer_status: Vec<(String, Option<Month>, bool)>,
     pub category_mapped: bool,
     pub window_months: u32,
 }
@@ -529,7 +510,12 @@ pub fn brief(
         })
         .collect();
 
+    let (retention, retention_span, customer_status) = retention_of(ws, cube, index, year);
+
     Brief {
+        retention,
+        retention_span,
+        customer_status,
         account: account.clone(),
         year,
         today,
@@ -567,6 +553,42 @@ pub fn brief(
         category_mapped,
         window_months: ws.config.window_months,
     }
+}
+
+type RetentionParts =
+    (Option<crate::retention::RetentionFigures>, Option<(Month, Month)>, Vec<(String, Option<Month>, bool)>);
+
+/// The account's retention figures for year Y, computed as `kam retention --by account
+/// --period year` does, and the state of each of its customer numbers at Y's end.
+fn retention_of(ws: &Workspace, cube: &Cube, index: Option<usize>, year: i32) -> RetentionParts {
+    use crate::retention::{Unit, period_figures, unit_histories};
+    let (Some(index), Some((first, last))) = (index, cube.months()) else {
+        return (None, None, Vec::new());
+    };
+    let a = Month::new(year, 1).max(first);
+    let b = Month::new(year, 12).min(last);
+    if a > b {
+        return (None, None, Vec::new());
+    }
+    let w = ws.config.window_months;
+    let account = &ws.accounts[index];
+    let histories = unit_histories(ws, cube, Unit::Account);
+    let figures = histories
+        .iter()
+        .find(|u| u.id == account.id)
+        .map(|u| period_figures(std::iter::once(&u.history), a, b, w, Some(first)));
+    let customers = unit_histories(ws, cube, Unit::Customer);
+    let status = account
+        .customer_ids
+        .iter()
+        .map(|id| {
+            let h = customers.iter().find(|u| u.id == id.trim()).map(|u| &u.history);
+            let last_purchase = h
+                .and_then(|h| h.entries().iter().rev().find(|e| e.purchase && e.month <= b).map(|e| e.month));
+            (id.trim().to_string(), last_purchase, h.is_some_and(|h| h.is_active(b, w)))
+        })
+        .collect();
+    (figures, Some((a, b)), status)
 }
 
 /// Accounts whose review falls within `today ..= today + days`, by review date.

@@ -32,16 +32,26 @@ fn print_diagnostics(diags: &Diagnostics) {
     }
 }
 
-/// Loads the workspace and reads the exports once; on any error prints every problem and
-/// returns the exit code.
-fn load(globals: &Globals, spec: &CubeSpec) -> Result<(Workspace, Cube), u8> {
+/// Loads the workspace; on any error prints every problem and returns the exit code.
+fn load_workspace(globals: &Globals) -> Result<Workspace, u8> {
     let mut diags = Diagnostics::new();
     let ws = Workspace::load(&globals.options, &mut diags);
-    let Some(ws) = ws.filter(|_| !diags.has_errors()) else {
-        print_diagnostics(&diags);
-        return Err(EXIT_BAD_INPUT);
-    };
-    let cube = Cube::build(&ws, spec, &mut diags);
+    print_diagnostics(&diags);
+    match ws.filter(|_| !diags.has_errors()) {
+        Some(ws) => Ok(ws),
+        None => Err(EXIT_BAD_INPUT),
+    }
+}
+
+/// Reads the exports once into a cube, handing each row also to `also`; on any error prints
+/// every problem and returns the exit code.
+fn read_cube(
+    ws: &Workspace,
+    spec: &CubeSpec,
+    also: impl FnMut(&crate::sales::SaleRow<'_>),
+) -> Result<Cube, u8> {
+    let mut diags = Diagnostics::new();
+    let cube = Cube::build_with(ws, spec, &mut diags, also);
     print_diagnostics(&diags);
     if diags.has_errors() {
         eprintln!(
@@ -49,6 +59,13 @@ fn load(globals: &Globals, spec: &CubeSpec) -> Result<(Workspace, Cube), u8> {
         );
         return Err(EXIT_BAD_INPUT);
     }
+    Ok(cube)
+}
+
+/// Loads the workspace and reads the exports once.
+fn load(globals: &Globals, spec: &CubeSpec) -> Result<(Workspace, Cube), u8> {
+    let ws = load_workspace(globals)?;
+    let cube = read_cube(&ws, spec, |_| {})?;
     Ok((ws, cube))
 }
 
@@ -213,4 +230,84 @@ pub fn kpi(globals: &Globals, month: crate::dates::Month, owner: Option<&str>) -
     let language = language(globals, &ws);
     let doc = layout::kpi_document(&report, language, &ws.config.name);
     write(globals, &doc, layout::kpi_json(&report), language)
+}
+
+/// `kam brief ID` or `kam brief --upcoming DAYS -o DIR`.
+pub fn brief(
+    globals: &Globals,
+    id: Option<&str>,
+    year: Option<i32>,
+    upcoming: Option<i64>,
+    today: chrono::NaiveDate,
+) -> u8 {
+    use chrono::Datelike;
+    if globals.format != Format::Markdown {
+        eprintln!("error: the brief is a Markdown document; drop --format (or use --format md)");
+        return EXIT_USAGE;
+    }
+    let ws = match load_workspace(globals) {
+        Ok(ws) => ws,
+        Err(code) => return code,
+    };
+    let accounts: Vec<&crate::dossier::Account> = match (id, upcoming) {
+        (Some(id), _) => match ws.account(id) {
+            Some(a) => vec![a],
+            None => {
+                let hint = crate::diag::closest(id, ws.accounts.iter().map(|a| a.id.as_str()))
+                    .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
+                eprintln!("error: no account `{id}`{hint} Known accounts: {}", known_ids(&ws));
+                return EXIT_BAD_INPUT;
+            }
+        },
+        (None, Some(days)) => crate::brief::upcoming(&ws, today, days),
+        (None, None) => {
+            eprintln!("error: name an account (kam brief ID) or use --upcoming DAYS -o DIR");
+            return EXIT_USAGE;
+        }
+    };
+    let dir = match (upcoming, &globals.output) {
+        (Some(_), Some(dir)) => Some(dir.clone()),
+        (Some(_), None) => {
+            eprintln!("error: --upcoming writes one file per account: name a folder with -o DIR");
+            return EXIT_USAGE;
+        }
+        (None, _) => None,
+    };
+    if accounts.is_empty() {
+        eprintln!("no annual review within the next {} days", upcoming.unwrap_or(0));
+        return EXIT_OK;
+    }
+    let mut book = crate::brief::OrderBook::for_accounts(accounts.iter().copied());
+    let spec = CubeSpec { by_category: true, ..CubeSpec::default() };
+    let cube = match read_cube(&ws, &spec, |row| book.add(row)) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let year = year.unwrap_or_else(|| cube.last_date.unwrap_or(today).year());
+    let language = language(globals, &ws);
+    let style = Style::new(language);
+    if let Some(dir) = dir {
+        if let Err(e) = std::fs::create_dir_all(&dir) {
+            eprintln!("error: cannot create {}: {e}", dir.display());
+            return EXIT_BAD_INPUT;
+        }
+        for account in accounts {
+            let b = crate::brief::brief(&ws, &cube, &book, account, year, today);
+            let doc = layout::brief_document(&b, language, &ws.config.margin, &ws.config.name);
+            let date = account.review.as_ref().and_then(|r| r.date).map_or(String::new(), |d| d.to_string());
+            let path = dir.join(format!("{}-{date}.md", account.id));
+            if let Err(e) = crate::output::write_atomic(&path, markdown(&doc, &style).as_bytes()) {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                return EXIT_BAD_INPUT;
+            }
+            eprintln!("wrote {}", path.display());
+        }
+        return EXIT_OK;
+    }
+    let b = crate::brief::brief(&ws, &cube, &book, accounts[0], year, today);
+    if !b.has_sales_in_year {
+        eprintln!("warning: account `{}` has no sales in {year} in the exports", accounts[0].id);
+    }
+    let doc = layout::brief_document(&b, language, &ws.config.margin, &ws.config.name);
+    write(globals, &doc, serde_json::Value::Null, language)
 }

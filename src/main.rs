@@ -103,6 +103,29 @@ enum Command {
     )]
     Retention(RetentionArgs),
 
+    /// The annual-review brief (Jahresgespräch) of one account, as one Markdown document.
+    ///
+    /// Figures of year Y (default: the year of the exports' last month) against Y−1, the agenda,
+    /// conditions, look back, action plan, coaching, relationship map, questions and the
+    /// information checklist.
+    #[command(
+        after_help = "Examples:\n  kam brief nordhafen\n  kam brief nordhafen --year 2025 -o briefs/nordhafen-2025.md\n  kam brief --upcoming 30 -o briefs/"
+    )]
+    Brief {
+        /// The account id (its dossier's file name without .toml).
+        #[arg(value_name = "ID", required_unless_present = "upcoming")]
+        id: Option<String>,
+
+        /// The year under review.
+        #[arg(long, value_name = "YEAR")]
+        year: Option<i32>,
+
+        /// Write a brief for every account whose review falls within the next DAYS days, as
+        /// DIR/<id>-<date>.md (with -o DIR).
+        #[arg(long, value_name = "DAYS", conflicts_with = "id")]
+        upcoming: Option<i64>,
+    },
+
     /// The monthly KPI report per key account manager and for the team.
     ///
     /// Retention and churn of the month, net revenue against the same month a year earlier,
@@ -320,6 +343,9 @@ fn main() -> ExitCode {
             Ok(query) => commands::retention(&globals, &query, args.cohorts),
             Err(msg) => return usage_error(&msg),
         },
+        Command::Brief { id, year, upcoming } => {
+            commands::brief(&globals, id.as_deref(), year, upcoming, today)
+        }
         Command::Kpi { month, owner } => commands::kpi(&globals, month, owner.as_deref()),
     };
     ExitCode::from(code)

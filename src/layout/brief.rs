@@ -72,30 +72,33 @@ fn date(d: NaiveDate) -> String {
     d.format("%Y-%m-%d").to_string()
 }
 
-fn influence(i: Influence) -> &'static str {
-    match i {
-        Influence::DecisionMaker => "decision-maker",
-        Influence::Influencer => "influencer",
-        Influence::User => "user",
-        Influence::Gatekeeper => "gatekeeper",
-    }
+fn influence(i: Influence, language: Language) -> String {
+    let (en, de) = match i {
+        Influence::DecisionMaker => ("decision-maker", "Entscheider"),
+        Influence::Influencer => ("influencer", "Beeinflusser"),
+        Influence::User => ("user", "Anwender"),
+        Influence::Gatekeeper => ("gatekeeper", "Türhüter"),
+    };
+    tr(language, en, de)
 }
 
-fn attitude(a: Attitude) -> &'static str {
-    match a {
-        Attitude::Champion => "champion",
-        Attitude::Supporter => "supporter",
-        Attitude::Neutral => "neutral",
-        Attitude::Critic => "critic",
-    }
+fn attitude(a: Attitude, language: Language) -> String {
+    let (en, de) = match a {
+        Attitude::Champion => ("champion", "Fürsprecher"),
+        Attitude::Supporter => ("supporter", "Unterstützer"),
+        Attitude::Neutral => ("neutral", "neutral"),
+        Attitude::Critic => ("critic", "Kritiker"),
+    };
+    tr(language, en, de)
 }
 
-fn status(s: ActionStatus) -> &'static str {
-    match s {
-        ActionStatus::Open => "open",
-        ActionStatus::Done => "done",
-        ActionStatus::Dropped => "dropped",
-    }
+fn status(s: ActionStatus, language: Language) -> String {
+    let (en, de) = match s {
+        ActionStatus::Open => ("open", "offen"),
+        ActionStatus::Done => ("done", "erledigt"),
+        ActionStatus::Dropped => ("dropped", "verworfen"),
+    };
+    tr(language, en, de)
 }
 
 /// The brief as a document.
@@ -257,6 +260,8 @@ pub fn brief_document(b: &Brief, language: Language, settings: &MarginSettings, 
         Language::De => MONTHS_DE,
     };
     let labels: Vec<String> = months.iter().map(|m| m.to_string()).collect();
+    // A year the exports end in is drawn only up to their last month.
+    let months_in_year = b.data_ends_in_year.map_or(12, |d| d.format("%m").to_string().parse().unwrap_or(12));
     w.blocks.push(Block::Raw(mermaid_xychart(
         &w.t(
             &format!("Net revenue {} (bars) and {y} (line)", y - 1),
@@ -265,7 +270,7 @@ pub fn brief_document(b: &Brief, language: Language, settings: &MarginSettings, 
         &labels,
         b.currency.as_str(),
         &b.monthly_previous,
-        &b.monthly_current,
+        &b.monthly_current[..months_in_year],
     )));
     let max =
         b.monthly_previous.iter().chain(b.monthly_current.iter()).copied().max().unwrap_or(Decimal::ZERO);
@@ -274,7 +279,7 @@ pub fn brief_document(b: &Brief, language: Language, settings: &MarginSettings, 
         y - 1,
         sparkline(&b.monthly_previous, max),
         y,
-        sparkline(&b.monthly_current, max)
+        sparkline(&b.monthly_current[..months_in_year], max)
     )));
 
     w.heading(3, w.t("Market position and comparison", "Marktanteil und Vergleich"));
@@ -331,7 +336,7 @@ pub fn brief_document(b: &Brief, language: Language, settings: &MarginSettings, 
     let o = &b.order_stats;
     let mut items = vec![format!(
         "{}: {}{}",
-        w.t("Orders", "Aufträge"),
+        w.t("Orders with revenue (without credit notes)", "Aufträge mit Umsatz (ohne Gutschriften)"),
         o.orders,
         o.average_value.map_or(String::new(), |v| format!(
             ", {} {}",
@@ -450,6 +455,50 @@ pub fn brief_document(b: &Brief, language: Language, settings: &MarginSettings, 
     items.push(credit);
     w.bullets(items);
 
+    w.heading(3, w.t("Retention", "Kundenbindung"));
+    let mut items = vec![];
+    match (&b.retention, b.retention_span) {
+        (Some(r), Some((from, to))) => {
+            let state = match (r.start > 0, r.end > 0) {
+                (true, true) => {
+                    w.t("kept (active at the start and at the end)", "gehalten (am Anfang und am Ende aktiv)")
+                }
+                (true, false) => w.t(
+                    "⚠ churned (no purchase in the last months)",
+                    "⚠ abgewandert (kein Kauf in den letzten Monaten)",
+                ),
+                (false, true) if r.new > 0 => {
+                    w.t("new (first purchase in this period)", "neu (erster Kauf in diesem Zeitraum)")
+                }
+                (false, true) => w.t("reactivated", "reaktiviert"),
+                (false, false) => w.t("inactive", "inaktiv"),
+            };
+            items.push(w.t(
+                &format!("{from} to {to}: {state}; window {} months", b.window_months),
+                &format!("{from} bis {to}: {state}; Fenster {} Monate", b.window_months),
+            ));
+            let nrr = r.nrr.map_or("–".into(), |v| w.pct(v));
+            let grr = r.grr.map_or("–".into(), |v| w.pct(v));
+            items.push(w.t(
+                &format!("Net revenue retention {nrr}, gross revenue retention {grr} (12 months to {to} against the 12 before)"),
+                &format!("Net Revenue Retention {nrr}, Gross Revenue Retention {grr} (12 Monate bis {to} gegenüber den 12 davor)"),
+            ));
+        }
+        _ => items.push(w.t(
+            "No retention figures: the exports do not cover this year.",
+            "Keine Bindungskennzahlen: die Exporte decken dieses Jahr nicht ab.",
+        )),
+    }
+    for (id, last, active) in &b.customer_status {
+        let last = last.map_or("–".to_string(), |m| m.to_string());
+        let state = if *active { w.t("active", "aktiv") } else { w.t("inactive", "inaktiv") };
+        items.push(w.t(
+            &format!("Customer number {id}: last purchase {last}, {state}"),
+            &format!("Kundennummer {id}: letzter Kauf {last}, {state}"),
+        ));
+    }
+    w.bullets(items);
+
     w.heading(3, w.t(&format!("Measures {y}"), &format!("Maßnahmen {y}")));
     let measures: Vec<Vec<Value>> = a
         .actions
@@ -459,7 +508,7 @@ pub fn brief_document(b: &Brief, language: Language, settings: &MarginSettings, 
             vec![
                 Value::Text(x.title.clone()),
                 Value::Date(x.due.map(|d| d.0)),
-                Value::Text(status(x.status).into()),
+                Value::Text(status(x.status, language)),
             ]
         })
         .collect();
@@ -631,7 +680,7 @@ pub fn brief_document(b: &Brief, language: Language, settings: &MarginSettings, 
             vec![
                 Value::Text(format!("{}{}", x.title, if x.milestone { " ◆" } else { "" })),
                 Value::Date(x.due.map(|d| d.0)),
-                Value::Text(status(x.status).into()),
+                Value::Text(status(x.status, language)),
                 Value::Money(x.expected_revenue.as_ref().map(|r| r.get_ref().value())),
                 Value::Rate(x.probability.as_ref().map(|p| p.get_ref().value())),
             ]
@@ -705,8 +754,8 @@ pub fn brief_document(b: &Brief, language: Language, settings: &MarginSettings, 
                 vec![
                     Value::Text(c.name.clone()),
                     Value::Text(c.role.clone().unwrap_or_default()),
-                    Value::Text(c.influence.map_or("", influence).into()),
-                    Value::Text(c.attitude.map_or("", attitude).into()),
+                    Value::Text(c.influence.map_or(String::new(), |i| influence(i, language))),
+                    Value::Text(c.attitude.map_or(String::new(), |a| attitude(a, language))),
                     Value::Date(*last),
                 ]
             })
@@ -778,7 +827,7 @@ pub fn brief_document(b: &Brief, language: Language, settings: &MarginSettings, 
             vec![
                 Value::Text(checklist_label(*item, language)),
                 Value::Text(if *ok { "✓".into() } else { w.t("missing", "fehlt") }),
-                Value::Text(if *ok { String::new() } else { item.source().to_string() }),
+                Value::Text(if *ok { String::new() } else { checklist_source(*item, language) }),
             ]
         })
         .collect();
@@ -870,6 +919,45 @@ fn checklist_label(item: ChecklistItem, language: Language) -> String {
         ChecklistItem::CustomerSatisfaction => ("Customer satisfaction", "Kundenzufriedenheit"),
         ChecklistItem::DaysSalesOutstanding => ("Days sales outstanding", "Debitorenlaufzeit"),
         ChecklistItem::Creditworthiness => ("Creditworthiness", "Bonität"),
+    };
+    tr(language, en, de)
+}
+
+fn checklist_source(item: ChecklistItem, language: Language) -> String {
+    let (en, de) = match item {
+        ChecklistItem::RevenuePerPeriod => (
+            "exports: `date`, `revenue` (or `quantity` × `unit_price`), `quantity`",
+            "Exporte: `date`, `revenue` (oder `quantity` × `unit_price`), `quantity`",
+        ),
+        ChecklistItem::RevenuePerCategory => {
+            ("exports: `category` under [import.columns]", "Exporte: `category` unter [import.columns]")
+        }
+        ChecklistItem::CustomerCosts => (
+            "[margin] in kam.toml and [[costs]] in the dossier",
+            "[margin] in kam.toml und [[costs]] im Dossier",
+        ),
+        ChecklistItem::ContributionMargins => (
+            "exports: `cost`, `unit_cost` or `profit`, or [margin] default_cost_rate",
+            "Exporte: `cost`, `unit_cost` oder `profit`, oder [margin] default_cost_rate",
+        ),
+        ChecklistItem::ShareOfWallet => ("[profile] share_of_wallet", "[profile] share_of_wallet"),
+        ChecklistItem::MinimumPrices => ("[conditions] min_prices", "[conditions] min_prices"),
+        ChecklistItem::SpecialPrices => ("[conditions] special_prices", "[conditions] special_prices"),
+        ChecklistItem::ComparableCustomers => {
+            ("`segment` in this and other dossiers", "`segment` in diesem und weiteren Dossiers")
+        }
+        ChecklistItem::MinimumOrderSize => ("[conditions] min_order_value", "[conditions] min_order_value"),
+        ChecklistItem::TurnoverSpeed => ("exports: `invoice` and `date`", "Exporte: `invoice` und `date`"),
+        ChecklistItem::Returns => {
+            ("exports: lines with negative net revenue", "Exporte: Zeilen mit negativem Nettoumsatz")
+        }
+        ChecklistItem::Promotions => ("[[promotions]]", "[[promotions]]"),
+        ChecklistItem::CustomerVisits => {
+            ("[[meetings]] with kind = \"visit\"", "[[meetings]] mit kind = \"visit\"")
+        }
+        ChecklistItem::CustomerSatisfaction => ("[[satisfaction]]", "[[satisfaction]]"),
+        ChecklistItem::DaysSalesOutstanding => ("[credit] dso_days", "[credit] dso_days"),
+        ChecklistItem::Creditworthiness => ("[credit] rating and limit", "[credit] rating und limit"),
     };
     tr(language, en, de)
 }

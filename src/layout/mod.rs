@@ -121,7 +121,7 @@ pub fn margin_definitions(language: Language, settings: &MarginSettings, currenc
                 "Amounts are exact; shown rounded to cents, {ROUNDING_NAME}; rates to 4 places (here as percent)."
             ),
             &format!(
-                "Beträge werden exakt gerechnet und erst zur Anzeige auf Cent gerundet ({ROUNDING_NAME}); Quoten auf 4 Stellen (hier in Prozent)."
+                "Beträge werden exakt gerechnet und erst zur Anzeige auf Cent gerundet, {ROUNDING_NAME}; Quoten auf 4 Stellen (hier in Prozent)."
             ),
         ),
     ]

@@ -1,0 +1,206 @@
+//! `kam brief`: the annual-review brief on the demo workspace, its agreement with `kam margin`
+//! and `kam retention`, and its warnings.
+
+mod common;
+
+use common::kam;
+use kam::money::Decimal;
+use kam::render::Style;
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// The demo workspace at the repository root.
+fn demo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn brief(dir: &Path, args: &[&str]) -> String {
+    let out = kam().current_dir(dir).arg("brief").args(args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn snapshot_of_a_rich_and_a_sparse_brief() {
+    insta::assert_snapshot!("brief_nordhafen_de", brief(&demo(), &["nordhafen"]));
+    insta::assert_snapshot!(
+        "brief_lausitz_en",
+        brief(&demo(), &["lausitz-metallbau", "--year", "2025", "--lang", "en"])
+    );
+}
+
+/// The margin ladder of the brief shows the figures of `kam margin --by account --year Y`.
+#[test]
+fn margin_ladder_equals_kam_margin() {
+    let md = brief(&demo(), &["nordhafen", "--year", "2025", "--lang", "en"]);
+    let out = kam()
+        .current_dir(demo())
+        .args(["margin", "--by", "account", "--year", "2025", "--account", "nordhafen", "--format", "csv"])
+        .output()
+        .unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let values: Vec<&str> = lines[1].split(',').collect();
+    assert_eq!(values[0], "nordhafen");
+    let style = Style::new(kam::config::Language::En);
+    let ladder = md.split("### Contribution margins").nth(1).unwrap().split("###").next().unwrap();
+    for (figure, label) in [
+        ("gross_revenue", "Gross revenue"),
+        ("deductions", "Deductions"),
+        ("net_revenue", "Net revenue"),
+        ("variable_costs", "Variable costs"),
+        ("db1", "DB I "),
+        ("direct_costs", "Direct costs"),
+        ("db2", "DB II "),
+        ("overhead", "Overhead"),
+        ("db3", "DB III "),
+    ] {
+        let i = header.iter().position(|h| *h == figure).unwrap();
+        let expected = style.money(Decimal::from_str(values[i]).unwrap());
+        let row = ladder.lines().find(|l| l.starts_with(&format!("| {label}"))).unwrap();
+        // The row is | label | Y−1 | Y |: the last cell is Y.
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        assert_eq!(cells[3], expected, "{figure} in {row}");
+    }
+}
+
+/// On a workspace with this one account, `kam retention --by account --period year` has the
+/// brief's net and gross revenue retention.
+#[test]
+fn retention_equals_kam_retention() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("accounts")).unwrap();
+    let toml = std::fs::read_to_string(demo().join("kam.toml")).unwrap();
+    let sales = demo().join("examples/sales/*.csv");
+    let toml = toml
+        .replace("sales = [\"examples/sales/*.csv\"]", &format!("sales = [{:?}]", sales.to_str().unwrap()));
+    std::fs::write(dir.path().join("kam.toml"), toml).unwrap();
+    std::fs::copy(demo().join("accounts/elbwerft.toml"), dir.path().join("accounts/elbwerft.toml")).unwrap();
+    let out = kam()
+        .current_dir(dir.path())
+        .args(["retention", "--by", "account", "--period", "year", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let row = report["rows"].as_array().unwrap().iter().find(|r| r["period"] == "2025").unwrap().clone();
+    let md = brief(dir.path(), &["elbwerft", "--year", "2025", "--lang", "en"]);
+    let style = Style::new(kam::config::Language::En);
+    let pct = |v: &serde_json::Value| style.percent(Decimal::from_str(&v.to_string()).unwrap());
+    let expected =
+        format!("Net revenue retention {}, gross revenue retention {}", pct(&row["nrr"]), pct(&row["grr"]));
+    assert!(md.contains(&expected), "{expected} not in the brief:\n{md}");
+    let state = if row["end"] == 1 && row["start"] == 1 { "kept" } else { "churned" };
+    assert!(md.contains(&format!("2025-01 to 2025-12: {state}")), "{md}");
+}
+
+#[test]
+fn question_count_warning() {
+    let md = brief(&demo(), &["alpen-praezision", "--lang", "en"]);
+    assert!(md.contains("> ⚠ **16 questions prepared.** About 10 to 14 questions work best"), "{md}");
+    assert!(md.contains("16. "));
+    let md = brief(&demo(), &["donau-landtechnik", "--lang", "en"]);
+    assert!(md.contains("> ⚠ **8 questions prepared.**"));
+    let md = brief(&demo(), &["nordhafen", "--lang", "en"]);
+    assert!(!md.contains("questions prepared"));
+    assert!(md.contains("12. "));
+}
+
+#[test]
+fn expiring_special_prices_are_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("accounts")).unwrap();
+    std::fs::write(dir.path().join("kam.toml"), "[workspace]\nsales = []\n").unwrap();
+    std::fs::write(
+        dir.path().join("accounts/x.toml"),
+        r#"name = "X GmbH"
+[conditions]
+special_prices = [
+  { product = "OLD", price = 1.0, until = 2026-10-31 },
+  { product = "BEFORE", price = 2.0, until = 2026-12-01 },
+  { product = "SOON", price = 3.0, until = 2027-02-28 },
+  { product = "LATER", price = 4.0, until = 2027-12-31 },
+  { product = "OPEN", price = 5.0 },
+]
+[review]
+date = 2026-12-10
+"#,
+    )
+    .unwrap();
+    let md = brief(dir.path(), &["x", "--lang", "en", "--year", "2026"]);
+    let line = |p: &str| md.lines().find(|l| l.starts_with(&format!("| {p} "))).unwrap().to_string();
+    assert!(line("OLD").contains("expired"));
+    assert!(line("BEFORE").contains("⚠ expires before the review"));
+    assert!(line("SOON").contains("⚠ expires soon after the review"));
+    assert!(!line("LATER").contains('⚠'));
+    assert!(!line("OPEN").contains('⚠'));
+}
+
+#[test]
+fn an_account_without_sales_still_gets_its_brief() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("accounts")).unwrap();
+    std::fs::write(dir.path().join("kam.toml"), "[workspace]\nsales = [\"s.csv\"]\n").unwrap();
+    std::fs::write(dir.path().join("s.csv"), "date,customer,revenue\n2026-01-05,OTHER,100.00\n").unwrap();
+    std::fs::write(dir.path().join("accounts/neu.toml"), "name = \"Neukunde AG\"\ncustomer_ids = [\"N1\"]\n")
+        .unwrap();
+    kam()
+        .current_dir(dir.path())
+        .args(["brief", "neu", "--lang", "en"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("warning: account `neu` has no sales in 2026"))
+        .stdout(predicate::str::contains(
+            "**No sales in 2026 in the exports for this account's customer numbers.**",
+        ))
+        .stdout(predicate::str::contains("## Information checklist"));
+}
+
+#[test]
+fn unknown_id_lists_the_known_ones() {
+    kam()
+        .current_dir(demo())
+        .args(["brief", "nordhaven"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("error: no account `nordhaven`; did you mean `nordhafen`?"))
+        .stderr(predicate::str::contains("Known accounts: alpen-praezision, donau-landtechnik, elbwerft"));
+}
+
+#[test]
+fn upcoming_reviews_get_one_file_each() {
+    let out = tempfile::tempdir().unwrap();
+    kam()
+        .current_dir(demo())
+        .args(["brief", "--upcoming", "16", "-o"])
+        .arg(out.path())
+        .assert()
+        .success()
+        .stdout("");
+    let mut files: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    // Today is 2026-11-23: the reviews on 2026-12-03 and 2026-12-08 fall within 16 days, the
+    // next one (2026-12-15) does not.
+    assert_eq!(files.len(), 2, "{files:?}");
+    assert!(files.contains(&"nordhafen-2026-12-08.md".to_string()), "{files:?}");
+    assert!(files.contains(&"elbwerft-2026-12-03.md".to_string()), "{files:?}");
+    let text = std::fs::read_to_string(out.path().join("nordhafen-2026-12-08.md")).unwrap();
+    assert!(text.starts_with("# Nordhafen"));
+    kam().current_dir(demo()).args(["brief", "--upcoming", "14"]).assert().code(2);
+}
+
+#[test]
+fn the_brief_is_markdown_only() {
+    kam()
+        .current_dir(demo())
+        .args(["brief", "nordhafen", "--format", "json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("the brief is a Markdown document"));
+}
