@@ -73,16 +73,21 @@ fn language(globals: &Globals, ws: &Workspace) -> Language {
     globals.language.unwrap_or(ws.config.language)
 }
 
-/// Writes a document or JSON value in the requested format.
-fn write(globals: &Globals, doc: &Document, json: serde_json::Value, language: Language) -> u8 {
+/// Writes a report in the requested format; only the layout that format needs is built.
+fn write(
+    globals: &Globals,
+    doc: impl FnOnce() -> Document,
+    json: impl FnOnce() -> serde_json::Value,
+    language: Language,
+) -> u8 {
     let text = match globals.format {
-        Format::Markdown => markdown(doc, &Style::new(language)),
+        Format::Markdown => markdown(&doc(), &Style::new(language)),
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&json).unwrap_or_default();
+            let mut s = serde_json::to_string_pretty(&json()).unwrap_or_default();
             s.push('\n');
             s
         }
-        Format::Csv => match doc.csv_table.as_ref().map(csv) {
+        Format::Csv => match doc().csv_table.as_ref().map(csv) {
             Some(Ok(s)) => s,
             Some(Err(e)) => {
                 eprintln!("error: cannot write CSV: {e}");
@@ -134,8 +139,12 @@ pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>) -> u8 
             ws.config.currency
         );
     }
-    let doc = layout::margin_document(&report, language, &ws.config.name);
-    write(globals, &doc, layout::margin_json(&report), language)
+    write(
+        globals,
+        || layout::margin_document(&report, language, &ws.config.name),
+        || layout::margin_json(&report),
+        language,
+    )
 }
 
 /// The account ids of the workspace, for messages.
@@ -160,8 +169,12 @@ pub fn abc(
     };
     let report = crate::abc::abc_report(&ws, &cube, unit, from, to);
     let language = language(globals, &ws);
-    let doc = layout::abc_document(&report, language, &ws.config.name);
-    write(globals, &doc, layout::abc_json(&report), language)
+    write(
+        globals,
+        || layout::abc_document(&report, language, &ws.config.name),
+        || layout::abc_json(&report),
+        language,
+    )
 }
 
 /// `kam accounts`.
@@ -172,8 +185,12 @@ pub fn accounts(globals: &Globals, to: Option<chrono::NaiveDate>, today: chrono:
     };
     let report = crate::overview::accounts_report(&ws, &cube, to, today);
     let language = language(globals, &ws);
-    let doc = layout::accounts_document(&report, language, &ws.config.name);
-    write(globals, &doc, layout::accounts_json(&report), language)
+    write(
+        globals,
+        || layout::accounts_document(&report, language, &ws.config.name),
+        || layout::accounts_json(&report),
+        language,
+    )
 }
 
 /// `kam retention`: the retention and churn table, or with `cohorts` the cohort matrix.
@@ -192,12 +209,20 @@ pub fn retention(globals: &Globals, query: &crate::retention::RetentionQuery, co
     let language = language(globals, &ws);
     if cohorts {
         let report = crate::retention::cohort_report(&ws, &cube, query);
-        let doc = layout::cohorts_document(&report, language, &ws.config.name);
-        write(globals, &doc, layout::cohorts_json(&report), language)
+        write(
+            globals,
+            || layout::cohorts_document(&report, language, &ws.config.name),
+            || layout::cohorts_json(&report),
+            language,
+        )
     } else {
         let report = crate::retention::retention_report(&ws, &cube, query);
-        let doc = layout::retention_document(&report, language, &ws.config.name);
-        write(globals, &doc, layout::retention_json(&report), language)
+        write(
+            globals,
+            || layout::retention_document(&report, language, &ws.config.name),
+            || layout::retention_json(&report),
+            language,
+        )
     }
 }
 
@@ -228,8 +253,12 @@ pub fn kpi(globals: &Globals, month: crate::dates::Month, owner: Option<&str>) -
         );
     }
     let language = language(globals, &ws);
-    let doc = layout::kpi_document(&report, language, &ws.config.name);
-    write(globals, &doc, layout::kpi_json(&report), language)
+    write(
+        globals,
+        || layout::kpi_document(&report, language, &ws.config.name),
+        || layout::kpi_json(&report),
+        language,
+    )
 }
 
 /// `kam brief ID` or `kam brief --upcoming DAYS -o DIR`.
@@ -308,6 +337,10 @@ pub fn brief(
     if !b.has_sales_in_year {
         eprintln!("warning: account `{}` has no sales in {year} in the exports", accounts[0].id);
     }
-    let doc = layout::brief_document(&b, language, &ws.config.margin, &ws.config.name);
-    write(globals, &doc, serde_json::Value::Null, language)
+    write(
+        globals,
+        || layout::brief_document(&b, language, &ws.config.margin, &ws.config.name),
+        || serde_json::Value::Null,
+        language,
+    )
 }
