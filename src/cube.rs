@@ -8,12 +8,12 @@ use crate::money::Decimal;
 use crate::sales::{ImportStats, SaleRow, read_exports};
 use crate::workspace::Workspace;
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// Strings seen in the exports, each stored once and referred to by number.
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
-    map: HashMap<Box<str>, u32>,
+    map: FxHashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
 }
 
@@ -43,6 +43,32 @@ impl Interner {
 
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
+    }
+}
+
+/// Strings numbered by first appearance, without keeping a list of them (invoice numbers, of
+/// which there are many and whose text no report shows).
+#[derive(Debug, Default, Clone)]
+pub struct Numbering {
+    map: FxHashMap<Box<str>, u32>,
+}
+
+impl Numbering {
+    pub fn number(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.map.get(name) {
+            return i;
+        }
+        let i = self.map.len() as u32;
+        self.map.insert(name.into(), i);
+        i
+    }
+
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
     }
 }
 
@@ -156,8 +182,9 @@ pub struct Cube {
     pub customers: Interner,
     pub categories: Interner,
     pub products: Interner,
-    pub invoices: Interner,
-    pub cells: HashMap<CellKey, Cell>,
+    /// Invoice numbers: only their numbers are kept, to count distinct orders.
+    pub invoices: Numbering,
+    pub cells: FxHashMap<CellKey, Cell>,
     /// Account index of each interned customer.
     pub customer_account: Vec<Option<usize>>,
     /// First and last day in the exports (all rows, also those outside the range).
@@ -210,7 +237,7 @@ impl Cube {
             category: if spec.by_category { self.categories.intern(row.category) } else { ANY },
             product: if spec.by_product { self.products.intern(row.product) } else { ANY },
         };
-        let invoice = (!row.invoice.is_empty()).then(|| self.invoices.intern(row.invoice));
+        let invoice = (!row.invoice.is_empty()).then(|| self.invoices.number(row.invoice));
         let cell = self.cells.entry(key).or_default();
         cell.sums.add_row(row);
         if let Some(inv) = invoice

@@ -1,14 +1,14 @@
 //! Contribution margins (Deckungsbeitragsrechnung, SPEC 3.1): DB I to DB III per group and period.
 
 use crate::config::MarginSettings;
-use crate::cube::{CellKey, Cube, CubeSpec, NO_CUSTOMER, Sums};
+use crate::cube::{ANY, CellKey, Cube, CubeSpec, Sums};
 use crate::dates::{Date, Month};
-use crate::dossier::{Account, MeetingKind};
+use crate::dossier::MeetingKind;
 use crate::money::Decimal;
 use crate::periods::PeriodKind;
 use crate::workspace::Workspace;
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
+use rustc_hash::FxHashMap;
 use std::str::FromStr;
 
 pub const UNASSIGNED: &str = "(unassigned)";
@@ -208,34 +208,10 @@ fn name_or_none(name: &str) -> String {
     if name.is_empty() { NONE.to_string() } else { name.to_string() }
 }
 
-fn owner_key(account: Option<&Account>) -> String {
-    match account {
-        None => UNASSIGNED.to_string(),
-        Some(a) => a.owner.clone().unwrap_or_else(|| NO_OWNER.to_string()),
-    }
-}
-
-/// The key of a sales aggregate under one grouping dimension.
-fn cell_key(dim: Dim, cube: &Cube, key: &CellKey, account: Option<&Account>) -> String {
-    match dim {
-        Dim::Account => account.map_or_else(|| UNASSIGNED.to_string(), |a| a.id.clone()),
-        Dim::Customer if key.customer == NO_CUSTOMER => UNASSIGNED.to_string(),
-        Dim::Customer => cube.customers.name(key.customer).to_string(),
-        Dim::Owner => owner_key(account),
-        Dim::Category => name_or_none(cube.categories.name(key.category)),
-        Dim::Product => name_or_none(cube.products.name(key.product)),
-    }
-}
-
-/// The key of an account's visits and `[[costs]]` under one grouping dimension.
-fn account_cost_key(dim: Dim, by: &[Dim], account: &Account) -> String {
-    let by_account = by.iter().any(|d| matches!(d, Dim::Account | Dim::Owner));
-    match dim {
-        Dim::Account if by_account => account.id.clone(),
-        Dim::Owner if by_account => owner_key(Some(account)),
-        _ => ACCOUNT_COSTS.to_string(),
-    }
-}
+/// Group codes that stand for no interned name.
+const CODE_NONE: u32 = u32::MAX;
+const CODE_ACCOUNT_COSTS: u32 = u32::MAX - 1;
+const CODE_NO_OWNER: u32 = u32::MAX - 2;
 
 /// Computes the margin report from one pass's aggregates and the dossiers.
 pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> MarginReport {
@@ -244,7 +220,38 @@ pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         query.accounts.is_empty()
             || account.is_some_and(|i| query.accounts.iter().any(|id| *id == ws.accounts[i].id))
     };
-    let mut groups: BTreeMap<(Vec<String>, Option<String>), Accumulator> = BTreeMap::new();
+    // Groups are keyed by numbers while summing; their names are looked up once per group.
+    let mut owners = crate::cube::Interner::default();
+    let owner_code: Vec<u32> =
+        ws.accounts.iter().map(|a| a.owner.as_deref().map_or(CODE_NO_OWNER, |o| owners.intern(o))).collect();
+    let code = |dim: Dim, key: &CellKey, account: Option<usize>| -> u32 {
+        match dim {
+            Dim::Account => account.map_or(CODE_NONE, |i| i as u32),
+            Dim::Customer => key.customer,
+            Dim::Owner => account.map_or(CODE_NONE, |i| owner_code[i]),
+            Dim::Category => key.category,
+            Dim::Product => key.product,
+        }
+    };
+    let name = |dim: Dim, code: u32| -> String {
+        match (dim, code) {
+            (_, CODE_ACCOUNT_COSTS) => ACCOUNT_COSTS.to_string(),
+            (Dim::Account | Dim::Customer | Dim::Owner, CODE_NONE) => UNASSIGNED.to_string(),
+            (Dim::Owner, CODE_NO_OWNER) => NO_OWNER.to_string(),
+            (Dim::Account, i) => ws.accounts[i as usize].id.clone(),
+            (Dim::Customer, c) => cube.customers.name(c).to_string(),
+            (Dim::Owner, o) => owners.name(o).to_string(),
+            (Dim::Category, ANY) | (Dim::Product, ANY) => NONE.to_string(),
+            (Dim::Category, c) => name_or_none(cube.categories.name(c)),
+            (Dim::Product, p) => name_or_none(cube.products.name(p)),
+        }
+    };
+    let period_of = |month: Month| match query.period {
+        PeriodKind::All => Month(0),
+        kind => kind.start(month),
+    };
+    type GroupKey = ([u32; 5], Month);
+    let mut groups: FxHashMap<GroupKey, Accumulator> = FxHashMap::default();
     let mut total = Accumulator::default();
 
     let first = query.from.map(Month::of);
@@ -257,35 +264,48 @@ pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         if !wanted(account_index) {
             continue;
         }
-        let account = account_index.map(|i| &ws.accounts[i]);
-        let keys: Vec<String> = query.by.iter().map(|&d| cell_key(d, cube, key, account)).collect();
-        let period = query.period.label(key.month);
-        groups.entry((keys, period)).or_default().add_cell(&cell.sums, &cell.invoices);
+        let mut codes = [0u32; 5];
+        for (slot, &dim) in codes.iter_mut().zip(&query.by) {
+            *slot = code(dim, key, account_index);
+        }
+        groups.entry((codes, period_of(key.month))).or_default().add_cell(&cell.sums, &cell.invoices);
         total.add_cell(&cell.sums, &cell.invoices);
     }
 
+    let by_account = query.by.iter().any(|d| matches!(d, Dim::Account | Dim::Owner));
     for (i, account) in ws.accounts.iter().enumerate() {
         if !wanted(Some(i)) {
             continue;
         }
-        let keys: Vec<String> = query.by.iter().map(|&d| account_cost_key(d, &query.by, account)).collect();
+        let mut codes = [0u32; 5];
+        for (slot, &dim) in codes.iter_mut().zip(&query.by) {
+            *slot = match dim {
+                Dim::Account if by_account => i as u32,
+                Dim::Owner if by_account => owner_code[i],
+                _ => CODE_ACCOUNT_COSTS,
+            };
+        }
         let visits = account.meetings.iter().filter(|m| m.kind == MeetingKind::Visit).map(|m| m.date);
         for date in visits.filter(|&d| query.in_range(d)) {
-            let period = query.period.label(Month::of(date.0));
-            groups.entry((keys.clone(), period)).or_default().visits += 1;
+            groups.entry((codes, period_of(Month::of(date.0)))).or_default().visits += 1;
             total.visits += 1;
         }
         for cost in account.costs.iter().filter(|c| query.in_range(c.date)) {
-            let period = query.period.label(Month::of(cost.date.0));
-            groups.entry((keys.clone(), period)).or_default().costs += cost.amount.value();
+            groups.entry((codes, period_of(Month::of(cost.date.0)))).or_default().costs +=
+                cost.amount.value();
             total.costs += cost.amount.value();
         }
     }
 
-    let rows = groups
+    let mut rows: Vec<MarginRow> = groups
         .into_iter()
-        .map(|((keys, period), acc)| MarginRow { keys, period, figures: acc.figures(settings) })
+        .map(|((codes, period), acc)| MarginRow {
+            keys: query.by.iter().zip(codes).map(|(&d, c)| name(d, c)).collect(),
+            period: query.period.label(period),
+            figures: acc.figures(settings),
+        })
         .collect();
+    rows.sort_by(|a, b| a.keys.cmp(&b.keys).then_with(|| a.period.cmp(&b.period)));
     MarginReport {
         currency: ws.config.currency.clone(),
         by: query.by.clone(),

@@ -399,12 +399,17 @@ fn read_one(
             sink.report(diags, line, None, msg);
             continue;
         }
-        if std::str::from_utf8(record.as_slice()).is_err() {
-            stats.bad_rows += 1;
-            sink.report(diags, line, None, utf8_message());
-            continue;
-        }
-        match parse_row(&record, &cols, settings, file_index, line) {
+        // The record is checked to be UTF-8 once, as a whole; its buffer is reused afterwards.
+        let text = match csv::StringRecord::from_byte_record(std::mem::take(&mut record)) {
+            Ok(text) => text,
+            Err(e) => {
+                record = e.into_byte_record();
+                stats.bad_rows += 1;
+                sink.report(diags, line, None, utf8_message());
+                continue;
+            }
+        };
+        match parse_row(&text, &cols, settings, file_index, line) {
             Ok(row) => on_row(&row),
             Err(problems) => {
                 stats.bad_rows += 1;
@@ -413,6 +418,7 @@ fn read_one(
                 }
             }
         }
+        record = text.into_byte_record();
     }
     if sink.suppressed > 0 {
         diags.error(file_loc(), format!("{} more problems in this file are not listed", sink.suppressed));
@@ -440,16 +446,14 @@ impl FileErrors<'_> {
 
 /// Turns one record (checked to be UTF-8 with the header's number of fields) into a sale.
 fn parse_row<'r>(
-    record: &'r csv::ByteRecord,
+    record: &'r csv::StringRecord,
     cols: &Columns,
     settings: &ImportSettings,
     file: usize,
     line: u64,
 ) -> Result<SaleRow<'r>, Vec<(Field, String)>> {
     let mark = settings.decimal_mark;
-    let text = |f: Field| -> &'r str {
-        cols.get(f).map_or("", |i| std::str::from_utf8(&record[i]).unwrap_or("").trim())
-    };
+    let text = |f: Field| -> &'r str { cols.get(f).map_or("", |i| record[i].trim()) };
     let header_hint = |f: Field, value: &str| -> &'static str {
         if cols.get(f).is_some_and(|i| same_header(value, &cols.headers[i])) {
             " (this is the column's header: was a header row read as data, e.g. from two exports pasted together?)"
@@ -480,7 +484,7 @@ fn parse_row<'r>(
 
     let mut amount = |f: Field, required: bool| -> Option<Decimal> {
         let i = cols.get(f)?;
-        let cell = &record[i];
+        let cell = record[i].as_bytes();
         if !required && cell.trim_ascii().is_empty() {
             return None;
         }
