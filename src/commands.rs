@@ -344,3 +344,247 @@ pub fn brief(
         language,
     )
 }
+
+// ---------------------------------------------------------------------------------------------
+// Keeping dossiers from the shell: kam init, kam new, kam log; kam completions, kam man
+// ---------------------------------------------------------------------------------------------
+
+/// `-o FILE` is for reports and pages; the commands that edit dossiers refuse it.
+fn refuse_output_file(globals: &Globals, command: &str) -> Option<u8> {
+    globals.output.as_ref().map(|_| {
+        eprintln!("error: kam {command} writes no report; -o FILE does not apply");
+        EXIT_USAGE
+    })
+}
+
+/// The accounts folder of the workspace (`-C DIR` or found upwards; `accounts_dir` of kam.toml),
+/// and whether the workspace has a kam.toml. Prints why not on error.
+fn accounts_folder(globals: &Globals) -> Result<(PathBuf, bool), u8> {
+    let root = crate::workspace::find_root(globals.options.dir.as_deref()).map_err(|msg| {
+        eprintln!("error: {msg}");
+        EXIT_BAD_INPUT
+    })?;
+    let config_path = root.join(crate::config::CONFIG_FILE);
+    if !config_path.is_file() {
+        let defaults = crate::config::Config::defaults("workspace");
+        return Ok((root.join(defaults.accounts_dir), false));
+    }
+    let mut diags = Diagnostics::new();
+    match crate::config::Config::load(&config_path, "workspace", &mut diags) {
+        Some(config) if !diags.has_errors() => Ok((root.join(config.accounts_dir), true)),
+        _ => {
+            print_diagnostics(&diags);
+            eprintln!(
+                "error: {} has errors (listed above), so the accounts folder is unsure; nothing was written",
+                crate::diag::display_path(&config_path)
+            );
+            Err(EXIT_BAD_INPUT)
+        }
+    }
+}
+
+fn print_refusal(refusal: &crate::edit::Refusal) {
+    for d in &refusal.diagnostics {
+        eprintln!("{d}");
+    }
+    eprintln!("error: {}", refusal.message);
+}
+
+/// `kam init [DIR]`: a new workspace, and the next steps on stderr.
+pub fn init(globals: &Globals, dir: Option<&std::path::Path>, name: Option<&str>) -> u8 {
+    if let Some(code) = refuse_output_file(globals, "init") {
+        return code;
+    }
+    let dir = match (globals.options.dir.as_deref(), dir) {
+        (Some(base), Some(d)) => base.join(d),
+        (Some(base), None) => base.to_path_buf(),
+        (None, Some(d)) => d.to_path_buf(),
+        (None, None) => PathBuf::from("."),
+    };
+    let language = globals.language.unwrap_or_default();
+    let done = match crate::scaffold::init(&dir, name, language) {
+        Ok(done) => done,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let shown = crate::diag::display_path(&done.root);
+    let mut msg = format!("Created a kam workspace in {shown}:\n");
+    let what = |file: &str| match file {
+        "kam.toml" => "the settings, each explained: name, language, the sales exports and how to read them",
+        "accounts/" => "one dossier per key account",
+        "accounts/example.toml" => {
+            "an example dossier with every key explained: rename it or start anew with kam new"
+        }
+        "reports/" => "for generated reports (kept out of git)",
+        ".gitignore" => "keeps reports/ and kam's lock file out of git",
+        _ => "",
+    };
+    for file in &done.created {
+        msg.push_str(&format!("  {file:<23}{}\n", what(file)));
+    }
+    if done.gitignore_extended {
+        msg.push_str("  .gitignore             added reports/ and kam's lock file\n");
+    }
+    if let Some(why) = &done.example_skipped {
+        msg.push_str(&format!("  (no example dossier: {why})\n"));
+    }
+    let mut steps = Vec::new();
+    if shown != "." {
+        let quoted = if shown.contains(char::is_whitespace) { format!("\"{shown}\"") } else { shown.clone() };
+        steps.push(format!("cd {quoted}"));
+    }
+    steps.push(
+        "Put the CSV sales exports of your ERP in sales/ and describe their columns under [import] in kam.toml."
+            .to_string(),
+    );
+    steps.push(
+        "Add a dossier per key account:\n       kam new nordwind --name \"Nordwind Handels GmbH\" --owner \"Anna Berg\" --customer-id 10042"
+            .to_string(),
+    );
+    steps.push(
+        "Run kam check, then kam accounts, kam margin --by account --period year, kam abc.".to_string(),
+    );
+    steps.push(
+        "Keep the dossiers up to date from the shell:\n       kam log nordwind meeting --kind call --summary \"Talked about the framework contract\""
+            .to_string(),
+    );
+    steps.push(
+        "Keep the workspace in git: git init && git add -A && git commit -m \"kam workspace\"".to_string(),
+    );
+    msg.push_str("Next steps (every command's --help has examples):\n");
+    for (i, step) in steps.iter().enumerate() {
+        msg.push_str(&format!("  {}. {step}\n", i + 1));
+    }
+    eprint!("{msg}");
+    EXIT_OK
+}
+
+/// `kam new ID --name NAME …`: a new dossier from the commented template.
+pub fn new_account(globals: &Globals, account: &crate::scaffold::NewAccount) -> u8 {
+    if let Some(code) = refuse_output_file(globals, "new") {
+        return code;
+    }
+    let (dir, has_config) = match accounts_folder(globals) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    match crate::scaffold::new_account(&dir, account) {
+        Ok(created) => {
+            for w in &created.warnings {
+                eprintln!("warning: {w}");
+            }
+            if !has_config {
+                eprintln!(
+                    "note: no kam.toml here or in a folder above, so the dossier went to {}; `kam init` makes a workspace",
+                    crate::diag::display_path(&dir)
+                );
+            }
+            eprintln!(
+                "created {}: fill in what you know; `kam log {} …` adds meetings, complaints, services and more",
+                crate::diag::display_path(&created.path),
+                account.id
+            );
+            EXIT_OK
+        }
+        Err(refusal) => {
+            print_refusal(&refusal);
+            EXIT_BAD_INPUT
+        }
+    }
+}
+
+/// `kam log ID KIND …`: adds an entry to a dossier (or closes a complaint, sets an action's
+/// status) and prints what it added.
+pub fn log(globals: &Globals, id: &str, edit: &crate::edit::Edit, dry_run: bool) -> u8 {
+    if let Some(code) = refuse_output_file(globals, "log") {
+        return code;
+    }
+    let (dir, has_config) = match accounts_folder(globals) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    if !dir.is_dir() {
+        let shown = crate::diag::display_path(&dir);
+        if has_config {
+            eprintln!("error: the accounts folder {shown} (accounts_dir in kam.toml) does not exist");
+        } else {
+            eprintln!(
+                "error: no kam workspace here: no kam.toml in this folder or above, and no {shown}/ folder; \
+                 `kam init` makes one, -C DIR names one"
+            );
+        }
+        return EXIT_BAD_INPUT;
+    }
+    let logged = match crate::edit::log(&dir, id, edit, dry_run) {
+        Ok(l) => l,
+        Err(refusal) => {
+            print_refusal(&refusal);
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let file = crate::diag::display_path(&logged.path);
+    for name in &logged.unknown_attendees {
+        eprintln!(
+            "warning: attendee \"{name}\" is not among the [[contacts]] of {file}; check the spelling or add the contact"
+        );
+    }
+    match &logged.outcome {
+        crate::edit::Outcome::Changed(change) => {
+            if dry_run {
+                eprintln!("dry run: nothing was written");
+            }
+            let text = format!("{file}:{}: {}\n{}\n", change.line, change.summary, change.shown);
+            if let Err(e) = emit(None, &text) {
+                eprintln!("error: cannot write to stdout: {e}");
+                return EXIT_BAD_INPUT;
+            }
+        }
+        crate::edit::Outcome::Unchanged(why) => eprintln!("{file}: {why}"),
+    }
+    EXIT_OK
+}
+
+/// `kam completions SHELL`: the completion script for the shell, on stdout or to `-o FILE`.
+pub fn completions(globals: &Globals, cmd: &mut clap::Command, shell: clap_complete::Shell) -> u8 {
+    let mut buf = Vec::new();
+    let name = cmd.get_name().to_string();
+    clap_complete::generate(shell, cmd, name, &mut buf);
+    write_page(globals, &buf)
+}
+
+/// `kam man`: the manual page kam(1) on stdout or to `-o FILE`; with `dir`, the pages of kam and
+/// of every command (kam-log(1), …) as files in that folder.
+pub fn man(globals: &Globals, cmd: clap::Command, dir: Option<&std::path::Path>) -> u8 {
+    if let Some(dir) = dir {
+        let written = std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(cmd, dir));
+        return match written {
+            Ok(()) => {
+                eprintln!("wrote the manual pages to {}", crate::diag::display_path(dir));
+                EXIT_OK
+            }
+            Err(e) => {
+                eprintln!("error: cannot write the manual pages to {}: {e}", crate::diag::display_path(dir));
+                EXIT_BAD_INPUT
+            }
+        };
+    }
+    let mut buf = Vec::new();
+    if let Err(e) = clap_mangen::Man::new(cmd).render(&mut buf) {
+        eprintln!("error: cannot render the manual page: {e}");
+        return EXIT_BAD_INPUT;
+    }
+    write_page(globals, &buf)
+}
+
+fn write_page(globals: &Globals, bytes: &[u8]) -> u8 {
+    match emit(globals.output.as_deref(), &String::from_utf8_lossy(bytes)) {
+        Ok(()) => EXIT_OK,
+        Err(e) => {
+            let target = globals.output.as_ref().map_or("stdout".to_string(), |p| p.display().to_string());
+            eprintln!("error: cannot write {target}: {e}");
+            EXIT_BAD_INPUT
+        }
+    }
+}

@@ -333,26 +333,33 @@ pub fn load(path: &Path, diags: &mut Diagnostics) -> Option<Account> {
             return None;
         }
     };
+    load_text(path, &text, diags)
+}
+
+/// Reads and validates a dossier from `text`, as if it were the contents of `path` (which is not
+/// read): the check of an edit before it is written. Problems go to `diags`, naming `path`.
+pub fn load_text(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Account> {
+    let id = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     // Spans of customer_ids entries are taken from a second, lightweight parse.
     #[derive(Deserialize)]
     struct Ids {
         #[serde(default)]
         customer_ids: Vec<Spanned<toml::Value>>,
     }
-    let mut account: Account = match crate::tomlfile::parse_all(path, &text) {
+    let mut account: Account = match crate::tomlfile::parse_all(path, text) {
         Ok(a) => a,
         Err(errors) => {
             errors.into_iter().for_each(|d| diags.push(d));
             return None;
         }
     };
-    if let Ok(ids) = toml::from_str::<Ids>(&text) {
+    if let Ok(ids) = toml::from_str::<Ids>(text) {
         account.customer_id_lines =
-            ids.customer_ids.iter().map(|v| text_location(path, &text, v.span().start)).collect();
+            ids.customer_ids.iter().map(|v| text_location(path, text, v.span().start)).collect();
     }
     account.id = id;
     account.path = path.to_path_buf();
-    validate(&account, &text, diags);
+    validate(&account, text, diags);
     Some(account)
 }
 

@@ -1,11 +1,12 @@
 //! The `kam` command line: clap definitions only; the work is done by the `kam` library.
 
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use kam::abc::AbcUnit;
 use kam::commands::{self, EXIT_USAGE, Globals};
 use kam::config::Language;
 use kam::dates::Month;
+use kam::edit::{self, Edit, Number, Selector};
 use kam::margin::{Dim, MarginQuery};
 use kam::output::Format;
 use kam::periods::PeriodKind;
@@ -16,7 +17,13 @@ use std::process::ExitCode;
 /// Key account management from plain-text files: account dossiers in TOML, ERP sales exports in
 /// CSV, reports in Markdown.
 #[derive(Debug, Parser)]
-#[command(name = "kam", version, about, long_about = None)]
+#[command(
+    name = "kam",
+    version,
+    about,
+    long_about = None,
+    after_help = "Examples:\n  kam init my-accounts && cd my-accounts\n  kam new nordwind --name \"Nordwind Handels GmbH\" --owner \"Anna Berg\" --customer-id 10042\n  kam log nordwind meeting --kind call --summary \"Framework contract discussed\"\n  kam check\n  kam margin --by account --period year\n  kam -C ~/kam kpi --month 2026-10 -o reports/2026-10.md"
+)]
 struct Cli {
     /// Run in DIR instead of finding kam.toml upwards from the current folder.
     #[arg(short = 'C', value_name = "DIR", global = true)]
@@ -44,6 +51,43 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Make a new workspace: kam.toml with every setting explained, accounts/ with a commented
+    /// example dossier, reports/ and a .gitignore.
+    ///
+    /// Refuses a folder that already has a kam.toml and never overwrites a file; prints the next
+    /// steps on stderr. With --lang de the reports of the new workspace are German.
+    #[command(after_help = "Examples:\n  kam init\n  kam init kam-nord --name \"Muster GmbH\" --lang de")]
+    Init {
+        /// The folder of the new workspace, made if missing [default: the current folder].
+        #[arg(value_name = "DIR")]
+        folder: Option<PathBuf>,
+
+        /// The company name shown in report headers [default: the folder's name].
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
+
+    /// Add a key account: a new dossier accounts/ID.toml from the commented template.
+    ///
+    /// The id becomes the file name: lower-case letters, digits, "-" and "_". Refuses an existing
+    /// id and customer numbers that another account lists already.
+    #[command(
+        after_help = "Examples:\n  kam new nordwind --name \"Nordwind Handels GmbH\" --owner \"Anna Berg\" --customer-id 10042 --customer-id 10043\n  kam new elbe_tools --name \"Elbe Tools GmbH\" --segment \"Technical wholesale\" --since 2024-01-15"
+    )]
+    New(NewArgs),
+
+    /// Add an entry to a dossier: a meeting, complaint, service, event, satisfaction score,
+    /// action, coaching session or cost; or close a complaint, or set the status of an action.
+    ///
+    /// The entry goes after the last one of its kind, or at the end of the file, and every other
+    /// byte of the file stays as it was, so `git diff` shows just the entry. The edited dossier is
+    /// checked before it is written (atomically); concurrent calls take turns. --date defaults to
+    /// today. Prints what it added.
+    #[command(
+        after_help = "Examples:\n  kam log nordwind meeting --kind call --summary \"Draft of the framework contract sent\" --attendees \"Dr. Eva Klein\"\n  kam log nordwind complaint --subject \"late delivery of order 4711\"\n  kam log nordwind complaint --close-latest\n  kam log nordwind service --name \"vendor-managed inventory\" --value 12000.50\n  kam log nordwind action --set 2 --status done\n  kam log nordwind event --text \"new purchasing director\" --date 2026-07-01 --dry-run"
+    )]
+    Log(LogArgs),
+
     /// Validate kam.toml, the account dossiers and the sales exports; list every problem.
     ///
     /// Errors name the file, the line and the column (TOML) or the column header (CSV).
@@ -143,6 +187,305 @@ enum Command {
         #[arg(long, value_name = "NAME")]
         owner: Option<String>,
     },
+
+    /// Print the completion script for a shell: bash, zsh, fish or powershell.
+    #[command(
+        after_help = "Examples:\n  kam completions bash > ~/.local/share/bash-completion/completions/kam\n  kam completions zsh > ~/.zfunc/_kam      # with fpath+=(~/.zfunc) before compinit in ~/.zshrc\n  kam completions fish > ~/.config/fish/completions/kam.fish\n  kam completions powershell >> $PROFILE"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_name = "SHELL", value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the manual page kam(1), or write the pages of kam and of every command into a folder.
+    #[command(
+        after_help = "Examples:\n  kam man | man -l -\n  kam man -o ~/.local/share/man/man1/kam.1\n  kam man --out-dir ~/.local/share/man/man1      # kam.1, kam-log.1, kam-log-meeting.1, …"
+    )]
+    Man {
+        /// Write kam.1 and one page per command into DIR instead.
+        #[arg(long, value_name = "DIR")]
+        out_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Args)]
+struct NewArgs {
+    /// The account id: lower-case letters, digits, "-" and "_" (the file name without .toml).
+    #[arg(value_name = "ID", value_parser = edit::parse_id)]
+    id: String,
+
+    /// The customer's name, e.g. "Nordwind Handels GmbH".
+    #[arg(long, value_name = "NAME", value_parser = edit::parse_text)]
+    name: String,
+
+    /// A customer number of the account in the sales exports; repeat it or separate with commas.
+    #[arg(long = "customer-id", value_name = "NUMBER", value_delimiter = ',', value_parser = edit::parse_text)]
+    customer_ids: Vec<String>,
+
+    /// The responsible key account manager.
+    #[arg(long, value_name = "NAME", value_parser = edit::parse_text)]
+    owner: Option<String>,
+
+    /// A junior working the account; repeat it for more.
+    #[arg(long = "team", value_name = "NAME", value_parser = edit::parse_text)]
+    team: Vec<String>,
+
+    /// The customer's segment or industry.
+    #[arg(long, value_name = "SEGMENT", value_parser = edit::parse_text)]
+    segment: Option<String>,
+
+    /// Customer since, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", value_parser = edit::parse_date)]
+    since: Option<NaiveDate>,
+}
+
+impl NewArgs {
+    fn account(self) -> kam::scaffold::NewAccount {
+        kam::scaffold::NewAccount {
+            id: self.id,
+            name: self.name,
+            customer_ids: self.customer_ids,
+            owner: self.owner,
+            team: self.team,
+            segment: self.segment,
+            since: self.since,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+struct LogArgs {
+    /// The account id (its dossier's file name without .toml).
+    #[arg(value_name = "ID", value_parser = edit::parse_id)]
+    id: String,
+
+    /// Show what would be added, and check it, without writing.
+    #[arg(short = 'n', long, global = true)]
+    dry_run: bool,
+
+    #[command(subcommand)]
+    kind: LogKind,
+}
+
+/// The day of the entry, YYYY-MM-DD [default: today].
+#[derive(Debug, Args)]
+struct DateArg {
+    /// The day, YYYY-MM-DD [default: today].
+    #[arg(long, value_name = "DATE", value_parser = edit::parse_date)]
+    date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Subcommand)]
+enum LogKind {
+    /// A meeting or conversation with the customer ([[meetings]]: date, kind, summary, attendees).
+    #[command(
+        after_help = "Examples:\n  kam log nordwind meeting --kind call --summary \"Agreed on the delivery plan\"\n  kam log nordwind meeting --kind visit --date 2026-11-20 --attendees \"Dr. Eva Klein\" \"Tim Ott\""
+    )]
+    Meeting {
+        #[command(flatten)]
+        date: DateArg,
+
+        /// How: visit, call, video, annual-review or event.
+        #[arg(long, value_name = "KIND", value_parser = ["visit", "call", "video", "annual-review", "event"])]
+        kind: String,
+
+        /// What was talked about and agreed.
+        #[arg(long, value_name = "TEXT", value_parser = edit::parse_text)]
+        summary: Option<String>,
+
+        /// The customer's contacts who took part, as named in [[contacts]].
+        #[arg(long, value_name = "NAME", num_args = 1.., value_parser = edit::parse_text)]
+        attendees: Vec<String>,
+    },
+
+    /// Open a complaint (--subject), or close one (--close N, --close-latest) ([[complaints]]).
+    #[command(
+        after_help = "Examples:\n  kam log nordwind complaint --subject \"late delivery of order 4711\"\n  kam log nordwind complaint --close 2\n  kam log nordwind complaint --close \"order 4711\" --date 2026-11-20\n  kam log nordwind complaint --close-latest"
+    )]
+    Complaint {
+        /// The day it was opened, or with --close the day it was closed [default: today].
+        #[arg(long, value_name = "DATE", value_parser = edit::parse_date)]
+        date: Option<NaiveDate>,
+
+        /// What the complaint is about: opens a new one.
+        #[arg(long, value_name = "TEXT", value_parser = edit::parse_text,
+              required_unless_present_any = ["close", "close_latest"], conflicts_with_all = ["close", "close_latest"])]
+        subject: Option<String>,
+
+        /// Close complaint N (1 is the first in the file), or the one whose subject contains TEXT.
+        #[arg(long, value_name = "N|TEXT", value_parser = parse_selector, conflicts_with = "close_latest")]
+        close: Option<Selector>,
+
+        /// Close the open complaint that was opened last.
+        #[arg(long)]
+        close_latest: bool,
+    },
+
+    /// An additional service sold to the customer ([[services]]: date, name, value).
+    #[command(
+        after_help = "Examples:\n  kam log nordwind service --name \"vendor-managed inventory\" --value 12000.50\n  kam log nordwind service --name \"calibration service\" --date 2026-05-01"
+    )]
+    Service {
+        #[command(flatten)]
+        date: DateArg,
+
+        /// What was sold.
+        #[arg(long, value_name = "TEXT", value_parser = edit::parse_text)]
+        name: String,
+
+        /// Its value, like 12000.50 (a point as decimal mark).
+        #[arg(long, value_name = "AMOUNT", value_parser = edit::parse_money, allow_negative_numbers = true)]
+        value: Option<Number>,
+    },
+
+    /// An important event in the relationship ([[events]]: date, text).
+    #[command(
+        after_help = "Examples:\n  kam log nordwind event --text \"Dr. Eva Klein heads purchasing now\"\n  kam log nordwind event --text \"second warehouse opened in Kiel\" --date 2026-09-01"
+    )]
+    Event {
+        #[command(flatten)]
+        date: DateArg,
+
+        /// What happened.
+        #[arg(long, value_name = "TEXT", value_parser = edit::parse_text)]
+        text: String,
+    },
+
+    /// A customer satisfaction score from 0 to 10 ([[satisfaction]]: date, score).
+    #[command(
+        after_help = "Examples:\n  kam log nordwind satisfaction --score 8\n  kam log nordwind satisfaction --score 7.5 --date 2026-06-30"
+    )]
+    Satisfaction {
+        #[command(flatten)]
+        date: DateArg,
+
+        /// The score, 0 to 10.
+        #[arg(long, value_name = "SCORE", value_parser = edit::parse_score, allow_negative_numbers = true)]
+        score: Number,
+    },
+
+    /// Add a step to the action plan (--title), or set the status of one (--set N --status S)
+    /// ([[actions]]: title, due, status, milestone, expected_revenue, probability).
+    #[command(
+        after_help = "Examples:\n  kam log nordwind action --title \"EDI connection live\" --due 2026-12-15 --expected-revenue 25000 --probability 0.5\n  kam log nordwind action --title \"framework contract signed\" --due 2027-01-31 --milestone\n  kam log nordwind action --set 2 --status done\n  kam log nordwind action --set \"EDI\" --status dropped"
+    )]
+    Action {
+        /// What is to be done: adds an action.
+        #[arg(long, value_name = "TEXT", value_parser = edit::parse_text,
+              required_unless_present = "set", conflicts_with = "set")]
+        title: Option<String>,
+
+        /// When it is due, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE", value_parser = edit::parse_date, conflicts_with = "set")]
+        due: Option<NaiveDate>,
+
+        /// open, done or dropped: of the new action [default: open], or with --set its new status.
+        #[arg(long, value_name = "STATUS", value_parser = ["open", "done", "dropped"])]
+        status: Option<String>,
+
+        /// The action is a milestone of the plan.
+        #[arg(long, conflicts_with = "set")]
+        milestone: bool,
+
+        /// The revenue it should bring this year, like 120000.
+        #[arg(long, value_name = "AMOUNT", value_parser = edit::parse_money, allow_negative_numbers = true, conflicts_with = "set")]
+        expected_revenue: Option<Number>,
+
+        /// How likely that revenue is, 0 to 1 (0.6 for 60 %).
+        #[arg(long, value_name = "P", value_parser = edit::parse_probability, allow_negative_numbers = true, conflicts_with = "set")]
+        probability: Option<Number>,
+
+        /// Set the status of action N (1 is the first in the file), or of the one whose title
+        /// contains TEXT; needs --status.
+        #[arg(long, value_name = "N|TEXT", value_parser = parse_selector, requires = "status")]
+        set: Option<Selector>,
+    },
+
+    /// A coaching session for the sales staff ([[coaching]]: date, topic, materials).
+    #[command(
+        after_help = "Examples:\n  kam log nordwind coaching --topic \"Jonas Weber: preparing the annual review\" --materials \"brief, question guide\""
+    )]
+    Coaching {
+        #[command(flatten)]
+        date: DateArg,
+
+        /// What was coached, and whom.
+        #[arg(long, value_name = "TEXT", value_parser = edit::parse_text)]
+        topic: String,
+
+        /// The materials used.
+        #[arg(long, value_name = "TEXT", value_parser = edit::parse_text)]
+        materials: Option<String>,
+    },
+
+    /// A customer-specific direct cost, counted in DB II ([[costs]]: date, kind, amount).
+    #[command(
+        after_help = "Examples:\n  kam log nordwind cost --kind \"listing fee\" --amount 5000\n  kam log nordwind cost --kind \"refund of the listing fee\" --amount -1000 --date 2026-12-01"
+    )]
+    Cost {
+        #[command(flatten)]
+        date: DateArg,
+
+        /// What the cost is for.
+        #[arg(long, value_name = "TEXT", value_parser = edit::parse_text)]
+        kind: Option<String>,
+
+        /// The amount, like 5000.00; negative for a refund.
+        #[arg(long, value_name = "AMOUNT", value_parser = edit::parse_signed_money, allow_negative_numbers = true)]
+        amount: Number,
+    },
+}
+
+impl LogKind {
+    /// The edit these arguments ask for; `today` is the default date.
+    fn edit(self, today: NaiveDate) -> Result<Edit, String> {
+        let day = |d: Option<NaiveDate>| d.unwrap_or(today);
+        Ok(match self {
+            LogKind::Meeting { date, kind, summary, attendees } => {
+                Edit::Append(edit::meeting(day(date.date), &kind, summary, attendees))
+            }
+            LogKind::Complaint { date, subject, close, close_latest } => match (subject, close) {
+                (Some(subject), _) => Edit::Append(edit::complaint(day(date), subject)),
+                (None, Some(which)) => Edit::CloseComplaint { which, date: day(date) },
+                (None, None) if close_latest => {
+                    Edit::CloseComplaint { which: Selector::LatestOpen, date: day(date) }
+                }
+                (None, None) => return Err("give --subject TEXT, --close N or --close-latest".to_string()),
+            },
+            LogKind::Service { date, name, value } => {
+                Edit::Append(edit::service(day(date.date), name, value))
+            }
+            LogKind::Event { date, text } => Edit::Append(edit::event(day(date.date), text)),
+            LogKind::Satisfaction { date, score } => Edit::Append(edit::satisfaction(day(date.date), score)),
+            LogKind::Action { title, due, status, milestone, expected_revenue, probability, set } => {
+                let status = status.as_deref().map(edit::parse_status).transpose()?;
+                match (set, title) {
+                    (Some(which), _) => {
+                        let status = status.ok_or("--set needs --status open, done or dropped")?;
+                        Edit::SetStatus { which, status }
+                    }
+                    (None, Some(title)) => Edit::Append(edit::action(
+                        title,
+                        due,
+                        status.unwrap_or_default(),
+                        milestone,
+                        expected_revenue,
+                        probability,
+                    )),
+                    (None, None) => return Err("give --title TEXT, or --set N with --status".to_string()),
+                }
+            }
+            LogKind::Coaching { date, topic, materials } => {
+                Edit::Append(edit::coaching(day(date.date), topic, materials))
+            }
+            LogKind::Cost { date, kind, amount } => Edit::Append(edit::cost(day(date.date), kind, amount)),
+        })
+    }
+}
+
+fn parse_selector(s: &str) -> Result<Selector, String> {
+    s.parse()
 }
 
 #[derive(Debug, Args)]
@@ -347,6 +690,14 @@ fn main() -> ExitCode {
             commands::brief(&globals, id.as_deref(), year, upcoming, today)
         }
         Command::Kpi { month, owner } => commands::kpi(&globals, month, owner.as_deref()),
+        Command::Init { folder, name } => commands::init(&globals, folder.as_deref(), name.as_deref()),
+        Command::New(args) => commands::new_account(&globals, &args.account()),
+        Command::Log(args) => match args.kind.edit(today) {
+            Ok(edit) => commands::log(&globals, &args.id, &edit, args.dry_run),
+            Err(msg) => return usage_error(&msg),
+        },
+        Command::Completions { shell } => commands::completions(&globals, &mut Cli::command(), shell),
+        Command::Man { out_dir } => commands::man(&globals, Cli::command(), out_dir.as_deref()),
     };
     ExitCode::from(code)
 }
