@@ -1,0 +1,133 @@
+"""Times kam and DuckDB on the same exports; run through bench/run.sh.
+
+Each command runs --runs times; the table shows the median wall time and the largest peak
+resident memory (from wait4's rusage, so it is the process's own). Ratios are measured in the
+same run of this script.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KAM = ROOT / "target" / "release" / "kam"
+WORKSPACE = ROOT / "bench" / "workspace"
+RETAIL = ROOT.parent / "shared" / "data" / "online_retail_ii.csv.gz"
+RETAIL_WORKSPACE = ROOT / "tests" / "fixtures" / "online-retail"
+
+DUCKDB_GENERATED = """
+import duckdb, sys
+duckdb.connect().execute(f'''
+COPY (
+  SELECT customer, strftime(date, '%Y-%m') AS period,
+         sum(revenue) AS gross_revenue, sum(deductions) AS deductions,
+         sum(revenue - deductions) AS net_revenue, sum(cost) AS variable_costs,
+         sum(revenue - deductions - cost) AS db1, count(DISTINCT invoice) AS orders,
+         sum(CASE WHEN revenue < deductions THEN deductions - revenue ELSE 0 END) AS returns,
+         sum(quantity) AS quantity
+  FROM read_csv('{sys.argv[1]}', header = true, types = {{
+         'customer': 'VARCHAR', 'invoice': 'VARCHAR', 'quantity': 'DECIMAL(18,3)',
+         'unit_price': 'DECIMAL(18,2)', 'revenue': 'DECIMAL(18,2)', 'deductions': 'DECIMAL(18,2)',
+         'cost': 'DECIMAL(18,2)'}})
+  GROUP BY ALL ORDER BY customer, period
+) TO '/dev/null' (FORMAT csv)''')
+"""
+
+DUCKDB_RETAIL = """
+import duckdb, sys
+duckdb.connect().execute(f'''
+COPY (
+  SELECT "Customer ID" AS customer, strftime(InvoiceDate, '%Y-%m') AS period,
+         sum(Quantity * Price) AS net_revenue, count(DISTINCT Invoice) AS orders,
+         sum(CASE WHEN Quantity * Price < 0 THEN -(Quantity * Price) ELSE 0 END) AS returns,
+         sum(Quantity) AS quantity
+  FROM read_csv('{sys.argv[1]}', header = true, types = {{
+         'Customer ID': 'VARCHAR', 'Invoice': 'VARCHAR', 'StockCode': 'VARCHAR',
+         'Quantity': 'DECIMAL(18,3)', 'Price': 'DECIMAL(18,3)'}})
+  GROUP BY ALL ORDER BY customer, period
+) TO '/dev/null' (FORMAT csv)''')
+"""
+
+
+def run(cmd, cwd):
+    """Wall seconds and peak resident MB of one run; stdout is discarded."""
+    env = dict(os.environ, KAM_TODAY="2026-11-23")
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(map(str, cmd))}\n{err}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def measure(cmd, cwd, runs):
+    results = [run(cmd, cwd) for _ in range(runs)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def count_rows(path):
+    if path.suffix == ".gz":
+        import gzip
+        opener = lambda: gzip.open(path, "rb")
+    else:
+        opener = lambda: open(path, "rb")
+    n = 0
+    with opener() as f:
+        while chunk := f.read(1 << 24):
+            n += chunk.count(b"\n")
+    return n - 1
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--sizes", nargs="*", default=["1M", "10M"])
+    args = parser.parse_args()
+
+    print(f"kam {subprocess.run([KAM, '--version'], capture_output=True, text=True).stdout.strip()}, "
+          f"DuckDB {__import__('duckdb').__version__}, {os.cpu_count()} cores, median of {args.runs} runs\n")
+    print("| data | rows | MB | command | median s | rows/s | MB/s | peak MB | time / DuckDB |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
+
+    cases = []
+    for size in args.sizes:
+        path = ROOT / "bench" / "data" / f"sales-{size}.csv"
+        sales = ["--sales", str(path)]
+        cases.append((f"generated {size}", path, WORKSPACE, [
+            ("duckdb: margin group-by", [sys.executable, "-c", DUCKDB_GENERATED, str(path)]),
+            ("kam margin --by customer --period month", [KAM, "margin", "--by", "customer", "--period", "month", *sales]),
+            ("kam retention --by customer --period month", [KAM, "retention", "--by", "customer", "--period", "month", *sales]),
+            ("kam kpi --month 2026-10", [KAM, "kpi", "--month", "2026-10", *sales]),
+            ("kam brief nordhafen", [KAM, "brief", "nordhafen", *sales]),
+        ]))
+    if RETAIL.exists():
+        cases.append(("Online Retail II (.gz)", RETAIL, RETAIL_WORKSPACE, [
+            ("duckdb: margin group-by", [sys.executable, "-c", DUCKDB_RETAIL, str(RETAIL)]),
+            ("kam margin --by customer --period month", [KAM, "margin", "--by", "customer", "--period", "month"]),
+            ("kam retention --by customer --period month", [KAM, "retention", "--by", "customer", "--period", "month"]),
+        ]))
+    else:
+        print(f"\n(skipped Online Retail II: {RETAIL} is absent)", file=sys.stderr)
+
+    for label, path, cwd, commands in cases:
+        rows = count_rows(path)
+        mb = path.stat().st_size / 1e6
+        duck = None
+        for name, cmd in commands:
+            seconds, peak = measure(cmd, cwd, args.runs)
+            if name.startswith("duckdb"):
+                duck = seconds
+            ratio = f"{seconds / duck:.2f}" if duck else "–"
+            print(f"| {label} | {rows:,} | {mb:,.0f} | {name} | {seconds:.2f} | {rows / seconds:,.0f} | "
+                  f"{mb / seconds:,.0f} | {peak:,.0f} | {ratio} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
