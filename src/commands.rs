@@ -6,8 +6,8 @@ use crate::cube::{Cube, CubeSpec};
 use crate::diag::Diagnostics;
 use crate::layout;
 use crate::margin::{MarginQuery, margin_report, sort_rows};
-use crate::output::{Format, emit};
-use crate::render::{Document, Style, csv, markdown};
+use crate::output::{Format, emit, emit_with};
+use crate::render::{Document, Style, markdown, write_csv, write_markdown};
 use crate::workspace::{Options, Workspace};
 use std::path::PathBuf;
 
@@ -73,33 +73,36 @@ fn language(globals: &Globals, ws: &Workspace) -> Language {
     globals.language.unwrap_or(ws.config.language)
 }
 
-/// Writes a report in the requested format; only the layout that format needs is built.
-fn write(
+/// Writes a report in the requested format; only the layout that format needs is built, and the
+/// text goes out as it is written.
+fn write<J: serde::Serialize>(
     globals: &Globals,
     doc: impl FnOnce() -> Document,
-    json: impl FnOnce() -> serde_json::Value,
+    json: impl FnOnce() -> J,
     language: Language,
 ) -> u8 {
-    let text = match globals.format {
-        Format::Markdown => markdown(&doc(), &Style::new(language)),
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&json()).unwrap_or_default();
-            s.push('\n');
-            s
+    let result = match globals.format {
+        Format::Markdown => {
+            let doc = doc();
+            emit_with(globals.output.as_deref(), |out| write_markdown(&doc, &Style::new(language), out))
         }
-        Format::Csv => match doc().csv_table.as_ref().map(csv) {
-            Some(Ok(s)) => s,
-            Some(Err(e)) => {
-                eprintln!("error: cannot write CSV: {e}");
-                return EXIT_BAD_INPUT;
-            }
-            None => {
+        Format::Json => {
+            let json = json();
+            emit_with(globals.output.as_deref(), |out| {
+                serde_json::to_writer_pretty(&mut *out, &json)?;
+                out.write_all(b"\n")
+            })
+        }
+        Format::Csv => {
+            let doc = doc();
+            let Some(table) = doc.csv_table.as_ref() else {
                 eprintln!("error: this report has no table to write as CSV; use --format md or json");
                 return EXIT_USAGE;
-            }
-        },
+            };
+            emit_with(globals.output.as_deref(), |out| write_csv(table, out).map_err(std::io::Error::other))
+        }
     };
-    match emit(globals.output.as_deref(), &text) {
+    match result {
         Ok(()) => EXIT_OK,
         Err(e) => {
             let target = globals.output.as_ref().map_or("stdout".to_string(), |p| p.display().to_string());
@@ -122,6 +125,8 @@ pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>) -> u8 
         }
     }
     let mut report = margin_report(&ws, &cube, query);
+    // The aggregates are no longer needed: free them before the output is laid out.
+    drop(cube);
     if let Some(field) = sort
         && let Err(msg) = sort_rows(&mut report.rows, &report.by, field)
     {

@@ -35,8 +35,58 @@ pub fn write_atomic(path: &Path, text: &[u8]) -> io::Result<()> {
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(text)?;
     tmp.as_file().sync_all()?;
+    readable(tmp.path(), path)?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
+}
+
+/// Gives the temporary file the permissions of the file it replaces, or those of a new file
+/// (`rw-r--r--`), instead of the owner-only ones of temporary files.
+fn readable(tmp: &Path, target: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let permissions = match std::fs::metadata(target) {
+            Ok(m) => m.permissions(),
+            Err(_) => std::fs::Permissions::from_mode(0o644),
+        };
+        std::fs::set_permissions(tmp, permissions)?;
+    }
+    #[cfg(not(unix))]
+    let _ = (tmp, target);
+    Ok(())
+}
+
+/// Writes a report to `-o FILE` (atomically) or stdout, as `write` produces it, through a
+/// buffer, so that the whole text is never held in memory. A closed pipe (`kam … | head`) is not
+/// an error.
+pub fn emit_with(
+    output: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    match output {
+        Some(path) => {
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => Path::new("."),
+            };
+            let tmp = tempfile::NamedTempFile::new_in(dir)?;
+            let mut buffered = io::BufWriter::with_capacity(1 << 16, tmp);
+            write(&mut buffered)?;
+            let tmp = buffered.into_inner().map_err(|e| e.into_error())?;
+            tmp.as_file().sync_all()?;
+            readable(tmp.path(), path)?;
+            tmp.persist(path).map_err(|e| e.error)?;
+            Ok(())
+        }
+        None => {
+            let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+            match write(&mut out).and_then(|()| out.flush()) {
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+                other => other,
+            }
+        }
+    }
 }
 
 /// Writes a report to `-o FILE` or stdout. A closed pipe (`kam … | head`) is not an error.

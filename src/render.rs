@@ -82,17 +82,38 @@ impl Style {
     pub fn number(&self, value: Decimal, places: u32) -> String {
         let (mark, sep) = self.marks();
         let v = value.round_dp_with_strategy(places, crate::money::ROUNDING);
-        let text = format!("{:.*}", places as usize, v.abs());
-        let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
-        let mut grouped = String::new();
-        for (i, c) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                grouped.push(sep);
+        // The digits of the mantissa, last first; after rounding the scale is at most `places`.
+        let scale = v.scale().min(places) as usize;
+        let mut mantissa = v.mantissa().unsigned_abs();
+        let mut digits = [0u8; 40];
+        let mut len = 0;
+        loop {
+            digits[len] = b'0' + (mantissa % 10) as u8;
+            len += 1;
+            mantissa /= 10;
+            if mantissa == 0 && len > scale {
+                break;
             }
-            grouped.push(c);
         }
-        let sign = if v.is_sign_negative() && !v.is_zero() { "−" } else { "" };
-        if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}{mark}{frac}") }
+        let int_len = len - scale;
+        let mut out = String::with_capacity(len + len / 3 + places as usize + 4);
+        if v.is_sign_negative() && !v.is_zero() {
+            out.push('−');
+        }
+        for i in 0..int_len {
+            if i > 0 && (int_len - i) % 3 == 0 {
+                out.push(sep);
+            }
+            out.push(digits[len - 1 - i] as char);
+        }
+        if places > 0 {
+            out.push(mark);
+            for i in (0..scale).rev() {
+                out.push(digits[i] as char);
+            }
+            out.extend(std::iter::repeat_n('0', places as usize - scale));
+        }
+        out
     }
 
     pub fn money(&self, value: Decimal) -> String {
@@ -133,6 +154,18 @@ fn escape_cell(s: &str) -> String {
 /// twice (once for the widths, once for the text) rather than kept, so a table of many rows
 /// costs no more memory than its values.
 pub fn markdown_table(table: &Table, style: &Style) -> String {
+    let mut out = Vec::new();
+    write_markdown_table(table, style, &mut out).expect("writing to memory");
+    out.pop();
+    String::from_utf8(out).expect("UTF-8")
+}
+
+/// Writes [`markdown_table`] to `out`, line by line, with a final newline.
+pub fn write_markdown_table(
+    table: &Table,
+    style: &Style,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use unicode_width::UnicodeWidthStr;
     let n = table.columns.len();
     let numeric: Vec<bool> = (0..n)
@@ -153,9 +186,8 @@ pub fn markdown_table(table: &Table, style: &Style) -> String {
             *w = (*w).max(total_cell(v).width());
         }
     }
-    let mut out = String::with_capacity((widths.iter().sum::<usize>() + 3 * n + 2) * (table.rows.len() + 3));
     let mut line = String::new();
-    let mut write_row = |out: &mut String, cells: &mut dyn Iterator<Item = String>| {
+    let mut write_row = |out: &mut dyn std::io::Write, cells: &mut dyn Iterator<Item = String>| {
         line.clear();
         line.push('|');
         for (i, cell) in cells.enumerate().take(n) {
@@ -170,25 +202,27 @@ pub fn markdown_table(table: &Table, style: &Style) -> String {
             }
             line.push_str(" |");
         }
-        out.push_str(line.trim_end());
-        out.push('\n');
+        let end = line.trim_end().len();
+        line.truncate(end);
+        line.push('\n');
+        out.write_all(line.as_bytes())
     };
-    write_row(&mut out, &mut table.columns.iter().map(|c| escape_cell(&c.label)));
-    out.push('|');
+    write_row(out, &mut table.columns.iter().map(|c| escape_cell(&c.label)))?;
+    let mut separator = String::from("|");
     for (i, w) in widths.iter().enumerate() {
-        out.extend(std::iter::repeat_n('-', w + 1));
-        out.push(if numeric[i] { ':' } else { '-' });
-        out.push('|');
+        separator.extend(std::iter::repeat_n('-', w + 1));
+        separator.push(if numeric[i] { ':' } else { '-' });
+        separator.push('|');
     }
-    out.push('\n');
+    separator.push('\n');
+    out.write_all(separator.as_bytes())?;
     for row in &table.rows {
-        write_row(&mut out, &mut row.iter().map(|v| style.value(v)));
+        write_row(out, &mut row.iter().map(|v| style.value(v)))?;
     }
     if let Some(total) = &table.total {
-        write_row(&mut out, &mut total.iter().map(total_cell));
+        write_row(out, &mut total.iter().map(total_cell))?;
     }
-    out.pop();
-    out
+    Ok(())
 }
 
 /// The same table laid out by comfy-table, the reference that [`markdown_table`] matches byte
@@ -242,42 +276,35 @@ pub fn markdown_table_reference(table: &Table, style: &Style) -> String {
 
 /// A document as Markdown.
 pub fn markdown(doc: &Document, style: &Style) -> String {
-    let mut out = String::new();
-    for block in &doc.blocks {
-        if !out.is_empty() {
-            out.push('\n');
+    let mut out = Vec::new();
+    write_markdown(doc, style, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("UTF-8")
+}
+
+/// Writes a document as Markdown to `out`, a table line by line.
+pub fn write_markdown(doc: &Document, style: &Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    for (i, block) in doc.blocks.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b"\n")?;
         }
         match block {
-            Block::Heading(level, text) => {
-                out.push_str(&"#".repeat(*level as usize));
-                out.push(' ');
-                out.push_str(text);
-                out.push('\n');
-            }
-            Block::Paragraph(text) => {
-                out.push_str(text);
-                out.push('\n');
-            }
+            Block::Heading(level, text) => writeln!(out, "{} {text}", "#".repeat(*level as usize))?,
+            Block::Paragraph(text) => writeln!(out, "{text}")?,
             Block::Bullets(items) => {
                 for item in items {
-                    out.push_str("- ");
-                    out.push_str(item);
-                    out.push('\n');
+                    writeln!(out, "- {item}")?;
                 }
             }
-            Block::Table(table) => {
-                out.push_str(&markdown_table(table, style));
-                out.push('\n');
-            }
+            Block::Table(table) => write_markdown_table(table, style, out)?,
             Block::Raw(text) => {
-                out.push_str(text);
+                out.write_all(text.as_bytes())?;
                 if !text.ends_with('\n') {
-                    out.push('\n');
+                    out.write_all(b"\n")?;
                 }
             }
         }
     }
-    out
+    Ok(())
 }
 
 /// A value for CSV: plain numbers with `.`, money to cents, rates to 4 places, unknown empty.
@@ -295,13 +322,20 @@ pub fn csv_value(value: &Value) -> String {
 
 /// A table as CSV with a header line of machine names; the total row, if any, comes last.
 pub fn csv(table: &Table) -> Result<String, csv::Error> {
-    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut out = Vec::new();
+    write_csv(table, &mut out)?;
+    Ok(String::from_utf8(out).unwrap_or_default())
+}
+
+/// Writes [`csv`] to `out`.
+pub fn write_csv(table: &Table, out: &mut dyn std::io::Write) -> Result<(), csv::Error> {
+    let mut writer = csv::Writer::from_writer(out);
     writer.write_record(table.columns.iter().map(|c| c.key.as_str()))?;
     for row in table.rows.iter().chain(table.total.iter()) {
         writer.write_record(row.iter().map(csv_value))?;
     }
-    let bytes = writer.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;
-    Ok(String::from_utf8(bytes).unwrap_or_default())
+    writer.flush()?;
+    Ok(())
 }
 
 /// Money for JSON: a number rounded to cents, written exactly.
@@ -386,6 +420,14 @@ mod tests {
         assert_eq!(de.percent(d("0.4783")), "47,8 %");
         assert_eq!(en.percent(d("0.4783")), "47.8%");
         assert_eq!(en.value(&Value::Money(None)), "–");
+        assert_eq!(en.number(d("0"), 2), "0.00");
+        assert_eq!(en.number(d("0.05"), 1), "0.1");
+        assert_eq!(en.number(d("-0.004"), 2), "0.00");
+        assert_eq!(en.number(d("123"), 0), "123");
+        assert_eq!(de.number(d("1234"), 0), "1.234");
+        assert_eq!(en.number(d("7.5"), 3), "7.500");
+        assert_eq!(en.number(d("-1000000"), 2), "−1,000,000.00");
+        assert_eq!(de.money(d("0.5")), "0,50");
     }
 
     #[test]
@@ -406,7 +448,31 @@ mod tests {
         assert_eq!(lines[3], "| **Total** | **5.00** |");
     }
 
+    /// Formatting through `format!`, the plain way [`Style::number`] must agree with.
+    fn number_by_format(style: &Style, value: Decimal, places: u32) -> String {
+        let (mark, sep) = style.marks();
+        let v = value.round_dp_with_strategy(places, crate::money::ROUNDING);
+        let text = format!("{:.*}", places as usize, v.abs());
+        let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let mut grouped = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push(sep);
+            }
+            grouped.push(c);
+        }
+        let sign = if v.is_sign_negative() && !v.is_zero() { "−" } else { "" };
+        if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}{mark}{frac}") }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn numbers_format_like_format(mantissa in proptest::num::i64::ANY, scale in 0u32..12, places in 0u32..5, german in proptest::bool::ANY) {
+            let style = Style::new(if german { Language::De } else { Language::En });
+            let value = Decimal::new(mantissa, scale);
+            proptest::prop_assert_eq!(style.number(value, places), number_by_format(&style, value, places));
+        }
+
         #[test]
         fn markdown_tables_match_the_comfy_table_layout(
             labels in proptest::collection::vec("[A-Za-zäöü %|–]{0,12}", 1..5),

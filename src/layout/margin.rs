@@ -7,6 +7,7 @@ use crate::margin::{Dim, FIGURES, MarginFigures, MarginReport};
 use crate::render::{
     Block, Column, Document, Style, Table, Value, json_decimal, json_money, json_opt, json_rate,
 };
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value as Json, json};
 
 fn figure_values(f: &MarginFigures) -> Vec<Value> {
@@ -124,12 +125,36 @@ fn figures_json(f: &MarginFigures) -> Map<String, Json> {
     m
 }
 
-/// `kam margin --format json` (SPEC 4.1).
-pub fn margin_json(report: &MarginReport) -> Json {
-    let rows: Vec<Json> = report
-        .rows
-        .iter()
-        .map(|r| {
+/// `kam margin --format json` (SPEC 4.1), serialized row by row as it is written, so that a
+/// table of many rows is never held as JSON values.
+pub fn margin_json(report: &MarginReport) -> MarginJson<'_> {
+    MarginJson(report)
+}
+
+/// The JSON of a margin report; see [`margin_json`].
+pub struct MarginJson<'a>(&'a MarginReport);
+
+struct MarginRowsJson<'a>(&'a MarginReport);
+
+impl Serialize for MarginJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        let by: Vec<&str> = report.by.iter().map(|d: &Dim| d.name()).collect();
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("currency", &report.currency)?;
+        map.serialize_entry("by", &by)?;
+        map.serialize_entry("period", report.period.name())?;
+        map.serialize_entry("rows", &MarginRowsJson(report))?;
+        map.serialize_entry("total", &figures_json(&report.total))?;
+        map.end()
+    }
+}
+
+impl Serialize for MarginRowsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        let mut seq = serializer.serialize_seq(Some(report.rows.len()))?;
+        for r in &report.rows {
             let mut m = Map::new();
             for (dim, key) in report.by.iter().zip(&r.keys) {
                 m.insert(dim.name().into(), json!(key));
@@ -138,14 +163,8 @@ pub fn margin_json(report: &MarginReport) -> Json {
                 m.insert("period".into(), json!(p));
             }
             m.extend(figures_json(&r.figures));
-            Json::Object(m)
-        })
-        .collect();
-    json!({
-        "currency": report.currency,
-        "by": report.by.iter().map(|d: &Dim| d.name()).collect::<Vec<_>>(),
-        "period": report.period.name(),
-        "rows": rows,
-        "total": Json::Object(figures_json(&report.total)),
-    })
+            seq.serialize_element(&m)?;
+        }
+        seq.end()
+    }
 }

@@ -30,7 +30,7 @@ pub use abc::{abc_document, abc_json};
 pub use accounts::{accounts_document, accounts_json};
 pub use brief::brief_document;
 pub use kpi::{kpi_document, kpi_json};
-pub use margin::{margin_document, margin_json, margin_table};
+pub use margin::{MarginJson, margin_document, margin_json, margin_table};
 pub use retention::{cohorts_document, cohorts_json, retention_document, retention_json};
 
 pub(crate) fn range_text(language: Language, from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
