@@ -101,7 +101,7 @@ impl Style {
             out.push('−');
         }
         for i in 0..int_len {
-            if i > 0 && (int_len - i) % 3 == 0 {
+            if i > 0 && (int_len - i).is_multiple_of(3) {
                 out.push(sep);
             }
             out.push(digits[len - 1 - i] as char);
