@@ -167,7 +167,7 @@ pub fn abc(
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
 ) -> u8 {
-    let spec = CubeSpec { from, to, ..CubeSpec::default() };
+    let spec = CubeSpec { from, to, without_invoices: true, ..CubeSpec::default() };
     let (ws, cube) = match load(globals, &spec) {
         Ok(x) => x,
         Err(code) => return code,
@@ -200,7 +200,7 @@ pub fn accounts(globals: &Globals, to: Option<chrono::NaiveDate>, today: chrono:
 
 /// `kam retention`: the retention and churn table, or with `cohorts` the cohort matrix.
 pub fn retention(globals: &Globals, query: &crate::retention::RetentionQuery, cohorts: bool) -> u8 {
-    let (ws, cube) = match load(globals, &CubeSpec::default()) {
+    let (ws, cube) = match load(globals, &CubeSpec { without_invoices: true, ..CubeSpec::default() }) {
         Ok(x) => x,
         Err(code) => return code,
     };

@@ -46,29 +46,55 @@ impl Interner {
     }
 }
 
-/// Strings numbered by first appearance, without keeping a list of them (invoice numbers, of
-/// which there are many and whose text no report shows).
+/// Strings numbered by first appearance (invoice numbers, of which there are many): their text
+/// is kept once, end to end in one buffer, and the table holds only numbers, so a number costs
+/// the string's bytes and about a dozen more, and no allocation of its own.
 #[derive(Debug, Default, Clone)]
 pub struct Numbering {
-    map: FxHashMap<Box<str>, u32>,
+    table: hashbrown::HashTable<u32>,
+    text: String,
+    /// End of each string in `text`; it starts where the one before ends.
+    ends: Vec<usize>,
 }
 
 impl Numbering {
+    fn hash(name: &str) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(name)
+    }
+
+    fn text_of<'a>(text: &'a str, ends: &[usize], i: u32) -> &'a str {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { ends[i - 1] };
+        &text[start..ends[i]]
+    }
+
+    /// The number of `name`, numbering it when new.
     pub fn number(&mut self, name: &str) -> u32 {
-        if let Some(&i) = self.map.get(name) {
+        let hash = Self::hash(name);
+        let (text, ends) = (&self.text, &self.ends);
+        if let Some(&i) = self.table.find(hash, |&i| Self::text_of(text, ends, i) == name) {
             return i;
         }
-        let i = self.map.len() as u32;
-        self.map.insert(name.into(), i);
+        let i = self.ends.len() as u32;
+        self.text.push_str(name);
+        self.ends.push(self.text.len());
+        let (text, ends) = (&self.text, &self.ends);
+        self.table.insert_unique(hash, i, |&j| Self::hash(Self::text_of(text, ends, j)));
         i
     }
 
+    /// The string numbered `i`.
+    pub fn name(&self, i: u32) -> &str {
+        Self::text_of(&self.text, &self.ends, i)
+    }
+
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.ends.is_empty()
     }
 }
 
@@ -86,6 +112,9 @@ pub struct CubeSpec {
     pub to: Option<NaiveDate>,
     pub by_category: bool,
     pub by_product: bool,
+    /// Skip invoice numbers, for reports that count no orders (retention, ABC); saves the memory
+    /// that grows with the number of invoices.
+    pub without_invoices: bool,
 }
 
 /// The key of one aggregate.
@@ -182,8 +211,8 @@ pub struct Cube {
     pub customers: Interner,
     pub categories: Interner,
     pub products: Interner,
-    /// Invoice numbers: only their numbers are kept, to count distinct orders.
-    pub invoices: Numbering,
+    /// Distinct invoice numbers seen in range.
+    pub invoice_count: usize,
     pub cells: FxHashMap<CellKey, Cell>,
     /// Account index of each interned customer.
     pub customer_account: Vec<Option<usize>>,
@@ -208,11 +237,16 @@ impl Cube {
         mut also: impl FnMut(&SaleRow<'_>),
     ) -> Cube {
         let mut cube = Cube::default();
+        // Invoice numbers are numbered during the pass only: afterwards the cells' numbers are
+        // all that is needed, and the text of the numbers is freed.
+        let mut invoices = Numbering::default();
         let stats = read_exports(&ws.sales_files, &ws.config.import, diags, |row| {
-            cube.add(spec, row);
+            cube.add(spec, &mut invoices, row);
             also(row);
         });
         cube.stats = stats;
+        cube.invoice_count = invoices.len();
+        drop(invoices);
         for cell in cube.cells.values_mut() {
             cell.invoices.sort_unstable();
             cell.invoices.dedup();
@@ -223,7 +257,7 @@ impl Cube {
         cube
     }
 
-    fn add(&mut self, spec: &CubeSpec, row: &SaleRow<'_>) {
+    fn add(&mut self, spec: &CubeSpec, invoices: &mut Numbering, row: &SaleRow<'_>) {
         self.first_date = Some(self.first_date.map_or(row.date, |d| d.min(row.date)));
         self.last_date = Some(self.last_date.map_or(row.date, |d| d.max(row.date)));
         if spec.from.is_some_and(|f| row.date < f) || spec.to.is_some_and(|t| row.date > t) {
@@ -237,7 +271,8 @@ impl Cube {
             category: if spec.by_category { self.categories.intern(row.category) } else { ANY },
             product: if spec.by_product { self.products.intern(row.product) } else { ANY },
         };
-        let invoice = (!row.invoice.is_empty()).then(|| self.invoices.number(row.invoice));
+        let invoice =
+            (!spec.without_invoices && !row.invoice.is_empty()).then(|| invoices.number(row.invoice));
         let cell = self.cells.entry(key).or_default();
         cell.sums.add_row(row);
         if let Some(inv) = invoice
@@ -255,5 +290,25 @@ impl Cube {
     /// The month span of the exports.
     pub fn months(&self) -> Option<(Month, Month)> {
         Some((Month::of(self.first_date?), Month::of(self.last_date?)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbering_gives_each_string_one_number() {
+        let mut n = Numbering::default();
+        let words = ["RE-1", "RE-2", "", "RE-1", "GS-1", "RE-2", "RE-10"];
+        let numbers: Vec<u32> = words.iter().map(|w| n.number(w)).collect();
+        assert_eq!(numbers, vec![0, 1, 2, 0, 3, 1, 4]);
+        assert_eq!(n.len(), 5);
+        assert_eq!(n.name(4), "RE-10");
+        assert_eq!(n.name(2), "");
+        for i in 0..20_000u32 {
+            assert_eq!(n.number(&format!("X{i}")), 5 + i);
+        }
+        assert_eq!(n.number("X123"), 5 + 123);
     }
 }

@@ -171,6 +171,7 @@ impl MarginQuery {
             to: self.to,
             by_category: self.by.contains(&Dim::Category),
             by_product: self.by.contains(&Dim::Product),
+            without_invoices: false,
         }
     }
 
