@@ -312,7 +312,9 @@ pub fn brief(
         return EXIT_OK;
     }
     let mut book = crate::brief::OrderBook::for_accounts(accounts.iter().copied());
-    let spec = CubeSpec { by_category: true, ..CubeSpec::default() };
+    // Categories are needed for the briefed accounts only; the others count as wholes.
+    let detail = accounts.iter().flat_map(|a| a.customer_ids.iter().map(|c| c.trim().to_string())).collect();
+    let spec = CubeSpec { by_category: true, detail_customers: Some(detail), ..CubeSpec::default() };
     let cube = match read_cube(&ws, &spec, |row| book.add(row)) {
         Ok(c) => c,
         Err(code) => return code,

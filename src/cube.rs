@@ -115,6 +115,9 @@ pub struct CubeSpec {
     /// Skip invoice numbers, for reports that count no orders (retention, ABC); saves the memory
     /// that grows with the number of invoices.
     pub without_invoices: bool,
+    /// Split by category and product only the rows of these customer numbers (the accounts a
+    /// brief is for); `None` splits all rows.
+    pub detail_customers: Option<rustc_hash::FxHashSet<String>>,
 }
 
 /// The key of one aggregate.
@@ -213,6 +216,8 @@ pub struct Cube {
     pub products: Interner,
     /// Distinct invoice numbers seen in range.
     pub invoice_count: usize,
+    /// Whether each interned customer's rows are split by category and product.
+    detail: Vec<bool>,
     pub cells: FxHashMap<CellKey, Cell>,
     /// Account index of each interned customer.
     pub customer_account: Vec<Option<usize>>,
@@ -265,11 +270,21 @@ impl Cube {
         }
         let customer =
             if row.customer.is_empty() { NO_CUSTOMER } else { self.customers.intern(row.customer) };
+        let detail = match &spec.detail_customers {
+            None => true,
+            Some(_) if customer == NO_CUSTOMER => false,
+            Some(set) => {
+                if self.detail.len() <= customer as usize {
+                    self.detail.push(set.contains(row.customer));
+                }
+                self.detail[customer as usize]
+            }
+        };
         let key = CellKey {
             customer,
             month: Month::of(row.date),
-            category: if spec.by_category { self.categories.intern(row.category) } else { ANY },
-            product: if spec.by_product { self.products.intern(row.product) } else { ANY },
+            category: if spec.by_category && detail { self.categories.intern(row.category) } else { ANY },
+            product: if spec.by_product && detail { self.products.intern(row.product) } else { ANY },
         };
         let invoice =
             (!spec.without_invoices && !row.invoice.is_empty()).then(|| invoices.number(row.invoice));

@@ -172,6 +172,7 @@ impl MarginQuery {
             by_category: self.by.contains(&Dim::Category),
             by_product: self.by.contains(&Dim::Product),
             without_invoices: false,
+            detail_customers: None,
         }
     }
 
