@@ -55,6 +55,8 @@ pub struct Numbering {
     text: String,
     /// End of each string in `text`; it starts where the one before ends.
     ends: Vec<usize>,
+    /// The number given last.
+    last: Option<u32>,
 }
 
 impl Numbering {
@@ -69,8 +71,20 @@ impl Numbering {
         &text[start..ends[i]]
     }
 
-    /// The number of `name`, numbering it when new.
+    /// The number of `name`, numbering it when new. The lines of an invoice usually follow each
+    /// other, so the last string numbered is checked first.
     pub fn number(&mut self, name: &str) -> u32 {
+        if let Some(last) = self.last
+            && self.name(last) == name
+        {
+            return last;
+        }
+        let i = self.number_by_hash(name);
+        self.last = Some(i);
+        i
+    }
+
+    fn number_by_hash(&mut self, name: &str) -> u32 {
         let hash = Self::hash(name);
         let (text, ends) = (&self.text, &self.ends);
         if let Some(&i) = self.table.find(hash, |&i| Self::text_of(text, ends, i) == name) {

@@ -141,17 +141,17 @@ pub fn read_exports(
 }
 
 /// Opens an export: gzip is decompressed, Windows-1252 decoded, a UTF-8 BOM skipped.
-fn open(path: &Path, encoding: Encoding) -> io::Result<(Box<dyn BufRead>, CountingFile)> {
+fn open(path: &Path, encoding: Encoding) -> io::Result<(Box<dyn BufRead + Send>, CountingFile)> {
     let file = File::open(path)?;
     let counter = CountingFile::default();
     let counted = CountingReader { inner: file, count: counter.clone() };
     let gz = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("gz"));
-    let raw: Box<dyn Read> = if gz {
+    let raw: Box<dyn Read + Send> = if gz {
         Box::new(flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 16, counted)))
     } else {
         Box::new(counted)
     };
-    let reader: Box<dyn BufRead> = match encoding {
+    let reader: Box<dyn BufRead + Send> = match encoding {
         Encoding::Utf8 => Box::new(BufReader::with_capacity(1 << 16, raw)),
         Encoding::Windows1252 => Box::new(BufReader::with_capacity(
             1 << 16,
@@ -164,7 +164,7 @@ fn open(path: &Path, encoding: Encoding) -> io::Result<(Box<dyn BufRead>, Counti
 }
 
 #[derive(Debug, Clone, Default)]
-struct CountingFile(std::rc::Rc<std::cell::Cell<u64>>);
+struct CountingFile(std::sync::Arc<std::sync::atomic::AtomicU64>);
 
 struct CountingReader<R> {
     inner: R,
@@ -174,7 +174,7 @@ struct CountingReader<R> {
 impl<R: Read> Read for CountingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count.0.set(self.count.0.get() + n as u64);
+        self.count.0.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
         Ok(n)
     }
 }
@@ -331,7 +331,7 @@ fn read_one(
             file_loc(),
             "the file is empty; expected a header line naming the columns, then one line per sale",
         );
-        stats.bytes += counter.0.get();
+        stats.bytes += counter.0.load(std::sync::atomic::Ordering::Relaxed);
         return;
     }
     let first_line_end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
@@ -364,66 +364,136 @@ fn read_one(
         }
     };
     if !header_ok {
-        stats.bytes += counter.0.get();
+        stats.bytes += counter.0.load(std::sync::atomic::Ordering::Relaxed);
         return;
     }
     let headers: Result<Vec<String>, _> =
         record.iter().map(|h| std::str::from_utf8(h).map(|s| s.trim().to_string())).collect();
     let Ok(headers) = headers else {
         diags.error(Location::Csv { file: path.to_path_buf(), line: 1, column: None }, utf8_message());
-        stats.bytes += counter.0.get();
+        stats.bytes += counter.0.load(std::sync::atomic::Ordering::Relaxed);
         return;
     };
     let Some(cols) = resolve_columns(path, headers, settings, diags) else {
-        stats.bytes += counter.0.get();
+        stats.bytes += counter.0.load(std::sync::atomic::Ordering::Relaxed);
         return;
     };
     let n_fields = cols.headers.len();
     let mut last_line = 1;
 
-    loop {
-        match csv.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                report_csv_error(path, &e, gz, last_line, diags);
-                break;
-            }
-        }
-        stats.rows += 1;
-        let line = record.position().map_or(0, |p| p.line());
-        last_line = line;
-        if record.len() != n_fields {
-            stats.bad_rows += 1;
-            let msg = format!("expected {n_fields} fields as in the header, found {}", record.len());
-            sink.report(diags, line, None, msg);
-            continue;
-        }
-        // The record is checked to be UTF-8 once, as a whole; its buffer is reused afterwards.
-        let text = match csv::StringRecord::from_byte_record(std::mem::take(&mut record)) {
-            Ok(text) => text,
-            Err(e) => {
-                record = e.into_byte_record();
-                stats.bad_rows += 1;
-                sink.report(diags, line, None, utf8_message());
-                continue;
-            }
-        };
-        match parse_row(&text, &cols, settings, file_index, line) {
-            Ok(row) => on_row(&row),
-            Err(problems) => {
-                stats.bad_rows += 1;
-                for (field, msg) in problems {
-                    sink.report(diags, line, Some(cols.header(field)), msg);
+    // Two threads share the work: a second one reads, splits and checks the records for UTF-8,
+    // this one parses and aggregates them. Batches of records go back to be refilled, so the
+    // buffers are reused.
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Batch>(4);
+    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<Slot>>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            loop {
+                let mut slots = empty_rx.try_recv().unwrap_or_default();
+                let mut batch = Batch { len: 0, error: None, slots: Vec::new() };
+                let mut done = false;
+                while batch.len < BATCH_RECORDS {
+                    if slots.len() <= batch.len {
+                        slots.push(Slot::default());
+                    }
+                    let slot = &mut slots[batch.len];
+                    let mut bytes = std::mem::take(&mut slot.text).into_byte_record();
+                    match csv.read_byte_record(&mut bytes) {
+                        Ok(true) => {
+                            slot.fill(bytes);
+                            batch.len += 1;
+                        }
+                        Ok(false) => {
+                            done = true;
+                            break;
+                        }
+                        Err(e) => {
+                            batch.error = Some(e);
+                            done = true;
+                            break;
+                        }
+                    }
+                }
+                batch.slots = slots;
+                if full_tx.send(batch).is_err() || done {
+                    return;
                 }
             }
+        });
+        for batch in full_rx {
+            for slot in &batch.slots[..batch.len] {
+                stats.rows += 1;
+                let line = slot.text.position().map_or(0, |p| p.line());
+                last_line = line;
+                let fields = slot.invalid_utf8.unwrap_or(slot.text.len());
+                if fields != n_fields {
+                    stats.bad_rows += 1;
+                    let msg = format!("expected {n_fields} fields as in the header, found {fields}");
+                    sink.report(diags, line, None, msg);
+                    continue;
+                }
+                if slot.invalid_utf8.is_some() {
+                    stats.bad_rows += 1;
+                    sink.report(diags, line, None, utf8_message());
+                    continue;
+                }
+                match parse_row(&slot.text, &cols, settings, file_index, line) {
+                    Ok(row) => on_row(&row),
+                    Err(problems) => {
+                        stats.bad_rows += 1;
+                        for (field, msg) in problems {
+                            sink.report(diags, line, Some(cols.header(field)), msg);
+                        }
+                    }
+                }
+            }
+            if let Some(e) = &batch.error {
+                report_csv_error(path, e, gz, last_line, diags);
+            }
+            // The reader may have stopped; then the batch is simply dropped.
+            let _ = empty_tx.send(batch.slots);
         }
-        record = text.into_byte_record();
-    }
+    });
     if sink.suppressed > 0 {
         diags.error(file_loc(), format!("{} more problems in this file are not listed", sink.suppressed));
     }
-    stats.bytes += counter.0.get();
+    stats.bytes += counter.0.load(std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Records handed from the reading thread to the parsing one at a time.
+const BATCH_RECORDS: usize = 1024;
+
+/// Records read by the reading thread: the first `len` slots are filled; `error` ends the file.
+struct Batch {
+    slots: Vec<Slot>,
+    len: usize,
+    error: Option<csv::Error>,
+}
+
+/// One record, checked for UTF-8.
+#[derive(Default)]
+struct Slot {
+    /// The record; empty but for its position when it is not UTF-8.
+    text: csv::StringRecord,
+    /// The number of fields of a record that is not UTF-8.
+    invalid_utf8: Option<usize>,
+}
+
+impl Slot {
+    fn fill(&mut self, bytes: csv::ByteRecord) {
+        match csv::StringRecord::from_byte_record(bytes) {
+            Ok(text) => {
+                self.text = text;
+                self.invalid_utf8 = None;
+            }
+            Err(e) => {
+                let bytes = e.into_byte_record();
+                self.text = csv::StringRecord::new();
+                self.text.set_position(bytes.position().cloned());
+                self.invalid_utf8 = Some(bytes.len());
+            }
+        }
+    }
 }
 
 /// Counts the errors of one export and lists at most [`MAX_ERRORS_PER_FILE`].
