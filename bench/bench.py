@@ -91,7 +91,7 @@ def main():
     parser.add_argument("--sizes", nargs="*", default=["1M", "10M"])
     args = parser.parse_args()
 
-    print(f"kam {subprocess.run([KAM, '--version'], capture_output=True, text=True).stdout.strip()}, "
+    print(f"{subprocess.run([KAM, '--version'], capture_output=True, text=True).stdout.strip()}, "
           f"DuckDB {__import__('duckdb').__version__}, {os.cpu_count()} cores, median of {args.runs} runs\n")
     print("| data | rows | MB | command | median s | rows/s | MB/s | peak MB | time / DuckDB |")
     print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
