@@ -122,17 +122,8 @@ enum Command {
         #[arg(long, value_name = "UNIT", default_value = "customer", value_parser = parse_unit)]
         by: AbcUnit,
 
-        /// First day (inclusive), YYYY-MM-DD.
-        #[arg(long, value_name = "DATE", value_parser = parse_date)]
-        from: Option<NaiveDate>,
-
-        /// Last day (inclusive), YYYY-MM-DD.
-        #[arg(long, value_name = "DATE", value_parser = parse_date)]
-        to: Option<NaiveDate>,
-
-        /// One calendar year (instead of --from/--to).
-        #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"])]
-        year: Option<i32>,
+        #[command(flatten)]
+        days: DaysArgs,
     },
 
     /// Retention and churn per period with NRR and GRR, or the cohort matrix.
@@ -141,7 +132,7 @@ enum Command {
     /// retention and churn rate, net revenue, NRR and GRR over trailing twelve months. A unit is
     /// active at the end of a month when it made a purchase in the last W months (W = [retention]
     /// inactive_after_months, or --window). History before --from counts for the start figures
-    /// and for first purchases.
+    /// and for first purchases; --from and --to count by their month.
     #[command(
         after_help = "Examples:\n  kam retention\n  kam retention --by account --period quarter --from 2025-01-01\n  kam retention --by owner --period month --window 6 --format csv -o retention.csv\n  kam retention --cohorts --by customer --format json"
     )]
@@ -498,17 +489,8 @@ struct RetentionArgs {
     #[arg(long, value_name = "PERIOD", value_parser = parse_period)]
     period: Option<PeriodKind>,
 
-    /// First day (inclusive), YYYY-MM-DD; its month starts the first period.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    from: Option<NaiveDate>,
-
-    /// Last day (inclusive), YYYY-MM-DD; its month ends the last period.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
-    to: Option<NaiveDate>,
-
-    /// One calendar year (instead of --from/--to).
-    #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"])]
-    year: Option<i32>,
+    #[command(flatten)]
+    days: DaysArgs,
 
     /// W: months without a purchase after which a unit has churned (overrides kam.toml).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=120))]
@@ -521,15 +503,7 @@ struct RetentionArgs {
 
 impl RetentionArgs {
     fn query(&self) -> Result<RetentionQuery, String> {
-        let (from, to) = match self.year {
-            Some(y) => year_range(y)?,
-            None => (self.from, self.to),
-        };
-        if let (Some(f), Some(t)) = (from, to)
-            && f > t
-        {
-            return Err(format!("--from {f} is after --to {t}"));
-        }
+        let (from, to) = self.days.resolve()?;
         let period = match self.period {
             None => PeriodKind::Month,
             Some(PeriodKind::All) => {
@@ -576,6 +550,13 @@ struct RangeArgs {
     #[arg(long, value_name = "PERIOD", default_value = "all", value_parser = parse_period)]
     period: PeriodKind,
 
+    #[command(flatten)]
+    days: DaysArgs,
+}
+
+/// The range of days a report covers: --from/--to, or --year.
+#[derive(Debug, Args)]
+struct DaysArgs {
     /// First day (inclusive), YYYY-MM-DD.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     from: Option<NaiveDate>,
@@ -589,7 +570,7 @@ struct RangeArgs {
     year: Option<i32>,
 }
 
-impl RangeArgs {
+impl DaysArgs {
     fn resolve(&self) -> Result<(Option<NaiveDate>, Option<NaiveDate>), String> {
         if let Some(y) = self.year {
             return year_range(y);
@@ -665,7 +646,7 @@ fn main() -> ExitCode {
             u8::from(report.diagnostics.has_errors())
         }
         Command::Margin(args) => {
-            let (from, to) = match args.range.resolve() {
+            let (from, to) = match args.range.days.resolve() {
                 Ok(r) => r,
                 Err(msg) => return usage_error(&msg),
             };
@@ -674,14 +655,10 @@ fn main() -> ExitCode {
             commands::margin(&globals, &query, args.sort.as_deref())
         }
         Command::Accounts { to } => commands::accounts(&globals, to, today),
-        Command::Abc { by, from, to, year } => {
-            let (from, to) = match year.map(year_range) {
-                Some(Ok(r)) => r,
-                Some(Err(msg)) => return usage_error(&msg),
-                None => (from, to),
-            };
-            commands::abc(&globals, by, from, to)
-        }
+        Command::Abc { by, days } => match days.resolve() {
+            Ok((from, to)) => commands::abc(&globals, by, from, to),
+            Err(msg) => return usage_error(&msg),
+        },
         Command::Retention(args) => match args.query() {
             Ok(query) => commands::retention(&globals, &query, args.cohorts),
             Err(msg) => return usage_error(&msg),
