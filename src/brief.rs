@@ -187,8 +187,9 @@ pub struct Brief {
     pub has_sales_in_year: bool,
     /// Y−2, Y−1, Y.
     pub years: Vec<YearLine>,
-    /// Net revenue of Y−1 up to the same month as the exports reach in Y, when Y is partial.
-    pub previous_same_period: Option<(Month, Decimal)>,
+    /// Net revenue of Y−1 up to the same month as the exports reach in Y, when Y is partial,
+    /// and the change of Y so far against it.
+    pub previous_same_period: Option<(Month, Decimal, Option<Decimal>)>,
     pub categories: Vec<CategoryLine>,
     pub margin_current: MarginFigures,
     pub margin_previous: MarginFigures,
@@ -208,6 +209,8 @@ pub struct Brief {
     pub satisfaction: Vec<(NaiveDate, Decimal)>,
     pub dso_days: Option<u32>,
     pub payment_terms_days: Option<u32>,
+    /// DSO − payment terms, in days.
+    pub dso_over_terms: Option<i64>,
     pub trailing_revenue: Decimal,
     /// Trailing 12-month net revenue × DSO / 365: the receivables to expect.
     pub expected_receivables: Option<Decimal>,
@@ -293,7 +296,8 @@ pub fn brief(
     let data_ends_in_year = data_end.filter(|d| Month::of(*d) < Month::new(year, 12) && d.year() == year);
     let previous_same_period = data_ends_in_year.map(|d| {
         let m = Month::of(d).month() as usize;
-        (Month::new(year - 1, m as u32), monthly_previous[..m].iter().copied().sum())
+        let previous: Decimal = monthly_previous[..m].iter().copied().sum();
+        (Month::new(year - 1, m as u32), previous, change(previous, current.net))
     });
 
     let mut by_category: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
@@ -539,6 +543,9 @@ pub fn brief(
         satisfaction,
         dso_days,
         payment_terms_days: account.conditions.payment_terms_days,
+        dso_over_terms: dso_days
+            .zip(account.conditions.payment_terms_days)
+            .map(|(d, t)| i64::from(d) - i64::from(t)),
         trailing_revenue,
         expected_receivables,
         limit_utilisation,

@@ -208,9 +208,7 @@ pub fn brief_document(b: &Brief, language: Language, settings: &MarginSettings, 
         ],
         rows,
     );
-    if let Some((month, prev)) = b.previous_same_period {
-        let cur = b.years.last().map_or(Decimal::ZERO, |l| l.net_revenue);
-        let change = (!prev.is_zero()).then(|| (cur - prev) / prev);
+    if let Some((month, prev, change)) = b.previous_same_period {
         w.para(w.t(
             &format!(
                 "Same period of {} (January to {month}): {}{}.",
@@ -410,22 +408,16 @@ pub fn brief_document(b: &Brief, language: Language, settings: &MarginSettings, 
             .join(" → ");
         items.push(format!("{}: {scores} / 10", w.t("Satisfaction", "Zufriedenheit")));
     }
-    match (b.dso_days, b.payment_terms_days) {
-        (Some(d), Some(t)) => items.push(w.t(
-            &format!(
-                "DSO {d} days against payment terms of {t} days ({:+} days)",
-                i64::from(d) - i64::from(t)
-            ),
-            &format!(
-                "Debitorenlaufzeit {d} Tage bei {t} Tagen Zahlungsziel ({:+} Tage)",
-                i64::from(d) - i64::from(t)
-            ),
+    match (b.dso_days, b.payment_terms_days, b.dso_over_terms) {
+        (Some(d), Some(t), Some(over)) => items.push(w.t(
+            &format!("DSO {d} days against payment terms of {t} days ({over:+} days)"),
+            &format!("Debitorenlaufzeit {d} Tage bei {t} Tagen Zahlungsziel ({over:+} Tage)"),
         )),
-        (Some(d), None) => items.push(w.t(
+        (Some(d), _, _) => items.push(w.t(
             &format!("DSO {d} days (no payment terms recorded)"),
             &format!("Debitorenlaufzeit {d} Tage (kein Zahlungsziel erfasst)"),
         )),
-        (None, _) => items.push(
+        (None, _, _) => items.push(
             w.t("DSO: unknown ([credit] dso_days)", "Debitorenlaufzeit: unbekannt ([credit] dso_days)"),
         ),
     }
