@@ -74,7 +74,9 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
     let mut seen_customer: std::collections::HashSet<String> = Default::default();
     let mut total_net = Decimal::ZERO;
     let mut no_customer = (0u64, Decimal::ZERO);
-    let mut first_seen: HashMap<(String, String, NaiveDate, Decimal), (usize, u64)> = HashMap::new();
+    // Rows are remembered by a 128-bit fingerprint of (invoice, product, date, amount), not by
+    // their text: a few dozen bytes a row, so that large exports can be checked too.
+    let mut first_seen: rustc_hash::FxHashMap<u128, (u32, u64)> = Default::default();
     let mut duplicates: Vec<(usize, u64, usize, u64)> = Vec::new();
     let mut duplicate_count = 0u64;
     let mut export_diags = Diagnostics::new();
@@ -93,16 +95,17 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
             unassigned.insert(row.customer.to_string(), row.net);
         }
         if !row.invoice.is_empty() {
-            let key = (row.invoice.to_string(), row.product.to_string(), row.date, row.gross);
+            let key = fingerprint(row.invoice, row.product, row.date, row.gross);
             match first_seen.get(&key) {
                 Some(&(file, line)) => {
+                    let file = file as usize;
                     duplicate_count += 1;
                     if duplicates.len() < MAX_DUPLICATES_LISTED {
                         duplicates.push((row.file, row.line, file, line));
                     }
                 }
                 None => {
-                    first_seen.insert(key, (row.file, row.line));
+                    first_seen.insert(key, (row.file as u32, row.line));
                 }
             }
         }
@@ -181,6 +184,22 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
         }
     }
     report
+}
+
+/// A 128-bit fingerprint of the fields that make rows look alike: two SipHash values over the
+/// fields, each with its own prefix. Unequal rows share one with a chance of about n² / 2¹²⁹.
+fn fingerprint(invoice: &str, product: &str, date: NaiveDate, amount: Decimal) -> u128 {
+    use std::hash::{Hash, Hasher};
+    let half = |seed: u8| {
+        let mut h = std::hash::DefaultHasher::new();
+        seed.hash(&mut h);
+        invoice.hash(&mut h);
+        product.hash(&mut h);
+        date.hash(&mut h);
+        amount.normalize().hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
 }
 
 /// Deadlines and habits the dossiers should keep: question count, overdue actions, old complaints.
