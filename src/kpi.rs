@@ -22,7 +22,7 @@ use crate::dates::Month;
 use crate::margin::{Dim, MarginQuery, margin_report};
 use crate::money::Decimal;
 use crate::periods::PeriodKind;
-use crate::retention::{Source, Unit, owner_of, owners, period_figures, ratio, unit_histories};
+use crate::retention::{RetentionFigures, Source, Unit, owner_of, owners, period_figures, unit_histories};
 use crate::workspace::Workspace;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -32,17 +32,10 @@ use std::collections::HashMap;
 pub struct KpiFigures {
     /// Key accounts held.
     pub accounts: u64,
-    /// Retention of the month, as `kam retention --by owner --period month`.
-    pub start: u64,
-    pub end: u64,
-    pub retained: u64,
-    pub churned: u64,
-    pub new: u64,
-    pub reactivated: u64,
-    pub retention_rate: Option<Decimal>,
-    pub churn_rate: Option<Decimal>,
-    /// Net revenue of the month and of the same month a year earlier.
-    pub net_revenue: Decimal,
+    /// Retention of the month and its net revenue, as `kam retention --by owner --period month`
+    /// (NRR and GRR are not part of the KPIs).
+    pub retention: RetentionFigures,
+    /// Net revenue of the same month a year earlier.
     pub net_revenue_prev_year: Decimal,
     pub net_revenue_change: Option<Decimal>,
     /// DB II from January 1 to the month's end, and the same span a year earlier; `None` is
@@ -69,13 +62,7 @@ impl KpiFigures {
     /// Adds another owner's counts and sums; rates and changes are worked out by `finish`.
     fn add(&mut self, o: &KpiFigures) {
         self.accounts += o.accounts;
-        self.start += o.start;
-        self.end += o.end;
-        self.retained += o.retained;
-        self.churned += o.churned;
-        self.new += o.new;
-        self.reactivated += o.reactivated;
-        self.net_revenue += o.net_revenue;
+        self.retention.add_counts(&o.retention);
         self.net_revenue_prev_year += o.net_revenue_prev_year;
         self.db2_ytd = self.db2_ytd.zip(o.db2_ytd).map(|(a, b)| a + b);
         self.db2_ytd_prev_year = self.db2_ytd_prev_year.zip(o.db2_ytd_prev_year).map(|(a, b)| a + b);
@@ -86,9 +73,8 @@ impl KpiFigures {
     }
 
     fn finish(&mut self) {
-        self.retention_rate = ratio(self.retained, self.start);
-        self.churn_rate = ratio(self.churned, self.start);
-        self.net_revenue_change = change(Some(self.net_revenue), Some(self.net_revenue_prev_year));
+        self.retention.finish_rates();
+        self.net_revenue_change = change(Some(self.retention.net_revenue), Some(self.net_revenue_prev_year));
         self.db2_ytd_change = change(self.db2_ytd, self.db2_ytd_prev_year);
     }
 }
@@ -197,13 +183,7 @@ pub fn kpi_report(
         let r = period_figures(members.iter().map(|u| &u.history), month, month, w, data_first);
         let mut f = KpiFigures {
             accounts: members.len() as u64,
-            start: r.start,
-            end: r.end,
-            retained: r.retained,
-            churned: r.churned,
-            new: r.new,
-            reactivated: r.reactivated,
-            net_revenue: r.net_revenue,
+            retention: RetentionFigures { nrr: None, grr: None, ..r },
             net_revenue_prev_year: members
                 .iter()
                 .map(|u| u.history.net_between(month - 12, month - 12))

@@ -221,6 +221,28 @@ pub struct RetentionFigures {
     pub grr: Option<Decimal>,
 }
 
+impl RetentionFigures {
+    /// Adds another group's counts and net revenue (for a total); the rates are worked out by
+    /// [`RetentionFigures::finish_rates`], NRR and GRR are not summed.
+    pub fn add_counts(&mut self, other: &RetentionFigures) {
+        self.start += other.start;
+        self.end += other.end;
+        self.retained += other.retained;
+        self.churned += other.churned;
+        self.new += other.new;
+        self.reactivated += other.reactivated;
+        self.net_revenue += other.net_revenue;
+        self.nrr = None;
+        self.grr = None;
+    }
+
+    /// Retention and churn rate from the counts.
+    pub fn finish_rates(&mut self) {
+        self.retention_rate = ratio(self.retained, self.start);
+        self.churn_rate = ratio(self.churned, self.start);
+    }
+}
+
 /// A count as a share of `of`; `None` when `of` is 0.
 pub fn ratio(part: u64, of: u64) -> Option<Decimal> {
     (of > 0).then(|| Decimal::from(part) / Decimal::from(of))
@@ -263,8 +285,7 @@ pub fn period_figures<'a>(
             }
         }
     }
-    f.retention_rate = ratio(f.retained, f.start);
-    f.churn_rate = ratio(f.churned, f.start);
+    f.finish_rates();
     if base_known && !sum_prev.is_zero() {
         f.nrr = Some(sum_cur / sum_prev);
         f.grr = Some(sum_kept / sum_prev);

@@ -30,13 +30,13 @@ pub const KPI_FIGURES: [&str; 16] = [
 fn figure_values(f: &KpiFigures) -> Vec<Value> {
     vec![
         Value::Count(f.accounts),
-        Value::Count(f.start),
-        Value::Count(f.end),
-        Value::Count(f.retained),
-        Value::Count(f.churned),
-        Value::Rate(f.retention_rate),
-        Value::Rate(f.churn_rate),
-        Value::Money(Some(f.net_revenue)),
+        Value::Count(f.retention.start),
+        Value::Count(f.retention.end),
+        Value::Count(f.retention.retained),
+        Value::Count(f.retention.churned),
+        Value::Rate(f.retention.retention_rate),
+        Value::Rate(f.retention.churn_rate),
+        Value::Money(Some(f.retention.net_revenue)),
         Value::Money(Some(f.net_revenue_prev_year)),
         Value::Money(f.db2_ytd),
         Value::Money(f.db2_ytd_prev_year),
@@ -56,15 +56,21 @@ fn owner_table(report: &KpiReport, f: &KpiFigures, language: Language) -> Table 
     let (p0, p1) = report.ytd_prev;
     let lines: Vec<(String, Value)> = vec![
         (label(language, "accounts"), Value::Count(f.accounts)),
-        (tr(language, "Active at the start of the month", "Aktiv zu Monatsbeginn"), Value::Count(f.start)),
-        (tr(language, "Active at the end of the month", "Aktiv am Monatsende"), Value::Count(f.end)),
-        (label(language, "retained"), Value::Count(f.retained)),
-        (label(language, "churned"), Value::Count(f.churned)),
-        (label(language, "new"), Value::Count(f.new)),
-        (label(language, "reactivated"), Value::Count(f.reactivated)),
-        (label(language, "retention_rate"), Value::Rate(f.retention_rate)),
-        (label(language, "churn_rate"), Value::Rate(f.churn_rate)),
-        (format!("{} {month}", label(language, "net_revenue")), Value::Money(Some(f.net_revenue))),
+        (
+            tr(language, "Active at the start of the month", "Aktiv zu Monatsbeginn"),
+            Value::Count(f.retention.start),
+        ),
+        (
+            tr(language, "Active at the end of the month", "Aktiv am Monatsende"),
+            Value::Count(f.retention.end),
+        ),
+        (label(language, "retained"), Value::Count(f.retention.retained)),
+        (label(language, "churned"), Value::Count(f.retention.churned)),
+        (label(language, "new"), Value::Count(f.retention.new)),
+        (label(language, "reactivated"), Value::Count(f.retention.reactivated)),
+        (label(language, "retention_rate"), Value::Rate(f.retention.retention_rate)),
+        (label(language, "churn_rate"), Value::Rate(f.retention.churn_rate)),
+        (format!("{} {month}", label(language, "net_revenue")), Value::Money(Some(f.retention.net_revenue))),
         (format!("{} {prev}", label(language, "net_revenue")), Value::Money(Some(f.net_revenue_prev_year))),
         (tr(language, "Change of net revenue", "Veränderung Nettoumsatz"), Value::Rate(f.net_revenue_change)),
         (
@@ -177,13 +183,13 @@ pub fn kpi_document(report: &KpiReport, language: Language, workspace: &str) -> 
 fn figures_json(f: &KpiFigures) -> Map<String, Json> {
     let mut m = Map::new();
     m.insert("accounts".into(), json!(f.accounts));
-    m.insert("start".into(), json!(f.start));
-    m.insert("end".into(), json!(f.end));
-    m.insert("retained".into(), json!(f.retained));
-    m.insert("churned".into(), json!(f.churned));
-    m.insert("retention_rate".into(), json_opt(f.retention_rate, json_rate));
-    m.insert("churn_rate".into(), json_opt(f.churn_rate, json_rate));
-    m.insert("net_revenue".into(), json_money(f.net_revenue));
+    m.insert("start".into(), json!(f.retention.start));
+    m.insert("end".into(), json!(f.retention.end));
+    m.insert("retained".into(), json!(f.retention.retained));
+    m.insert("churned".into(), json!(f.retention.churned));
+    m.insert("retention_rate".into(), json_opt(f.retention.retention_rate, json_rate));
+    m.insert("churn_rate".into(), json_opt(f.retention.churn_rate, json_rate));
+    m.insert("net_revenue".into(), json_money(f.retention.net_revenue));
     m.insert("net_revenue_prev_year".into(), json_money(f.net_revenue_prev_year));
     m.insert("db2_ytd".into(), json_opt(f.db2_ytd, json_money));
     m.insert("db2_ytd_prev_year".into(), json_opt(f.db2_ytd_prev_year, json_money));
