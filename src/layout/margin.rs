@@ -1,6 +1,6 @@
 //! `kam margin`: the contribution-margin table.
 
-use super::{column, margin_definitions, range_text, source_text, tr};
+use super::{column, margin_definitions, period_text, range_text, source_text, tr};
 use crate::config::Language;
 use crate::i18n::label;
 use crate::margin::{Dim, FIGURES, MarginFigures, MarginReport};
@@ -68,7 +68,7 @@ pub fn margin_document(report: &MarginReport, language: Language, workspace: &st
                 "{}: {} ({})",
                 label(language, "range"),
                 range_text(language, report.query.from, report.query.to),
-                label(language, &format!("period_{}", report.period.name()))
+                period_text(language, report.period)
             ),
             format!(
                 "{}: {}",

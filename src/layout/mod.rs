@@ -33,6 +33,11 @@ pub use kpi::{kpi_document, kpi_json};
 pub use margin::{MarginJson, margin_document, margin_json, margin_table};
 pub use retention::{cohorts_document, cohorts_json, retention_document, retention_json};
 
+/// How a report splits time, in words: "by month", "je Quartal", ….
+pub(crate) fn period_text(language: Language, period: crate::periods::PeriodKind) -> String {
+    label(language, &format!("period_{}", period.name()))
+}
+
 pub(crate) fn range_text(language: Language, from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
     match (from, to) {
         (None, None) => tr(language, "all rows of the exports", "alle Zeilen der Exporte"),

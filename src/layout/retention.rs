@@ -1,6 +1,6 @@
 //! `kam retention`: the retention and churn table, and the cohort matrix.
 
-use super::{column, source_text, tr};
+use super::{column, period_text, source_text, tr};
 use crate::config::Language;
 use crate::i18n::label;
 use crate::money::ROUNDING_NAME;
@@ -44,16 +44,6 @@ fn units_label(language: Language, by: Unit) -> String {
         Unit::Customer => tr(language, "customers (customer numbers)", "Kunden (Kundennummern)"),
         Unit::Account => tr(language, "key accounts", "Schlüsselkunden"),
         Unit::Owner => tr(language, "key accounts per owner", "Schlüsselkunden je KAM"),
-    }
-}
-
-fn period_name(language: Language, period: crate::periods::PeriodKind) -> String {
-    use crate::periods::PeriodKind;
-    match period {
-        PeriodKind::Month => tr(language, "by month", "je Monat"),
-        PeriodKind::Quarter => tr(language, "by quarter", "je Quartal"),
-        PeriodKind::Year => tr(language, "by year", "je Jahr"),
-        PeriodKind::All => tr(language, "as one period", "als ein Zeitraum"),
     }
 }
 
@@ -153,7 +143,7 @@ pub fn retention_document(report: &RetentionReport, language: Language, workspac
         Block::Heading(1, format!("{} — {workspace}", label(language, "retention_title"))),
         Block::Bullets(vec![
             format!("{}: {}", tr(language, "Units", "Einheiten"), units_label(language, report.by)),
-            format!("{}: {span}, {}", label(language, "range"), period_name(language, report.period)),
+            format!("{}: {span}, {}", label(language, "range"), period_text(language, report.period)),
             format!(
                 "{}: W = {} {}",
                 label(language, "window"),
