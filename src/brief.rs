@@ -47,6 +47,11 @@ impl OrderBook {
         book
     }
 
+    /// An order book for the same accounts, without orders.
+    pub fn empty_copy(&self) -> Self {
+        OrderBook { customers: self.customers.clone(), ..OrderBook::default() }
+    }
+
     /// Folds a sales row into its order; rows of other customers are ignored.
     pub fn add(&mut self, row: &SaleRow<'_>) {
         let Some(account) = self.customers.get(row.customer) else { return };
@@ -64,6 +69,36 @@ impl OrderBook {
             None => {
                 self.index.insert(key, self.orders.len());
                 self.orders.push(Order { account: account.clone(), date: row.date, net: row.net });
+            }
+        }
+    }
+}
+
+impl crate::sales::RowSink for OrderBook {
+    fn row(&mut self, row: &SaleRow<'_>) {
+        self.add(row);
+    }
+
+    /// The orders of `later` follow; an invoice seen by both is one order.
+    fn append(&mut self, later: Self) {
+        let mut keys: Vec<Option<(String, String)>> = vec![None; later.orders.len()];
+        for (key, i) in later.index {
+            keys[i] = Some(key);
+        }
+        for (order, key) in later.orders.into_iter().zip(keys) {
+            match key {
+                Some(key) => match self.index.get(&key) {
+                    Some(&i) => {
+                        let own = &mut self.orders[i];
+                        own.net += order.net;
+                        own.date = own.date.min(order.date);
+                    }
+                    None => {
+                        self.index.insert(key, self.orders.len());
+                        self.orders.push(order);
+                    }
+                },
+                None => self.orders.push(order),
             }
         }
     }

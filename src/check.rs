@@ -80,7 +80,7 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
     let mut duplicates: Vec<(usize, u64, usize, u64)> = Vec::new();
     let mut duplicate_count = 0u64;
     let mut export_diags = Diagnostics::new();
-    report.stats = read_exports(&ws.sales_files, &ws.config.import, &mut export_diags, |row| {
+    report.stats = read_exports(&ws.sales_files, &ws.config.import, &mut export_diags, |at, row| {
         total_net += row.net;
         if row.customer.is_empty() {
             no_customer.0 += 1;
@@ -101,11 +101,11 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
                     let file = file as usize;
                     duplicate_count += 1;
                     if duplicates.len() < MAX_DUPLICATES_LISTED {
-                        duplicates.push((row.file, row.line, file, line));
+                        duplicates.push((at.file, at.line, file, line));
                     }
                 }
                 None => {
-                    first_seen.insert(key, (row.file as u32, row.line));
+                    first_seen.insert(key, (at.file as u32, at.line));
                 }
             }
         }

@@ -43,13 +43,13 @@ fn load_workspace(globals: &Globals) -> Result<Workspace, u8> {
     }
 }
 
-/// Reads the exports once into a cube, handing each row also to `also`; on any error prints
-/// every problem and returns the exit code.
-fn read_cube(
+/// Reads the exports once into a cube, folding each row also into sinks made by `also`; on any
+/// error prints every problem and returns the exit code.
+fn read_cube<A: crate::sales::RowSink>(
     ws: &Workspace,
     spec: &CubeSpec,
-    also: impl FnMut(&crate::sales::SaleRow<'_>),
-) -> Result<Cube, u8> {
+    also: impl Fn() -> A + Sync,
+) -> Result<(Cube, A), u8> {
     let mut diags = Diagnostics::new();
     let cube = Cube::build_with(ws, spec, &mut diags, also);
     print_diagnostics(&diags);
@@ -65,7 +65,7 @@ fn read_cube(
 /// Loads the workspace and reads the exports once.
 fn load(globals: &Globals, spec: &CubeSpec) -> Result<(Workspace, Cube), u8> {
     let ws = load_workspace(globals)?;
-    let cube = read_cube(&ws, spec, |_| {})?;
+    let (cube, ()) = read_cube(&ws, spec, || ())?;
     Ok((ws, cube))
 }
 
@@ -311,11 +311,11 @@ pub fn brief(
         eprintln!("no annual review within the next {} days", upcoming.unwrap_or(0));
         return EXIT_OK;
     }
-    let mut book = crate::brief::OrderBook::for_accounts(accounts.iter().copied());
+    let books = crate::brief::OrderBook::for_accounts(accounts.iter().copied());
     // Categories are needed for the briefed accounts only; the others count as wholes.
     let detail = accounts.iter().flat_map(|a| a.customer_ids.iter().map(|c| c.trim().to_string())).collect();
     let spec = CubeSpec { by_category: true, detail_customers: Some(detail), ..CubeSpec::default() };
-    let cube = match read_cube(&ws, &spec, |row| book.add(row)) {
+    let (cube, book) = match read_cube(&ws, &spec, || books.empty_copy()) {
         Ok(c) => c,
         Err(code) => return code,
     };

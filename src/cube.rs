@@ -5,7 +5,7 @@
 use crate::dates::Month;
 use crate::diag::Diagnostics;
 use crate::money::Decimal;
-use crate::sales::{ImportStats, SaleRow, read_exports};
+use crate::sales::{ImportStats, Parts, RowSink, SaleRow, fold_exports_in_parts};
 use crate::workspace::Workspace;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
@@ -109,6 +109,23 @@ impl Numbering {
 
     pub fn is_empty(&self) -> bool {
         self.ends.is_empty()
+    }
+}
+
+/// A cube being filled by one part of the pass, with the invoice numbers it saw.
+struct CubePart<'s> {
+    cube: Cube,
+    invoices: Numbering,
+    spec: &'s CubeSpec,
+}
+
+impl RowSink for CubePart<'_> {
+    fn row(&mut self, row: &SaleRow<'_>) {
+        self.cube.add(self.spec, &mut self.invoices, row);
+    }
+
+    fn append(&mut self, later: Self) {
+        self.cube.append(self.spec, &mut self.invoices, later.cube, &later.invoices);
     }
 }
 
@@ -244,26 +261,35 @@ pub struct Cube {
 impl Cube {
     /// Reads the workspace's exports once into aggregates; problems go to `diags`.
     pub fn build(ws: &Workspace, spec: &CubeSpec, diags: &mut Diagnostics) -> Cube {
-        Cube::build_with(ws, spec, diags, |_| {})
+        Cube::build_with(ws, spec, diags, || ()).0
     }
 
-    /// Like [`Cube::build`], handing every row also to `also`, for reports that need detail
-    /// beyond the aggregates (still one pass over the exports).
-    pub fn build_with(
+    /// Like [`Cube::build`], folding every row also into a sink made by `also`, for reports that
+    /// need detail beyond the aggregates (still one pass over the exports).
+    pub fn build_with<A: RowSink>(
         ws: &Workspace,
         spec: &CubeSpec,
         diags: &mut Diagnostics,
-        mut also: impl FnMut(&SaleRow<'_>),
-    ) -> Cube {
-        let mut cube = Cube::default();
+        also: impl Fn() -> A + Sync,
+    ) -> (Cube, A) {
+        Cube::build_in_parts(ws, spec, diags, also, Parts::default())
+    }
+
+    /// Like [`Cube::build_with`], with large exports cut into the given parts.
+    pub fn build_in_parts<A: RowSink>(
+        ws: &Workspace,
+        spec: &CubeSpec,
+        diags: &mut Diagnostics,
+        also: impl Fn() -> A + Sync,
+        parts: Parts,
+    ) -> (Cube, A) {
+        let new = || (CubePart { cube: Cube::default(), invoices: Numbering::default(), spec }, also());
+        let mut sink = new();
+        let stats = fold_exports_in_parts(&ws.sales_files, &ws.config.import, diags, &mut sink, new, parts);
+        let (CubePart { mut cube, invoices, .. }, also) = sink;
+        cube.stats = stats;
         // Invoice numbers are numbered during the pass only: afterwards the cells' numbers are
         // all that is needed, and the text of the numbers is freed.
-        let mut invoices = Numbering::default();
-        let stats = read_exports(&ws.sales_files, &ws.config.import, diags, |row| {
-            cube.add(spec, &mut invoices, row);
-            also(row);
-        });
-        cube.stats = stats;
         cube.invoice_count = invoices.len();
         drop(invoices);
         for cell in cube.cells.values_mut() {
@@ -273,7 +299,47 @@ impl Cube {
         cube.customer_account = (0..cube.customers.len() as u32)
             .map(|i| ws.customer_account.get(cube.customers.name(i)).copied())
             .collect();
-        cube
+        (cube, also)
+    }
+
+    /// Takes in the aggregates of the rows that follow this cube's; `invoices` numbers this
+    /// cube's invoices, `later_invoices` those of `later`. Strings new to this cube are numbered
+    /// in the order `later` first saw them, as if one cube had read all rows.
+    fn append(&mut self, spec: &CubeSpec, invoices: &mut Numbering, later: Cube, later_invoices: &Numbering) {
+        let remap = |own: &mut Interner, other: &Interner| -> Vec<u32> {
+            (0..other.len() as u32).map(|i| own.intern(other.name(i))).collect()
+        };
+        let customers = remap(&mut self.customers, &later.customers);
+        let categories = remap(&mut self.categories, &later.categories);
+        let products = remap(&mut self.products, &later.products);
+        if let Some(set) = &spec.detail_customers {
+            while self.detail.len() < self.customers.len() {
+                let name = self.customers.name(self.detail.len() as u32);
+                self.detail.push(set.contains(name));
+            }
+        }
+        let numbers: Vec<u32> =
+            (0..later_invoices.len() as u32).map(|i| invoices.number(later_invoices.name(i))).collect();
+        let map = |table: &[u32], i: u32| if i == ANY { ANY } else { table[i as usize] };
+        for (key, cell) in later.cells {
+            let key = CellKey {
+                customer: map(&customers, key.customer),
+                month: key.month,
+                category: map(&categories, key.category),
+                product: map(&products, key.product),
+            };
+            let own = self.cells.entry(key).or_default();
+            own.sums.add(&cell.sums);
+            own.invoices.extend(cell.invoices.iter().map(|&i| numbers[i as usize]));
+        }
+        self.first_date = match (self.first_date, later.first_date) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        self.last_date = match (self.last_date, later.last_date) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
     }
 
     fn add(&mut self, spec: &CubeSpec, invoices: &mut Numbering, row: &SaleRow<'_>) {

@@ -93,6 +93,14 @@ impl AmountError {
 /// optional decimal mark and fraction digits. Surrounding spaces are ignored. `1.234,56` is an
 /// amount with a decimal comma; `1.2.3,4`, `1,234,5` and `12.34.567` are not.
 pub fn parse_amount(raw: &[u8], mark: DecimalMark) -> Result<Decimal, AmountError> {
+    match parse_plain(raw, mark.mark()) {
+        Some(plain) => Ok(plain),
+        None => parse_general(raw, mark),
+    }
+}
+
+/// [`parse_amount`] for every form it takes.
+fn parse_general(raw: &[u8], mark: DecimalMark) -> Result<Decimal, AmountError> {
     let mut s = trim_ascii(raw);
     if s.is_empty() {
         return Err(AmountError::Empty);
@@ -180,6 +188,34 @@ pub fn parse_amount(raw: &[u8], mark: DecimalMark) -> Result<Decimal, AmountErro
     Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| AmountError::TooLong)
 }
 
+/// The common case of [`parse_amount`], quickly: an optional `-`, digits and at most one decimal
+/// mark, at most 17 digits; `None` for anything else.
+fn parse_plain(raw: &[u8], mark: u8) -> Option<Decimal> {
+    if raw.len() > 18 {
+        return None;
+    }
+    let (negative, digits) = match raw.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, raw),
+    };
+    let (mut mantissa, mut count, mut scale, mut fraction) = (0i64, 0u32, 0u32, false);
+    for &b in digits {
+        if b.is_ascii_digit() {
+            mantissa = mantissa * 10 + i64::from(b - b'0');
+            count += 1;
+            scale += u32::from(fraction);
+        } else if b == mark && !fraction {
+            fraction = true;
+        } else {
+            return None;
+        }
+    }
+    if count == 0 {
+        return None;
+    }
+    Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale))
+}
+
 fn trim_ascii(s: &[u8]) -> &[u8] {
     let s = s.trim_ascii();
     // A non-breaking space (U+00A0, also a Windows-1252 byte) around a number is spacing too.
@@ -258,6 +294,18 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    proptest::proptest! {
+        /// The quick path reads what the general one reads, to the digit and the scale.
+        #[test]
+        fn plain_amounts_read_as_by_the_general_rules(raw in "(-?[0-9]{0,10}[.,]?[0-9]{0,8})|([-+ 0-9.,']{0,20})", comma in proptest::bool::ANY) {
+            let mark = if comma { DecimalMark::Comma } else { DecimalMark::Point };
+            if let Some(plain) = parse_plain(raw.as_bytes(), mark.mark()) {
+                let general = parse_general(raw.as_bytes(), mark).unwrap();
+                proptest::prop_assert_eq!((plain, plain.scale()), (general, general.scale()));
+            }
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ fn rows(dir: &Path) -> Vec<Row> {
     let options = Options { dir: Some(dir.to_path_buf()), ..Default::default() };
     let ws = Workspace::load(&options, &mut diags).expect("the workspace loads");
     let mut rows = Vec::new();
-    read_exports(&ws.sales_files, &ws.config.import, &mut diags, |r| {
+    read_exports(&ws.sales_files, &ws.config.import, &mut diags, |_, r| {
         rows.push((
             r.date.to_string(),
             r.customer.to_string(),
@@ -304,7 +304,9 @@ fn costs_follow_the_order_of_spec_3() {
     let options = Options { dir: Some(ws.path().to_path_buf()), ..Default::default() };
     let w = Workspace::load(&options, &mut diags).unwrap();
     let mut costs = Vec::new();
-    read_exports(&w.sales_files, &w.config.import, &mut diags, |r| costs.push(r.cost.map(|c| c.to_string())));
+    read_exports(&w.sales_files, &w.config.import, &mut diags, |_, r| {
+        costs.push(r.cost.map(|c| c.to_string()))
+    });
     assert!(diags.is_empty(), "{:?}", diags.items());
     // cost, else quantity × unit_cost, else net − profit, else default_cost_rate × net.
     let expected = ["50", "60", "50", "54.0"];

@@ -1,0 +1,508 @@
+//! CSV records read from a byte stream into one reused buffer.
+//!
+//! Most lines of an ERP export have no quotes: for those a record is the bytes up to the next
+//! line end, split at the delimiter with `memchr`. A line with a quote is handed to `csv_core`,
+//! which also reads fields spanning several lines. The records and fields are the same as the
+//! `csv` crate's with its default settings (a property test compares the two): `\n`, `\r\n` and
+//! `\r` end a record, empty lines are skipped, `""` inside quotes is a quote.
+//!
+//! A reader may be given a byte offset at which to stop: it then reads the records that *start*
+//! before that offset (the last one possibly running past it), so that a file can be cut into
+//! parts read side by side (see `parts`).
+
+use crate::config::Encoding;
+use std::io::{self, Read};
+
+/// The size a reader's buffer starts with; it grows for records longer than that.
+const BUFFER: usize = 1 << 18;
+
+/// One record: its text and the byte range of each field in it.
+#[derive(Debug, Clone, Copy)]
+pub struct Record<'a> {
+    text: &'a str,
+    bounds: &'a [(usize, usize)],
+}
+
+impl<'a> Record<'a> {
+    pub fn len(&self) -> usize {
+        self.bounds.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bounds.is_empty()
+    }
+
+    /// Field `i`; the empty string past the last field.
+    pub fn get(&self, i: usize) -> &'a str {
+        self.bounds.get(i).map_or("", |&(s, e)| &self.text[s..e])
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.bounds.iter().map(|&(s, e)| &self.text[s..e])
+    }
+}
+
+/// What [`RecordReader::read_record`] found.
+pub enum Next<'a> {
+    /// A record starting on `line`; `Err` holds the number of fields of a record that is not
+    /// valid UTF-8.
+    Record { line: u64, record: Result<Record<'a>, usize> },
+    /// No more records: the end of the stream, or the stop offset was reached.
+    End,
+}
+
+/// Splits one record off the front of a buffer.
+struct Splitter {
+    delimiter: u8,
+    /// Whether lines without quotes may be split by looking for the delimiter alone.
+    fast: bool,
+    core: csv_core::Reader,
+    /// The unquoted bytes of a record read by `csv_core`, and its field ends.
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    /// The fields of the last record, as byte ranges into its text.
+    bounds: Vec<(usize, usize)>,
+}
+
+/// Where a split record's bytes are.
+enum Split {
+    /// `input[..len]` is the record, unquoted; `consumed` bytes include its line end.
+    Plain { len: usize, consumed: usize },
+    /// `csv_core` wrote the record to `out`; `consumed` bytes of input were read.
+    Quoted { consumed: usize },
+    /// The record may go on past the end of the input.
+    NeedMore,
+}
+
+impl Splitter {
+    fn new(delimiter: u8) -> Splitter {
+        Splitter {
+            delimiter,
+            fast: !matches!(delimiter, b'"' | b'\n' | b'\r'),
+            core: Self::core(delimiter),
+            out: vec![0; 1024],
+            ends: vec![0; 64],
+            bounds: Vec::with_capacity(64),
+        }
+    }
+
+    /// A `csv_core` reader that has read before, so that it does not take bytes at the start of
+    /// a record for a byte-order mark.
+    fn core(delimiter: u8) -> csv_core::Reader {
+        let mut core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+        let mut out = [0u8; 4];
+        let mut ends = [0usize; 4];
+        let _ = core.read_record(b"x\n", &mut out, &mut ends);
+        core
+    }
+
+    /// Splits the record at the start of `input`, which does not start with a line end. With
+    /// `eof`, nothing follows `input`.
+    fn split(&mut self, input: &[u8], eof: bool) -> Split {
+        if self.fast {
+            let end = memchr::memchr3(b'\n', b'\r', b'"', input);
+            let line = match end {
+                Some(i) if input[i] != b'"' => Some((i, i + 1)),
+                None if eof => Some((input.len(), input.len())),
+                None => return Split::NeedMore,
+                Some(_) => None,
+            };
+            if let Some((len, consumed)) = line {
+                self.bounds.clear();
+                let mut start = 0;
+                for i in memchr::memchr_iter(self.delimiter, &input[..len]) {
+                    self.bounds.push((start, i));
+                    start = i + 1;
+                }
+                self.bounds.push((start, len));
+                return Split::Plain { len, consumed };
+            }
+        }
+        self.split_quoted(input, eof)
+    }
+
+    fn split_quoted(&mut self, input: &[u8], eof: bool) -> Split {
+        use csv_core::ReadRecordResult::*;
+        let (mut nin, mut nend) = (0, 0);
+        let mut nout = 0;
+        'record: loop {
+            let (result, i, o, e) =
+                self.core.read_record(&input[nin..], &mut self.out[nout..], &mut self.ends[nend..]);
+            nin += i;
+            nout += o;
+            nend += e;
+            match result {
+                Record => break,
+                OutputFull => self.grow_out(),
+                OutputEndsFull => self.grow_ends(),
+                InputEmpty if !eof => {
+                    self.restart();
+                    return Split::NeedMore;
+                }
+                InputEmpty | End => {
+                    // Nothing follows the input: an empty input ends the record.
+                    loop {
+                        let (result, _, o, e) =
+                            self.core.read_record(&[], &mut self.out[nout..], &mut self.ends[nend..]);
+                        nout += o;
+                        nend += e;
+                        match result {
+                            Record => break 'record,
+                            OutputFull => self.grow_out(),
+                            OutputEndsFull => self.grow_ends(),
+                            InputEmpty | End => {
+                                self.restart();
+                                return Split::NeedMore;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.bounds.clear();
+        let mut start = 0;
+        for &end in &self.ends[..nend] {
+            self.bounds.push((start, end));
+            start = end;
+        }
+        Split::Quoted { consumed: nin }
+    }
+
+    fn grow_out(&mut self) {
+        let n = self.out.len() * 2;
+        self.out.resize(n, 0);
+    }
+
+    fn grow_ends(&mut self) {
+        let n = self.ends.len() * 2;
+        self.ends.resize(n, 0);
+    }
+
+    /// Forgets a record read in part.
+    fn restart(&mut self) {
+        self.core = Self::core(self.delimiter);
+    }
+}
+
+/// Reads records from a byte stream, counting lines, and turns them into text.
+pub struct RecordReader<R> {
+    reader: R,
+    buf: Vec<u8>,
+    /// The unread bytes are `buf[pos..end]`.
+    pos: usize,
+    end: usize,
+    /// Stream offset of `buf[0]`.
+    base: u64,
+    eof: bool,
+    splitter: Splitter,
+    encoding: Encoding,
+    /// A record decoded from Windows-1252, and its fields.
+    decoded: String,
+    decoded_bounds: Vec<(usize, usize)>,
+    /// Line ends (`\n`) before `pos`, counted from the start of the stream, plus the line
+    /// number of the stream's first byte minus one.
+    newlines: u64,
+    /// Records starting at or past this stream offset are not read.
+    stop: Option<u64>,
+    /// Where reading ended (see [`RecordReader::end`]).
+    ended_at: Option<u64>,
+    /// Line ends before `stop` (set once reading stopped there).
+    newlines_at_stop: Option<u64>,
+}
+
+impl<R: Read> RecordReader<R> {
+    /// A reader of the stream `reader`, whose first byte is at `offset` on line `line`.
+    pub fn new(reader: R, delimiter: u8, encoding: Encoding, offset: u64, line: u64) -> Self {
+        RecordReader {
+            reader,
+            buf: vec![0; BUFFER],
+            pos: 0,
+            end: 0,
+            base: offset,
+            eof: false,
+            splitter: Splitter::new(delimiter),
+            encoding,
+            decoded: String::new(),
+            decoded_bounds: Vec::new(),
+            newlines: line.saturating_sub(1),
+            stop: None,
+            ended_at: None,
+            newlines_at_stop: None,
+        }
+    }
+
+    /// The unread bytes at the start of the stream, reading some when there are none.
+    pub fn peek(&mut self) -> io::Result<&[u8]> {
+        if self.pos == self.end && !self.eof {
+            self.fill()?;
+        }
+        Ok(&self.buf[self.pos..self.end])
+    }
+
+    /// Skips `n` of the bytes [`RecordReader::peek`] returned.
+    pub fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.end);
+    }
+
+    pub fn set_delimiter(&mut self, delimiter: u8) {
+        self.splitter = Splitter::new(delimiter);
+    }
+
+    pub fn set_encoding(&mut self, encoding: Encoding) {
+        self.encoding = encoding;
+    }
+
+    /// Reads only the records that start before stream offset `stop`.
+    pub fn stop_at(&mut self, stop: u64) {
+        self.stop = Some(stop);
+    }
+
+    /// The stream offset of the next unread byte.
+    pub fn offset(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    /// The line of the next unread byte.
+    pub fn line(&self) -> u64 {
+        self.newlines + 1
+    }
+
+    /// Once [`Next::End`] was returned: the stream offset where reading ended (the stop offset,
+    /// or the end of a record that ran past it, or the end of the stream) and the line there.
+    pub fn end(&self) -> (u64, u64) {
+        (self.ended_at.unwrap_or(self.offset()), self.newlines_at_stop.unwrap_or(self.newlines) + 1)
+    }
+
+    /// Reads more of the stream, keeping `buf[pos..end]`.
+    fn fill(&mut self) -> io::Result<()> {
+        if self.pos > 0 {
+            self.buf.copy_within(self.pos..self.end, 0);
+            self.end -= self.pos;
+            self.base += self.pos as u64;
+            self.pos = 0;
+        }
+        if self.end == self.buf.len() {
+            self.buf.resize(self.buf.len() * 2, 0);
+        }
+        loop {
+            match self.reader.read(&mut self.buf[self.end..]) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(());
+                }
+                Ok(n) => {
+                    self.end += n;
+                    return Ok(());
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// The next record. An error of the stream ends the reading.
+    pub fn read_record(&mut self) -> io::Result<Next<'_>> {
+        if self.ended_at.is_some() {
+            return Ok(Next::End);
+        }
+        // Skip empty lines; line ends before the stop offset are counted towards it.
+        let (start, consumed, line) = loop {
+            while self.pos < self.end && matches!(self.buf[self.pos], b'\n' | b'\r') {
+                if self.buf[self.pos] == b'\n' {
+                    self.newlines += 1;
+                    if self.stop.is_some_and(|s| self.offset() >= s) && self.newlines_at_stop.is_none() {
+                        self.newlines_at_stop = Some(self.newlines - 1);
+                    }
+                }
+                self.pos += 1;
+            }
+            if let Some(stop) = self.stop
+                && self.pos < self.end
+                && self.offset() >= stop
+            {
+                self.ended_at = Some(stop);
+                if self.newlines_at_stop.is_none() {
+                    self.newlines_at_stop = Some(self.newlines);
+                }
+                return Ok(Next::End);
+            }
+            if self.pos == self.end {
+                if self.eof {
+                    self.ended_at = Some(self.offset());
+                    return Ok(Next::End);
+                }
+                self.fill()?;
+                continue;
+            }
+            self.newlines_at_stop = None;
+            match self.splitter.split(&self.buf[self.pos..self.end], self.eof) {
+                Split::NeedMore => {
+                    if self.eof {
+                        // Only an empty remainder ends like this.
+                        self.ended_at = Some(self.offset());
+                        return Ok(Next::End);
+                    }
+                    self.fill()?;
+                }
+                Split::Plain { len, consumed } => break (Some(len), consumed, self.newlines + 1),
+                Split::Quoted { consumed } => break (None, consumed, self.newlines + 1),
+            }
+        };
+        let start_pos = self.pos;
+        self.newlines += match start {
+            // A line without quotes holds a line end only at its end.
+            Some(len) => u64::from(self.buf.get(start_pos + len) == Some(&b'\n') && consumed > len),
+            None => memchr::memchr_iter(b'\n', &self.buf[start_pos..start_pos + consumed]).count() as u64,
+        };
+        self.pos += consumed;
+        if let Some(stop) = self.stop
+            && self.offset() > stop
+        {
+            // The record ran past the stop offset: reading ends with it.
+            self.ended_at = Some(self.offset());
+            self.newlines_at_stop = Some(self.newlines);
+        }
+        let text: &[u8] = match start {
+            Some(len) => &self.buf[start_pos..start_pos + len],
+            None => &self.splitter.out[..self.splitter.bounds.last().map_or(0, |b| b.1)],
+        };
+        let bounds = &self.splitter.bounds;
+        let record = match self.encoding {
+            Encoding::Windows1252 if !text.is_ascii() => {
+                self.decoded.clear();
+                self.decoded_bounds.clear();
+                // Every byte is a character of Windows-1252, of at most three bytes in UTF-8.
+                self.decoded.reserve(text.len() * 3);
+                for &(s, e) in bounds {
+                    let from = self.decoded.len();
+                    let mut decoder = encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling();
+                    let _ =
+                        decoder.decode_to_string_without_replacement(&text[s..e], &mut self.decoded, true);
+                    self.decoded_bounds.push((from, self.decoded.len()));
+                }
+                Ok(Record { text: &self.decoded, bounds: &self.decoded_bounds })
+            }
+            _ => match std::str::from_utf8(text) {
+                Ok(text) => Ok(Record { text, bounds }),
+                Err(_) => Err(bounds.len()),
+            },
+        };
+        Ok(Next::Record { line, record })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Records, their fields and lines as this module reads them.
+    fn ours(data: &[u8], delimiter: u8) -> Vec<(u64, Vec<String>)> {
+        let mut reader = RecordReader::new(data, delimiter, Encoding::Utf8, 0, 1);
+        // A tiny buffer exercises the refilling.
+        reader.buf = vec![0; 3];
+        let mut out = Vec::new();
+        while let Next::Record { line, record } = reader.read_record().unwrap() {
+            let fields = record
+                .map_or_else(|n| vec![format!("<{n} invalid>")], |r| r.iter().map(str::to_string).collect());
+            out.push((line, fields));
+        }
+        out
+    }
+
+    /// The same as the `csv` crate reads them; the line is that of the record's first byte.
+    fn theirs(data: &[u8], delimiter: u8) -> Vec<(u64, Vec<String>)> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(data);
+        let mut out = Vec::new();
+        let mut record = csv::ByteRecord::new();
+        while rdr.read_byte_record(&mut record).unwrap() {
+            // The crate's position is where the previous record ended; the record starts after
+            // the empty lines that follow.
+            let mut at = record.position().unwrap().byte() as usize;
+            while at < data.len() && matches!(data[at], b'\n' | b'\r') {
+                at += 1;
+            }
+            let line = 1 + data[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+            let fields = match csv::StringRecord::from_byte_record(record.clone()) {
+                Ok(r) => r.iter().map(str::to_string).collect(),
+                Err(_) => vec![format!("<{} invalid>", record.len())],
+            };
+            out.push((line, fields));
+        }
+        out
+    }
+
+    #[test]
+    fn lines_fields_and_quotes() {
+        let data = b"a,b\n\n\"x\ny\",\"q\"\"q\"\r\n1,2\r\r3,\xff\n4";
+        let got = ours(data, b',');
+        assert_eq!(got, theirs(data, b','));
+        assert_eq!(
+            got,
+            vec![
+                (1, vec!["a".into(), "b".into()]),
+                (3, vec!["x\ny".into(), "q\"q".into()]),
+                (5, vec!["1".into(), "2".into()]),
+                (5, vec!["<2 invalid>".into()]),
+                (6, vec!["4".into()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn windows_1252_is_decoded_by_field() {
+        let data = b"M\xfcller;\"Stra\xdfe; 1\"\n";
+        let mut reader = RecordReader::new(&data[..], b';', Encoding::Windows1252, 0, 1);
+        let Next::Record { line: 1, record: Ok(r) } = reader.read_record().unwrap() else { panic!() };
+        assert_eq!(r.iter().collect::<Vec<_>>(), vec!["Müller", "Straße; 1"]);
+    }
+
+    #[test]
+    fn stops_at_records_starting_past_the_offset() {
+        let data = b"h\n1,a\n\n2,\"b\nc\"\n3,d\n";
+        // The cut after "1,a\n" is clean: the next part starts there.
+        let mut r = RecordReader::new(&data[..], b',', Encoding::Utf8, 0, 1);
+        r.stop_at(6);
+        let mut n = 0;
+        while let Next::Record { .. } = r.read_record().unwrap() {
+            n += 1;
+        }
+        assert_eq!((n, r.end()), (2, (6, 3)));
+        // A cut inside the quoted field: the record running past it is read whole.
+        let mut r = RecordReader::new(&data[..], b',', Encoding::Utf8, 0, 1);
+        r.stop_at(12);
+        let mut n = 0;
+        while let Next::Record { .. } = r.read_record().unwrap() {
+            n += 1;
+        }
+        assert_eq!((n, r.end()), (3, (15, 6)));
+        // A cut in the empty line counts the line ends before it.
+        let mut r = RecordReader::new(&data[..], b',', Encoding::Utf8, 0, 1);
+        r.stop_at(7);
+        while let Next::Record { .. } = r.read_record().unwrap() {}
+        assert_eq!(r.end(), (7, 4));
+    }
+
+    proptest! {
+        #[test]
+        fn same_records_as_the_csv_crate(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just(&b","[..]), Just(&b";"[..]), Just(&b"\n"[..]), Just(&b"\r\n"[..]),
+                    Just(&b"\r"[..]), Just(&b"\""[..]), Just(&b"\"\""[..]), Just(&b"ab"[..]),
+                    Just(&b"1"[..]), Just(&b" "[..]), Just(&b"\xc3\xa4"[..]), Just(&b"\xff"[..]),
+                ],
+                0..60,
+            ),
+            semicolon in any::<bool>(),
+        ) {
+            let data: Vec<u8> = parts.concat();
+            let delimiter = if semicolon { b';' } else { b',' };
+            prop_assert_eq!(ours(&data, delimiter), theirs(&data, delimiter));
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! Large exports are cut into parts read side by side. Wherever the cuts fall (also inside a
+//! quoted field that spans lines), the rows, their order, the problems with their lines and
+//! every figure are those of reading the file in one go.
+
+use kam::cube::Cube;
+use kam::diag::Diagnostics;
+use kam::margin::{Dim, MarginQuery, margin_report};
+use kam::periods::PeriodKind;
+use kam::sales::{Parts, RowSink, SaleRow, fold_exports_in_parts, read_exports};
+use kam::workspace::{Options, Workspace};
+use proptest::prelude::*;
+use std::path::Path;
+
+/// One line of a generated export.
+#[derive(Debug, Clone)]
+enum Line {
+    Sale {
+        customer: u8,
+        month: u8,
+        invoice: u8,
+        product: u8,
+        cents: i64,
+        note: u8,
+    },
+    Blank,
+    /// A row that cannot be read: too few fields, or an amount that is not one.
+    Bad(bool),
+}
+
+fn line() -> impl Strategy<Value = Line> {
+    prop_oneof![
+        8 => (0u8..6, 0u8..14, 0u8..20, 0u8..8, -5_000i64..90_000, 0u8..6).prop_map(
+            |(customer, month, invoice, product, cents, note)| Line::Sale { customer, month, invoice, product, cents, note }
+        ),
+        1 => Just(Line::Blank),
+        1 => any::<bool>().prop_map(Line::Bad),
+    ]
+}
+
+fn export(lines: &[Line], crlf: bool) -> String {
+    let end = if crlf { "\r\n" } else { "\n" };
+    let mut out = format!("date,customer,invoice,product,note,revenue{end}");
+    for l in lines {
+        match l {
+            Line::Sale { customer, month, invoice, product, cents, note } => {
+                // Some notes are quoted, with the delimiter, quotes or line breaks inside.
+                let note =
+                    ["", "plain", "\"a, b\"", "\"two\nlines\"", "\"say \"\"hi\"\"\"", "\"x\r\n\r\ny\""]
+                        [*note as usize];
+                out.push_str(&format!(
+                    "2024-{:02}-15,K{customer},R{invoice},P{product},{note},{}.{:02}{end}",
+                    month % 12 + 1,
+                    cents / 100,
+                    (cents % 100).abs()
+                ));
+            }
+            Line::Blank => out.push_str(end),
+            Line::Bad(true) => out.push_str(&format!("2024-01-01,K1{end}")),
+            Line::Bad(false) => out.push_str(&format!("2024-01-01,K1,R1,P1,,12x{end}")),
+        }
+    }
+    out
+}
+
+fn workspace(dir: &Path, text: &str) -> Workspace {
+    std::fs::create_dir_all(dir.join("accounts")).unwrap();
+    std::fs::write(dir.join("kam.toml"), "[workspace]\nsales = [\"sales.csv\"]\n").unwrap();
+    std::fs::write(dir.join("accounts/a.toml"), "name = \"A\"\ncustomer_ids = [\"K0\", \"K1\"]\n").unwrap();
+    std::fs::write(dir.join("sales.csv"), text).unwrap();
+    let mut diags = Diagnostics::new();
+    let options = Options { dir: Some(dir.to_path_buf()), sales: Vec::new() };
+    Workspace::load(&options, &mut diags).expect("workspace")
+}
+
+/// Every row as text, in the order read.
+#[derive(Default)]
+struct Rows(Vec<String>);
+
+impl RowSink for Rows {
+    fn row(&mut self, row: &SaleRow<'_>) {
+        self.0.push(format!("{} {} {} {} {}", row.date, row.customer, row.invoice, row.product, row.net));
+    }
+
+    fn append(&mut self, later: Self) {
+        self.0.extend(later.0);
+    }
+}
+
+fn messages(diags: &Diagnostics) -> Vec<String> {
+    diags.items().iter().map(|d| d.to_string()).collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn parts_read_what_one_reader_reads(
+        lines in proptest::collection::vec(line(), 0..60),
+        crlf in any::<bool>(),
+        threads in 2usize..6,
+        min_bytes in 1u64..200,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = workspace(dir.path(), &export(&lines, crlf));
+        let settings = &ws.config.import;
+
+        let mut one = Diagnostics::new();
+        let mut rows = Vec::new();
+        let stats = read_exports(&ws.sales_files, settings, &mut one, |_, row| {
+            rows.push(format!("{} {} {} {} {}", row.date, row.customer, row.invoice, row.product, row.net));
+        });
+
+        let mut cut = Diagnostics::new();
+        let mut sink = Rows::default();
+        let parts = Parts { threads, min_bytes };
+        let cut_stats = fold_exports_in_parts(&ws.sales_files, settings, &mut cut, &mut sink, Rows::default, parts);
+        prop_assert_eq!(&sink.0, &rows);
+        prop_assert_eq!(messages(&cut), messages(&one));
+        prop_assert_eq!(cut_stats.rows, stats.rows);
+        prop_assert_eq!(cut_stats.bad_rows, stats.bad_rows);
+    }
+
+    #[test]
+    fn parts_change_no_figure(
+        lines in proptest::collection::vec(line(), 1..60),
+        threads in 2usize..6,
+        min_bytes in 1u64..200,
+    ) {
+        let lines: Vec<Line> = lines.into_iter().filter(|l| !matches!(l, Line::Bad(_))).collect();
+        let dir = tempfile::tempdir().unwrap();
+        let ws = workspace(dir.path(), &export(&lines, false));
+        for (by, period) in [
+            (vec![Dim::Customer], PeriodKind::Month),
+            (vec![Dim::Account, Dim::Product], PeriodKind::Quarter),
+            (vec![Dim::Product], PeriodKind::All),
+        ] {
+            let query = MarginQuery { by, period, from: None, to: None, accounts: Vec::new() };
+            let spec = query.cube_spec();
+            let mut diags = Diagnostics::new();
+            let (whole, ()) = Cube::build_in_parts(&ws, &spec, &mut diags, || (), Parts { threads: 1, min_bytes });
+            let (cut, ()) = Cube::build_in_parts(&ws, &spec, &mut diags, || (), Parts { threads, min_bytes });
+            prop_assert!(!diags.has_errors(), "{:?}", diags.items());
+            let names = |c: &Cube| (0..c.customers.len() as u32).map(|i| c.customers.name(i).to_string()).collect::<Vec<_>>();
+            prop_assert_eq!(names(&whole), names(&cut));
+            prop_assert_eq!(whole.invoice_count, cut.invoice_count);
+            let (a, b) = (margin_report(&ws, &whole, &query), margin_report(&ws, &cut, &query));
+            prop_assert_eq!(&a.rows, &b.rows);
+            prop_assert_eq!(&a.total, &b.total);
+        }
+    }
+}
+
+#[test]
+fn lines_are_counted_past_empty_lines_and_windows_line_ends() {
+    let text = "date,customer,revenue\r\n2024-01-01,K1,5\r\n\r\n\r\n2024-01-02,K1,x\r\n2024-01-03,K1,\"7\r\n\"\r\n2024-01-04,K1,y\n";
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path(), text);
+    for threads in [1, 2, 3] {
+        let mut diags = Diagnostics::new();
+        let parts = Parts { threads, min_bytes: 1 };
+        fold_exports_in_parts(&ws.sales_files, &ws.config.import, &mut diags, &mut (), || (), parts);
+        let lines: Vec<String> =
+            messages(&diags).iter().map(|m| m.split(": column").next().unwrap().to_string()).collect();
+        let file = ws.sales_files[0].display().to_string();
+        assert_eq!(lines, vec![format!("{file}:5"), format!("{file}:8")]);
+    }
+}
