@@ -15,17 +15,28 @@ use rustc_hash::FxHashMap;
 pub struct Interner {
     map: FxHashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
+    /// The number given last, tried first: rows of one customer tend to follow each other.
+    last: Option<u32>,
 }
 
 impl Interner {
     /// The number of `name`, adding it when new (the only allocation, once per distinct name).
     pub fn intern(&mut self, name: &str) -> u32 {
-        if let Some(&i) = self.map.get(name) {
-            return i;
+        if let Some(last) = self.last
+            && *self.names[last as usize] == *name
+        {
+            return last;
         }
-        let i = self.names.len() as u32;
-        self.names.push(name.into());
-        self.map.insert(name.into(), i);
+        let i = match self.map.get(name) {
+            Some(&i) => i,
+            None => {
+                let i = self.names.len() as u32;
+                self.names.push(name.into());
+                self.map.insert(name.into(), i);
+                i
+            }
+        };
+        self.last = Some(i);
         i
     }
 
@@ -47,11 +58,12 @@ impl Interner {
 }
 
 /// Strings numbered by first appearance (invoice numbers, of which there are many): their text
-/// is kept once, end to end in one buffer, and the table holds only numbers, so a number costs
-/// the string's bytes and about a dozen more, and no allocation of its own.
+/// is kept once, end to end in one buffer, and the table holds only hashes and numbers, so a
+/// number costs the string's bytes and about two dozen more, and no allocation of its own.
 #[derive(Debug, Default, Clone)]
 pub struct Numbering {
-    table: hashbrown::HashTable<u32>,
+    /// The hash of each string, and its number.
+    table: hashbrown::HashTable<(u64, u32)>,
     text: String,
     /// End of each string in `text`; it starts where the one before ends.
     ends: Vec<usize>,
@@ -87,14 +99,16 @@ impl Numbering {
     fn number_by_hash(&mut self, name: &str) -> u32 {
         let hash = Self::hash(name);
         let (text, ends) = (&self.text, &self.ends);
-        if let Some(&i) = self.table.find(hash, |&i| Self::text_of(text, ends, i) == name) {
+        if let Some(&(_, i)) =
+            self.table.find(hash, |&(h, i)| h == hash && Self::text_of(text, ends, i) == name)
+        {
             return i;
         }
         let i = self.ends.len() as u32;
         self.text.push_str(name);
         self.ends.push(self.text.len());
-        let (text, ends) = (&self.text, &self.ends);
-        self.table.insert_unique(hash, i, |&j| Self::hash(Self::text_of(text, ends, j)));
+        // The hash is kept with the number, so that growing the table reads no text.
+        self.table.insert_unique(hash, (hash, i), |&(h, _)| h);
         i
     }
 
@@ -112,20 +126,133 @@ impl Numbering {
     }
 }
 
-/// A cube being filled by one part of the pass, with the invoice numbers it saw.
+/// A cube being filled by one part of the pass, with the invoice numbers it saw. Its cells are
+/// kept in a vector, found by key through an index, and the cell of the last row is tried
+/// first: the lines of an invoice follow each other and share their cell.
 struct CubePart<'s> {
     cube: Cube,
+    cells: Vec<(CellKey, Cell)>,
+    index: FxHashMap<CellKey, u32>,
+    last_cell: Option<(CellKey, u32)>,
     invoices: Numbering,
     spec: &'s CubeSpec,
 }
 
+impl<'s> CubePart<'s> {
+    fn new(spec: &'s CubeSpec) -> Self {
+        CubePart {
+            cube: Cube::default(),
+            cells: Vec::new(),
+            index: FxHashMap::default(),
+            last_cell: None,
+            invoices: Numbering::default(),
+            spec,
+        }
+    }
+
+    /// The cell of `key`, made when new.
+    fn cell(&mut self, key: CellKey) -> &mut Cell {
+        let i = match self.last_cell {
+            Some((last, i)) if last == key => i,
+            _ => {
+                let next = self.cells.len() as u32;
+                let i = *self.index.entry(key).or_insert(next);
+                if i == next {
+                    self.cells.push((key, Cell::default()));
+                }
+                self.last_cell = Some((key, i));
+                i
+            }
+        };
+        &mut self.cells[i as usize].1
+    }
+
+    fn add(&mut self, row: &SaleRow<'_>) {
+        let spec = self.spec;
+        let cube = &mut self.cube;
+        cube.first_date = Some(cube.first_date.map_or(row.date, |d| d.min(row.date)));
+        cube.last_date = Some(cube.last_date.map_or(row.date, |d| d.max(row.date)));
+        if spec.from.is_some_and(|f| row.date < f) || spec.to.is_some_and(|t| row.date > t) {
+            return;
+        }
+        let customer =
+            if row.customer.is_empty() { NO_CUSTOMER } else { cube.customers.intern(row.customer) };
+        let detail = match &spec.detail_customers {
+            None => true,
+            Some(_) if customer == NO_CUSTOMER => false,
+            Some(set) => {
+                if cube.detail.len() <= customer as usize {
+                    cube.detail.push(set.contains(row.customer));
+                }
+                cube.detail[customer as usize]
+            }
+        };
+        let key = CellKey {
+            customer,
+            month: Month::of(row.date),
+            category: if spec.by_category && detail { cube.categories.intern(row.category) } else { ANY },
+            product: if spec.by_product && detail { cube.products.intern(row.product) } else { ANY },
+        };
+        let invoice =
+            (!spec.without_invoices && !row.invoice.is_empty()).then(|| self.invoices.number(row.invoice));
+        let cell = self.cell(key);
+        cell.sums.add_row(row);
+        if let Some(inv) = invoice
+            && cell.invoices.last() != Some(&inv)
+        {
+            cell.invoices.push(inv);
+        }
+    }
+
+    /// Takes in the part that read the rows following this part's. Strings new to this part are
+    /// numbered in the order `later` first saw them, as if one part had read all rows.
+    fn append(&mut self, later: CubePart<'_>) {
+        let remap = |own: &mut Interner, other: &Interner| -> Vec<u32> {
+            (0..other.len() as u32).map(|i| own.intern(other.name(i))).collect()
+        };
+        let cube = &mut self.cube;
+        let customers = remap(&mut cube.customers, &later.cube.customers);
+        let categories = remap(&mut cube.categories, &later.cube.categories);
+        let products = remap(&mut cube.products, &later.cube.products);
+        if let Some(set) = &self.spec.detail_customers {
+            while cube.detail.len() < cube.customers.len() {
+                let name = cube.customers.name(cube.detail.len() as u32);
+                cube.detail.push(set.contains(name));
+            }
+        }
+        let numbers: Vec<u32> =
+            (0..later.invoices.len() as u32).map(|i| self.invoices.number(later.invoices.name(i))).collect();
+        let map = |table: &[u32], i: u32| if i == ANY { ANY } else { table[i as usize] };
+        for (key, cell) in later.cells {
+            let key = CellKey {
+                customer: map(&customers, key.customer),
+                month: key.month,
+                category: map(&categories, key.category),
+                product: map(&products, key.product),
+            };
+            let own = self.cell(key);
+            own.sums.add(&cell.sums);
+            own.invoices.extend(cell.invoices.iter().map(|&i| numbers[i as usize]));
+        }
+        let cube = &mut self.cube;
+        cube.first_date = match (cube.first_date, later.cube.first_date) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        cube.last_date = match (cube.last_date, later.cube.last_date) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+    }
+}
+
 impl RowSink for CubePart<'_> {
     fn row(&mut self, row: &SaleRow<'_>) {
-        self.cube.add(self.spec, &mut self.invoices, row);
+        self.add(row);
     }
 
     fn append(&mut self, later: Self) {
-        self.cube.append(self.spec, &mut self.invoices, later.cube, &later.invoices);
+        CubePart::append(self, later);
     }
 }
 
@@ -283,10 +410,11 @@ impl Cube {
         also: impl Fn() -> A + Sync,
         parts: Parts,
     ) -> (Cube, A) {
-        let new = || (CubePart { cube: Cube::default(), invoices: Numbering::default(), spec }, also());
+        let new = || (CubePart::new(spec), also());
         let mut sink = new();
         let stats = fold_exports_in_parts(&ws.sales_files, &ws.config.import, diags, &mut sink, new, parts);
-        let (CubePart { mut cube, invoices, .. }, also) = sink;
+        let (CubePart { mut cube, cells, invoices, .. }, also) = sink;
+        cube.cells = cells.into_iter().collect();
         cube.stats = stats;
         // Invoice numbers are numbered during the pass only: afterwards the cells' numbers are
         // all that is needed, and the text of the numbers is freed.
@@ -300,81 +428,6 @@ impl Cube {
             .map(|i| ws.customer_account.get(cube.customers.name(i)).copied())
             .collect();
         (cube, also)
-    }
-
-    /// Takes in the aggregates of the rows that follow this cube's; `invoices` numbers this
-    /// cube's invoices, `later_invoices` those of `later`. Strings new to this cube are numbered
-    /// in the order `later` first saw them, as if one cube had read all rows.
-    fn append(&mut self, spec: &CubeSpec, invoices: &mut Numbering, later: Cube, later_invoices: &Numbering) {
-        let remap = |own: &mut Interner, other: &Interner| -> Vec<u32> {
-            (0..other.len() as u32).map(|i| own.intern(other.name(i))).collect()
-        };
-        let customers = remap(&mut self.customers, &later.customers);
-        let categories = remap(&mut self.categories, &later.categories);
-        let products = remap(&mut self.products, &later.products);
-        if let Some(set) = &spec.detail_customers {
-            while self.detail.len() < self.customers.len() {
-                let name = self.customers.name(self.detail.len() as u32);
-                self.detail.push(set.contains(name));
-            }
-        }
-        let numbers: Vec<u32> =
-            (0..later_invoices.len() as u32).map(|i| invoices.number(later_invoices.name(i))).collect();
-        let map = |table: &[u32], i: u32| if i == ANY { ANY } else { table[i as usize] };
-        for (key, cell) in later.cells {
-            let key = CellKey {
-                customer: map(&customers, key.customer),
-                month: key.month,
-                category: map(&categories, key.category),
-                product: map(&products, key.product),
-            };
-            let own = self.cells.entry(key).or_default();
-            own.sums.add(&cell.sums);
-            own.invoices.extend(cell.invoices.iter().map(|&i| numbers[i as usize]));
-        }
-        self.first_date = match (self.first_date, later.first_date) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        self.last_date = match (self.last_date, later.last_date) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        };
-    }
-
-    fn add(&mut self, spec: &CubeSpec, invoices: &mut Numbering, row: &SaleRow<'_>) {
-        self.first_date = Some(self.first_date.map_or(row.date, |d| d.min(row.date)));
-        self.last_date = Some(self.last_date.map_or(row.date, |d| d.max(row.date)));
-        if spec.from.is_some_and(|f| row.date < f) || spec.to.is_some_and(|t| row.date > t) {
-            return;
-        }
-        let customer =
-            if row.customer.is_empty() { NO_CUSTOMER } else { self.customers.intern(row.customer) };
-        let detail = match &spec.detail_customers {
-            None => true,
-            Some(_) if customer == NO_CUSTOMER => false,
-            Some(set) => {
-                if self.detail.len() <= customer as usize {
-                    self.detail.push(set.contains(row.customer));
-                }
-                self.detail[customer as usize]
-            }
-        };
-        let key = CellKey {
-            customer,
-            month: Month::of(row.date),
-            category: if spec.by_category && detail { self.categories.intern(row.category) } else { ANY },
-            product: if spec.by_product && detail { self.products.intern(row.product) } else { ANY },
-        };
-        let invoice =
-            (!spec.without_invoices && !row.invoice.is_empty()).then(|| invoices.number(row.invoice));
-        let cell = self.cells.entry(key).or_default();
-        cell.sums.add_row(row);
-        if let Some(inv) = invoice
-            && cell.invoices.last() != Some(&inv)
-        {
-            cell.invoices.push(inv);
-        }
     }
 
     /// The account index of a cell's customer.

@@ -382,7 +382,7 @@ impl<R: Read> RecordReader<R> {
                 }
                 Ok(Record { text: &self.decoded, bounds: &self.decoded_bounds })
             }
-            _ => match std::str::from_utf8(text) {
+            _ => match simdutf8::basic::from_utf8(text) {
                 Ok(text) => Ok(Record { text, bounds }),
                 Err(_) => Err(bounds.len()),
             },
