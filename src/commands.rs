@@ -6,7 +6,7 @@ use crate::cube::{Cube, CubeSpec};
 use crate::diag::Diagnostics;
 use crate::layout;
 use crate::margin::{MarginQuery, margin_report, sort_rows};
-use crate::output::{Format, emit, emit_with};
+use crate::output::{Format, WriteJson, emit, emit_with};
 use crate::render::{Document, Style, markdown, write_csv, write_markdown};
 use crate::workspace::{Options, Workspace};
 use std::path::PathBuf;
@@ -75,7 +75,7 @@ fn language(globals: &Globals, ws: &Workspace) -> Language {
 
 /// Writes a report in the requested format; only the layout that format needs is built, and the
 /// text goes out as it is written.
-fn write<J: serde::Serialize>(
+fn write<J: WriteJson>(
     globals: &Globals,
     doc: impl FnOnce() -> Document,
     json: impl FnOnce() -> J,
@@ -88,10 +88,7 @@ fn write<J: serde::Serialize>(
         }
         Format::Json => {
             let json = json();
-            emit_with(globals.output.as_deref(), |out| {
-                serde_json::to_writer_pretty(&mut *out, &json)?;
-                out.write_all(b"\n")
-            })
+            emit_with(globals.output.as_deref(), |out| json.write_json(out))
         }
         Format::Csv => {
             let doc = doc();

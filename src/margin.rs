@@ -101,15 +101,22 @@ impl Accumulator {
     pub fn figures(mut self, settings: &MarginSettings) -> MarginFigures {
         self.invoices.sort_unstable();
         self.invoices.dedup();
-        let s = &self.sums;
-        let orders = self.invoices.len() as u64 + s.rows_without_invoice;
+        MarginFigures::of(&self.sums, self.invoices.len() as u64, self.visits, self.costs, settings)
+    }
+}
+
+impl MarginFigures {
+    /// The figures of a group from its sums, its number of distinct invoices, its visits and
+    /// its explicit costs, given the margin settings.
+    pub fn of(s: &Sums, invoices: u64, visits: u64, costs: Decimal, settings: &MarginSettings) -> Self {
+        let orders = invoices + s.rows_without_invoice;
         let net = s.net;
         let variable_costs = s.variable_costs();
         let db1 = variable_costs.map(|v| net - v);
         let direct_costs = settings.cost_per_order * Decimal::from(orders)
-            + settings.cost_per_visit * Decimal::from(self.visits)
+            + settings.cost_per_visit * Decimal::from(visits)
             + settings.return_handling_rate * s.returns
-            + self.costs;
+            + costs;
         let db2 = db1.map(|d| d - direct_costs);
         let overhead = settings.overhead_rate * net;
         let db3 = db2.map(|d| d - overhead);
@@ -130,8 +137,8 @@ impl Accumulator {
             quantity: s.quantity,
             orders,
             returns: s.returns,
-            visits: self.visits,
-            account_costs: self.costs,
+            visits,
+            account_costs: costs,
             unknown_cost_rows: s.unknown_cost_rows,
             unknown_cost_net: s.unknown_cost_net,
             rows: s.rows,
@@ -222,6 +229,7 @@ pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         query.accounts.is_empty()
             || account.is_some_and(|i| query.accounts.iter().any(|id| *id == ws.accounts[i].id))
     };
+    type GroupKey = ([u32; 5], Month);
     // Groups are keyed by numbers while summing; their names are looked up once per group.
     let mut owners = crate::cube::Interner::default();
     let owner_code: Vec<u32> =
@@ -252,9 +260,18 @@ pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         PeriodKind::All => Month(0),
         kind => kind.start(month),
     };
-    type GroupKey = ([u32; 5], Month);
-    let mut groups: FxHashMap<GroupKey, Accumulator> = FxHashMap::default();
-    let mut total = Accumulator::default();
+    // Each group is numbered when first seen; its cells are listed for counting its invoices.
+    let mut index: FxHashMap<GroupKey, u32> = FxHashMap::default();
+    let mut groups: Vec<Group> = Vec::new();
+    fn group_of(index: &mut FxHashMap<GroupKey, u32>, groups: &mut Vec<Group>, key: GroupKey) -> usize {
+        let g = *index.entry(key).or_insert_with(|| {
+            groups.push(Group::default());
+            (groups.len() - 1) as u32
+        });
+        g as usize
+    }
+    let mut members: Vec<(u32, &[u32])> = Vec::with_capacity(cube.cells.len());
+    let mut total = Group::default();
 
     let first = query.from.map(Month::of);
     let last = query.to.map(Month::of);
@@ -270,8 +287,10 @@ pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         for (slot, &dim) in codes.iter_mut().zip(&query.by) {
             *slot = code(dim, key, account_index);
         }
-        groups.entry((codes, period_of(key.month))).or_default().add_cell(&cell.sums, &cell.invoices);
-        total.add_cell(&cell.sums, &cell.invoices);
+        let g = group_of(&mut index, &mut groups, (codes, period_of(key.month)));
+        groups[g].sums.add(&cell.sums);
+        members.push((g as u32, &cell.invoices));
+        total.sums.add(&cell.sums);
     }
 
     let by_account = query.by.iter().any(|d| matches!(d, Dim::Account | Dim::Owner));
@@ -289,25 +308,50 @@ pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         }
         let visits = account.meetings.iter().filter(|m| m.kind == MeetingKind::Visit).map(|m| m.date);
         for date in visits.filter(|&d| query.in_range(d)) {
-            groups.entry((codes, period_of(Month::of(date.0)))).or_default().visits += 1;
+            let g = group_of(&mut index, &mut groups, (codes, period_of(Month::of(date.0))));
+            groups[g].visits += 1;
             total.visits += 1;
         }
         for cost in account.costs.iter().filter(|c| query.in_range(c.date)) {
-            groups.entry((codes, period_of(Month::of(cost.date.0)))).or_default().costs +=
-                cost.amount.value();
+            let g = group_of(&mut index, &mut groups, (codes, period_of(Month::of(cost.date.0))));
+            groups[g].costs += cost.amount.value();
             total.costs += cost.amount.value();
         }
     }
+    count_invoices(&mut groups, &mut total, &mut members);
 
-    let mut rows: Vec<MarginRow> = groups
-        .into_iter()
-        .map(|((codes, period), acc)| MarginRow {
-            keys: query.by.iter().zip(codes).map(|(&d, c)| name(d, c)).collect(),
-            period: query.period.label(period),
-            figures: acc.figures(settings),
+    // Rows are ordered by their names, then periods: each distinct name is ranked once, and
+    // the rows are sorted by ranks (stable, from the order of the groups, as by the names).
+    let mut ranks: Vec<Ranking> = (0..query.by.len())
+        .map(|d| Ranking::new(index.keys().map(|(codes, _)| codes[d]), |c| name(query.by[d], c)))
+        .collect();
+    let periods = Ranking::new(index.keys().map(|(_, p)| p.0 as u32), |p| {
+        query.period.label(Month(p as i32)).unwrap_or_default()
+    });
+    let has_period = query.period != PeriodKind::All;
+    let mut order: Vec<([u32; 6], GroupKey, u32)> = index
+        .iter()
+        .map(|(&(codes, period), &g)| {
+            let mut rank = [0u32; 6];
+            for (d, ranking) in ranks.iter().enumerate() {
+                rank[d] = ranking.rank(codes[d]);
+            }
+            rank[5] = periods.rank(period.0 as u32);
+            (rank, (codes, period), g)
         })
         .collect();
-    rows.sort_by(|a, b| a.keys.cmp(&b.keys).then_with(|| a.period.cmp(&b.period)));
+    order.sort_by_key(|&(rank, _, _)| rank);
+    let rows: Vec<MarginRow> = order
+        .into_iter()
+        .map(|(_, (codes, period), g)| {
+            let group = std::mem::take(&mut groups[g as usize]);
+            MarginRow {
+                keys: ranks.iter_mut().enumerate().map(|(d, r)| r.name(codes[d]).to_string()).collect(),
+                period: has_period.then(|| periods.name(period.0 as u32).to_string()),
+                figures: group.figures(settings),
+            }
+        })
+        .collect();
     MarginReport {
         currency: ws.config.currency.clone(),
         by: query.by.clone(),
@@ -319,6 +363,86 @@ pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         data_range: cube.first_date.zip(cube.last_date),
         files: cube.stats.files,
         rows_read: cube.stats.rows,
+    }
+}
+
+/// What is summed for a group while the cells are read; its invoices are counted afterwards.
+#[derive(Debug, Default)]
+struct Group {
+    sums: Sums,
+    invoices: u64,
+    visits: u64,
+    costs: Decimal,
+}
+
+impl Group {
+    fn figures(&self, settings: &MarginSettings) -> MarginFigures {
+        MarginFigures::of(&self.sums, self.invoices, self.visits, self.costs, settings)
+    }
+}
+
+/// Counts the distinct invoice numbers of each group and of the total, given each cell's
+/// group and invoice numbers. An invoice number is marked with the last group that counted it,
+/// the cells being taken group by group; the total marks them in a second table.
+fn count_invoices(groups: &mut [Group], total: &mut Group, members: &mut [(u32, &[u32])]) {
+    members.sort_by_key(|&(g, _)| g);
+    let size = members.iter().flat_map(|(_, inv)| inv.iter()).max().map_or(0, |&m| m as usize + 1);
+    let mut last_group = vec![u32::MAX; size];
+    let mut in_total = vec![false; size];
+    for &(g, invoices) in members.iter() {
+        let group = &mut groups[g as usize];
+        for &inv in invoices {
+            let i = inv as usize;
+            if last_group[i] != g {
+                last_group[i] = g;
+                group.invoices += 1;
+            }
+            if !in_total[i] {
+                in_total[i] = true;
+                total.invoices += 1;
+            }
+        }
+    }
+}
+
+/// The names of one grouping's codes, and each code's rank in the order of the names (equal
+/// names share a rank).
+struct Ranking {
+    /// Distinct codes, ascending.
+    codes: Vec<u32>,
+    names: Vec<String>,
+    ranks: Vec<u32>,
+}
+
+impl Ranking {
+    fn new(codes: impl Iterator<Item = u32>, name: impl Fn(u32) -> String) -> Self {
+        let mut codes: Vec<u32> = codes.collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let names: Vec<String> = codes.iter().map(|&c| name(c)).collect();
+        let mut by_name: Vec<usize> = (0..codes.len()).collect();
+        by_name.sort_by(|&a, &b| names[a].cmp(&names[b]));
+        let mut ranks = vec![0u32; codes.len()];
+        let mut rank = 0u32;
+        for (i, &c) in by_name.iter().enumerate() {
+            if i > 0 && names[by_name[i - 1]] != names[c] {
+                rank += 1;
+            }
+            ranks[c] = rank;
+        }
+        Ranking { codes, names, ranks }
+    }
+
+    fn position(&self, code: u32) -> usize {
+        self.codes.binary_search(&code).unwrap_or_default()
+    }
+
+    fn rank(&self, code: u32) -> u32 {
+        self.ranks.get(self.position(code)).copied().unwrap_or_default()
+    }
+
+    fn name(&self, code: u32) -> &str {
+        self.names.get(self.position(code)).map_or("", String::as_str)
     }
 }
 

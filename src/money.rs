@@ -27,6 +27,40 @@ pub fn round_rate(value: Decimal) -> Decimal {
     value.round_dp_with_strategy(4, ROUNDING)
 }
 
+/// Powers of ten up to 10^38, the largest that fits in a `u128`.
+const POW10: [u128; 39] = {
+    let mut p = [1u128; 39];
+    let mut i = 1;
+    while i < 39 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// `value` rounded to `places` places with [`ROUNDING`], as a whole number of units of
+/// 10^-`places` (2.345 to 2 places is 235, −2.345 is −235): the mantissa of
+/// `value.round_dp_with_strategy(places, ROUNDING)` at scale `places`, computed without building
+/// that decimal. `None` only when the units do not fit (never for `places` up to 9).
+pub fn rounded_units(value: Decimal, places: u32) -> Option<i128> {
+    let magnitude = value.mantissa().unsigned_abs();
+    let scale = value.scale();
+    let units = if scale <= places {
+        magnitude.checked_mul(*POW10.get((places - scale) as usize)?)?
+    } else {
+        let divisor = *POW10.get((scale - places) as usize)?;
+        // Most amounts fit in 64 bits, where division is several times faster.
+        let (quotient, remainder) = match (u64::try_from(magnitude), u64::try_from(divisor)) {
+            (Ok(m), Ok(d)) => (u128::from(m / d), u128::from(m % d)),
+            _ => (magnitude / divisor, magnitude % divisor),
+        };
+        // Half away from zero: up when the remainder is at least half the divisor.
+        if remainder >= divisor - remainder { quotient + 1 } else { quotient }
+    };
+    let units = i128::try_from(units).ok()?;
+    Some(if value.is_sign_negative() { -units } else { units })
+}
+
 /// The decimal mark of an export; the other of `.` and `,` is then the thousands separator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DecimalMark {
@@ -354,5 +388,63 @@ mod tests {
         assert_eq!(round_money(d("2.345")), d("2.35"));
         assert_eq!(round_money(d("-2.345")), d("-2.35"));
         assert_eq!(round_rate(d("0.47825")), d("0.4783"));
+    }
+
+    /// The units of the slow way: round the decimal, then read its mantissa at `places`.
+    fn units_by_rounding(value: Decimal, places: u32) -> i128 {
+        let r = value.round_dp_with_strategy(places, ROUNDING);
+        r.mantissa() * 10i128.pow(places - r.scale())
+    }
+
+    #[test]
+    fn rounded_units_round_half_away_from_zero() {
+        assert_eq!(rounded_units(d("2.345"), 2), Some(235));
+        assert_eq!(rounded_units(d("-2.345"), 2), Some(-235));
+        assert_eq!(rounded_units(d("2.3449999"), 2), Some(234));
+        assert_eq!(rounded_units(d("-0.004"), 2), Some(0));
+        assert_eq!(rounded_units(d("-0.005"), 2), Some(-1));
+        assert_eq!(rounded_units(d("0.47825"), 4), Some(4783));
+        assert_eq!(rounded_units(d("12"), 2), Some(1200));
+        assert_eq!(rounded_units(d("-7.5"), 0), Some(-8));
+        assert_eq!(rounded_units(Decimal::MAX, 2), Some(Decimal::MAX.mantissa() * 100));
+        assert_eq!(rounded_units(Decimal::MIN, 4), Some(Decimal::MIN.mantissa() * 10_000));
+        assert_eq!(rounded_units(Decimal::MAX, 30), None);
+        let tiny = Decimal::from_i128_with_scale(5, 28);
+        assert_eq!(rounded_units(tiny, 27), Some(1));
+        assert_eq!(rounded_units(-tiny, 27), Some(-1));
+        assert_eq!(rounded_units(tiny, 26), Some(0));
+        for value in ["0", "0.005", "-0.015", "99.995", "-99.994999", "1234567.891", "0.00005", "-0.00015"] {
+            for places in 0..6 {
+                assert_eq!(rounded_units(d(value), places), Some(units_by_rounding(d(value), places)));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn rounded_units_match_rust_decimal(
+            lo in proptest::num::u32::ANY,
+            mid in proptest::num::u32::ANY,
+            hi in proptest::num::u32::ANY,
+            negative in proptest::bool::ANY,
+            scale in 0u32..=28,
+            places in 0u32..=9,
+            small in proptest::bool::ANY,
+        ) {
+            // Half the cases are amounts of everyday size, half use all 96 bits.
+            let (mid, hi) = if small { (mid % 1000, 0) } else { (mid, hi) };
+            let value = Decimal::from_parts(lo, mid, hi, negative, scale);
+            proptest::prop_assert_eq!(rounded_units(value, places), Some(units_by_rounding(value, places)));
+        }
+
+        #[test]
+        fn rounded_units_match_at_midpoints(units in -1_000_000_000_000i64..1_000_000_000_000, extra in 1u32..=10, places in 0u32..=4) {
+            // Exactly half a unit away from a rounding step, and one below that.
+            let half = Decimal::from_i128_with_scale(i128::from(units) * 10 + 5, places + 1);
+            let below = Decimal::from_i128_with_scale((i128::from(units) * 10 + 5) * 10i128.pow(extra) - 1, places + 1 + extra);
+            for value in [half, below, -half, -below] {
+                proptest::prop_assert_eq!(rounded_units(value, places), Some(units_by_rounding(value, places)));
+            }
+        }
     }
 }

@@ -25,6 +25,18 @@ impl FromStr for Format {
     }
 }
 
+/// A report's JSON, written pretty-printed with a final newline.
+pub trait WriteJson {
+    fn write_json(&self, out: &mut dyn Write) -> io::Result<()>;
+}
+
+impl<T: serde::Serialize> WriteJson for T {
+    fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        out.write_all(b"\n")
+    }
+}
+
 /// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so
 /// that a reader never sees half a report.
 pub fn write_atomic(path: &Path, text: &[u8]) -> io::Result<()> {

@@ -3,7 +3,7 @@
 //! CSV (machine names, plain numbers). Renderers round and format; they compute nothing.
 
 use crate::config::Language;
-use crate::money::{Decimal, round_money, round_rate};
+use crate::money::{Decimal, round_money, rounded_units};
 use chrono::NaiveDate;
 use comfy_table::{CellAlignment, ContentArrangement, Table as Grid, presets};
 
@@ -49,6 +49,9 @@ pub enum Block {
     Paragraph(String),
     Bullets(Vec<String>),
     Table(Table),
+    /// The document's [`Document::csv_table`], written here as a Markdown table: a long table
+    /// is held once for both formats.
+    CsvTable,
     /// Verbatim Markdown (e.g. a Mermaid block).
     Raw(String),
 }
@@ -80,6 +83,23 @@ impl Style {
 
     /// A decimal with `places` places, grouped in thousands.
     pub fn number(&self, value: Decimal, places: u32) -> String {
+        let mut out = String::new();
+        self.push_number(&mut out, value, places);
+        out
+    }
+
+    /// Appends [`Style::number`] to `out`.
+    pub fn push_number(&self, out: &mut String, value: Decimal, places: u32) {
+        let (mark, sep) = self.marks();
+        match rounded_units(value, places) {
+            Some(units) => push_units(out, units, places, mark, Some(sep), '−'),
+            None => out.push_str(&self.number_by_decimal(value, places)),
+        }
+    }
+
+    /// [`Style::number`] by rounding the decimal itself: the slow way, for amounts whose
+    /// rounded units do not fit in an `i128` (none that `places` of kam's reports produce).
+    fn number_by_decimal(&self, value: Decimal, places: u32) -> String {
         let (mark, sep) = self.marks();
         let v = value.round_dp_with_strategy(places, crate::money::ROUNDING);
         // The digits of the mantissa, last first; after rounding the scale is at most `places`.
@@ -122,25 +142,131 @@ impl Style {
 
     /// A fraction as a percentage with one place.
     pub fn percent(&self, value: Decimal) -> String {
-        let p = self.number(value * Decimal::ONE_HUNDRED, 1);
-        match self.language {
-            Language::En => format!("{p}%"),
-            Language::De => format!("{p} %"),
+        let mut out = String::new();
+        self.push_percent(&mut out, value);
+        out
+    }
+
+    /// Appends [`Style::percent`] to `out`.
+    fn push_percent(&self, out: &mut String, value: Decimal) {
+        let (mark, sep) = self.marks();
+        // A percentage to one place is the fraction to three: the same digits, shifted.
+        match rounded_units(value, 3) {
+            Some(units) => push_units(out, units, 1, mark, Some(sep), '−'),
+            None => out.push_str(&self.number_by_decimal(value * Decimal::ONE_HUNDRED, 1)),
         }
+        out.push_str(match self.language {
+            Language::En => "%",
+            Language::De => " %",
+        });
     }
 
     pub fn value(&self, value: &Value) -> String {
+        let mut out = String::new();
+        self.push_value(&mut out, value);
+        out
+    }
+
+    /// Appends [`Style::value`] to `out`.
+    pub fn push_value(&self, out: &mut String, value: &Value) {
         const UNKNOWN: &str = "–";
         match value {
-            Value::Text(s) => escape_cell(s),
-            Value::Money(Some(v)) => self.money(*v),
-            Value::Rate(Some(v)) => self.percent(*v),
-            Value::Count(n) => self.number(Decimal::from(*n), 0),
-            Value::Number(Some(v)) => self.number(*v, v.scale().min(2)),
-            Value::Date(Some(d)) => d.format("%Y-%m-%d").to_string(),
-            Value::Money(None) | Value::Rate(None) | Value::Number(None) | Value::Date(None) => {
-                UNKNOWN.to_string()
+            Value::Text(s) => push_escaped(out, s),
+            Value::Money(Some(v)) => self.push_number(out, *v, 2),
+            Value::Rate(Some(v)) => self.push_percent(out, *v),
+            Value::Count(n) => {
+                let (_, sep) = self.marks();
+                push_units(out, i128::from(*n), 0, '.', Some(sep), '−');
             }
+            Value::Number(Some(v)) => self.push_number(out, *v, v.scale().min(2)),
+            Value::Date(Some(d)) => {
+                use std::fmt::Write;
+                let _ = write!(out, "{}", d.format("%Y-%m-%d"));
+            }
+            Value::Money(None) | Value::Rate(None) | Value::Number(None) | Value::Date(None) => {
+                out.push_str(UNKNOWN)
+            }
+        }
+    }
+}
+
+/// The decimal digits of `n` at the end of `buf`, at least `min` of them (zeros in front);
+/// returns where they start.
+fn digits(n: u128, min: usize, buf: &mut [u8; 48]) -> usize {
+    let mut start = buf.len();
+    // Most numbers fit in 64 bits, where division by 10 is a multiplication.
+    let mut rest = n;
+    while rest > u128::from(u64::MAX) {
+        start -= 1;
+        buf[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    let mut small = rest as u64;
+    loop {
+        start -= 1;
+        buf[start] = b'0' + (small % 10) as u8;
+        small /= 10;
+        if small == 0 {
+            break;
+        }
+    }
+    while buf.len() - start < min {
+        start -= 1;
+        buf[start] = b'0';
+    }
+    start
+}
+
+/// Appends a number given in units of 10^-`places`: `minus` before a negative one, the integer
+/// digits (grouped in thousands by `separator`, if any), then `mark` and the `places` digits.
+fn push_units(out: &mut String, units: i128, places: u32, mark: char, separator: Option<char>, minus: char) {
+    let mut buf = [0u8; 48];
+    let places = places as usize;
+    let start = digits(units.unsigned_abs(), places + 1, &mut buf);
+    let text = &buf[start..];
+    let (int, frac) = text.split_at(text.len() - places);
+    if units < 0 {
+        out.push(minus);
+    }
+    match separator {
+        Some(sep) => {
+            // The first group has 1 to 3 digits, every later one 3.
+            let first = match int.len() % 3 {
+                0 => 3,
+                r => r,
+            };
+            let (head, tail) = int.split_at(first.min(int.len()));
+            out.push_str(std::str::from_utf8(head).unwrap_or_default());
+            for group in tail.chunks(3) {
+                out.push(sep);
+                out.push_str(std::str::from_utf8(group).unwrap_or_default());
+            }
+        }
+        None => out.push_str(std::str::from_utf8(int).unwrap_or_default()),
+    }
+    if places > 0 {
+        out.push(mark);
+        out.push_str(std::str::from_utf8(frac).unwrap_or_default());
+    }
+}
+
+/// Appends a decimal given as `units` × 10^-`scale` the way `Decimal::normalize` and `Display`
+/// write it: no trailing fraction zeros, `-` for negatives, `.` as the mark, no grouping.
+fn push_plain(out: &mut String, mut units: i128, mut scale: u32) {
+    while scale > 0 && units % 10 == 0 {
+        units /= 10;
+        scale -= 1;
+    }
+    push_units(out, units, scale, '.', None, '-');
+}
+
+/// Appends `s` as a Markdown table cell: `|` escaped, line breaks as spaces.
+fn push_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\n' => out.push(' '),
+            c => out.push(c),
         }
     }
 }
@@ -150,9 +276,7 @@ fn escape_cell(s: &str) -> String {
 }
 
 /// A table as GitHub-flavoured Markdown: columns padded to their widest cell, numbers
-/// right-aligned (also marked `---:` for renderers), the total row in bold. Cells are formatted
-/// twice (once for the widths, once for the text) rather than kept, so a table of many rows
-/// costs no more memory than its values.
+/// right-aligned (also marked `---:` for renderers), the total row in bold.
 pub fn markdown_table(table: &Table, style: &Style) -> String {
     let mut out = Vec::new();
     write_markdown_table(table, style, &mut out).expect("writing to memory");
@@ -160,44 +284,81 @@ pub fn markdown_table(table: &Table, style: &Style) -> String {
     String::from_utf8(out).expect("UTF-8")
 }
 
-/// Writes [`markdown_table`] to `out`, line by line, with a final newline.
+/// The cells of a table as text, formatted once: end to end in one string, with where each
+/// cell ends, and the display width of each column.
+struct CellTexts {
+    text: String,
+    /// End of each cell in `text`, row by row; a cell starts where the one before ends.
+    ends: Vec<usize>,
+    /// Cells in each row (at most the number of columns).
+    row_lens: Vec<usize>,
+    widths: Vec<usize>,
+}
+
+impl CellTexts {
+    fn new(columns: usize) -> Self {
+        CellTexts { text: String::new(), ends: Vec::new(), row_lens: Vec::new(), widths: vec![0; columns] }
+    }
+
+    /// Adds a row of cells, each written by `push` after the text so far.
+    fn add_row<T>(&mut self, cells: &[T], mut push: impl FnMut(&mut String, &T)) {
+        let n = cells.len().min(self.widths.len());
+        for (i, cell) in cells[..n].iter().enumerate() {
+            let start = self.text.len();
+            push(&mut self.text, cell);
+            self.widths[i] = self.widths[i].max(display_width(&self.text[start..]));
+            self.ends.push(self.text.len());
+        }
+        self.row_lens.push(n);
+    }
+}
+
+/// Writes [`markdown_table`] to `out`, line by line, with a final newline. Every cell is
+/// formatted once, into one buffer, before the column widths are known.
 pub fn write_markdown_table(
     table: &Table,
     style: &Style,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    use unicode_width::UnicodeWidthStr;
     let n = table.columns.len();
     let numeric: Vec<bool> = (0..n)
         .map(|i| table.rows.iter().chain(table.total.iter()).any(|r| r.get(i).is_some_and(Value::is_numeric)))
         .collect();
-    let total_cell = |v: &Value| {
-        let s = style.value(v);
-        if s.is_empty() { s } else { format!("**{s}**") }
-    };
-    let mut widths: Vec<usize> = table.columns.iter().map(|c| escape_cell(&c.label).width().max(1)).collect();
+    let mut cells = CellTexts::new(n);
+    cells.add_row(&table.columns, |out, c| push_escaped(out, &c.label));
+    for w in &mut cells.widths {
+        *w = (*w).max(1);
+    }
     for row in &table.rows {
-        for (w, v) in widths.iter_mut().zip(row) {
-            *w = (*w).max(style.value(v).width());
-        }
+        cells.add_row(row, |out, v| style.push_value(out, v));
     }
     if let Some(total) = &table.total {
-        for (w, v) in widths.iter_mut().zip(total) {
-            *w = (*w).max(total_cell(v).width());
-        }
+        cells.add_row(total, |out, v| {
+            let start = out.len();
+            style.push_value(out, v);
+            if out.len() > start {
+                out.insert_str(start, "**");
+                out.push_str("**");
+            }
+        });
     }
+    let CellTexts { text, ends, row_lens, widths } = &cells;
     let mut line = String::new();
-    let mut write_row = |out: &mut dyn std::io::Write, cells: &mut dyn Iterator<Item = String>| {
+    let mut start = 0;
+    let mut next = ends.iter();
+    for (r, &len) in row_lens.iter().enumerate() {
         line.clear();
         line.push('|');
-        for (i, cell) in cells.enumerate().take(n) {
-            let pad = widths[i].saturating_sub(cell.width());
+        for (i, &end) in next.by_ref().take(len).enumerate() {
+            let cell = &text[start..end];
+            start = end;
+            let pad = widths[i].saturating_sub(display_width(cell));
             line.push(' ');
             if numeric[i] {
                 line.extend(std::iter::repeat_n(' ', pad));
-                line.push_str(&cell);
+                line.push_str(cell);
             } else {
-                line.push_str(&cell);
+                line.push_str(cell);
                 line.extend(std::iter::repeat_n(' ', pad));
             }
             line.push_str(" |");
@@ -205,24 +366,28 @@ pub fn write_markdown_table(
         let end = line.trim_end().len();
         line.truncate(end);
         line.push('\n');
-        out.write_all(line.as_bytes())
-    };
-    write_row(out, &mut table.columns.iter().map(|c| escape_cell(&c.label)))?;
-    let mut separator = String::from("|");
-    for (i, w) in widths.iter().enumerate() {
-        separator.extend(std::iter::repeat_n('-', w + 1));
-        separator.push(if numeric[i] { ':' } else { '-' });
-        separator.push('|');
-    }
-    separator.push('\n');
-    out.write_all(separator.as_bytes())?;
-    for row in &table.rows {
-        write_row(out, &mut row.iter().map(|v| style.value(v)))?;
-    }
-    if let Some(total) = &table.total {
-        write_row(out, &mut total.iter().map(total_cell))?;
+        out.write_all(line.as_bytes())?;
+        if r == 0 {
+            let mut separator = String::from("|");
+            for (i, w) in widths.iter().enumerate() {
+                separator.extend(std::iter::repeat_n('-', w + 1));
+                separator.push(if numeric[i] { ':' } else { '-' });
+                separator.push('|');
+            }
+            separator.push('\n');
+            out.write_all(separator.as_bytes())?;
+        }
     }
     Ok(())
+}
+
+/// The display width of a cell; printable ASCII is one column a byte.
+fn display_width(s: &str) -> usize {
+    if s.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        s.len()
+    } else {
+        unicode_width::UnicodeWidthStr::width(s)
+    }
 }
 
 /// The same table laid out by comfy-table, the reference that [`markdown_table`] matches byte
@@ -296,6 +461,11 @@ pub fn write_markdown(doc: &Document, style: &Style, out: &mut dyn std::io::Writ
                 }
             }
             Block::Table(table) => write_markdown_table(table, style, out)?,
+            Block::CsvTable => {
+                if let Some(table) = &doc.csv_table {
+                    write_markdown_table(table, style, out)?
+                }
+            }
             Block::Raw(text) => {
                 out.write_all(text.as_bytes())?;
                 if !text.ends_with('\n') {
@@ -309,14 +479,43 @@ pub fn write_markdown(doc: &Document, style: &Style, out: &mut dyn std::io::Writ
 
 /// A value for CSV: plain numbers with `.`, money to cents, rates to 4 places, unknown empty.
 pub fn csv_value(value: &Value) -> String {
+    let mut out = String::new();
+    push_csv_value(&mut out, value);
+    out
+}
+
+/// Appends [`csv_value`] to `out`.
+pub fn push_csv_value(out: &mut String, value: &Value) {
     match value {
-        Value::Text(s) => s.clone(),
-        Value::Money(Some(v)) => format!("{:.2}", round_money(*v)),
-        Value::Rate(Some(v)) => round_rate(*v).normalize().to_string(),
-        Value::Count(n) => n.to_string(),
-        Value::Number(Some(v)) => v.normalize().to_string(),
-        Value::Date(Some(d)) => d.format("%Y-%m-%d").to_string(),
-        Value::Money(None) | Value::Rate(None) | Value::Number(None) | Value::Date(None) => String::new(),
+        Value::Text(s) => out.push_str(s),
+        Value::Money(Some(v)) => match rounded_units(*v, 2) {
+            Some(cents) => push_units(out, cents, 2, '.', None, '-'),
+            None => out.push_str(&format!("{:.2}", round_money(*v))),
+        },
+        Value::Rate(Some(v)) => push_rounded_plain(out, *v, 4),
+        Value::Count(n) => push_units(out, i128::from(*n), 0, '.', None, '-'),
+        Value::Number(Some(v)) => push_plain(out, v.mantissa(), v.scale()),
+        Value::Date(Some(d)) => {
+            use std::fmt::Write;
+            let _ = write!(out, "{}", d.format("%Y-%m-%d"));
+        }
+        Value::Money(None) | Value::Rate(None) | Value::Number(None) | Value::Date(None) => {}
+    }
+}
+
+/// Appends `value` as [`json_decimal`] writes it.
+pub fn push_plain_decimal(out: &mut String, value: Decimal) {
+    push_plain(out, value.mantissa(), value.scale())
+}
+
+/// Appends `value` rounded to `places` places, written as [`json_decimal`] writes it.
+pub fn push_rounded_plain(out: &mut String, value: Decimal, places: u32) {
+    match rounded_units(value, places) {
+        Some(units) => push_plain(out, units, places),
+        None => {
+            let rounded = value.round_dp_with_strategy(places, crate::money::ROUNDING);
+            push_plain(out, rounded.mantissa(), rounded.scale())
+        }
     }
 }
 
@@ -331,8 +530,22 @@ pub fn csv(table: &Table) -> Result<String, csv::Error> {
 pub fn write_csv(table: &Table, out: &mut dyn std::io::Write) -> Result<(), csv::Error> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(table.columns.iter().map(|c| c.key.as_str()))?;
+    // Each row's values are formatted end to end into one buffer, then written field by field.
+    let mut text = String::new();
+    let mut ends = Vec::new();
     for row in table.rows.iter().chain(table.total.iter()) {
-        writer.write_record(row.iter().map(csv_value))?;
+        text.clear();
+        ends.clear();
+        for value in row {
+            push_csv_value(&mut text, value);
+            ends.push(text.len());
+        }
+        let mut start = 0;
+        writer.write_record(ends.iter().map(|&end| {
+            let field = &text.as_bytes()[start..end];
+            start = end;
+            field
+        }))?;
     }
     writer.flush()?;
     Ok(())
@@ -340,17 +553,22 @@ pub fn write_csv(table: &Table, out: &mut dyn std::io::Write) -> Result<(), csv:
 
 /// Money for JSON: a number rounded to cents, written exactly.
 pub fn json_money(value: Decimal) -> serde_json::Value {
-    json_decimal(round_money(value))
+    json_number(|out| push_rounded_plain(out, value, 2))
 }
 
 /// A rate for JSON: a number rounded to 4 places.
 pub fn json_rate(value: Decimal) -> serde_json::Value {
-    json_decimal(round_rate(value))
+    json_number(|out| push_rounded_plain(out, value, 4))
 }
 
 /// A decimal as an exact JSON number.
 pub fn json_decimal(value: Decimal) -> serde_json::Value {
-    let text = value.normalize().to_string();
+    json_number(|out| push_plain(out, value.mantissa(), value.scale()))
+}
+
+fn json_number(write: impl FnOnce(&mut String)) -> serde_json::Value {
+    let mut text = String::new();
+    write(&mut text);
     text.parse::<serde_json::Number>().map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
 }
 
@@ -497,6 +715,100 @@ mod tests {
             let table = Table { columns, rows, total };
             let style = Style::new(if german { Language::De } else { Language::En });
             proptest::prop_assert_eq!(markdown_table(&table, &style), markdown_table_reference(&table, &style));
+        }
+    }
+
+    /// [`csv_value`] the plain way, through the decimal's own rounding and `Display`.
+    fn csv_value_by_display(value: &Value) -> String {
+        use crate::money::round_rate;
+        match value {
+            Value::Money(Some(v)) => format!("{:.2}", round_money(*v)),
+            Value::Rate(Some(v)) => round_rate(*v).normalize().to_string(),
+            Value::Number(Some(v)) => v.normalize().to_string(),
+            Value::Count(n) => n.to_string(),
+            other => csv_value(other),
+        }
+    }
+
+    /// A decimal for JSON the plain way: normalized, through `Display`.
+    fn json_by_display(value: Decimal) -> String {
+        value.normalize().to_string()
+    }
+
+    /// A percentage the plain way: the fraction times 100, rounded by the decimal.
+    fn percent_by_decimal(style: &Style, value: Decimal) -> String {
+        let p = style.number_by_decimal(value * Decimal::ONE_HUNDRED, 1);
+        match style.language {
+            Language::En => format!("{p}%"),
+            Language::De => format!("{p} %"),
+        }
+    }
+
+    #[test]
+    fn fast_formatting_at_the_edges() {
+        let en = Style::new(Language::En);
+        for v in
+            ["0", "-0.004", "-0.005", "0.005", "999.995", "-999.995", "1000000", "0.0000001", "-12.3456789"]
+        {
+            let v = d(v);
+            for places in 0..5 {
+                assert_eq!(en.number(v, places), number_by_format(&en, v, places), "{v} {places}");
+            }
+            assert_eq!(en.percent(v), percent_by_decimal(&en, v), "{v}");
+            for value in [Value::Money(Some(v)), Value::Rate(Some(v)), Value::Number(Some(v))] {
+                assert_eq!(csv_value(&value), csv_value_by_display(&value), "{value:?}");
+            }
+            assert_eq!(json_money(v).to_string(), json_by_display(round_money(v)));
+            assert_eq!(json_decimal(v).to_string(), json_by_display(v));
+        }
+        assert_eq!(en.value(&Value::Count(1_234_567)), "1,234,567");
+        assert_eq!(Style::new(Language::De).value(&Value::Count(u64::MAX)), "18.446.744.073.709.551.615");
+        assert_eq!(csv_value(&Value::Count(u64::MAX)), u64::MAX.to_string());
+        assert_eq!(csv_value(&Value::Money(Some(d("-0.004")))), "0.00");
+        assert_eq!(csv_value(&Value::Rate(Some(d("0.50004")))), "0.5");
+        assert_eq!(csv_value(&Value::Rate(Some(d("0.99996")))), "1");
+        assert_eq!(csv_value(&Value::Number(Some(d("-1.2500")))), "-1.25");
+        assert_eq!(csv_value(&Value::Number(Some(d("0.000")))), "0");
+        assert_eq!(en.number(Decimal::MAX, 2), en.number_by_decimal(Decimal::MAX, 2));
+        assert_eq!(en.number(Decimal::MIN, 4), en.number_by_decimal(Decimal::MIN, 4));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_formatting_matches_the_decimal(
+            lo in proptest::num::u32::ANY,
+            mid in proptest::num::u32::ANY,
+            hi in proptest::num::u32::ANY,
+            negative in proptest::bool::ANY,
+            scale in 0u32..=28,
+            size in 0u8..3,
+            german in proptest::bool::ANY,
+        ) {
+            // Everyday amounts, large ones, and all 96 bits.
+            let (mid, hi) = match size { 0 => (0, 0), 1 => (mid % 100_000, 0), _ => (mid, hi) };
+            let value = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let style = Style::new(if german { Language::De } else { Language::En });
+            for places in 0..5 {
+                proptest::prop_assert_eq!(style.number(value, places), style.number_by_decimal(value, places));
+            }
+            // The plain ways overflow (times 100) or overrun `Display`'s buffer on 96-bit values.
+            if size < 2 {
+                proptest::prop_assert_eq!(style.percent(value), percent_by_decimal(&style, value));
+                for v in [Value::Money(Some(value)), Value::Rate(Some(value))] {
+                    proptest::prop_assert_eq!(csv_value(&v), csv_value_by_display(&v));
+                }
+            }
+            let number = Value::Number(Some(value));
+            proptest::prop_assert_eq!(csv_value(&number), csv_value_by_display(&number));
+            proptest::prop_assert_eq!(json_money(value).to_string(), json_by_display(round_money(value)));
+            proptest::prop_assert_eq!(json_decimal(value).to_string(), json_by_display(value));
+        }
+
+        #[test]
+        fn counts_format_like_display(n in proptest::num::u64::ANY, german in proptest::bool::ANY) {
+            let style = Style::new(if german { Language::De } else { Language::En });
+            proptest::prop_assert_eq!(style.value(&Value::Count(n)), number_by_format(&style, Decimal::from(n), 0));
+            proptest::prop_assert_eq!(csv_value(&Value::Count(n)), n.to_string());
         }
     }
 

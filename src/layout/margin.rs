@@ -3,12 +3,13 @@
 use super::{column, margin_definitions, period_text, range_text, source_text, tr};
 use crate::config::Language;
 use crate::i18n::label;
-use crate::margin::{Dim, FIGURES, MarginFigures, MarginReport};
-use crate::render::{
-    Block, Column, Document, Style, Table, Value, json_decimal, json_money, json_opt, json_rate,
-};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
-use serde_json::{Map, Value as Json, json};
+use crate::margin::{FIGURES, MarginFigures, MarginReport};
+use crate::money::Decimal;
+use crate::output::WriteJson;
+use crate::render::{Block, Column, Document, Style, Table, Value, push_plain_decimal, push_rounded_plain};
+use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
+use std::io::{self, Write};
 
 fn figure_values(f: &MarginFigures) -> Vec<Value> {
     vec![
@@ -77,7 +78,7 @@ pub fn margin_document(report: &MarginReport, language: Language, workspace: &st
             ),
             format!("{}: {}", tr(language, "Currency", "Währung"), report.currency),
         ]),
-        Block::Table(table.clone()),
+        Block::CsvTable,
         Block::Heading(2, label(language, "definitions")),
         Block::Bullets(margin_definitions(language, &report.settings, &report.currency)),
     ];
@@ -105,66 +106,268 @@ pub fn margin_document(report: &MarginReport, language: Language, workspace: &st
     Document { blocks, csv_table: Some(table) }
 }
 
-fn figures_json(f: &MarginFigures) -> Map<String, Json> {
-    let mut m = Map::new();
-    m.insert("gross_revenue".into(), json_money(f.gross_revenue));
-    m.insert("deductions".into(), json_money(f.deductions));
-    m.insert("net_revenue".into(), json_money(f.net_revenue));
-    m.insert("variable_costs".into(), json_opt(f.variable_costs, json_money));
-    m.insert("db1".into(), json_opt(f.db1, json_money));
-    m.insert("direct_costs".into(), json_money(f.direct_costs));
-    m.insert("db2".into(), json_opt(f.db2, json_money));
-    m.insert("overhead".into(), json_money(f.overhead));
-    m.insert("db3".into(), json_opt(f.db3, json_money));
-    m.insert("db1_rate".into(), json_opt(f.db1_rate, json_rate));
-    m.insert("db2_rate".into(), json_opt(f.db2_rate, json_rate));
-    m.insert("db3_rate".into(), json_opt(f.db3_rate, json_rate));
-    m.insert("quantity".into(), json_decimal(f.quantity));
-    m.insert("orders".into(), json!(f.orders));
-    m.insert("returns".into(), json_money(f.returns));
-    m
-}
-
-/// `kam margin --format json` (SPEC 4.1), serialized row by row as it is written, so that a
-/// table of many rows is never held as JSON values.
+/// `kam margin --format json` (SPEC 4.1), written row by row, so that a table of many rows is
+/// never held as JSON values.
 pub fn margin_json(report: &MarginReport) -> MarginJson<'_> {
     MarginJson(report)
 }
 
-/// The JSON of a margin report; see [`margin_json`].
+/// The JSON of a margin report; see [`margin_json`]. It is written with serde_json's own
+/// pretty formatter, number by number, as `serde_json::to_writer_pretty` writes the same
+/// object of keys and JSON numbers.
 pub struct MarginJson<'a>(&'a MarginReport);
 
-struct MarginRowsJson<'a>(&'a MarginReport);
-
-impl Serialize for MarginJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl WriteJson for MarginJson<'_> {
+    fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
         let report = self.0;
-        let by: Vec<&str> = report.by.iter().map(|d: &Dim| d.name()).collect();
-        let mut map = serializer.serialize_map(Some(5))?;
-        map.serialize_entry("currency", &report.currency)?;
-        map.serialize_entry("by", &by)?;
-        map.serialize_entry("period", report.period.name())?;
-        map.serialize_entry("rows", &MarginRowsJson(report))?;
-        map.serialize_entry("total", &figures_json(&report.total))?;
-        map.end()
+        let mut json = JsonWriter { out, f: PrettyFormatter::new(), number: String::new() };
+        json.f.begin_object(json.out)?;
+        json.key("currency", true)?;
+        json.string(&report.currency)?;
+        json.end_value()?;
+        json.key("by", false)?;
+        json.f.begin_array(json.out)?;
+        for (i, dim) in report.by.iter().enumerate() {
+            json.f.begin_array_value(json.out, i == 0)?;
+            json.string(dim.name())?;
+            json.f.end_array_value(json.out)?;
+        }
+        json.f.end_array(json.out)?;
+        json.end_value()?;
+        json.key("period", false)?;
+        json.string(report.period.name())?;
+        json.end_value()?;
+        json.key("rows", false)?;
+        json.f.begin_array(json.out)?;
+        let mut keys: Vec<(&str, &str)> = Vec::with_capacity(report.by.len() + 1);
+        for (i, r) in report.rows.iter().enumerate() {
+            json.f.begin_array_value(json.out, i == 0)?;
+            // As in a JSON object, a name given twice keeps its first place and its last value.
+            keys.clear();
+            for (dim, key) in report.by.iter().zip(&r.keys) {
+                match keys.iter_mut().find(|(name, _)| *name == dim.name()) {
+                    Some(entry) => entry.1 = key,
+                    None => keys.push((dim.name(), key)),
+                }
+            }
+            if let Some(p) = &r.period {
+                keys.push(("period", p));
+            }
+            json.f.begin_object(json.out)?;
+            for (j, (name, key)) in keys.iter().enumerate() {
+                json.key(name, j == 0)?;
+                json.string(key)?;
+                json.end_value()?;
+            }
+            json.figures(&r.figures, keys.is_empty())?;
+            json.f.end_object(json.out)?;
+            json.f.end_array_value(json.out)?;
+        }
+        json.f.end_array(json.out)?;
+        json.end_value()?;
+        json.key("total", false)?;
+        json.f.begin_object(json.out)?;
+        json.figures(&report.total, true)?;
+        json.f.end_object(json.out)?;
+        json.end_value()?;
+        json.f.end_object(json.out)?;
+        json.out.write_all(b"\n")
     }
 }
 
-impl Serialize for MarginRowsJson<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
-        let mut seq = serializer.serialize_seq(Some(report.rows.len()))?;
-        for r in &report.rows {
-            let mut m = Map::new();
-            for (dim, key) in report.by.iter().zip(&r.keys) {
-                m.insert(dim.name().into(), json!(key));
-            }
-            if let Some(p) = &r.period {
-                m.insert("period".into(), json!(p));
-            }
-            m.extend(figures_json(&r.figures));
-            seq.serialize_element(&m)?;
+/// Writes JSON through serde_json's pretty formatter, which keeps the indentation.
+struct JsonWriter<'w> {
+    out: &'w mut dyn Write,
+    f: PrettyFormatter<'static>,
+    /// The text of the number being written.
+    number: String,
+}
+
+impl JsonWriter<'_> {
+    fn key(&mut self, key: &str, first: bool) -> io::Result<()> {
+        self.f.begin_object_key(self.out, first)?;
+        self.string(key)?;
+        self.f.end_object_key(self.out)?;
+        self.f.begin_object_value(self.out)
+    }
+
+    fn end_value(&mut self) -> io::Result<()> {
+        self.f.end_object_value(self.out)
+    }
+
+    fn string(&mut self, s: &str) -> io::Result<()> {
+        // A string is escaped alike by every serde_json formatter.
+        s.serialize(&mut serde_json::Serializer::new(&mut *self.out)).map_err(io::Error::from)
+    }
+
+    /// A decimal rounded to `places`, as [`crate::render::json_money`] and
+    /// [`crate::render::json_rate`] give it; `None` is null.
+    fn decimal(&mut self, value: Option<Decimal>, places: Option<u32>) -> io::Result<()> {
+        let Some(value) = value else {
+            return self.f.write_null(self.out);
+        };
+        self.number.clear();
+        match places {
+            Some(places) => push_rounded_plain(&mut self.number, value, places),
+            None => push_plain_decimal(&mut self.number, value),
         }
-        seq.end()
+        self.f.write_number_str(self.out, &self.number)
+    }
+
+    /// The entries of [`figures_json`], after others (`first` when there are none).
+    fn figures(&mut self, f: &MarginFigures, first: bool) -> io::Result<()> {
+        const MONEY: Option<u32> = Some(2);
+        const RATE: Option<u32> = Some(4);
+        let entries: [(&str, Option<Decimal>, Option<u32>); 12] = [
+            ("gross_revenue", Some(f.gross_revenue), MONEY),
+            ("deductions", Some(f.deductions), MONEY),
+            ("net_revenue", Some(f.net_revenue), MONEY),
+            ("variable_costs", f.variable_costs, MONEY),
+            ("db1", f.db1, MONEY),
+            ("direct_costs", Some(f.direct_costs), MONEY),
+            ("db2", f.db2, MONEY),
+            ("overhead", Some(f.overhead), MONEY),
+            ("db3", f.db3, MONEY),
+            ("db1_rate", f.db1_rate, RATE),
+            ("db2_rate", f.db2_rate, RATE),
+            ("db3_rate", f.db3_rate, RATE),
+        ];
+        for (i, (name, value, places)) in entries.into_iter().enumerate() {
+            self.key(name, first && i == 0)?;
+            self.decimal(value, places)?;
+            self.end_value()?;
+        }
+        self.key("quantity", false)?;
+        self.decimal(Some(f.quantity), None)?;
+        self.end_value()?;
+        self.key("orders", false)?;
+        self.f.write_u64(self.out, f.orders)?;
+        self.end_value()?;
+        self.key("returns", false)?;
+        self.decimal(Some(f.returns), MONEY)?;
+        self.end_value()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::margin::{Dim, MarginQuery, MarginRow};
+    use crate::render::{json_decimal, json_money, json_opt, json_rate};
+    use serde_json::{Map, Value as Json, json};
+    use std::str::FromStr;
+
+    /// A margin's figures as JSON values, in the order of [`FIGURES`].
+    fn figures_json(f: &MarginFigures) -> Map<String, Json> {
+        let mut m = Map::new();
+        m.insert("gross_revenue".into(), json_money(f.gross_revenue));
+        m.insert("deductions".into(), json_money(f.deductions));
+        m.insert("net_revenue".into(), json_money(f.net_revenue));
+        m.insert("variable_costs".into(), json_opt(f.variable_costs, json_money));
+        m.insert("db1".into(), json_opt(f.db1, json_money));
+        m.insert("direct_costs".into(), json_money(f.direct_costs));
+        m.insert("db2".into(), json_opt(f.db2, json_money));
+        m.insert("overhead".into(), json_money(f.overhead));
+        m.insert("db3".into(), json_opt(f.db3, json_money));
+        m.insert("db1_rate".into(), json_opt(f.db1_rate, json_rate));
+        m.insert("db2_rate".into(), json_opt(f.db2_rate, json_rate));
+        m.insert("db3_rate".into(), json_opt(f.db3_rate, json_rate));
+        m.insert("quantity".into(), json_decimal(f.quantity));
+        m.insert("orders".into(), json!(f.orders));
+        m.insert("returns".into(), json_money(f.returns));
+        m
+    }
+
+    /// The JSON of a report built as serde_json values, the way [`MarginJson`] must match.
+    fn json_by_values(report: &MarginReport) -> String {
+        let rows: Vec<Json> = report
+            .rows
+            .iter()
+            .map(|r| {
+                let mut m = Map::new();
+                for (dim, key) in report.by.iter().zip(&r.keys) {
+                    m.insert(dim.name().into(), json!(key));
+                }
+                if let Some(p) = &r.period {
+                    m.insert("period".into(), json!(p));
+                }
+                m.extend(figures_json(&r.figures));
+                Json::Object(m)
+            })
+            .collect();
+        let by: Vec<&str> = report.by.iter().map(|d| d.name()).collect();
+        let value = json!({
+            "currency": report.currency,
+            "by": by,
+            "period": report.period.name(),
+            "rows": rows,
+            "total": figures_json(&report.total),
+        });
+        serde_json::to_string_pretty(&value).unwrap() + "\n"
+    }
+
+    fn figures(seed: i64) -> MarginFigures {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        let m = |cents: i64, scale: u32| Decimal::new(cents * seed, scale);
+        MarginFigures {
+            gross_revenue: m(123_456, 2),
+            deductions: d("-0.004"),
+            net_revenue: m(-5, 3),
+            variable_costs: (seed % 2 == 0).then(|| m(1, 0)),
+            db1: Some(d("99.995")),
+            direct_costs: m(7, 28),
+            db2: None,
+            overhead: m(-1_000_000_000, 1),
+            db3: Some(d("-0.005")),
+            db1_rate: Some(d("0.47825")),
+            db2_rate: None,
+            db3_rate: Some(m(-1, 5)),
+            quantity: d("12.500"),
+            orders: seed.unsigned_abs(),
+            returns: Decimal::ZERO,
+            visits: 0,
+            account_costs: Decimal::ZERO,
+            unknown_cost_rows: 0,
+            unknown_cost_net: Decimal::ZERO,
+            rows: 1,
+        }
+    }
+
+    fn report(by: Vec<Dim>, period: crate::periods::PeriodKind, rows: usize) -> MarginReport {
+        MarginReport {
+            currency: "EU\"R".into(),
+            by: by.clone(),
+            period,
+            query: MarginQuery::default(),
+            rows: (0..rows)
+                .map(|i| MarginRow {
+                    keys: by.iter().enumerate().map(|(j, _)| format!("k{i}-{j} \u{e4}\\\n")).collect(),
+                    period: (period != crate::periods::PeriodKind::All)
+                        .then(|| format!("2026-0{}", i % 9 + 1)),
+                    figures: figures(i as i64 - 2),
+                })
+                .collect(),
+            total: figures(7),
+            settings: Default::default(),
+            data_range: None,
+            files: 1,
+            rows_read: 1,
+        }
+    }
+
+    #[test]
+    fn margin_json_is_written_as_serde_json_writes_its_values() {
+        use crate::periods::PeriodKind;
+        let cases = [
+            report(vec![Dim::Customer], PeriodKind::Month, 5),
+            report(vec![Dim::Owner, Dim::Account, Dim::Owner], PeriodKind::All, 3),
+            report(vec![Dim::Product], PeriodKind::Year, 0),
+            report(vec![], PeriodKind::All, 2),
+        ];
+        for report in &cases {
+            let mut out = Vec::new();
+            margin_json(report).write_json(&mut out).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), json_by_values(report));
+        }
     }
 }
