@@ -57,73 +57,22 @@ impl Interner {
     }
 }
 
-/// Strings numbered by first appearance (invoice numbers, of which there are many): their text
-/// is kept once, end to end in one buffer, and the table holds only hashes and numbers, so a
-/// number costs the string's bytes and about two dozen more, and no allocation of its own.
-#[derive(Debug, Default, Clone)]
-pub struct Numbering {
-    /// The hash of each string, and its number.
-    table: hashbrown::HashTable<(u64, u32)>,
-    text: String,
-    /// End of each string in `text`; it starts where the one before ends.
-    ends: Vec<usize>,
-    /// The number given last.
-    last: Option<u32>,
-}
+/// An invoice number's identity: a 128-bit fingerprint of its text. Distinct orders are
+/// counted by these, so that the invoice numbers themselves (millions of them in a large export)
+/// need not be kept; two numbers share a fingerprint with a probability of about 10⁻²⁵ in ten
+/// million invoices.
+pub type InvoiceId = u128;
 
-impl Numbering {
-    fn hash(name: &str) -> u64 {
-        use std::hash::BuildHasher;
-        rustc_hash::FxBuildHasher.hash_one(name)
-    }
-
-    fn text_of<'a>(text: &'a str, ends: &[usize], i: u32) -> &'a str {
-        let i = i as usize;
-        let start = if i == 0 { 0 } else { ends[i - 1] };
-        &text[start..ends[i]]
-    }
-
-    /// The number of `name`, numbering it when new. The lines of an invoice usually follow each
-    /// other, so the last string numbered is checked first.
-    pub fn number(&mut self, name: &str) -> u32 {
-        if let Some(last) = self.last
-            && self.name(last) == name
-        {
-            return last;
-        }
-        let i = self.number_by_hash(name);
-        self.last = Some(i);
-        i
-    }
-
-    fn number_by_hash(&mut self, name: &str) -> u32 {
-        let hash = Self::hash(name);
-        let (text, ends) = (&self.text, &self.ends);
-        if let Some(&(_, i)) =
-            self.table.find(hash, |&(h, i)| h == hash && Self::text_of(text, ends, i) == name)
-        {
-            return i;
-        }
-        let i = self.ends.len() as u32;
-        self.text.push_str(name);
-        self.ends.push(self.text.len());
-        // The hash is kept with the number, so that growing the table reads no text.
-        self.table.insert_unique(hash, (hash, i), |&(h, _)| h);
-        i
-    }
-
-    /// The string numbered `i`.
-    pub fn name(&self, i: u32) -> &str {
-        Self::text_of(&self.text, &self.ends, i)
-    }
-
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
+/// The fingerprint of an invoice number.
+pub fn invoice_id(invoice: &str) -> InvoiceId {
+    use std::hash::{Hash, Hasher};
+    let half = |seed: u8| {
+        let mut h = std::hash::DefaultHasher::new();
+        seed.hash(&mut h);
+        invoice.hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
 }
 
 /// A cube being filled by one part of the pass, with the invoice numbers it saw. Its cells are
@@ -134,7 +83,8 @@ struct CubePart<'s> {
     cells: Vec<(CellKey, Cell)>,
     index: FxHashMap<CellKey, u32>,
     last_cell: Option<(CellKey, u32)>,
-    invoices: Numbering,
+    /// The invoice number of the last row, and its fingerprint.
+    last_invoice: (String, InvoiceId),
     spec: &'s CubeSpec,
 }
 
@@ -145,7 +95,7 @@ impl<'s> CubePart<'s> {
             cells: Vec::new(),
             index: FxHashMap::default(),
             last_cell: None,
-            invoices: Numbering::default(),
+            last_invoice: (String::new(), invoice_id("")),
             spec,
         }
     }
@@ -193,14 +143,27 @@ impl<'s> CubePart<'s> {
             category: if spec.by_category && detail { cube.categories.intern(row.category) } else { ANY },
             product: if spec.by_product && detail { cube.products.intern(row.product) } else { ANY },
         };
-        let invoice =
-            (!spec.without_invoices && !row.invoice.is_empty()).then(|| self.invoices.number(row.invoice));
+        let invoice = (!spec.without_invoices && !row.invoice.is_empty()).then(|| {
+            let (text, id) = &mut self.last_invoice;
+            if text != row.invoice {
+                text.clear();
+                text.push_str(row.invoice);
+                *id = invoice_id(row.invoice);
+            }
+            *id
+        });
         let cell = self.cell(key);
         cell.sums.add_row(row);
         if let Some(inv) = invoice
             && cell.invoices.last() != Some(&inv)
         {
-            cell.invoices.push(inv);
+            // A quarter more room at a time (not double): the invoices are most of the memory
+            // of a large pass.
+            let list = &mut cell.invoices;
+            if list.len() == list.capacity() {
+                list.reserve_exact(list.len() / 4 + 4);
+            }
+            list.push(inv);
         }
     }
 
@@ -220,8 +183,6 @@ impl<'s> CubePart<'s> {
                 cube.detail.push(set.contains(name));
             }
         }
-        let numbers: Vec<u32> =
-            (0..later.invoices.len() as u32).map(|i| self.invoices.number(later.invoices.name(i))).collect();
         let map = |table: &[u32], i: u32| if i == ANY { ANY } else { table[i as usize] };
         for (key, cell) in later.cells {
             let key = CellKey {
@@ -232,7 +193,8 @@ impl<'s> CubePart<'s> {
             };
             let own = self.cell(key);
             own.sums.add(&cell.sums);
-            own.invoices.extend(cell.invoices.iter().map(|&i| numbers[i as usize]));
+            own.invoices.reserve_exact(cell.invoices.len());
+            own.invoices.extend_from_slice(&cell.invoices);
         }
         let cube = &mut self.cube;
         cube.first_date = match (cube.first_date, later.cube.first_date) {
@@ -362,8 +324,9 @@ impl Sums {
 #[derive(Debug, Clone, Default)]
 pub struct Cell {
     pub sums: Sums,
-    /// Interned invoice numbers, sorted and distinct once the pass is over.
-    pub invoices: Vec<u32>,
+    /// The fingerprints of the cell's invoice numbers, sorted and distinct once the pass is
+    /// over.
+    pub invoices: Vec<InvoiceId>,
 }
 
 /// The aggregates of one pass over the exports.
@@ -372,11 +335,10 @@ pub struct Cube {
     pub customers: Interner,
     pub categories: Interner,
     pub products: Interner,
-    /// Distinct invoice numbers seen in range.
-    pub invoice_count: usize,
     /// Whether each interned customer's rows are split by category and product.
     detail: Vec<bool>,
-    pub cells: FxHashMap<CellKey, Cell>,
+    /// Every aggregate with its key, in the order the rows first reached it.
+    pub cells: Vec<(CellKey, Cell)>,
     /// Account index of each interned customer.
     pub customer_account: Vec<Option<usize>>,
     /// First and last day in the exports (all rows, also those outside the range).
@@ -413,14 +375,10 @@ impl Cube {
         let new = || (CubePart::new(spec), also());
         let mut sink = new();
         let stats = fold_exports_in_parts(&ws.sales_files, &ws.config.import, diags, &mut sink, new, parts);
-        let (CubePart { mut cube, cells, invoices, .. }, also) = sink;
-        cube.cells = cells.into_iter().collect();
+        let (CubePart { mut cube, cells, .. }, also) = sink;
+        cube.cells = cells;
         cube.stats = stats;
-        // Invoice numbers are numbered during the pass only: afterwards the cells' numbers are
-        // all that is needed, and the text of the numbers is freed.
-        cube.invoice_count = invoices.len();
-        drop(invoices);
-        for cell in cube.cells.values_mut() {
+        for (_, cell) in &mut cube.cells {
             cell.invoices.sort_unstable();
             cell.invoices.dedup();
         }
@@ -446,17 +404,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbering_gives_each_string_one_number() {
-        let mut n = Numbering::default();
-        let words = ["RE-1", "RE-2", "", "RE-1", "GS-1", "RE-2", "RE-10"];
-        let numbers: Vec<u32> = words.iter().map(|w| n.number(w)).collect();
-        assert_eq!(numbers, vec![0, 1, 2, 0, 3, 1, 4]);
-        assert_eq!(n.len(), 5);
-        assert_eq!(n.name(4), "RE-10");
-        assert_eq!(n.name(2), "");
-        for i in 0..20_000u32 {
-            assert_eq!(n.number(&format!("X{i}")), 5 + i);
-        }
-        assert_eq!(n.number("X123"), 5 + 123);
+    fn invoice_fingerprints_tell_numbers_apart() {
+        let ids: Vec<InvoiceId> =
+            ["RE-1", "RE-2", "", "RE-1", "re-1", "RE-10"].iter().map(|w| invoice_id(w)).collect();
+        assert_eq!(ids[0], ids[3]);
+        let mut distinct = ids.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(distinct.len(), 5);
+        let many: rustc_hash::FxHashSet<InvoiceId> =
+            (0..100_000).map(|i| invoice_id(&format!("RE-{i}"))).collect();
+        assert_eq!(many.len(), 100_000);
     }
 }

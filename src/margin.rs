@@ -1,7 +1,7 @@
 //! Contribution margins (Deckungsbeitragsrechnung, SPEC 3.1): DB I to DB III per group and period.
 
 use crate::config::MarginSettings;
-use crate::cube::{ANY, CellKey, Cube, CubeSpec, Sums};
+use crate::cube::{ANY, CellKey, Cube, CubeSpec, InvoiceId, Sums};
 use crate::dates::{Date, Month};
 use crate::dossier::MeetingKind;
 use crate::money::Decimal;
@@ -80,29 +80,6 @@ pub struct MarginFigures {
     pub unknown_cost_rows: u64,
     pub unknown_cost_net: Decimal,
     pub rows: u64,
-}
-
-/// What is summed for a group before its figures are worked out.
-#[derive(Debug, Clone, Default)]
-pub struct Accumulator {
-    pub sums: Sums,
-    pub invoices: Vec<u32>,
-    pub visits: u64,
-    pub costs: Decimal,
-}
-
-impl Accumulator {
-    pub fn add_cell(&mut self, sums: &Sums, invoices: &[u32]) {
-        self.sums.add(sums);
-        self.invoices.extend_from_slice(invoices);
-    }
-
-    /// The figures, given the margin settings.
-    pub fn figures(mut self, settings: &MarginSettings) -> MarginFigures {
-        self.invoices.sort_unstable();
-        self.invoices.dedup();
-        MarginFigures::of(&self.sums, self.invoices.len() as u64, self.visits, self.costs, settings)
-    }
 }
 
 impl MarginFigures {
@@ -270,7 +247,7 @@ pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         });
         g as usize
     }
-    let mut members: Vec<(u32, &[u32])> = Vec::with_capacity(cube.cells.len());
+    let mut members: Vec<(u32, &[InvoiceId])> = Vec::with_capacity(cube.cells.len());
     let mut total = Group::default();
 
     let first = query.from.map(Month::of);
@@ -381,28 +358,48 @@ impl Group {
     }
 }
 
-/// Counts the distinct invoice numbers of each group and of the total, given each cell's
-/// group and invoice numbers. An invoice number is marked with the last group that counted it,
-/// the cells being taken group by group; the total marks them in a second table.
-fn count_invoices(groups: &mut [Group], total: &mut Group, members: &mut [(u32, &[u32])]) {
+/// Counts the distinct invoices of each group and of the total, given each cell's group and
+/// invoices (sorted and distinct within the cell). A group of one cell has its cell's count; the
+/// invoices of larger groups are sorted together and counted once each.
+fn count_invoices(groups: &mut [Group], total: &mut Group, members: &mut [(u32, &[InvoiceId])]) {
     members.sort_by_key(|&(g, _)| g);
-    let size = members.iter().flat_map(|(_, inv)| inv.iter()).max().map_or(0, |&m| m as usize + 1);
-    let mut last_group = vec![u32::MAX; size];
-    let mut in_total = vec![false; size];
-    for &(g, invoices) in members.iter() {
-        let group = &mut groups[g as usize];
-        for &inv in invoices {
-            let i = inv as usize;
-            if last_group[i] != g {
-                last_group[i] = g;
-                group.invoices += 1;
+    let mut scratch: Vec<InvoiceId> = Vec::new();
+    for run in members.chunk_by(|a, b| a.0 == b.0) {
+        let group = &mut groups[run[0].0 as usize];
+        if let [(_, invoices)] = run {
+            group.invoices += invoices.len() as u64;
+        } else {
+            scratch.clear();
+            for (_, invoices) in run {
+                scratch.extend_from_slice(invoices);
             }
-            if !in_total[i] {
-                in_total[i] = true;
-                total.invoices += 1;
-            }
+            scratch.sort_unstable();
+            scratch.dedup();
+            group.invoices += scratch.len() as u64;
         }
     }
+    total.invoices += count_distinct(members.iter().map(|&(_, invoices)| invoices));
+}
+
+/// The number of distinct invoices in all `lists`. Fingerprints are spread evenly, so they are
+/// counted in slices by their top bits, each slice sorted on its own: the memory needed is a
+/// sixteenth of the invoices' for a large export.
+fn count_distinct<'a>(lists: impl Iterator<Item = &'a [InvoiceId]> + Clone) -> u64 {
+    let all: usize = lists.clone().map(<[InvoiceId]>::len).sum();
+    let slices: u32 = if all > 1 << 16 { 16 } else { 1 };
+    let shift = 128 - slices.trailing_zeros();
+    let mut scratch: Vec<InvoiceId> = Vec::with_capacity(all / slices as usize + all / 64);
+    let mut count = 0;
+    for slice in 0..slices {
+        scratch.clear();
+        for list in lists.clone() {
+            scratch.extend(list.iter().filter(|&&id| slices == 1 || (id >> shift) as u32 == slice));
+        }
+        scratch.sort_unstable();
+        scratch.dedup();
+        count += scratch.len() as u64;
+    }
+    count
 }
 
 /// The names of one grouping's codes, and each code's rank in the order of the names (equal
