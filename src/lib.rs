@@ -37,6 +37,7 @@ pub mod layout;
 pub mod margin;
 pub mod output;
 pub mod overview;
+pub mod parallel;
 pub mod periods;
 pub mod render;
 pub mod retention;

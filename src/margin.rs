@@ -299,7 +299,7 @@ pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
 
     // Rows are ordered by their names, then periods: each distinct name is ranked once, and
     // the rows are sorted by ranks (stable, from the order of the groups, as by the names).
-    let mut ranks: Vec<Ranking> = (0..query.by.len())
+    let ranks: Vec<Ranking> = (0..query.by.len())
         .map(|d| Ranking::new(index.keys().map(|(codes, _)| codes[d]), |c| name(query.by[d], c)))
         .collect();
     let periods = Ranking::new(index.keys().map(|(_, p)| p.0 as u32), |p| {
@@ -318,17 +318,11 @@ pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         })
         .collect();
     order.sort_by_key(|&(rank, _, _)| rank);
-    let rows: Vec<MarginRow> = order
-        .into_iter()
-        .map(|(_, (codes, period), g)| {
-            let group = std::mem::take(&mut groups[g as usize]);
-            MarginRow {
-                keys: ranks.iter_mut().enumerate().map(|(d, r)| r.name(codes[d]).to_string()).collect(),
-                period: has_period.then(|| periods.name(period.0 as u32).to_string()),
-                figures: group.figures(settings),
-            }
-        })
-        .collect();
+    let rows: Vec<MarginRow> = crate::parallel::map(&order, |&(_, (codes, period), g)| MarginRow {
+        keys: ranks.iter().enumerate().map(|(d, r)| r.name(codes[d]).to_string()).collect(),
+        period: has_period.then(|| periods.name(period.0 as u32).to_string()),
+        figures: groups[g as usize].figures(settings),
+    });
     MarginReport {
         currency: ws.config.currency.clone(),
         by: query.by.clone(),
@@ -384,22 +378,31 @@ fn count_invoices(groups: &mut [Group], total: &mut Group, members: &mut [(u32, 
 /// The number of distinct invoices in all `lists`. Fingerprints are spread evenly, so they are
 /// counted in slices by their top bits, each slice sorted on its own: the memory needed is a
 /// sixteenth of the invoices' for a large export.
-fn count_distinct<'a>(lists: impl Iterator<Item = &'a [InvoiceId]> + Clone) -> u64 {
+fn count_distinct<'a>(lists: impl Iterator<Item = &'a [InvoiceId]> + Clone + Sync) -> u64 {
     let all: usize = lists.clone().map(<[InvoiceId]>::len).sum();
-    let slices: u32 = if all > 1 << 16 { 16 } else { 1 };
+    // Slices of at most a million fingerprints (16 MB), at least one a core.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let wanted = (all >> 20).max(if all > 1 << 16 { cores } else { 1 });
+    let slices = wanted.next_power_of_two().min(1 << 12) as u32;
     let shift = 128 - slices.trailing_zeros();
-    let mut scratch: Vec<InvoiceId> = Vec::with_capacity(all / slices as usize + all / 64);
-    let mut count = 0;
-    for slice in 0..slices {
-        scratch.clear();
-        for list in lists.clone() {
-            scratch.extend(list.iter().filter(|&&id| slices == 1 || (id >> shift) as u32 == slice));
+    let in_slice = |id: InvoiceId, slice: u32| slices == 1 || (id >> shift) as u32 == slice;
+    let slice_numbers: Vec<u32> = (0..slices).collect();
+    let shares: Vec<&[u32]> = slice_numbers.chunks((slices as usize).div_ceil(cores)).collect();
+    let counts = crate::parallel::side_by_side(&shares, |share| {
+        let mut scratch: Vec<InvoiceId> = Vec::with_capacity(all / slices as usize + all / 64);
+        let mut count = 0;
+        for &slice in *share {
+            scratch.clear();
+            for list in lists.clone() {
+                scratch.extend(list.iter().filter(|&&id| in_slice(id, slice)));
+            }
+            scratch.sort_unstable();
+            scratch.dedup();
+            count += scratch.len() as u64;
         }
-        scratch.sort_unstable();
-        scratch.dedup();
-        count += scratch.len() as u64;
-    }
-    count
+        count
+    });
+    counts.iter().sum()
 }
 
 /// The names of one grouping's codes, and each code's rank in the order of the names (equal

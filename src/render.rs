@@ -314,7 +314,9 @@ impl CellTexts {
 }
 
 /// Writes [`markdown_table`] to `out`, line by line, with a final newline. Every cell is
-/// formatted once, into one buffer, before the column widths are known.
+/// formatted once, into one buffer, before the column widths are known; the rows of a large
+/// table are formatted in chunks side by side, and all but the first chunk written into memory
+/// beside the first, which goes straight out.
 pub fn write_markdown_table(
     table: &Table,
     style: &Style,
@@ -324,16 +326,21 @@ pub fn write_markdown_table(
     let numeric: Vec<bool> = (0..n)
         .map(|i| table.rows.iter().chain(table.total.iter()).any(|r| r.get(i).is_some_and(Value::is_numeric)))
         .collect();
-    let mut cells = CellTexts::new(n);
-    cells.add_row(&table.columns, |out, c| push_escaped(out, &c.label));
-    for w in &mut cells.widths {
+    let mut head = CellTexts::new(n);
+    head.add_row(&table.columns, |out, c| push_escaped(out, &c.label));
+    for w in &mut head.widths {
         *w = (*w).max(1);
     }
-    for row in &table.rows {
-        cells.add_row(row, |out, v| style.push_value(out, v));
-    }
+    let bodies = crate::parallel::side_by_side(&crate::parallel::chunks(&table.rows), |rows| {
+        let mut cells = CellTexts::new(n);
+        for row in *rows {
+            cells.add_row(row, |out, v| style.push_value(out, v));
+        }
+        cells
+    });
+    let mut tail = CellTexts::new(n);
     if let Some(total) = &table.total {
-        cells.add_row(total, |out, v| {
+        tail.add_row(total, |out, v| {
             let start = out.len();
             style.push_value(out, v);
             if out.len() > start {
@@ -342,43 +349,84 @@ pub fn write_markdown_table(
             }
         });
     }
-    let CellTexts { text, ends, row_lens, widths } = &cells;
-    let mut line = String::new();
-    let mut start = 0;
-    let mut next = ends.iter();
-    for (r, &len) in row_lens.iter().enumerate() {
-        line.clear();
-        line.push('|');
-        for (i, &end) in next.by_ref().take(len).enumerate() {
-            let cell = &text[start..end];
-            start = end;
-            let pad = widths[i].saturating_sub(display_width(cell));
-            line.push(' ');
-            if numeric[i] {
-                line.extend(std::iter::repeat_n(' ', pad));
-                line.push_str(cell);
-            } else {
-                line.push_str(cell);
-                line.extend(std::iter::repeat_n(' ', pad));
-            }
-            line.push_str(" |");
-        }
-        let end = line.trim_end().len();
-        line.truncate(end);
-        line.push('\n');
-        out.write_all(line.as_bytes())?;
-        if r == 0 {
-            let mut separator = String::from("|");
-            for (i, w) in widths.iter().enumerate() {
-                separator.extend(std::iter::repeat_n('-', w + 1));
-                separator.push(if numeric[i] { ':' } else { '-' });
-                separator.push('|');
-            }
-            separator.push('\n');
-            out.write_all(separator.as_bytes())?;
+    let widths: Vec<usize> =
+        (0..n).map(|i| bodies.iter().chain([&head, &tail]).map(|c| c.widths[i]).max().unwrap_or(0)).collect();
+    let layout = Lines { widths: &widths, numeric: &numeric };
+    layout.write(&head, out)?;
+    let mut separator = String::from("|");
+    for (i, w) in widths.iter().enumerate() {
+        separator.extend(std::iter::repeat_n('-', w + 1));
+        separator.push(if numeric[i] { ':' } else { '-' });
+        separator.push('|');
+    }
+    separator.push('\n');
+    out.write_all(separator.as_bytes())?;
+    if let [first, rest @ ..] = bodies.as_slice() {
+        let (written, texts) = std::thread::scope(|scope| {
+            let handles: Vec<_> = rest
+                .iter()
+                .map(|cells| {
+                    scope.spawn(move || {
+                        let mut text = Vec::new();
+                        // Writing to memory does not fail.
+                        let _ = layout.write(cells, &mut text);
+                        text
+                    })
+                })
+                .collect();
+            let written = layout.write(first, out);
+            let texts: Vec<Vec<u8>> = handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .collect();
+            (written, texts)
+        });
+        written?;
+        for text in texts {
+            out.write_all(&text)?;
         }
     }
-    Ok(())
+    layout.write(&tail, out)
+}
+
+/// How the lines of a Markdown table are laid out.
+#[derive(Clone, Copy)]
+struct Lines<'a> {
+    widths: &'a [usize],
+    numeric: &'a [bool],
+}
+
+impl Lines<'_> {
+    /// Writes the rows of `cells`, padded to the column widths.
+    fn write(&self, cells: &CellTexts, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let CellTexts { text, ends, row_lens, .. } = cells;
+        let mut line = String::new();
+        let mut start = 0;
+        let mut next = ends.iter();
+        for &len in row_lens {
+            line.clear();
+            line.push('|');
+            for (i, &end) in next.by_ref().take(len).enumerate() {
+                let cell = &text[start..end];
+                start = end;
+                let pad = self.widths[i].saturating_sub(display_width(cell));
+                line.push(' ');
+                if self.numeric[i] {
+                    line.extend(std::iter::repeat_n(' ', pad));
+                    line.push_str(cell);
+                } else {
+                    line.push_str(cell);
+                    line.extend(std::iter::repeat_n(' ', pad));
+                }
+                line.push_str(" |");
+            }
+            let end = line.trim_end().len();
+            line.truncate(end);
+            line.push('\n');
+            out.write_all(line.as_bytes())?;
+        }
+        Ok(())
+    }
 }
 
 /// The display width of a cell; printable ASCII is one column a byte.

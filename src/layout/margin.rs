@@ -11,8 +11,8 @@ use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 use std::io::{self, Write};
 
-fn figure_values(f: &MarginFigures) -> Vec<Value> {
-    vec![
+fn figure_values(f: &MarginFigures) -> [Value; 15] {
+    [
         Value::Money(Some(f.gross_revenue)),
         Value::Money(Some(f.deductions)),
         Value::Money(Some(f.net_revenue)),
@@ -39,18 +39,15 @@ pub fn margin_table(report: &MarginReport, language: Language) -> Table {
         columns.push(column(language, "period"));
     }
     columns.extend(FIGURES.iter().map(|f| column(language, f)));
-    let rows = report
-        .rows
-        .iter()
-        .map(|r| {
-            let mut cells: Vec<Value> = r.keys.iter().map(|k| Value::Text(k.clone())).collect();
-            if has_period {
-                cells.push(Value::Text(r.period.clone().unwrap_or_default()));
-            }
-            cells.extend(figure_values(&r.figures));
-            cells
-        })
-        .collect();
+    let rows = crate::parallel::map(&report.rows, |r| {
+        let mut cells: Vec<Value> = Vec::with_capacity(r.keys.len() + 16);
+        cells.extend(r.keys.iter().map(|k| Value::Text(k.clone())));
+        if has_period {
+            cells.push(Value::Text(r.period.clone().unwrap_or_default()));
+        }
+        cells.extend(figure_values(&r.figures));
+        cells
+    });
     let mut total: Vec<Value> = vec![Value::Text(label(language, "total"))];
     total.extend((1..report.by.len() + usize::from(has_period)).map(|_| Value::Text(String::new())));
     total.extend(figure_values(&report.total));
