@@ -5,7 +5,7 @@ use crate::config::Language;
 use crate::cube::{Cube, CubeSpec};
 use crate::diag::Diagnostics;
 use crate::layout;
-use crate::margin::{MarginQuery, margin_report, sort_rows};
+use crate::margin::{MarginQuery, margin_groups, sort_rows};
 use crate::output::{Format, WriteJson, emit, emit_with};
 use crate::render::{Document, Style, markdown, write_csv, write_markdown};
 use crate::workspace::{Options, Workspace};
@@ -121,9 +121,10 @@ pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>) -> u8 
             return EXIT_BAD_INPUT;
         }
     }
-    let mut report = margin_report(&ws, &cube, query);
-    // The aggregates are no longer needed: free them before the output is laid out.
+    let groups = margin_groups(&ws, &cube, query);
+    // The aggregates are no longer needed: free them before the rows are made.
     drop(cube);
+    let mut report = groups.report();
     if let Some(field) = sort
         && let Err(msg) = sort_rows(&mut report.rows, &report.by, field)
     {

@@ -201,12 +201,36 @@ const CODE_NO_OWNER: u32 = u32::MAX - 2;
 
 /// Computes the margin report from one pass's aggregates and the dossiers.
 pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> MarginReport {
+    margin_groups(ws, cube, query).report()
+}
+
+/// A group's key while summing: one code a grouping, and the period.
+type GroupKey = ([u32; 5], Month);
+
+/// The groups of a margin report, summed and ordered, but their figures not yet worked out:
+/// they need the cube no more, so that it can be freed before the rows are made.
+pub struct MarginGroups {
+    query: MarginQuery,
+    settings: MarginSettings,
+    currency: String,
+    ranks: Vec<Ranking>,
+    periods: Ranking,
+    /// Each row's ranks, key and group, in the order of the rows.
+    order: Vec<([u32; 6], GroupKey, u32)>,
+    groups: Vec<Group>,
+    total: Group,
+    data_range: Option<(NaiveDate, NaiveDate)>,
+    files: usize,
+    rows_read: u64,
+}
+
+/// Sums the cells of the cube into the groups of `query` and orders them.
+pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> MarginGroups {
     let settings = &ws.config.margin;
     let wanted = |account: Option<usize>| -> bool {
         query.accounts.is_empty()
             || account.is_some_and(|i| query.accounts.iter().any(|id| *id == ws.accounts[i].id))
     };
-    type GroupKey = ([u32; 5], Month);
     // Groups are keyed by numbers while summing; their names are looked up once per group.
     let mut owners = crate::cube::Interner::default();
     let owner_code: Vec<u32> =
@@ -305,7 +329,6 @@ pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
     let periods = Ranking::new(index.keys().map(|(_, p)| p.0 as u32), |p| {
         query.period.label(Month(p as i32)).unwrap_or_default()
     });
-    let has_period = query.period != PeriodKind::All;
     let mut order: Vec<([u32; 6], GroupKey, u32)> = index
         .iter()
         .map(|(&(codes, period), &g)| {
@@ -318,22 +341,43 @@ pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         })
         .collect();
     order.sort_by_key(|&(rank, _, _)| rank);
-    let rows: Vec<MarginRow> = crate::parallel::map(&order, |&(_, (codes, period), g)| MarginRow {
-        keys: ranks.iter().enumerate().map(|(d, r)| r.name(codes[d]).to_string()).collect(),
-        period: has_period.then(|| periods.name(period.0 as u32).to_string()),
-        figures: groups[g as usize].figures(settings),
-    });
-    MarginReport {
-        currency: ws.config.currency.clone(),
-        by: query.by.clone(),
-        period: query.period,
+    MarginGroups {
         query: query.clone(),
-        rows,
-        total: total.figures(settings),
         settings: settings.clone(),
+        currency: ws.config.currency.clone(),
+        ranks,
+        periods,
+        order,
+        groups,
+        total,
         data_range: cube.first_date.zip(cube.last_date),
         files: cube.stats.files,
         rows_read: cube.stats.rows,
+    }
+}
+
+impl MarginGroups {
+    /// The report: every group's figures and names, in order.
+    pub fn report(self) -> MarginReport {
+        let MarginGroups { query, settings, ranks, periods, order, groups, .. } = &self;
+        let has_period = query.period != PeriodKind::All;
+        let rows: Vec<MarginRow> = crate::parallel::map(order, |&(_, (codes, period), g)| MarginRow {
+            keys: ranks.iter().enumerate().map(|(d, r)| r.name(codes[d]).to_string()).collect(),
+            period: has_period.then(|| periods.name(period.0 as u32).to_string()),
+            figures: groups[g as usize].figures(settings),
+        });
+        MarginReport {
+            by: query.by.clone(),
+            period: query.period,
+            rows,
+            total: self.total.figures(settings),
+            data_range: self.data_range,
+            files: self.files,
+            rows_read: self.rows_read,
+            currency: self.currency,
+            query: self.query,
+            settings: self.settings,
+        }
     }
 }
 

@@ -31,14 +31,22 @@ pub fn side_by_side<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
     }
 }
 
-/// `f` of each item of `items`, computed in chunks side by side, in order.
+/// `f` of each item of `items`, computed in chunks side by side, in order. The first chunk is
+/// computed straight into the result, so that at most the other chunks are held twice.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let parts = side_by_side(&chunks(items), |chunk| chunk.iter().map(&f).collect::<Vec<R>>());
-    let mut all = Vec::with_capacity(items.len());
-    for part in parts {
-        all.extend(part);
-    }
-    all
+    let chunks = chunks(items);
+    let Some((first, rest)) = chunks.split_first() else { return Vec::new() };
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> =
+            rest.iter().map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<R>>())).collect();
+        let mut all = Vec::with_capacity(items.len());
+        all.extend(first.iter().map(f));
+        for h in handles {
+            all.extend(h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        all
+    })
 }
 
 #[cfg(test)]
