@@ -420,13 +420,13 @@ fn count_invoices(groups: &mut [Group], total: &mut Group, members: &mut [(u32, 
 }
 
 /// The number of distinct invoices in all `lists`. Fingerprints are spread evenly, so they are
-/// counted in slices by their top bits, each slice sorted on its own: the memory needed is a
-/// sixteenth of the invoices' for a large export.
+/// counted in slices by their top bits, each slice sorted on its own, so that the memory needed
+/// stays small however many invoices there are.
 fn count_distinct<'a>(lists: impl Iterator<Item = &'a [InvoiceId]> + Clone + Sync) -> u64 {
     let all: usize = lists.clone().map(<[InvoiceId]>::len).sum();
-    // Slices of at most a million fingerprints (16 MB), at least one a core.
+    // Slices of at most a quarter million fingerprints (4 MB), at least one a core.
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let wanted = (all >> 20).max(if all > 1 << 16 { cores } else { 1 });
+    let wanted = (all >> 18).max(if all > 1 << 16 { cores } else { 1 });
     let slices = wanted.next_power_of_two().min(1 << 12) as u32;
     let shift = 128 - slices.trailing_zeros();
     let in_slice = |id: InvoiceId, slice: u32| slices == 1 || (id >> shift) as u32 == slice;
