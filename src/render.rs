@@ -412,11 +412,11 @@ impl Lines<'_> {
                 let pad = self.widths[i].saturating_sub(display_width(cell));
                 line.push(' ');
                 if self.numeric[i] {
-                    line.extend(std::iter::repeat_n(' ', pad));
+                    push_spaces(&mut line, pad);
                     line.push_str(cell);
                 } else {
                     line.push_str(cell);
-                    line.extend(std::iter::repeat_n(' ', pad));
+                    push_spaces(&mut line, pad);
                 }
                 line.push_str(" |");
             }
@@ -426,6 +426,17 @@ impl Lines<'_> {
             out.write_all(line.as_bytes())?;
         }
         Ok(())
+    }
+}
+
+/// Appends `n` spaces.
+fn push_spaces(line: &mut String, n: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut n = n;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        line.push_str(&SPACES[..k]);
+        n -= k;
     }
 }
 
