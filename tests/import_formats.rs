@@ -117,6 +117,30 @@ fn utf8_with_a_byte_order_mark() {
 }
 
 #[test]
+fn byte_order_marks_decide_the_encoding() {
+    let config = "[workspace]\nsales = [\"s.csv\"]\n[import]\nencoding = \"windows-1252\"\n";
+    // A UTF-8 byte-order mark: the file is UTF-8 whatever kam.toml says.
+    let ws = TempWorkspace::new(config);
+    ws.write("s.csv", "\u{feff}date,customer,revenue\n2026-01-05,Müller KG,3.50\n".as_bytes());
+    assert_eq!(rows(ws.path()), vec![row("2026-01-05", "Müller KG", "3.50", "0", "3.50", "0")]);
+    // A UTF-16 one (as Excel's "Unicode text" writes): the file is transcoded.
+    let text = "date,customer,revenue\r\n2026-01-05,Jäger AG,4.25\r\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    ws.write("s.csv", &utf16);
+    assert_eq!(rows(ws.path()), vec![row("2026-01-05", "Jäger AG", "4.25", "0", "4.25", "0")]);
+    check_passes(ws.path()).summary_is("check passed with 1 warning (0 accounts, 1 export with 1 row)");
+    // Also where kam.toml says UTF-8, and big-endian, tab-separated.
+    let ws = TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n[import]\ndelimiter = \"auto\"\n");
+    let mut utf16 = vec![0xFE, 0xFF];
+    utf16.extend(
+        "date\tcustomer\trevenue\n2026-01-06\tÖl AG\t1.00\n".encode_utf16().flat_map(u16::to_be_bytes),
+    );
+    ws.write("s.csv", &utf16);
+    assert_eq!(rows(ws.path()), vec![row("2026-01-06", "Öl AG", "1.00", "0", "1.00", "0")]);
+}
+
+#[test]
 fn gzip_compressed_export() {
     let ws = TempWorkspace::new("[workspace]\nsales = [\"sales/*.csv\", \"sales/*.csv.gz\"]\n");
     ws.write("sales/2025.csv", b"date,customer,revenue\n2025-12-30,C1,5.00\n");

@@ -29,7 +29,7 @@ enum Line {
 
 fn line() -> impl Strategy<Value = Line> {
     prop_oneof![
-        8 => (0u8..6, 0u8..14, 0u8..20, 0u8..8, -5_000i64..90_000, 0u8..6).prop_map(
+        8 => (0u8..6, 0u8..14, 0u8..20, 0u8..8, -5_000i64..90_000, 0u8..8).prop_map(
             |(customer, month, invoice, product, cents, note)| Line::Sale { customer, month, invoice, product, cents, note }
         ),
         1 => Just(Line::Blank),
@@ -44,9 +44,16 @@ fn export(lines: &[Line], crlf: bool) -> String {
         match l {
             Line::Sale { customer, month, invoice, product, cents, note } => {
                 // Some notes are quoted, with the delimiter, quotes or line breaks inside.
-                let note =
-                    ["", "plain", "\"a, b\"", "\"two\nlines\"", "\"say \"\"hi\"\"\"", "\"x\r\n\r\ny\""]
-                        [*note as usize];
+                let note = [
+                    "",
+                    "plain",
+                    "\"a, b\"",
+                    "\"two\nlines\"",
+                    "\"say \"\"hi\"\"\"",
+                    "\"x\r\n\r\ny\"",
+                    "Müller",
+                    "\"Straße,\n3\"",
+                ][*note as usize];
                 out.push_str(&format!(
                     "2024-{:02}-15,K{customer},R{invoice},P{product},{note},{}.{:02}{end}",
                     month % 12 + 1,
@@ -63,10 +70,19 @@ fn export(lines: &[Line], crlf: bool) -> String {
 }
 
 fn workspace(dir: &Path, text: &str) -> Workspace {
+    workspace_in(dir, text, false)
+}
+
+/// A workspace whose export is `text`, written in Windows-1252 where `latin`.
+fn workspace_in(dir: &Path, text: &str, latin: bool) -> Workspace {
     std::fs::create_dir_all(dir.join("accounts")).unwrap();
-    std::fs::write(dir.join("kam.toml"), "[workspace]\nsales = [\"sales.csv\"]\n").unwrap();
+    let encoding = if latin { "[import]\nencoding = \"windows-1252\"\n" } else { "" };
+    std::fs::write(dir.join("kam.toml"), format!("[workspace]\nsales = [\"sales.csv\"]\n{encoding}"))
+        .unwrap();
     std::fs::write(dir.join("accounts/a.toml"), "name = \"A\"\ncustomer_ids = [\"K0\", \"K1\"]\n").unwrap();
-    std::fs::write(dir.join("sales.csv"), text).unwrap();
+    let bytes =
+        if latin { encoding_rs::WINDOWS_1252.encode(text).0.into_owned() } else { text.as_bytes().to_vec() };
+    std::fs::write(dir.join("sales.csv"), bytes).unwrap();
     let mut diags = Diagnostics::new();
     let options = Options { dir: Some(dir.to_path_buf()), sales: Vec::new() };
     Workspace::load(&options, &mut diags).expect("workspace")
@@ -97,11 +113,12 @@ proptest! {
     fn parts_read_what_one_reader_reads(
         lines in proptest::collection::vec(line(), 0..60),
         crlf in any::<bool>(),
+        latin in any::<bool>(),
         threads in 2usize..6,
         min_bytes in 1u64..200,
     ) {
         let dir = tempfile::tempdir().unwrap();
-        let ws = workspace(dir.path(), &export(&lines, crlf));
+        let ws = workspace_in(dir.path(), &export(&lines, crlf), latin);
         let settings = &ws.config.import;
 
         let mut one = Diagnostics::new();
@@ -109,6 +126,7 @@ proptest! {
         let stats = read_exports(&ws.sales_files, settings, &mut one, |_, row| {
             rows.push(format!("{} {} {} {} {}", row.date, row.customer, row.invoice, row.product, row.net));
         });
+        prop_assert_eq!(one.has_errors(), lines.iter().any(|l| matches!(l, Line::Bad(_))));
 
         let mut cut = Diagnostics::new();
         let mut sink = Rows::default();

@@ -492,8 +492,8 @@ struct Export<'p> {
 
 impl<'p> Export<'p> {
     /// Opens an export and reads its header: gzip is decompressed, a byte-order mark skipped
-    /// (a UTF-8 one makes the file UTF-8; a UTF-16 one, in a Windows-1252 workspace, has the
-    /// file transcoded), the delimiter found. `None` after an error.
+    /// (a UTF-8 one makes the file UTF-8, a UTF-16 one has it transcoded, whatever `encoding`
+    /// says), the delimiter found. `None` after an error.
     fn open(
         path: &'p Path,
         settings: &ImportSettings,
@@ -571,13 +571,11 @@ impl<'p> Export<'p> {
             reader.set_encoding(Encoding::Utf8);
             return Ok((reader, Encoding::Utf8, !gz));
         }
-        if settings.encoding == Encoding::Windows1252
-            && (head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF"))
-        {
+        if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+            // UTF-16 (Excel's "Unicode text"): transcoded to UTF-8 as the stream is read.
+            drop(reader);
             let stream = if gz { gzip_stream(path, counter)? } else { file_stream(path, counter)? };
-            let utf8 = encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(encoding_rs::WINDOWS_1252))
-                .build(stream);
+            let utf8 = encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(None).build(stream);
             let reader = RecordReader::new(
                 Box::new(ReadAhead::new(Box::new(utf8))) as Box<dyn Read + Send>,
                 b',',
