@@ -55,20 +55,26 @@ impl OrderBook {
     /// Folds a sales row into its order; rows of other customers are ignored.
     pub fn add(&mut self, row: &SaleRow<'_>) {
         let Some(account) = self.customers.get(row.customer) else { return };
-        if row.invoice.is_empty() {
-            self.orders.push(Order { account: account.clone(), date: row.date, net: row.net });
+        let order = Order { account: account.clone(), date: row.date, net: row.net };
+        let key = (!row.invoice.is_empty()).then(|| (account.clone(), row.invoice.to_string()));
+        self.fold(key, order);
+    }
+
+    /// Adds `order` to the order of the same account and invoice (`key`), or as a new order.
+    fn fold(&mut self, key: Option<(String, String)>, order: Order) {
+        let Some(key) = key else {
+            self.orders.push(order);
             return;
-        }
-        let key = (account.clone(), row.invoice.to_string());
+        };
         match self.index.get(&key) {
             Some(&i) => {
-                let order = &mut self.orders[i];
-                order.net += row.net;
-                order.date = order.date.min(row.date);
+                let own = &mut self.orders[i];
+                own.net += order.net;
+                own.date = own.date.min(order.date);
             }
             None => {
                 self.index.insert(key, self.orders.len());
-                self.orders.push(Order { account: account.clone(), date: row.date, net: row.net });
+                self.orders.push(order);
             }
         }
     }
@@ -86,20 +92,7 @@ impl crate::sales::RowSink for OrderBook {
             keys[i] = Some(key);
         }
         for (order, key) in later.orders.into_iter().zip(keys) {
-            match key {
-                Some(key) => match self.index.get(&key) {
-                    Some(&i) => {
-                        let own = &mut self.orders[i];
-                        own.net += order.net;
-                        own.date = own.date.min(order.date);
-                    }
-                    None => {
-                        self.index.insert(key, self.orders.len());
-                        self.orders.push(order);
-                    }
-                },
-                None => self.orders.push(order),
-            }
+            self.fold(key, order);
         }
     }
 }
