@@ -4,7 +4,7 @@
 /// Lists shorter than this are worked on by one thread.
 const MIN_CHUNK: usize = 4096;
 
-/// `items` cut into consecutive chunks, one a core, none shorter than [`MIN_CHUNK`].
+/// `items` cut into consecutive chunks, one a core, none shorter than `MIN_CHUNK` items.
 pub fn chunks<T>(items: &[T]) -> Vec<&[T]> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let n = (items.len() / MIN_CHUNK).clamp(1, cores);

@@ -585,7 +585,7 @@ pub fn csv(table: &Table) -> Result<String, csv::Error> {
     Ok(String::from_utf8(out).unwrap_or_default())
 }
 
-/// Writes [`csv`] to `out`.
+/// Writes [`csv()`] to `out`.
 pub fn write_csv(table: &Table, out: &mut dyn std::io::Write) -> Result<(), csv::Error> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(table.columns.iter().map(|c| c.key.as_str()))?;

@@ -1,4 +1,4 @@
-//! Report layout: computed reports turned into [`Document`]s (Markdown, CSV) and JSON values.
+//! Report layout: computed reports turned into [`Document`](crate::render::Document)s (Markdown, CSV) and JSON values.
 //! Nothing here computes a figure; it only chooses labels, order and format.
 
 use crate::config::{Language, MarginSettings};

@@ -3,6 +3,10 @@
 //!
 //! Nothing is dropped silently: a row that cannot be read is an error naming the file, the line
 //! and the column header, and the raw value.
+//!
+//! A large uncompressed export is cut into parts, one a core, read side by side into sinks of
+//! their own ([`RowSink`]) that are then appended in order; a compressed one is decompressed by
+//! a thread of its own beside the parsing. Records are split by [`records`].
 
 use crate::config::{ColumnMap, Delimiter, Encoding, ImportSettings};
 use crate::dates::DateError;
