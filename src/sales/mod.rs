@@ -172,9 +172,11 @@ pub struct Parts {
 }
 
 impl Default for Parts {
-    /// One part a core, of at least 4 MiB.
+    /// One part a core, at most four (each part holds aggregates of its own until they are
+    /// appended), of at least 4 MiB.
     fn default() -> Self {
-        Parts { threads: std::thread::available_parallelism().map_or(1, |n| n.get()), min_bytes: 4 << 20 }
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Parts { threads: cores.min(4), min_bytes: 4 << 20 }
     }
 }
 
