@@ -204,16 +204,22 @@ pub fn retention_figures_json(f: &RetentionFigures) -> Map<String, Json> {
     m
 }
 
+/// A JSON row that starts with its owner, where the report is split by owner.
+fn owner_map(owner: Option<&str>) -> Map<String, Json> {
+    let mut m = Map::new();
+    if let Some(owner) = owner {
+        m.insert("owner".into(), json!(owner));
+    }
+    m
+}
+
 /// `kam retention --format json` (SPEC 4.1).
 pub fn retention_json(report: &RetentionReport) -> Json {
     let rows: Vec<Json> = report
         .rows
         .iter()
         .map(|r| {
-            let mut m = Map::new();
-            if let Some(owner) = &r.owner {
-                m.insert("owner".into(), json!(owner));
-            }
+            let mut m = owner_map(r.owner.as_deref());
             m.insert("period".into(), json!(r.period));
             m.extend(retention_figures_json(&r.figures));
             Json::Object(m)
@@ -324,10 +330,7 @@ pub fn cohorts_json(report: &CohortReport) -> Json {
         .rows
         .iter()
         .map(|r| {
-            let mut m = Map::new();
-            if let Some(owner) = &r.owner {
-                m.insert("owner".into(), json!(owner));
-            }
+            let mut m = owner_map(r.owner.as_deref());
             m.insert("cohort".into(), json!(r.cohort.to_string()));
             m.insert("size".into(), json!(r.size));
             m.insert("retention".into(), Json::Array(r.retention.iter().map(|s| json_rate(*s)).collect()));
