@@ -75,9 +75,9 @@ fn language(globals: &Globals, ws: &Workspace) -> Language {
 
 /// Writes a report in the requested format; only the layout that format needs is built, and the
 /// text goes out as it is written.
-fn write<J: WriteJson>(
+fn write<'d, J: WriteJson>(
     globals: &Globals,
-    doc: impl FnOnce() -> Document,
+    doc: impl FnOnce() -> Document<'d>,
     json: impl FnOnce() -> J,
     language: Language,
 ) -> u8 {
@@ -111,7 +111,7 @@ fn write<J: WriteJson>(
 
 /// `kam margin`.
 pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>) -> u8 {
-    let (ws, cube) = match load(globals, &query.cube_spec()) {
+    let (ws, mut cube) = match load(globals, &query.cube_spec()) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -122,9 +122,10 @@ pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>) -> u8 
         }
     }
     let groups = margin_groups(&ws, &cube, query);
-    // The aggregates are no longer needed: free them before the rows are made.
+    // The orders are counted: free the invoices before the rows are made.
+    cube.free_invoices();
+    let mut report = groups.report(&cube);
     drop(cube);
-    let mut report = groups.report();
     if let Some(field) = sort
         && let Err(msg) = sort_rows(&mut report.rows, &report.by, field)
     {

@@ -184,6 +184,8 @@ impl<'s> CubePart<'s> {
             }
         }
         let map = |table: &[u32], i: u32| if i == ANY { ANY } else { table[i as usize] };
+        self.cells.reserve(later.cells.len());
+        self.index.reserve(later.cells.len());
         for (key, cell) in later.cells {
             let key = CellKey {
                 customer: map(&customers, key.customer),
@@ -191,11 +193,19 @@ impl<'s> CubePart<'s> {
                 category: map(&categories, key.category),
                 product: map(&products, key.product),
             };
-            let own = self.cell(key);
-            own.sums.add(&cell.sums);
-            own.invoices.reserve_exact(cell.invoices.len());
-            own.invoices.extend_from_slice(&cell.invoices);
+            let next = self.cells.len() as u32;
+            let i = *self.index.entry(key).or_insert(next);
+            if i == next {
+                // A cell new to this part is taken over whole.
+                self.cells.push((key, cell));
+            } else {
+                let own = &mut self.cells[i as usize].1;
+                own.sums.add(&cell.sums);
+                own.invoices.reserve_exact(cell.invoices.len());
+                own.invoices.extend_from_slice(&cell.invoices);
+            }
         }
+        self.last_cell = None;
         let cube = &mut self.cube;
         cube.first_date = match (cube.first_date, later.cube.first_date) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -378,14 +388,21 @@ impl Cube {
         let (CubePart { mut cube, cells, .. }, also) = sink;
         cube.cells = cells;
         cube.stats = stats;
-        for (_, cell) in &mut cube.cells {
+        crate::parallel::for_each_mut(&mut cube.cells, |(_, cell)| {
             cell.invoices.sort_unstable();
             cell.invoices.dedup();
-        }
+        });
         cube.customer_account = (0..cube.customers.len() as u32)
             .map(|i| ws.customer_account.get(cube.customers.name(i)).copied())
             .collect();
         (cube, also)
+    }
+
+    /// Frees the invoice lists of the cells, once the orders are counted.
+    pub fn free_invoices(&mut self) {
+        for (_, cell) in &mut self.cells {
+            cell.invoices = Vec::new();
+        }
     }
 
     /// The account index of a cell's customer.

@@ -97,7 +97,7 @@ impl MarginFigures {
         let db2 = db1.map(|d| d - direct_costs);
         let overhead = settings.overhead_rate * net;
         let db3 = db2.map(|d| d - overhead);
-        let rate = |x: Option<Decimal>| x.and_then(|x| (!net.is_zero()).then(|| x / net));
+        let rate = |x: Option<Decimal>| x.and_then(|x| crate::money::ratio(x, net));
         MarginFigures {
             gross_revenue: s.gross,
             deductions: s.deductions,
@@ -201,14 +201,15 @@ const CODE_NO_OWNER: u32 = u32::MAX - 2;
 
 /// Computes the margin report from one pass's aggregates and the dossiers.
 pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> MarginReport {
-    margin_groups(ws, cube, query).report()
+    margin_groups(ws, cube, query).report(cube)
 }
 
 /// A group's key while summing: one code a grouping, and the period.
 type GroupKey = ([u32; 5], Month);
 
-/// The groups of a margin report, summed and ordered, but their figures not yet worked out:
-/// they need the cube no more, so that it can be freed before the rows are made.
+/// The groups of a margin report, found, counted and ordered, but their sums not yet taken:
+/// each group knows its cells of the cube, and its invoices are counted, so that the cube's
+/// invoice lists can be freed before the rows are made ([`Cube::free_invoices`]).
 pub struct MarginGroups {
     query: MarginQuery,
     settings: MarginSettings,
@@ -218,13 +219,18 @@ pub struct MarginGroups {
     /// Each row's ranks, key and group, in the order of the rows.
     order: Vec<([u32; 6], GroupKey, u32)>,
     groups: Vec<Group>,
+    /// The cells of every group: the indexes into the cube's cells, ordered by group.
+    members: Vec<u32>,
     total: Group,
+    /// The sums of every cell in range.
+    total_sums: Sums,
     data_range: Option<(NaiveDate, NaiveDate)>,
     files: usize,
     rows_read: u64,
 }
 
-/// Sums the cells of the cube into the groups of `query` and orders them.
+/// Finds the groups of `query` among the cells of the cube, counts their invoices and orders
+/// them.
 pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> MarginGroups {
     let settings = &ws.config.margin;
     let wanted = |account: Option<usize>| -> bool {
@@ -261,9 +267,10 @@ pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         PeriodKind::All => Month(0),
         kind => kind.start(month),
     };
-    // Each group is numbered when first seen; its cells are listed for counting its invoices.
-    let mut index: FxHashMap<GroupKey, u32> = FxHashMap::default();
-    let mut groups: Vec<Group> = Vec::new();
+    // Each group is numbered when first seen; each cell in range is listed with its group.
+    let mut index: FxHashMap<GroupKey, u32> =
+        FxHashMap::with_capacity_and_hasher(cube.cells.len(), Default::default());
+    let mut groups: Vec<Group> = Vec::with_capacity(cube.cells.len());
     fn group_of(index: &mut FxHashMap<GroupKey, u32>, groups: &mut Vec<Group>, key: GroupKey) -> usize {
         let g = *index.entry(key).or_insert_with(|| {
             groups.push(Group::default());
@@ -271,12 +278,13 @@ pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         });
         g as usize
     }
-    let mut members: Vec<(u32, &[InvoiceId])> = Vec::with_capacity(cube.cells.len());
+    let mut cell_groups: Vec<(u32, u32)> = Vec::with_capacity(cube.cells.len());
     let mut total = Group::default();
+    let mut total_sums = Sums::default();
 
     let first = query.from.map(Month::of);
     let last = query.to.map(Month::of);
-    for (key, cell) in &cube.cells {
+    for (i, (key, _)) in cube.cells.iter().enumerate() {
         let account_index = cube.account_of(key.customer);
         if first.is_some_and(|f| key.month < f) || last.is_some_and(|l| key.month > l) {
             continue;
@@ -289,9 +297,18 @@ pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
             *slot = code(dim, key, account_index);
         }
         let g = group_of(&mut index, &mut groups, (codes, period_of(key.month)));
-        groups[g].sums.add(&cell.sums);
-        members.push((g as u32, &cell.invoices));
-        total.sums.add(&cell.sums);
+        groups[g].cells += 1;
+        cell_groups.push((g as u32, i as u32));
+    }
+    let parts = crate::parallel::side_by_side(&crate::parallel::chunks(&cell_groups), |chunk| {
+        let mut sums = Sums::default();
+        for &(_, cell) in *chunk {
+            sums.add(&cube.cells[cell as usize].1.sums);
+        }
+        sums
+    });
+    for part in &parts {
+        total_sums.add(part);
     }
 
     let by_account = query.by.iter().any(|d| matches!(d, Dim::Account | Dim::Owner));
@@ -319,7 +336,17 @@ pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
             total.costs += cost.amount.value();
         }
     }
-    count_invoices(&mut groups, &mut total, &mut members);
+    // The cells listed by group (in the order of the cells within one), each group's first
+    // cell numbered.
+    cell_groups.sort_by_key(|&(g, _)| g);
+    let members: Vec<u32> = cell_groups.iter().map(|&(_, cell)| cell).collect();
+    drop(cell_groups);
+    let mut next = 0u32;
+    for group in &mut groups {
+        group.first = next;
+        next += group.cells;
+    }
+    count_invoices(&mut groups, &mut total, &members, cube);
 
     // Rows are ordered by their names, then periods: each distinct name is ranked once, and
     // the rows are sorted by ranks (stable, from the order of the groups, as by the names).
@@ -340,7 +367,8 @@ pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
             (rank, (codes, period), g)
         })
         .collect();
-    order.sort_by_key(|&(rank, _, _)| rank);
+    drop(index);
+    order.sort_unstable_by_key(|&(rank, _, g)| (rank, g));
     MarginGroups {
         query: query.clone(),
         settings: settings.clone(),
@@ -349,7 +377,9 @@ pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         periods,
         order,
         groups,
+        members,
         total,
+        total_sums,
         data_range: cube.first_date.zip(cube.last_date),
         files: cube.stats.files,
         rows_read: cube.stats.rows,
@@ -357,20 +387,37 @@ pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
 }
 
 impl MarginGroups {
-    /// The report: every group's figures and names, in order.
-    pub fn report(self) -> MarginReport {
-        let MarginGroups { query, settings, ranks, periods, order, groups, .. } = &self;
+    /// The report: every group's sums, figures and names, in order, from the cells of `cube`
+    /// (the cube the groups were found in; its invoice lists are no longer needed).
+    pub fn report(self, cube: &Cube) -> MarginReport {
+        let MarginGroups { query, settings, ranks, periods, order, groups, members, .. } = &self;
         let has_period = query.period != PeriodKind::All;
-        let rows: Vec<MarginRow> = crate::parallel::map(order, |&(_, (codes, period), g)| MarginRow {
-            keys: ranks.iter().enumerate().map(|(d, r)| r.name(codes[d]).to_string()).collect(),
-            period: has_period.then(|| periods.name(period.0 as u32).to_string()),
-            figures: groups[g as usize].figures(settings),
+        let rows: Vec<MarginRow> = crate::parallel::map(order, |&(_, (codes, period), g)| {
+            let group = &groups[g as usize];
+            let first = group.first as usize;
+            let cells = &members[first..first + group.cells as usize];
+            let figures = match cells {
+                // Most groups are one cell: its sums are the group's.
+                [one] => group.figures(&cube.cells[*one as usize].1.sums, settings),
+                _ => {
+                    let mut sums = Sums::default();
+                    for &cell in cells {
+                        sums.add(&cube.cells[cell as usize].1.sums);
+                    }
+                    group.figures(&sums, settings)
+                }
+            };
+            MarginRow {
+                keys: ranks.iter().enumerate().map(|(d, r)| r.name(codes[d]).to_string()).collect(),
+                period: has_period.then(|| periods.name(period.0 as u32).to_string()),
+                figures,
+            }
         });
         MarginReport {
             by: query.by.clone(),
             period: query.period,
             rows,
-            total: self.total.figures(settings),
+            total: self.total.figures(&self.total_sums, settings),
             data_range: self.data_range,
             files: self.files,
             rows_read: self.rows_read,
@@ -381,42 +428,47 @@ impl MarginGroups {
     }
 }
 
-/// What is summed for a group while the cells are read; its invoices are counted afterwards.
+/// A group while the cells are read: where its cells are listed, and what is counted for it
+/// besides their sums.
 #[derive(Debug, Default)]
 struct Group {
-    sums: Sums,
+    /// Its first cell in [`MarginGroups::members`], and the number of its cells.
+    first: u32,
+    cells: u32,
     invoices: u64,
     visits: u64,
     costs: Decimal,
 }
 
 impl Group {
-    fn figures(&self, settings: &MarginSettings) -> MarginFigures {
-        MarginFigures::of(&self.sums, self.invoices, self.visits, self.costs, settings)
+    fn figures(&self, sums: &Sums, settings: &MarginSettings) -> MarginFigures {
+        MarginFigures::of(sums, self.invoices, self.visits, self.costs, settings)
     }
 }
 
-/// Counts the distinct invoices of each group and of the total, given each cell's group and
-/// invoices (sorted and distinct within the cell). A group of one cell has its cell's count; the
+/// Counts the distinct invoices of each group and of the total, given the cells of the groups
+/// (each cell's invoices sorted and distinct). A group of one cell has its cell's count; the
 /// invoices of larger groups are sorted together and counted once each.
-fn count_invoices(groups: &mut [Group], total: &mut Group, members: &mut [(u32, &[InvoiceId])]) {
-    members.sort_by_key(|&(g, _)| g);
+fn count_invoices(groups: &mut [Group], total: &mut Group, members: &[u32], cube: &Cube) {
+    let invoices = |cell: u32| cube.cells[cell as usize].1.invoices.as_slice();
     let mut scratch: Vec<InvoiceId> = Vec::new();
-    for run in members.chunk_by(|a, b| a.0 == b.0) {
-        let group = &mut groups[run[0].0 as usize];
-        if let [(_, invoices)] = run {
-            group.invoices += invoices.len() as u64;
-        } else {
-            scratch.clear();
-            for (_, invoices) in run {
-                scratch.extend_from_slice(invoices);
+    for group in groups.iter_mut() {
+        let first = group.first as usize;
+        match &members[first..first + group.cells as usize] {
+            [] => {}
+            [one] => group.invoices += invoices(*one).len() as u64,
+            cells => {
+                scratch.clear();
+                for &cell in cells {
+                    scratch.extend_from_slice(invoices(cell));
+                }
+                scratch.sort_unstable();
+                scratch.dedup();
+                group.invoices += scratch.len() as u64;
             }
-            scratch.sort_unstable();
-            scratch.dedup();
-            group.invoices += scratch.len() as u64;
         }
     }
-    total.invoices += count_distinct(members.iter().map(|&(_, invoices)| invoices));
+    total.invoices += count_distinct(members.iter().map(|&cell| invoices(cell)));
 }
 
 /// The number of distinct invoices in all `lists`. Fingerprints are spread evenly, so they are
@@ -434,19 +486,55 @@ fn count_distinct<'a>(lists: impl Iterator<Item = &'a [InvoiceId]> + Clone + Syn
     let shares: Vec<&[u32]> = slice_numbers.chunks((slices as usize).div_ceil(cores)).collect();
     let counts = crate::parallel::side_by_side(&shares, |share| {
         let mut scratch: Vec<InvoiceId> = Vec::with_capacity(all / slices as usize + all / 64);
+        let mut spread: Vec<InvoiceId> = Vec::new();
         let mut count = 0;
         for &slice in *share {
             scratch.clear();
             for list in lists.clone() {
                 scratch.extend(list.iter().filter(|&&id| in_slice(id, slice)));
             }
-            scratch.sort_unstable();
-            scratch.dedup();
-            count += scratch.len() as u64;
+            count += count_sorted(&mut scratch, 128 - shift, &mut spread);
         }
         count
     });
     counts.iter().sum()
+}
+
+/// The number of distinct fingerprints in `ids`, whose top `skip` bits are all the same. They
+/// are spread evenly below those, so they are put in buckets by their next bits (into `spread`)
+/// and each small bucket sorted on its own.
+fn count_sorted(ids: &mut [InvoiceId], skip: u32, spread: &mut Vec<InvoiceId>) -> u64 {
+    const SMALL: usize = 1 << 12;
+    if ids.len() < SMALL || skip > 128 - 16 {
+        ids.sort_unstable();
+        return ids.chunk_by(|a, b| a == b).count() as u64;
+    }
+    // About four fingerprints a bucket.
+    let bits = (ids.len() / 4).max(2).ilog2().min(16);
+    let shift = 128 - skip - bits;
+    let bucket = |id: InvoiceId| ((id << skip) >> skip >> shift) as usize;
+    let mut starts = vec![0usize; (1 << bits) + 1];
+    for &id in ids.iter() {
+        starts[bucket(id) + 1] += 1;
+    }
+    for b in 1..starts.len() {
+        starts[b] += starts[b - 1];
+    }
+    spread.clear();
+    spread.resize(ids.len(), 0);
+    let mut next = starts.clone();
+    for &id in ids.iter() {
+        let b = bucket(id);
+        spread[next[b]] = id;
+        next[b] += 1;
+    }
+    let mut count = 0;
+    for b in 0..1 << bits {
+        let run = &mut spread[starts[b]..starts[b + 1]];
+        run.sort_unstable();
+        count += run.chunk_by(|a, b| a == b).count() as u64;
+    }
+    count
 }
 
 /// The names of one grouping's codes, and each code's rank in the order of the names (equal
@@ -558,4 +646,33 @@ fn figure_getter(name: &str) -> Option<Getter> {
         _ => return None,
     };
     Some(g)
+}
+
+#[cfg(test)]
+mod distinct_tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    #[test]
+    fn distinct_fingerprints_are_counted_in_buckets() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        for n in [0usize, 1, 100, 5000, 70_000] {
+            let mut ids: Vec<InvoiceId> = (0..n).map(|_| rng.random::<u128>()).collect();
+            // Every third fingerprint twice.
+            let twice: Vec<InvoiceId> = ids.iter().step_by(3).copied().collect();
+            ids.extend(&twice);
+            let mut expected = ids.clone();
+            expected.sort_unstable();
+            expected.dedup();
+            let mut spread = Vec::new();
+            assert_eq!(count_sorted(&mut ids.clone(), 0, &mut spread), expected.len() as u64);
+            assert_eq!(count_distinct([ids.as_slice()].into_iter()), expected.len() as u64);
+            // A slice whose top bits are the same.
+            let mut top: Vec<InvoiceId> = ids.iter().map(|id| id >> 3 | 5u128 << 125).collect();
+            let mut expected_top = top.clone();
+            expected_top.sort_unstable();
+            expected_top.dedup();
+            assert_eq!(count_sorted(&mut top, 3, &mut spread), expected_top.len() as u64);
+        }
+    }
 }

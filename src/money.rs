@@ -61,6 +61,36 @@ pub fn rounded_units(value: Decimal, places: u32) -> Option<i128> {
     Some(if value.is_sign_negative() { -units } else { units })
 }
 
+/// The places of a [`ratio`].
+pub const RATIO_PLACES: u32 = 18;
+
+/// `x / y` to [`RATIO_PLACES`] places, `None` when `y` is zero: the quotient cut after 18
+/// places, its last digit made 1 where it is 0 and digits were cut off. Rounded to 16 places or
+/// fewer it therefore gives what rounding the exact quotient gives (no value between the cut
+/// quotient and the exact one is a rounding step). Where the digits do not fit, the decimal's
+/// own division is used.
+pub fn ratio(x: Decimal, y: Decimal) -> Option<Decimal> {
+    if y.is_zero() {
+        return None;
+    }
+    // x / y = mx·10^-sx / (my·10^-sy); the quotient in units of 10^-18 is mx·10^(sy−sx+18) / my.
+    let exponent = i64::from(y.scale()) - i64::from(x.scale()) + i64::from(RATIO_PLACES);
+    let (mx, my) = (x.mantissa().unsigned_abs(), y.mantissa().unsigned_abs());
+    let fast = || -> Option<Decimal> {
+        let power = *POW10.get(exponent.unsigned_abs() as usize)?;
+        let (num, den) =
+            if exponent >= 0 { (mx.checked_mul(power)?, my) } else { (mx, my.checked_mul(power)?) };
+        let mut units = num / den;
+        if num % den != 0 && units % 10 == 0 {
+            units += 1;
+        }
+        let units = i128::try_from(units).ok()?;
+        let negative = x.is_sign_negative() != y.is_sign_negative() && units != 0;
+        Decimal::try_from_i128_with_scale(if negative { -units } else { units }, RATIO_PLACES).ok()
+    };
+    fast().or_else(|| x.checked_div(y))
+}
+
 /// The decimal mark of an export; the other of `.` and `,` is then the thousands separator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum DecimalMark {
@@ -420,6 +450,23 @@ mod tests {
         }
     }
 
+    #[test]
+    fn ratios_round_like_the_exact_quotient() {
+        assert_eq!(ratio(d("1"), d("0")), None);
+        assert_eq!(ratio(d("0"), d("-5")), Some(Decimal::ZERO));
+        assert_eq!(ratio(d("1"), d("4")), Some(d("0.25")));
+        assert_eq!(ratio(d("-1"), d("4")), Some(d("-0.25")));
+        // 1/3 is cut after 18 places.
+        assert_eq!(ratio(d("1"), d("3")), Some(d("0.333333333333333333")));
+        // 1/80000000000000000000 = 0.0000000000000000000125: cut to zero digits, marked inexact.
+        assert_eq!(ratio(d("1"), d("80000000000000000000")), Some(d("0.000000000000000001")));
+        // Half a unit of the fourth place exactly, and just below it.
+        assert_eq!(rounded_units(ratio(d("1"), d("8")).unwrap(), 2), Some(13));
+        assert_eq!(rounded_units(ratio(d("124999999"), d("1000000000000")).unwrap(), 4), Some(1));
+        // Too many digits for the quick way: the decimal's division.
+        assert_eq!(ratio(Decimal::MAX, d("0.5")), Decimal::MAX.checked_div(d("0.5")));
+    }
+
     proptest::proptest! {
         #[test]
         fn rounded_units_match_rust_decimal(
@@ -435,6 +482,39 @@ mod tests {
             let (mid, hi) = if small { (mid % 1000, 0) } else { (mid, hi) };
             let value = Decimal::from_parts(lo, mid, hi, negative, scale);
             proptest::prop_assert_eq!(rounded_units(value, places), Some(units_by_rounding(value, places)));
+        }
+
+        #[test]
+        fn ratios_round_as_the_exact_quotient_does(
+            x in -1_000_000_000_000_000i64..1_000_000_000_000_000,
+            y in -1_000_000_000_000_000i64..1_000_000_000_000_000,
+            sx in 0u32..=6,
+            sy in 0u32..=6,
+            places in 0u32..=6,
+        ) {
+            // The exact quotient x·10^sy / (y·10^sx), rounded half away from zero in integers.
+            let exact = (y != 0).then(|| {
+                let num = i128::from(x).unsigned_abs() * 10u128.pow(sy + places);
+                let den = i128::from(y).unsigned_abs() * 10u128.pow(sx);
+                let (q, r) = (num / den, num % den);
+                let units = (if r >= den - r { q + 1 } else { q }) as i128;
+                if (x < 0) != (y < 0) { -units } else { units }
+            });
+            let ratio = ratio(Decimal::new(x, sx), Decimal::new(y, sy));
+            proptest::prop_assert_eq!(ratio.map(|r| units_by_rounding(r, places)), exact);
+        }
+
+        #[test]
+        fn ratios_at_rounding_steps(units in -1_000_000i64..1_000_000, y in 1i64..1_000_000_000, places in 0u32..=4) {
+            // x / y exactly half a unit of `places` away from a step, and the nearest values
+            // on either side.
+            let half = Decimal::new(units * 10 + 5, places + 1);
+            let x = half * Decimal::from(y);
+            let cent = Decimal::new(1, 2);
+            for x in [x, x + cent, x - cent] {
+                let exact = x.checked_div(Decimal::from(y)).map(|q| units_by_rounding(q, places));
+                proptest::prop_assert_eq!(ratio(x, Decimal::from(y)).map(|r| units_by_rounding(r, places)), exact);
+            }
         }
 
         #[test]

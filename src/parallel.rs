@@ -12,6 +12,90 @@ pub fn chunks<T>(items: &[T]) -> Vec<&[T]> {
     items.chunks(size).collect()
 }
 
+/// Calls `f` on each item, in chunks side by side.
+pub fn for_each_mut<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync) {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let n = (items.len() / MIN_CHUNK).clamp(1, cores);
+    let size = items.len().div_ceil(n).max(1);
+    let mut chunks = items.chunks_mut(size);
+    let Some(first) = chunks.next() else { return };
+    std::thread::scope(|scope| {
+        let f = &f;
+        for chunk in chunks {
+            scope.spawn(move || chunk.iter_mut().for_each(f));
+        }
+        first.iter_mut().for_each(f);
+    });
+}
+
+/// `0..len` cut into consecutive ranges, one a core, none shorter than `MIN_CHUNK`.
+pub fn ranges(len: usize) -> Vec<std::ops::Range<usize>> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let n = (len / MIN_CHUNK).clamp(1, cores);
+    let size = len.div_ceil(n).max(1);
+    (0..len).step_by(size).map(|start| start..(start + size).min(len)).collect()
+}
+
+/// Writes the text that `fill` makes of consecutive blocks of `block` items out of `len`, in
+/// order. The blocks are made side by side: block `k` by thread `k` modulo the number of cores
+/// (the first by this thread, which writes); each other thread stays at most two blocks ahead,
+/// and its buffers come back to it once written, so that only a few blocks are held at a time.
+pub fn write_blocks(
+    len: usize,
+    block: usize,
+    fill: impl Fn(std::ops::Range<usize>, &mut Vec<u8>) + Sync,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use std::sync::mpsc;
+    let block = block.max(1);
+    let blocks = len.div_ceil(block);
+    let range = |k: usize| k * block..((k + 1) * block).min(len);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(blocks).max(1);
+    let mut own = Vec::new();
+    if cores == 1 {
+        for k in 0..blocks {
+            own.clear();
+            fill(range(k), &mut own);
+            out.write_all(&own)?;
+        }
+        return Ok(());
+    }
+    std::thread::scope(|scope| {
+        let fill = &fill;
+        let mut helpers = Vec::with_capacity(cores - 1);
+        for first in 1..cores {
+            let (made, take) = mpsc::sync_channel::<Vec<u8>>(2);
+            let (give_back, returned) = mpsc::channel::<Vec<u8>>();
+            scope.spawn(move || {
+                for k in (first..blocks).step_by(cores) {
+                    let mut text = returned.try_recv().unwrap_or_default();
+                    text.clear();
+                    fill(range(k), &mut text);
+                    if made.send(text).is_err() {
+                        // The writer stopped (it could not write).
+                        return;
+                    }
+                }
+            });
+            helpers.push((take, give_back));
+        }
+        for k in 0..blocks {
+            if k % cores == 0 {
+                own.clear();
+                fill(range(k), &mut own);
+                out.write_all(&own)?;
+            } else {
+                let (take, give_back) = &helpers[k % cores - 1];
+                // A helper only stops early when it panicked; its panic is raised when the scope ends.
+                let Ok(text) = take.recv() else { break };
+                out.write_all(&text)?;
+                let _ = give_back.send(text);
+            }
+        }
+        Ok(())
+    })
+}
+
 /// `f` of each item, in order: the first on this thread, the others on threads of their own.
 pub fn side_by_side<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     match items {
@@ -58,5 +142,41 @@ mod tests {
         assert!(super::map(&[] as &[u32], |&i| i).is_empty());
         let chunks = super::chunks(&items);
         assert_eq!(chunks.concat(), items);
+        for len in [0, 1, 4095, 4096, 20_000] {
+            let ranges = super::ranges(len);
+            assert_eq!(
+                ranges.iter().flat_map(|r| r.clone()).collect::<Vec<_>>(),
+                (0..len).collect::<Vec<_>>()
+            );
+        }
+    }
+
+    #[test]
+    fn each_item_is_changed_once() {
+        for len in [0, 1, 5000, 20_001] {
+            let mut items: Vec<u32> = (0..len).collect();
+            super::for_each_mut(&mut items, |i| *i *= 3);
+            assert_eq!(items, (0..len).map(|i| i * 3).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
+    fn blocks_are_written_in_order() {
+        for (len, block) in [(0, 10), (1, 10), (10, 10), (11, 10), (10_007, 64), (5, 1)] {
+            let mut out = Vec::new();
+            super::write_blocks(
+                len,
+                block,
+                |range, text| {
+                    for i in range {
+                        text.extend_from_slice(format!("{i}\n").as_bytes());
+                    }
+                },
+                &mut out,
+            )
+            .unwrap();
+            let expected: String = (0..len).map(|i| format!("{i}\n")).collect();
+            assert_eq!(String::from_utf8(out).unwrap(), expected);
+        }
     }
 }

@@ -36,19 +36,92 @@ pub struct Column {
 
 /// A table with an optional total row.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Table {
+pub struct Table<'a> {
     pub columns: Vec<Column>,
-    pub rows: Vec<Vec<Value>>,
+    pub rows: Rows<'a>,
     pub total: Option<Vec<Value>>,
+}
+
+/// The rows of a table: held as values, or made one at a time when they are written, from the
+/// rows of a report, so that the values of a long table are never held all at once.
+#[derive(Default)]
+pub struct Rows<'a> {
+    held: Vec<Vec<Value>>,
+    /// The number of rows made, and how to make row `i` (into an empty vector).
+    made: Option<(usize, MakeRow<'a>)>,
+}
+
+type MakeRow<'a> = Box<dyn Fn(usize, &mut Vec<Value>) + Sync + 'a>;
+
+impl<'a> Rows<'a> {
+    /// `len` rows, row `i` made by `make(i, cells)`, which pushes its values onto `cells`.
+    pub fn made(len: usize, make: impl Fn(usize, &mut Vec<Value>) + Sync + 'a) -> Self {
+        Rows { held: Vec::new(), made: Some((len, Box::new(make))) }
+    }
+
+    pub fn len(&self) -> usize {
+        self.made.as_ref().map_or(self.held.len(), |(len, _)| *len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Calls `f` with each row in `range`, in order.
+    pub fn each(&self, range: std::ops::Range<usize>, mut f: impl FnMut(&[Value])) {
+        match &self.made {
+            None => self.held[range].iter().for_each(|row| f(row)),
+            Some((_, make)) => {
+                let mut cells = Vec::new();
+                for i in range {
+                    cells.clear();
+                    make(i, &mut cells);
+                    f(&cells);
+                }
+            }
+        }
+    }
+
+    /// Every row's values.
+    pub fn to_vec(&self) -> Vec<Vec<Value>> {
+        let mut all = Vec::with_capacity(self.len());
+        self.each(0..self.len(), |row| all.push(row.to_vec()));
+        all
+    }
+}
+
+impl From<Vec<Vec<Value>>> for Rows<'_> {
+    fn from(held: Vec<Vec<Value>>) -> Self {
+        Rows { held, made: None }
+    }
+}
+
+/// A copy holds the values of made rows.
+impl Clone for Rows<'_> {
+    fn clone(&self) -> Self {
+        Rows { held: self.to_vec(), made: None }
+    }
+}
+
+impl std::fmt::Debug for Rows<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.to_vec()).finish()
+    }
+}
+
+impl PartialEq for Rows<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.to_vec() == other.to_vec()
+    }
 }
 
 /// A block of a Markdown document.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Block {
+pub enum Block<'a> {
     Heading(u8, String),
     Paragraph(String),
     Bullets(Vec<String>),
-    Table(Table),
+    Table(Table<'a>),
     /// The document's [`Document::csv_table`], written here as a Markdown table: a long table
     /// is held once for both formats.
     CsvTable,
@@ -58,10 +131,10 @@ pub enum Block {
 
 /// A report laid out for output.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Document {
-    pub blocks: Vec<Block>,
+pub struct Document<'a> {
+    pub blocks: Vec<Block<'a>>,
     /// The table that `--format csv` writes.
-    pub csv_table: Option<Table>,
+    pub csv_table: Option<Table<'a>>,
 }
 
 /// The language's number style.
@@ -190,6 +263,43 @@ impl Style {
     }
 }
 
+impl Style {
+    /// The display width of the text [`Style::push_value`] writes, worked out from the rounded
+    /// number without writing it where it is a number (other values are written to `scratch`).
+    fn value_width(&self, value: &Value, scratch: &mut String) -> usize {
+        // As `push_units` writes them: sign, integer digits with a separator every three, mark
+        // and places.
+        let units_width = |units: i128, places: u32| -> usize {
+            let places = places as usize;
+            let digits = units.unsigned_abs().checked_ilog10().map_or(1, |l| l as usize + 1).max(places + 1);
+            let int = digits - places;
+            usize::from(units < 0) + int + (int - 1) / 3 + if places > 0 { 1 + places } else { 0 }
+        };
+        let width = match value {
+            Value::Money(Some(v)) => rounded_units(*v, 2).map(|u| units_width(u, 2)),
+            Value::Rate(Some(v)) => rounded_units(*v, 3).map(|u| {
+                units_width(u, 1)
+                    + match self.language {
+                        Language::En => 1,
+                        Language::De => 2,
+                    }
+            }),
+            Value::Count(n) => Some(units_width(i128::from(*n), 0)),
+            Value::Number(Some(v)) => {
+                let places = v.scale().min(2);
+                rounded_units(*v, places).map(|u| units_width(u, places))
+            }
+            Value::Money(None) | Value::Rate(None) | Value::Number(None) | Value::Date(None) => Some(1),
+            Value::Text(_) | Value::Date(Some(_)) => None,
+        };
+        width.unwrap_or_else(|| {
+            scratch.clear();
+            self.push_value(scratch, value);
+            display_width(scratch)
+        })
+    }
+}
+
 /// The decimal digits of `n` at the end of `buf`, at least `min` of them (zeros in front);
 /// returns where they start.
 fn digits(n: u128, min: usize, buf: &mut [u8; 48]) -> usize {
@@ -219,35 +329,47 @@ fn digits(n: u128, min: usize, buf: &mut [u8; 48]) -> usize {
 
 /// Appends a number given in units of 10^-`places`: `minus` before a negative one, the integer
 /// digits (grouped in thousands by `separator`, if any), then `mark` and the `places` digits.
+/// The text is put together in a buffer on the stack and appended at once.
 fn push_units(out: &mut String, units: i128, places: u32, mark: char, separator: Option<char>, minus: char) {
     let mut buf = [0u8; 48];
     let places = places as usize;
     let start = digits(units.unsigned_abs(), places + 1, &mut buf);
     let text = &buf[start..];
     let (int, frac) = text.split_at(text.len() - places);
+    // Digits, at most 39 separators and three characters of up to 4 bytes each.
+    let mut line = [0u8; 48 + 39 * 4 + 12];
+    let mut len = 0;
+    let mut put = |bytes: &[u8]| {
+        line[len..len + bytes.len()].copy_from_slice(bytes);
+        len += bytes.len();
+    };
+    let mut utf8 = [0u8; 4];
     if units < 0 {
-        out.push(minus);
+        put(minus.encode_utf8(&mut utf8).as_bytes());
     }
     match separator {
         Some(sep) => {
+            let sep = sep.encode_utf8(&mut utf8);
             // The first group has 1 to 3 digits, every later one 3.
             let first = match int.len() % 3 {
                 0 => 3,
                 r => r,
             };
             let (head, tail) = int.split_at(first.min(int.len()));
-            out.push_str(std::str::from_utf8(head).unwrap_or_default());
+            put(head);
             for group in tail.chunks(3) {
-                out.push(sep);
-                out.push_str(std::str::from_utf8(group).unwrap_or_default());
+                put(sep.as_bytes());
+                put(group);
             }
         }
-        None => out.push_str(std::str::from_utf8(int).unwrap_or_default()),
+        None => put(int),
     }
     if places > 0 {
-        out.push(mark);
-        out.push_str(std::str::from_utf8(frac).unwrap_or_default());
+        put(mark.encode_utf8(&mut utf8).as_bytes());
+        put(frac);
     }
+    // Digits and whole characters only: valid UTF-8.
+    out.push_str(std::str::from_utf8(&line[..len]).unwrap_or_default());
 }
 
 /// Appends a decimal given as `units` × 10^-`scale` the way `Decimal::normalize` and `Display`
@@ -277,116 +399,130 @@ fn escape_cell(s: &str) -> String {
 
 /// A table as GitHub-flavoured Markdown: columns padded to their widest cell, numbers
 /// right-aligned (also marked `---:` for renderers), the total row in bold.
-pub fn markdown_table(table: &Table, style: &Style) -> String {
+pub fn markdown_table(table: &Table<'_>, style: &Style) -> String {
     let mut out = Vec::new();
     write_markdown_table(table, style, &mut out).expect("writing to memory");
     out.pop();
     String::from_utf8(out).expect("UTF-8")
 }
 
-/// The cells of a table as text, formatted once: end to end in one string, with where each
-/// cell ends, and the display width of each column.
-struct CellTexts {
-    text: String,
-    /// End of each cell in `text`, row by row; a cell starts where the one before ends.
-    ends: Vec<usize>,
-    /// Cells in each row (at most the number of columns).
-    row_lens: Vec<usize>,
+/// Rows of a table formatted in one block of lines, written out in order.
+const BLOCK_ROWS: usize = 1024;
+
+/// The widths of a table's columns (in display columns) and which of them hold numbers, taken
+/// over the rows seen.
+#[derive(Clone)]
+struct Measure {
     widths: Vec<usize>,
+    numeric: Vec<bool>,
 }
 
-impl CellTexts {
+impl Measure {
     fn new(columns: usize) -> Self {
-        CellTexts { text: String::new(), ends: Vec::new(), row_lens: Vec::new(), widths: vec![0; columns] }
+        Measure { widths: vec![0; columns], numeric: vec![false; columns] }
     }
 
-    /// Adds a row of cells, each written by `push` after the text so far.
-    fn add_row<T>(&mut self, cells: &[T], mut push: impl FnMut(&mut String, &T)) {
-        let n = cells.len().min(self.widths.len());
-        for (i, cell) in cells[..n].iter().enumerate() {
-            let start = self.text.len();
-            push(&mut self.text, cell);
-            self.widths[i] = self.widths[i].max(display_width(&self.text[start..]));
-            self.ends.push(self.text.len());
+    /// Takes in a row, each cell formatted by `push` into `scratch`.
+    fn row<T>(&mut self, cells: &[T], scratch: &mut String, mut push: impl FnMut(&mut String, &T)) {
+        for (i, cell) in cells.iter().take(self.widths.len()).enumerate() {
+            scratch.clear();
+            push(scratch, cell);
+            self.widths[i] = self.widths[i].max(display_width(scratch));
         }
-        self.row_lens.push(n);
+    }
+
+    fn values(&mut self, row: &[Value], style: &Style, scratch: &mut String) {
+        for (i, value) in row.iter().take(self.numeric.len()).enumerate() {
+            self.numeric[i] |= value.is_numeric();
+            self.widths[i] = self.widths[i].max(style.value_width(value, scratch));
+        }
+    }
+
+    /// Takes in the total row, in bold.
+    fn total(&mut self, row: &[Value], style: &Style, scratch: &mut String) {
+        for (i, value) in row.iter().take(self.numeric.len()).enumerate() {
+            self.numeric[i] |= value.is_numeric();
+        }
+        self.row(row, scratch, |out, v| push_cell(out, v, style, true));
+    }
+
+    fn merge(&mut self, other: &Measure) {
+        for (w, o) in self.widths.iter_mut().zip(&other.widths) {
+            *w = (*w).max(*o);
+        }
+        for (n, o) in self.numeric.iter_mut().zip(&other.numeric) {
+            *n |= *o;
+        }
     }
 }
 
-/// Writes [`markdown_table`] to `out`, line by line, with a final newline. Every cell is
-/// formatted once, into one buffer, before the column widths are known; the rows of a large
-/// table are formatted in chunks side by side, and all but the first chunk written into memory
-/// beside the first, which goes straight out.
+/// Appends a value as a Markdown cell, in bold for the total row (an empty cell stays empty).
+fn push_cell(out: &mut String, value: &Value, style: &Style, bold: bool) {
+    let start = out.len();
+    style.push_value(out, value);
+    if bold && out.len() > start {
+        out.insert_str(start, "**");
+        out.push_str("**");
+    }
+}
+
+/// Writes [`markdown_table`] to `out`, line by line, with a final newline. The rows are gone
+/// through twice, each time in chunks side by side: once to find the width of every column,
+/// then to write the lines, in blocks formatted ahead by a thread a core and written in order;
+/// no more than a few blocks of text are held at any time.
 pub fn write_markdown_table(
-    table: &Table,
+    table: &Table<'_>,
     style: &Style,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let n = table.columns.len();
-    let numeric: Vec<bool> = (0..n)
-        .map(|i| table.rows.iter().chain(table.total.iter()).any(|r| r.get(i).is_some_and(Value::is_numeric)))
-        .collect();
-    let mut head = CellTexts::new(n);
-    head.add_row(&table.columns, |out, c| push_escaped(out, &c.label));
-    for w in &mut head.widths {
+    let len = table.rows.len();
+    let mut measure = Measure::new(n);
+    let mut scratch = String::new();
+    measure.row(&table.columns, &mut scratch, |out, c| push_escaped(out, &c.label));
+    for w in &mut measure.widths {
         *w = (*w).max(1);
     }
-    let bodies = crate::parallel::side_by_side(&crate::parallel::chunks(&table.rows), |rows| {
-        let mut cells = CellTexts::new(n);
-        for row in *rows {
-            cells.add_row(row, |out, v| style.push_value(out, v));
-        }
-        cells
-    });
-    let mut tail = CellTexts::new(n);
+    let chunks = crate::parallel::ranges(len);
+    for part in crate::parallel::side_by_side(&chunks, |range| {
+        let mut part = Measure::new(n);
+        let mut scratch = String::new();
+        table.rows.each(range.clone(), |row| part.values(row, style, &mut scratch));
+        part
+    }) {
+        measure.merge(&part);
+    }
     if let Some(total) = &table.total {
-        tail.add_row(total, |out, v| {
-            let start = out.len();
-            style.push_value(out, v);
-            if out.len() > start {
-                out.insert_str(start, "**");
-                out.push_str("**");
-            }
-        });
+        measure.total(total, style, &mut scratch);
     }
-    let widths: Vec<usize> =
-        (0..n).map(|i| bodies.iter().chain([&head, &tail]).map(|c| c.widths[i]).max().unwrap_or(0)).collect();
-    let layout = Lines { widths: &widths, numeric: &numeric };
-    layout.write(&head, out)?;
-    let mut separator = String::from("|");
-    for (i, w) in widths.iter().enumerate() {
-        separator.extend(std::iter::repeat_n('-', w + 1));
-        separator.push(if numeric[i] { ':' } else { '-' });
-        separator.push('|');
+    let lines = Lines { widths: &measure.widths, numeric: &measure.numeric };
+    let mut text = Vec::new();
+    lines.push_line(&mut text, &table.columns, &mut scratch, |out, c| push_escaped(out, &c.label));
+    text.push(b'|');
+    for (i, w) in measure.widths.iter().enumerate() {
+        text.extend(std::iter::repeat_n(b'-', w + 1));
+        text.push(if measure.numeric[i] { b':' } else { b'-' });
+        text.push(b'|');
     }
-    separator.push('\n');
-    out.write_all(separator.as_bytes())?;
-    if let [first, rest @ ..] = bodies.as_slice() {
-        let (written, texts) = std::thread::scope(|scope| {
-            let handles: Vec<_> = rest
-                .iter()
-                .map(|cells| {
-                    scope.spawn(move || {
-                        let mut text = Vec::new();
-                        // Writing to memory does not fail.
-                        let _ = layout.write(cells, &mut text);
-                        text
-                    })
-                })
-                .collect();
-            let written = layout.write(first, out);
-            let texts: Vec<Vec<u8>> = handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-                .collect();
-            (written, texts)
-        });
-        written?;
-        for text in texts {
-            out.write_all(&text)?;
-        }
+    text.push(b'\n');
+    out.write_all(&text)?;
+    crate::parallel::write_blocks(
+        len,
+        BLOCK_ROWS,
+        |range, text| {
+            let mut scratch = String::new();
+            table.rows.each(range, |row| {
+                lines.push_line(text, row, &mut scratch, |out, v| push_cell(out, v, style, false))
+            });
+        },
+        out,
+    )?;
+    if let Some(total) = &table.total {
+        text.clear();
+        lines.push_line(&mut text, total, &mut scratch, |out, v| push_cell(out, v, style, true));
+        out.write_all(&text)?;
     }
-    layout.write(&tail, out)
+    Ok(())
 }
 
 /// How the lines of a Markdown table are laid out.
@@ -397,47 +533,43 @@ struct Lines<'a> {
 }
 
 impl Lines<'_> {
-    /// Writes the rows of `cells`, padded to the column widths.
-    fn write(&self, cells: &CellTexts, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        let CellTexts { text, ends, row_lens, .. } = cells;
-        let mut line = String::new();
-        let mut start = 0;
-        let mut next = ends.iter();
-        for &len in row_lens {
-            line.clear();
-            line.push('|');
-            for (i, &end) in next.by_ref().take(len).enumerate() {
-                let cell = &text[start..end];
-                start = end;
-                let pad = self.widths[i].saturating_sub(display_width(cell));
-                line.push(' ');
-                if self.numeric[i] {
-                    push_spaces(&mut line, pad);
-                    line.push_str(cell);
-                } else {
-                    line.push_str(cell);
-                    push_spaces(&mut line, pad);
-                }
-                line.push_str(" |");
+    /// Appends the line of a row, its cells formatted by `push` (through `scratch`) and padded
+    /// to the column widths.
+    fn push_line<T>(
+        &self,
+        line: &mut Vec<u8>,
+        cells: &[T],
+        scratch: &mut String,
+        mut push: impl FnMut(&mut String, &T),
+    ) {
+        let start = line.len();
+        line.push(b'|');
+        for (i, cell) in cells.iter().take(self.widths.len()).enumerate() {
+            scratch.clear();
+            push(scratch, cell);
+            let pad = self.widths[i].saturating_sub(display_width(scratch));
+            line.push(b' ');
+            if self.numeric[i] {
+                push_spaces(line, pad);
+                line.extend_from_slice(scratch.as_bytes());
+            } else {
+                line.extend_from_slice(scratch.as_bytes());
+                push_spaces(line, pad);
             }
-            let end = line.trim_end().len();
-            line.truncate(end);
-            line.push('\n');
-            out.write_all(line.as_bytes())?;
+            line.extend_from_slice(b" |");
         }
-        Ok(())
+        // A line ends without white space (only a row without cells could end in any).
+        if line.last() != Some(&b'|') {
+            let end = std::str::from_utf8(&line[start..]).map_or(line.len() - start, |l| l.trim_end().len());
+            line.truncate(start + end);
+        }
+        line.push(b'\n');
     }
 }
 
 /// Appends `n` spaces.
-fn push_spaces(line: &mut String, n: usize) {
-    const SPACES: &str = "                                                                ";
-    let mut n = n;
-    while n > 0 {
-        let k = n.min(SPACES.len());
-        line.push_str(&SPACES[..k]);
-        n -= k;
-    }
+fn push_spaces(line: &mut Vec<u8>, n: usize) {
+    line.resize(line.len() + n, b' ');
 }
 
 /// The display width of a cell; printable ASCII is one column a byte.
@@ -452,16 +584,17 @@ fn display_width(s: &str) -> usize {
 /// The same table laid out by comfy-table, the reference that [`markdown_table`] matches byte
 /// for byte (kept for the tests that prove it).
 #[doc(hidden)]
-pub fn markdown_table_reference(table: &Table, style: &Style) -> String {
+pub fn markdown_table_reference(table: &Table<'_>, style: &Style) -> String {
+    let rows = table.rows.to_vec();
     let mut grid = Grid::new();
     grid.load_style(presets::ASCII_MARKDOWN)
         .set_content_arrangement(ContentArrangement::Disabled)
         .force_no_tty();
     grid.set_header(table.columns.iter().map(|c| escape_cell(&c.label)));
     let numeric: Vec<bool> = (0..table.columns.len())
-        .map(|i| table.rows.iter().chain(table.total.iter()).any(|r| r.get(i).is_some_and(Value::is_numeric)))
+        .map(|i| rows.iter().chain(table.total.iter()).any(|r| r.get(i).is_some_and(Value::is_numeric)))
         .collect();
-    for row in &table.rows {
+    for row in &rows {
         grid.add_row(row.iter().map(|v| style.value(v)));
     }
     if let Some(total) = &table.total {
@@ -499,14 +632,18 @@ pub fn markdown_table_reference(table: &Table, style: &Style) -> String {
 }
 
 /// A document as Markdown.
-pub fn markdown(doc: &Document, style: &Style) -> String {
+pub fn markdown(doc: &Document<'_>, style: &Style) -> String {
     let mut out = Vec::new();
     write_markdown(doc, style, &mut out).expect("writing to memory");
     String::from_utf8(out).expect("UTF-8")
 }
 
 /// Writes a document as Markdown to `out`, a table line by line.
-pub fn write_markdown(doc: &Document, style: &Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub fn write_markdown(
+    doc: &Document<'_>,
+    style: &Style,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     for (i, block) in doc.blocks.iter().enumerate() {
         if i > 0 {
             out.write_all(b"\n")?;
@@ -579,20 +716,20 @@ pub fn push_rounded_plain(out: &mut String, value: Decimal, places: u32) {
 }
 
 /// A table as CSV with a header line of machine names; the total row, if any, comes last.
-pub fn csv(table: &Table) -> Result<String, csv::Error> {
+pub fn csv(table: &Table<'_>) -> Result<String, csv::Error> {
     let mut out = Vec::new();
     write_csv(table, &mut out)?;
     Ok(String::from_utf8(out).unwrap_or_default())
 }
 
 /// Writes [`csv()`] to `out`.
-pub fn write_csv(table: &Table, out: &mut dyn std::io::Write) -> Result<(), csv::Error> {
+pub fn write_csv(table: &Table<'_>, out: &mut dyn std::io::Write) -> Result<(), csv::Error> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(table.columns.iter().map(|c| c.key.as_str()))?;
     // Each row's values are formatted end to end into one buffer, then written field by field.
     let mut text = String::new();
     let mut ends = Vec::new();
-    for row in table.rows.iter().chain(table.total.iter()) {
+    let mut write_row = |row: &[Value]| -> Result<(), csv::Error> {
         text.clear();
         ends.clear();
         for value in row {
@@ -604,7 +741,17 @@ pub fn write_csv(table: &Table, out: &mut dyn std::io::Write) -> Result<(), csv:
             let field = &text.as_bytes()[start..end];
             start = end;
             field
-        }))?;
+        }))
+    };
+    let mut result = Ok(());
+    table.rows.each(0..table.rows.len(), |row| {
+        if result.is_ok() {
+            result = write_row(row);
+        }
+    });
+    result?;
+    if let Some(total) = &table.total {
+        write_row(total)?;
     }
     writer.flush()?;
     Ok(())
@@ -714,7 +861,7 @@ mod tests {
                 Column { key: "a".into(), label: "Account".into() },
                 Column { key: "n".into(), label: "Net".into() },
             ],
-            rows: vec![vec![Value::Text("x|y".into()), Value::Money(Some(d("5")))]],
+            rows: vec![vec![Value::Text("x|y".into()), Value::Money(Some(d("5")))]].into(),
             total: Some(vec![Value::Text("Total".into()), Value::Money(Some(d("5")))]),
         };
         let md = markdown_table(&table, &Style::new(Language::En));
@@ -723,6 +870,28 @@ mod tests {
         assert_eq!(lines[1], "|-----------|---------:|");
         assert_eq!(lines[2], "| x\\|y      |     5.00 |");
         assert_eq!(lines[3], "| **Total** | **5.00** |");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn widths_are_those_of_the_text(
+            mantissa in proptest::num::i64::ANY,
+            scale in 0u32..12,
+            kind in 0u8..5,
+            german in proptest::bool::ANY,
+        ) {
+            let style = Style::new(if german { Language::De } else { Language::En });
+            let v = Decimal::new(mantissa, scale);
+            let value = match kind {
+                0 => Value::Money(Some(v)),
+                1 => Value::Rate(Some(v)),
+                2 => Value::Count(mantissa.unsigned_abs()),
+                3 => Value::Number(Some(v)),
+                _ => Value::Money(None),
+            };
+            let mut scratch = String::new();
+            proptest::prop_assert_eq!(style.value_width(&value, &mut scratch), display_width(&style.value(&value)));
+        }
     }
 
     /// Formatting through `format!`, the plain way [`Style::number`] must agree with.
@@ -771,7 +940,7 @@ mod tests {
                 .map(|r| (0..n).map(|i| value(&r[i].0, r[i].1, i as u8 % 4)).collect())
                 .collect();
             let total = with_total.then(|| (0..n).map(|i| if i == 0 { Value::Text("Total".into()) } else { value("", 7, i as u8 % 4) }).collect());
-            let table = Table { columns, rows, total };
+            let table = Table { columns, rows: rows.into(), total };
             let style = Style::new(if german { Language::De } else { Language::En });
             proptest::prop_assert_eq!(markdown_table(&table, &style), markdown_table_reference(&table, &style));
         }

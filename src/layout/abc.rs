@@ -7,7 +7,11 @@ use crate::render::{Block, Column, Document, Style, Table, Value, json_money, js
 use serde_json::{Value as Json, json};
 
 /// `kam abc` as a document: candidates first, then every unit with its class.
-pub fn abc_document(report: &crate::abc::AbcReport, language: Language, workspace: &str) -> Document {
+pub fn abc_document(
+    report: &crate::abc::AbcReport,
+    language: Language,
+    workspace: &str,
+) -> Document<'static> {
     let style = Style::new(language);
     let table = abc_table(report, language, report.rows.iter());
     let candidates: Vec<&crate::abc::AbcRow> = report.candidates().collect();
@@ -70,7 +74,7 @@ fn abc_table<'a>(
     report: &crate::abc::AbcReport,
     language: Language,
     rows: impl Iterator<Item = &'a crate::abc::AbcRow>,
-) -> Table {
+) -> Table<'static> {
     let columns = ["id", "net_revenue", "share", "cumulative_share", "class", "account"]
         .iter()
         .map(|k| {
@@ -82,7 +86,7 @@ fn abc_table<'a>(
         })
         .collect();
     let _ = report;
-    let rows = rows
+    let rows: Vec<Vec<Value>> = rows
         .map(|r| {
             vec![
                 Value::Text(r.id.clone()),
@@ -94,7 +98,7 @@ fn abc_table<'a>(
             ]
         })
         .collect();
-    Table { columns, rows, total: None }
+    Table { columns, rows: rows.into(), total: None }
 }
 
 /// `kam abc --format json` (SPEC 4.1).

@@ -11,7 +11,7 @@ pub fn accounts_document(
     report: &crate::overview::AccountsReport,
     language: Language,
     workspace: &str,
-) -> Document {
+) -> Document<'static> {
     let keys = [
         "account",
         "name",
@@ -27,7 +27,7 @@ pub fn accounts_document(
         "next_review",
     ];
     let columns = keys.iter().map(|k| column(language, k)).collect();
-    let rows = report
+    let rows: Vec<Vec<Value>> = report
         .rows
         .iter()
         .map(|r| {
@@ -47,7 +47,7 @@ pub fn accounts_document(
             ]
         })
         .collect();
-    let table = Table { columns, rows, total: None };
+    let table = Table { columns, rows: rows.into(), total: None };
     let (c, p) = (report.current, report.previous);
     let blocks = vec![
         Block::Heading(1, format!("{} — {workspace}", label(language, "accounts_title"))),

@@ -18,7 +18,7 @@ struct Writer<'a> {
     language: Language,
     style: Style,
     currency: &'a str,
-    blocks: Vec<Block>,
+    blocks: Vec<Block<'static>>,
 }
 
 impl Writer<'_> {
@@ -51,7 +51,7 @@ impl Writer<'_> {
     fn table(&mut self, columns: &[(&str, String)], rows: Vec<Vec<Value>>) {
         let columns =
             columns.iter().map(|(k, l)| Column { key: (*k).to_string(), label: l.clone() }).collect();
-        self.blocks.push(Block::Table(Table { columns, rows, total: None }));
+        self.blocks.push(Block::Table(Table { columns, rows: rows.into(), total: None }));
     }
 
     fn none(&mut self, en: &str, de: &str) {
@@ -102,7 +102,12 @@ fn status(s: ActionStatus, language: Language) -> String {
 }
 
 /// The brief as a document.
-pub fn brief_document(b: &Brief, language: Language, settings: &MarginSettings, workspace: &str) -> Document {
+pub fn brief_document(
+    b: &Brief,
+    language: Language,
+    settings: &MarginSettings,
+    workspace: &str,
+) -> Document<'static> {
     let mut w = Writer { language, style: Style::new(language), currency: &b.currency, blocks: Vec::new() };
     let a = &b.account;
     let y = b.year;

@@ -49,7 +49,7 @@ fn figure_values(f: &KpiFigures) -> Vec<Value> {
 }
 
 /// One owner's (or the team's) KPIs as a two-column table: figure, value.
-fn owner_table(report: &KpiReport, f: &KpiFigures, language: Language) -> Table {
+fn owner_table(report: &KpiReport, f: &KpiFigures, language: Language) -> Table<'static> {
     let month = report.month;
     let prev = report.month - 12;
     let (y0, y1) = report.ytd;
@@ -92,16 +92,16 @@ fn owner_table(report: &KpiReport, f: &KpiFigures, language: Language) -> Table 
             Column { key: "figure".into(), label: tr(language, "Key figure", "Kennzahl") },
             Column { key: "value".into(), label: tr(language, "Value", "Wert") },
         ],
-        rows: lines.into_iter().map(|(l, v)| vec![Value::Text(l), v]).collect(),
+        rows: lines.into_iter().map(|(l, v)| vec![Value::Text(l), v]).collect::<Vec<_>>().into(),
         total: None,
     }
 }
 
 /// The team table: one row per owner and the total; also the CSV table.
-fn team_table(report: &KpiReport, language: Language) -> Table {
+fn team_table(report: &KpiReport, language: Language) -> Table<'static> {
     let mut columns = vec![column(language, "owner")];
     columns.extend(KPI_FIGURES.iter().map(|k| column(language, k)));
-    let rows = report
+    let rows: Vec<Vec<Value>> = report
         .owners
         .iter()
         .map(|o| {
@@ -112,11 +112,11 @@ fn team_table(report: &KpiReport, language: Language) -> Table {
         .collect();
     let mut total = vec![Value::Text(label(language, "total"))];
     total.extend(figure_values(&report.total));
-    Table { columns, rows, total: Some(total) }
+    Table { columns, rows: rows.into(), total: Some(total) }
 }
 
 /// `kam kpi` as a document.
-pub fn kpi_document(report: &KpiReport, language: Language, workspace: &str) -> Document {
+pub fn kpi_document(report: &KpiReport, language: Language, workspace: &str) -> Document<'static> {
     let w = report.window_months;
     let mut blocks = vec![
         Block::Heading(1, format!("{} {} — {workspace}", label(language, "kpi_title"), report.month)),

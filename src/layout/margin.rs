@@ -6,7 +6,9 @@ use crate::i18n::label;
 use crate::margin::{FIGURES, MarginFigures, MarginReport};
 use crate::money::Decimal;
 use crate::output::WriteJson;
-use crate::render::{Block, Column, Document, Style, Table, Value, push_plain_decimal, push_rounded_plain};
+use crate::render::{
+    Block, Column, Document, Rows, Style, Table, Value, push_plain_decimal, push_rounded_plain,
+};
 use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
 use std::io::{self, Write};
@@ -32,21 +34,21 @@ fn figure_values(f: &MarginFigures) -> [Value; 15] {
 }
 
 /// The margin table: group keys, period, then every figure of SPEC 3.1.
-pub fn margin_table(report: &MarginReport, language: Language) -> Table {
+pub fn margin_table(report: &MarginReport, language: Language) -> Table<'_> {
     let has_period = report.period != crate::periods::PeriodKind::All;
     let mut columns: Vec<Column> = report.by.iter().map(|d| column(language, d.name())).collect();
     if has_period {
         columns.push(column(language, "period"));
     }
     columns.extend(FIGURES.iter().map(|f| column(language, f)));
-    let rows = crate::parallel::map(&report.rows, |r| {
-        let mut cells: Vec<Value> = Vec::with_capacity(r.keys.len() + 16);
+    // The rows' values are made when the table is written, row by row.
+    let rows = Rows::made(report.rows.len(), move |i, cells| {
+        let r = &report.rows[i];
         cells.extend(r.keys.iter().map(|k| Value::Text(k.clone())));
         if has_period {
             cells.push(Value::Text(r.period.clone().unwrap_or_default()));
         }
         cells.extend(figure_values(&r.figures));
-        cells
     });
     let mut total: Vec<Value> = vec![Value::Text(label(language, "total"))];
     total.extend((1..report.by.len() + usize::from(has_period)).map(|_| Value::Text(String::new())));
@@ -55,7 +57,7 @@ pub fn margin_table(report: &MarginReport, language: Language) -> Table {
 }
 
 /// `kam margin` as a document.
-pub fn margin_document(report: &MarginReport, language: Language, workspace: &str) -> Document {
+pub fn margin_document<'r>(report: &'r MarginReport, language: Language, workspace: &str) -> Document<'r> {
     let by: Vec<String> = report.by.iter().map(|d| label(language, d.name())).collect();
     let table = margin_table(report, language);
     let mut blocks = vec![

@@ -60,14 +60,14 @@ fn retention_table<'a>(
     language: Language,
     with_owner: bool,
     rows: impl Iterator<Item = &'a crate::retention::RetentionRow>,
-) -> Table {
+) -> Table<'static> {
     let mut columns: Vec<Column> = Vec::new();
     if with_owner {
         columns.push(column(language, "owner"));
     }
     columns.push(column(language, "period"));
     columns.extend(RETENTION_FIGURES.iter().map(|k| column(language, k)));
-    let rows = rows
+    let rows: Vec<Vec<Value>> = rows
         .map(|r| {
             let mut cells = Vec::new();
             if with_owner {
@@ -78,7 +78,7 @@ fn retention_table<'a>(
             cells
         })
         .collect();
-    Table { columns, rows, total: None }
+    Table { columns, rows: rows.into(), total: None }
 }
 
 /// The definitions behind the retention figures, with the window used.
@@ -133,7 +133,11 @@ pub fn retention_definitions(language: Language, w: u32, from_flag: bool) -> Vec
 }
 
 /// `kam retention` as a document.
-pub fn retention_document(report: &RetentionReport, language: Language, workspace: &str) -> Document {
+pub fn retention_document(
+    report: &RetentionReport,
+    language: Language,
+    workspace: &str,
+) -> Document<'static> {
     let with_owner = report.by == Unit::Owner;
     let span = report.span.map_or_else(
         || tr(language, "no months (the exports are empty)", "keine Monate (die Exporte sind leer)"),
@@ -238,7 +242,7 @@ fn cohort_table<'a>(
     language: Language,
     with_owner: bool,
     rows: impl Iterator<Item = &'a CohortRow> + Clone,
-) -> Table {
+) -> Table<'static> {
     let width = rows.clone().map(|r| r.retention.len()).max().unwrap_or(0);
     let mut columns: Vec<Column> = Vec::new();
     if with_owner {
@@ -247,7 +251,7 @@ fn cohort_table<'a>(
     columns.push(column(language, "cohort"));
     columns.push(column(language, "size"));
     columns.extend((0..width).map(|k| Column { key: format!("m{k}"), label: format!("M+{k}") }));
-    let rows = rows
+    let rows: Vec<Vec<Value>> = rows
         .map(|r| {
             let mut cells = Vec::new();
             if with_owner {
@@ -262,11 +266,11 @@ fn cohort_table<'a>(
             cells
         })
         .collect();
-    Table { columns, rows, total: None }
+    Table { columns, rows: rows.into(), total: None }
 }
 
 /// `kam retention --cohorts` as a document.
-pub fn cohorts_document(report: &CohortReport, language: Language, workspace: &str) -> Document {
+pub fn cohorts_document(report: &CohortReport, language: Language, workspace: &str) -> Document<'static> {
     let with_owner = report.by == Unit::Owner;
     let last = report.last.map_or_else(|| "–".to_string(), |m| m.to_string());
     let selected = match (report.from, report.to) {
