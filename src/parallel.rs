@@ -115,22 +115,16 @@ pub fn side_by_side<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
     }
 }
 
-/// `f` of each item of `items`, computed in chunks side by side, in order. The first chunk is
-/// computed straight into the result, so that at most the other chunks are held twice.
-pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let chunks = chunks(items);
-    let Some((first, rest)) = chunks.split_first() else { return Vec::new() };
-    std::thread::scope(|scope| {
-        let f = &f;
-        let handles: Vec<_> =
-            rest.iter().map(|chunk| scope.spawn(move || chunk.iter().map(f).collect::<Vec<R>>())).collect();
-        let mut all = Vec::with_capacity(items.len());
-        all.extend(first.iter().map(f));
-        for h in handles {
-            all.extend(h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        }
-        all
-    })
+/// `f` of each item of `items`, computed side by side (by rayon's threads), in order; the
+/// results are written straight into the returned vector.
+pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> Vec<R> {
+    use rayon::prelude::*;
+    if items.len() < MIN_CHUNK {
+        return items.iter().map(f).collect();
+    }
+    let mut all = Vec::new();
+    items.par_iter().with_min_len(MIN_CHUNK / 4).map(f).collect_into_vec(&mut all);
+    all
 }
 
 #[cfg(test)]

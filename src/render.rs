@@ -300,6 +300,35 @@ impl Style {
     }
 }
 
+impl Style {
+    /// The text of a number value as a Markdown cell shows it, with its display width; `None`
+    /// for text, dates and numbers too large for the quick way.
+    fn number_text(&self, value: &Value) -> Option<NumberText> {
+        let (mark, sep) = self.marks();
+        match value {
+            Value::Money(Some(v)) => Some(units_text(rounded_units(*v, 2)?, 2, mark, Some(sep), '−', "")),
+            Value::Rate(Some(v)) => {
+                let suffix = match self.language {
+                    Language::En => "%",
+                    Language::De => " %",
+                };
+                Some(units_text(rounded_units(*v, 3)?, 1, mark, Some(sep), '−', suffix))
+            }
+            Value::Count(n) => Some(units_text(i128::from(*n), 0, '.', Some(sep), '−', "")),
+            Value::Number(Some(v)) => {
+                let places = v.scale().min(2);
+                Some(units_text(rounded_units(*v, places)?, places, mark, Some(sep), '−', ""))
+            }
+            Value::Money(None) | Value::Rate(None) | Value::Number(None) | Value::Date(None) => {
+                let mut text = NumberText::new();
+                text.char_in_front('–');
+                Some(text)
+            }
+            Value::Text(_) | Value::Date(Some(_)) => None,
+        }
+    }
+}
+
 /// The decimal digits of `n` at the end of `buf`, at least `min` of them (zeros in front);
 /// returns where they start.
 fn digits(n: u128, min: usize, buf: &mut [u8; 48]) -> usize {
@@ -327,49 +356,90 @@ fn digits(n: u128, min: usize, buf: &mut [u8; 48]) -> usize {
     start
 }
 
-/// Appends a number given in units of 10^-`places`: `minus` before a negative one, the integer
-/// digits (grouped in thousands by `separator`, if any), then `mark` and the `places` digits.
-/// The text is put together in a buffer on the stack and appended at once.
-fn push_units(out: &mut String, units: i128, places: u32, mark: char, separator: Option<char>, minus: char) {
-    let mut buf = [0u8; 48];
-    let places = places as usize;
-    let start = digits(units.unsigned_abs(), places + 1, &mut buf);
-    let text = &buf[start..];
-    let (int, frac) = text.split_at(text.len() - places);
-    // Digits, at most 39 separators and three characters of up to 4 bytes each.
-    let mut line = [0u8; 48 + 39 * 4 + 12];
-    let mut len = 0;
-    let mut put = |bytes: &[u8]| {
-        line[len..len + bytes.len()].copy_from_slice(bytes);
-        len += bytes.len();
-    };
-    let mut utf8 = [0u8; 4];
-    if units < 0 {
-        put(minus.encode_utf8(&mut utf8).as_bytes());
+/// The text of a number, put together right to left in a buffer on the stack, with its display
+/// width.
+struct NumberText {
+    buf: [u8; 160],
+    start: usize,
+    width: usize,
+}
+
+impl NumberText {
+    fn new() -> Self {
+        NumberText { buf: [0; 160], start: 160, width: 0 }
     }
-    match separator {
-        Some(sep) => {
-            let sep = sep.encode_utf8(&mut utf8);
-            // The first group has 1 to 3 digits, every later one 3.
-            let first = match int.len() % 3 {
-                0 => 3,
-                r => r,
-            };
-            let (head, tail) = int.split_at(first.min(int.len()));
-            put(head);
-            for group in tail.chunks(3) {
-                put(sep.as_bytes());
-                put(group);
-            }
+
+    fn byte_in_front(&mut self, b: u8) {
+        self.start -= 1;
+        self.buf[self.start] = b;
+        self.width += 1;
+    }
+
+    fn char_in_front(&mut self, c: char) {
+        if c.is_ascii() {
+            self.byte_in_front(c as u8);
+        } else {
+            let mut utf8 = [0u8; 4];
+            let bytes = c.encode_utf8(&mut utf8).as_bytes();
+            self.start -= bytes.len();
+            self.buf[self.start..self.start + bytes.len()].copy_from_slice(bytes);
+            self.width += 1;
         }
-        None => put(int),
+    }
+
+    fn bytes(&self) -> &[u8] {
+        &self.buf[self.start..]
+    }
+
+    fn as_str(&self) -> &str {
+        // Digits and whole characters only: valid UTF-8.
+        std::str::from_utf8(self.bytes()).unwrap_or_default()
+    }
+}
+
+/// A number given in units of 10^-`places`: `minus` before a negative one, the integer digits
+/// (grouped in thousands by `separator`, if any), then `mark` and the `places` digits, then
+/// `suffix` (ASCII).
+fn units_text(
+    units: i128,
+    places: u32,
+    mark: char,
+    separator: Option<char>,
+    minus: char,
+    suffix: &str,
+) -> NumberText {
+    let mut digit_buf = [0u8; 48];
+    let places = (places as usize).min(40);
+    let start = digits(units.unsigned_abs(), places + 1, &mut digit_buf);
+    let (int, frac) = digit_buf[start..].split_at(digit_buf.len() - start - places);
+    let mut text = NumberText::new();
+    for c in suffix.chars().rev() {
+        text.char_in_front(c);
+    }
+    for &d in frac.iter().rev() {
+        text.byte_in_front(d);
     }
     if places > 0 {
-        put(mark.encode_utf8(&mut utf8).as_bytes());
-        put(frac);
+        text.char_in_front(mark);
     }
-    // Digits and whole characters only: valid UTF-8.
-    out.push_str(std::str::from_utf8(&line[..len]).unwrap_or_default());
+    for (k, &d) in int.iter().rev().enumerate() {
+        if k > 0
+            && k % 3 == 0
+            && let Some(sep) = separator
+        {
+            text.char_in_front(sep);
+        }
+        text.byte_in_front(d);
+    }
+    if units < 0 {
+        text.char_in_front(minus);
+    }
+    text
+}
+
+/// Appends [`units_text`] (without a suffix) to `out`.
+fn push_units(out: &mut String, units: i128, places: u32, mark: char, separator: Option<char>, minus: char) {
+    out.push_str(units_text(units, places, mark, separator, minus, "").as_str());
 }
 
 /// Appends a decimal given as `units` × 10^-`scale` the way `Decimal::normalize` and `Display`
@@ -511,9 +581,7 @@ pub fn write_markdown_table(
         BLOCK_ROWS,
         |range, text| {
             let mut scratch = String::new();
-            table.rows.each(range, |row| {
-                lines.push_line(text, row, &mut scratch, |out, v| push_cell(out, v, style, false))
-            });
+            table.rows.each(range, |row| lines.push_values(text, row, style, &mut scratch));
         },
         out,
     )?;
@@ -533,6 +601,38 @@ struct Lines<'a> {
 }
 
 impl Lines<'_> {
+    /// Appends the line of a row of values; numbers are formatted on the stack and copied once.
+    fn push_values(&self, line: &mut Vec<u8>, row: &[Value], style: &Style, scratch: &mut String) {
+        let start = line.len();
+        line.push(b'|');
+        for (i, value) in row.iter().take(self.widths.len()).enumerate() {
+            let number = style.number_text(value);
+            let (text, width) = match &number {
+                Some(number) => (number.bytes(), number.width),
+                None => {
+                    scratch.clear();
+                    style.push_value(scratch, value);
+                    (scratch.as_bytes(), display_width(scratch))
+                }
+            };
+            let pad = self.widths[i].saturating_sub(width);
+            line.push(b' ');
+            if self.numeric[i] {
+                push_spaces(line, pad);
+                line.extend_from_slice(text);
+            } else {
+                line.extend_from_slice(text);
+                push_spaces(line, pad);
+            }
+            line.extend_from_slice(b" |");
+        }
+        if line.last() != Some(&b'|') {
+            let end = std::str::from_utf8(&line[start..]).map_or(line.len() - start, |l| l.trim_end().len());
+            line.truncate(start + end);
+        }
+        line.push(b'\n');
+    }
+
     /// Appends the line of a row, its cells formatted by `push` (through `scratch`) and padded
     /// to the column widths.
     fn push_line<T>(
@@ -569,7 +669,7 @@ impl Lines<'_> {
 
 /// Appends `n` spaces.
 fn push_spaces(line: &mut Vec<u8>, n: usize) {
-    line.resize(line.len() + n, b' ');
+    line.extend(std::iter::repeat_n(b' ', n));
 }
 
 /// The display width of a cell; printable ASCII is one column a byte.
@@ -874,7 +974,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn widths_are_those_of_the_text(
+        fn widths_and_texts_are_those_of_the_value(
             mantissa in proptest::num::i64::ANY,
             scale in 0u32..12,
             kind in 0u8..5,
@@ -890,7 +990,11 @@ mod tests {
                 _ => Value::Money(None),
             };
             let mut scratch = String::new();
-            proptest::prop_assert_eq!(style.value_width(&value, &mut scratch), display_width(&style.value(&value)));
+            let text = style.value(&value);
+            proptest::prop_assert_eq!(style.value_width(&value, &mut scratch), display_width(&text));
+            let number = style.number_text(&value).expect("a number");
+            proptest::prop_assert_eq!(number.as_str(), text.as_str());
+            proptest::prop_assert_eq!(number.width, display_width(&text));
         }
     }
 

@@ -9,7 +9,7 @@
 //! a thread of its own beside the parsing. Records are split by [`records`].
 
 use crate::config::{ColumnMap, Delimiter, Encoding, ImportSettings};
-use crate::dates::DateError;
+use crate::dates::{DateError, DateFormat};
 use crate::diag::{Diagnostics, Location};
 use crate::money::{AmountError, Decimal, parse_amount};
 use chrono::NaiveDate;
@@ -828,6 +828,7 @@ fn read_part<R: Read>(
     let n_fields = cols.headers.len();
     let mut out = PartOutcome::default();
     let mut last_line = 0;
+    let mut dates = LastDate::default();
     loop {
         let (line, record) = match reader.read_record() {
             Ok(Next::Record { line, record }) => (line, record),
@@ -850,7 +851,7 @@ fn read_part<R: Read>(
             out.problem(line, None, utf8_message());
             continue;
         };
-        match parse_row(&record, cols, settings) {
+        match parse_row(&record, cols, settings, &mut dates) {
             Ok(row) => on_row(&row, line),
             Err(problems) => {
                 out.bad_rows += 1;
@@ -864,14 +865,45 @@ fn read_part<R: Read>(
     out
 }
 
+/// The date cell of the last row and its day: the rows of an export mostly come in order of
+/// their dates, so that most rows share their date with the row before.
+#[derive(Default)]
+struct LastDate {
+    text: String,
+    date: Option<NaiveDate>,
+}
+
+impl LastDate {
+    fn parse(&mut self, format: &DateFormat, text: &str) -> Result<NaiveDate, DateError> {
+        if let Some(date) = self.date
+            && self.text == text
+        {
+            return Ok(date);
+        }
+        let date = format.parse(text)?;
+        self.text.clear();
+        self.text.push_str(text);
+        self.date = Some(date);
+        Ok(date)
+    }
+}
+
+/// `s` without white space around it; a cell that starts and ends with a printable ASCII
+/// character (most do) is returned as it is.
+fn trim_cell(s: &str) -> &str {
+    let printable = |b: Option<&u8>| b.is_some_and(|b| (b'!'..=b'~').contains(b));
+    if printable(s.as_bytes().first()) && printable(s.as_bytes().last()) { s } else { s.trim() }
+}
+
 /// Turns one record (checked to be UTF-8 with the header's number of fields) into a sale.
 fn parse_row<'r>(
     record: &Record<'r>,
     cols: &Columns,
     settings: &ImportSettings,
+    dates: &mut LastDate,
 ) -> Result<SaleRow<'r>, Vec<(Field, String)>> {
     let mark = settings.decimal_mark;
-    let text = |f: Field| -> &'r str { cols.get(f).map_or("", |i| record.get(i).trim()) };
+    let text = |f: Field| -> &'r str { cols.get(f).map_or("", |i| trim_cell(record.get(i))) };
     let header_hint = |f: Field, value: &str| -> &'static str {
         if cols.get(f).is_some_and(|i| same_header(value, &cols.headers[i])) {
             " (this is the column's header: was a header row read as data, e.g. from two exports pasted together?)"
@@ -882,7 +914,7 @@ fn parse_row<'r>(
     let mut problems = Vec::new();
 
     let date_text = text(Field::Date);
-    let date = match settings.date_format.parse(date_text) {
+    let date = match dates.parse(&settings.date_format, date_text) {
         Ok(d) => Some(d),
         Err(e) => {
             let msg = match e {
@@ -973,4 +1005,29 @@ fn utf8_message() -> String {
     "invalid UTF-8 in this line: the file is declared utf-8; if the ERP writes Windows-1252 (ANSI), \
      set encoding = \"windows-1252\" under [import] in kam.toml"
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_trimmed_like_str_trim() {
+        for cell in
+            ["10042", " 10042", "10042 ", "\t10042\u{a0}", "\u{a0}Süd\u{2003}", "", " ", "a", "ä", "x y"]
+        {
+            assert_eq!(trim_cell(cell), cell.trim(), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn the_last_date_is_remembered_and_errors_are_not() {
+        let format = DateFormat::new("%d.%m.%Y").unwrap();
+        let mut last = LastDate::default();
+        assert_eq!(last.parse(&format, "31.10.2026"), Ok(NaiveDate::from_ymd_opt(2026, 10, 31).unwrap()));
+        assert_eq!(last.parse(&format, "31.10.2026"), Ok(NaiveDate::from_ymd_opt(2026, 10, 31).unwrap()));
+        assert_eq!(last.parse(&format, "31.11.2026"), Err(DateError::NoSuchDay));
+        assert_eq!(last.parse(&format, "01.11.2026"), Ok(NaiveDate::from_ymd_opt(2026, 11, 1).unwrap()));
+        assert_eq!(last.parse(&format, ""), Err(DateError::Empty));
+    }
 }
