@@ -111,7 +111,7 @@ fn write<'d, J: WriteJson>(
 
 /// `kam margin`.
 pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>) -> u8 {
-    let (ws, mut cube) = match load(globals, &query.cube_spec()) {
+    let (ws, cube) = match load(globals, &query.cube_spec()) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -122,10 +122,10 @@ pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>) -> u8 
         }
     }
     let groups = margin_groups(&ws, &cube, query);
-    // The orders are counted: free the invoices before the rows are made.
-    cube.free_invoices();
     let mut report = groups.report(&cube);
-    drop(cube);
+    // The aggregates (and below the report) are not freed one allocation at a time: kam exits
+    // once the report is written, and the process's end frees them at once.
+    std::mem::forget(cube);
     if let Some(field) = sort
         && let Err(msg) = sort_rows(&mut report.rows, &report.by, field)
     {
@@ -143,12 +143,14 @@ pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>) -> u8 
             ws.config.currency
         );
     }
-    write(
+    let code = write(
         globals,
         || layout::margin_document(&report, language, &ws.config.name),
         || layout::margin_json(&report),
         language,
-    )
+    );
+    std::mem::forget(report);
+    code
 }
 
 /// The account ids of the workspace, for messages.

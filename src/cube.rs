@@ -10,6 +10,15 @@ use crate::workspace::Workspace;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 
+/// Whether two texts are equal, compared byte by byte in place: the cells compared for every row
+/// (a customer, an invoice number, a date) are short, and a call to `memcmp` costs more than
+/// comparing them.
+#[inline]
+pub(crate) fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 /// Strings seen in the exports, each stored once and referred to by number.
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
@@ -23,7 +32,7 @@ impl Interner {
     /// The number of `name`, adding it when new (the only allocation, once per distinct name).
     pub fn intern(&mut self, name: &str) -> u32 {
         if let Some(last) = self.last
-            && *self.names[last as usize] == *name
+            && same_text(&self.names[last as usize], name)
         {
             return last;
         }
@@ -83,6 +92,10 @@ struct CubePart<'s> {
     cells: Vec<(CellKey, Cell)>,
     index: FxHashMap<CellKey, u32>,
     last_cell: Option<(CellKey, u32)>,
+    /// The cell each customer's rows reached last (`u32::MAX`: none yet), tried before the
+    /// index: a customer's rows mostly fall into the cell of its row before, and this small
+    /// table stays in the cache where the index does not.
+    customer_cell: Vec<u32>,
     /// The invoice number of the last row, and its fingerprint.
     last_invoice: (String, InvoiceId),
     spec: &'s CubeSpec,
@@ -95,6 +108,7 @@ impl<'s> CubePart<'s> {
             cells: Vec::new(),
             index: FxHashMap::default(),
             last_cell: None,
+            customer_cell: Vec::new(),
             last_invoice: (String::new(), invoice_id("")),
             spec,
         }
@@ -105,11 +119,24 @@ impl<'s> CubePart<'s> {
         let i = match self.last_cell {
             Some((last, i)) if last == key => i,
             _ => {
-                let next = self.cells.len() as u32;
-                let i = *self.index.entry(key).or_insert(next);
-                if i == next {
-                    self.cells.push((key, Cell::default()));
-                }
+                let slot = key.customer as usize;
+                let known = self.customer_cell.get(slot).copied().unwrap_or(u32::MAX);
+                let i = if self.cells.get(known as usize).is_some_and(|(k, _)| *k == key) {
+                    known
+                } else {
+                    let next = self.cells.len() as u32;
+                    let i = *self.index.entry(key).or_insert(next);
+                    if i == next {
+                        self.cells.push((key, Cell::default()));
+                    }
+                    if key.customer != NO_CUSTOMER {
+                        if self.customer_cell.len() <= slot {
+                            self.customer_cell.resize(slot + 1, u32::MAX);
+                        }
+                        self.customer_cell[slot] = i;
+                    }
+                    i
+                };
                 self.last_cell = Some((key, i));
                 i
             }
@@ -145,7 +172,7 @@ impl<'s> CubePart<'s> {
         };
         let invoice = (!spec.without_invoices && !row.invoice.is_empty()).then(|| {
             let (text, id) = &mut self.last_invoice;
-            if text != row.invoice {
+            if !same_text(text, row.invoice) {
                 text.clear();
                 text.push_str(row.invoice);
                 *id = invoice_id(row.invoice);
@@ -396,13 +423,6 @@ impl Cube {
             .map(|i| ws.customer_account.get(cube.customers.name(i)).copied())
             .collect();
         (cube, also)
-    }
-
-    /// Frees the invoice lists of the cells, once the orders are counted.
-    pub fn free_invoices(&mut self) {
-        for (_, cell) in &mut self.cells {
-            cell.invoices = Vec::new();
-        }
     }
 
     /// The account index of a cell's customer.

@@ -208,8 +208,7 @@ pub fn margin_report(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
 type GroupKey = ([u32; 5], Month);
 
 /// The groups of a margin report, found, counted and ordered, but their sums not yet taken:
-/// each group knows its cells of the cube, and its invoices are counted, so that the cube's
-/// invoice lists can be freed before the rows are made ([`Cube::free_invoices`]).
+/// each group knows its cells of the cube, and its invoices are counted.
 pub struct MarginGroups {
     query: MarginQuery,
     settings: MarginSettings,
@@ -346,29 +345,34 @@ pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         group.first = next;
         next += group.cells;
     }
-    count_invoices(&mut groups, &mut total, &members, cube);
-
-    // Rows are ordered by their names, then periods: each distinct name is ranked once, and
-    // the rows are sorted by ranks (stable, from the order of the groups, as by the names).
-    let ranks: Vec<Ranking> = (0..query.by.len())
-        .map(|d| Ranking::new(index.keys().map(|(codes, _)| codes[d]), |c| name(query.by[d], c)))
-        .collect();
-    let periods = Ranking::new(index.keys().map(|(_, p)| p.0 as u32), |p| {
-        query.period.label(Month(p as i32)).unwrap_or_default()
-    });
-    let mut order: Vec<([u32; 6], GroupKey, u32)> = index
-        .iter()
-        .map(|(&(codes, period), &g)| {
-            let mut rank = [0u32; 6];
-            for (d, ranking) in ranks.iter().enumerate() {
-                rank[d] = ranking.rank(codes[d]);
-            }
-            rank[5] = periods.rank(period.0 as u32);
-            (rank, (codes, period), g)
-        })
-        .collect();
-    drop(index);
-    order.sort_unstable_by_key(|&(rank, _, g)| (rank, g));
+    // The invoices are counted while the rows are ordered.
+    let ((), (ranks, periods, order)) = rayon::join(
+        || count_invoices(&mut groups, &mut total, &members, cube),
+        || {
+            // Rows are ordered by their names, then periods: each distinct name is ranked once,
+            // and the rows are sorted by ranks, equal ranks in the order of the groups.
+            let ranks: Vec<Ranking> = (0..query.by.len())
+                .map(|d| Ranking::new(index.keys().map(|(codes, _)| codes[d]), |c| name(query.by[d], c)))
+                .collect();
+            let periods = Ranking::new(index.keys().map(|(_, p)| p.0 as u32), |p| {
+                query.period.label(Month(p as i32)).unwrap_or_default()
+            });
+            let mut order: Vec<([u32; 6], GroupKey, u32)> = index
+                .iter()
+                .map(|(&(codes, period), &g)| {
+                    let mut rank = [0u32; 6];
+                    for (d, ranking) in ranks.iter().enumerate() {
+                        rank[d] = ranking.rank(codes[d]);
+                    }
+                    rank[5] = periods.rank(period.0 as u32);
+                    (rank, (codes, period), g)
+                })
+                .collect();
+            drop(index);
+            order.sort_unstable_by_key(|&(rank, _, g)| (rank, g));
+            (ranks, periods, order)
+        },
+    );
     MarginGroups {
         query: query.clone(),
         settings: settings.clone(),
@@ -388,7 +392,7 @@ pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
 
 impl MarginGroups {
     /// The report: every group's sums, figures and names, in order, from the cells of `cube`
-    /// (the cube the groups were found in; its invoice lists are no longer needed).
+    /// (the cube the groups were found in).
     pub fn report(self, cube: &Cube) -> MarginReport {
         let MarginGroups { query, settings, ranks, periods, order, groups, members, .. } = &self;
         let has_period = query.period != PeriodKind::All;

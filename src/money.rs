@@ -258,23 +258,34 @@ fn parse_plain(raw: &[u8], mark: u8) -> Option<Decimal> {
     if raw.len() > 18 {
         return None;
     }
-    let (negative, digits) = match raw.split_first() {
+    let (negative, bytes) = match raw.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, raw),
     };
-    let (mut mantissa, mut count, mut scale, mut fraction) = (0i64, 0u32, 0u32, false);
-    for &b in digits {
-        if b.is_ascii_digit() {
-            mantissa = mantissa * 10 + i64::from(b - b'0');
-            count += 1;
-            scale += u32::from(fraction);
-        } else if b == mark && !fraction {
-            fraction = true;
-        } else {
+    // The integer digits, then a decimal mark and the fraction digits, in one number.
+    let mut mantissa = 0i64;
+    let mut i = 0;
+    while let Some(d) = bytes.get(i).map(|b| b.wrapping_sub(b'0')).filter(|&d| d <= 9) {
+        mantissa = mantissa * 10 + i64::from(d);
+        i += 1;
+    }
+    let int_digits = i;
+    let mut scale = 0;
+    if i < bytes.len() {
+        if bytes[i] != mark {
             return None;
         }
+        i += 1;
+        for &b in &bytes[i..] {
+            let d = b.wrapping_sub(b'0');
+            if d > 9 {
+                return None;
+            }
+            mantissa = mantissa * 10 + i64::from(d);
+            scale += 1;
+        }
     }
-    if count == 0 {
+    if int_digits == 0 && scale == 0 {
         return None;
     }
     Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale))

@@ -51,11 +51,51 @@ pub struct Rows<'a> {
     made: Option<(usize, MakeRow<'a>)>,
 }
 
-type MakeRow<'a> = Box<dyn Fn(usize, &mut Vec<Value>) + Sync + 'a>;
+type MakeRow<'a> = Box<dyn Fn(usize, &mut RowCells) + Sync + 'a>;
+
+/// The cells of a made row, filled by the maker one after the other. The text cells of the row
+/// made before are written over in place, so that making a row of text cells allocates nothing.
+#[derive(Default)]
+pub struct RowCells {
+    cells: Vec<Value>,
+    len: usize,
+}
+
+impl RowCells {
+    /// Appends a text cell.
+    pub fn text(&mut self, text: &str) {
+        match self.cells.get_mut(self.len) {
+            Some(Value::Text(old)) => {
+                old.clear();
+                old.push_str(text);
+            }
+            Some(slot) => *slot = Value::Text(text.to_string()),
+            None => self.cells.push(Value::Text(text.to_string())),
+        }
+        self.len += 1;
+    }
+
+    /// Appends a cell.
+    pub fn push(&mut self, value: Value) {
+        match self.cells.get_mut(self.len) {
+            Some(slot) => *slot = value,
+            None => self.cells.push(value),
+        }
+        self.len += 1;
+    }
+
+    fn start(&mut self) {
+        self.len = 0;
+    }
+
+    fn as_slice(&self) -> &[Value] {
+        &self.cells[..self.len]
+    }
+}
 
 impl<'a> Rows<'a> {
-    /// `len` rows, row `i` made by `make(i, cells)`, which pushes its values onto `cells`.
-    pub fn made(len: usize, make: impl Fn(usize, &mut Vec<Value>) + Sync + 'a) -> Self {
+    /// `len` rows, row `i` made by `make(i, cells)`, which appends its values to `cells`.
+    pub fn made(len: usize, make: impl Fn(usize, &mut RowCells) + Sync + 'a) -> Self {
         Rows { held: Vec::new(), made: Some((len, Box::new(make))) }
     }
 
@@ -72,11 +112,11 @@ impl<'a> Rows<'a> {
         match &self.made {
             None => self.held[range].iter().for_each(|row| f(row)),
             Some((_, make)) => {
-                let mut cells = Vec::new();
+                let mut cells = RowCells::default();
                 for i in range {
-                    cells.clear();
+                    cells.start();
                     make(i, &mut cells);
-                    f(&cells);
+                    f(cells.as_slice());
                 }
             }
         }
@@ -301,30 +341,37 @@ impl Style {
 }
 
 impl Style {
-    /// The text of a number value as a Markdown cell shows it, with its display width; `None`
-    /// for text, dates and numbers too large for the quick way.
-    fn number_text(&self, value: &Value) -> Option<NumberText> {
+    /// Writes the text of a number value as a Markdown cell shows it into `text`; `false` for
+    /// text, dates and numbers too large for the quick way.
+    fn number_text(&self, value: &Value, text: &mut NumberText) -> bool {
         let (mark, sep) = self.marks();
-        match value {
-            Value::Money(Some(v)) => Some(units_text(rounded_units(*v, 2)?, 2, mark, Some(sep), '−', "")),
+        text.clear();
+        let units = match value {
+            Value::Money(Some(v)) => rounded_units(*v, 2).map(|u| (u, 2, mark, "")),
             Value::Rate(Some(v)) => {
                 let suffix = match self.language {
                     Language::En => "%",
                     Language::De => " %",
                 };
-                Some(units_text(rounded_units(*v, 3)?, 1, mark, Some(sep), '−', suffix))
+                rounded_units(*v, 3).map(|u| (u, 1, mark, suffix))
             }
-            Value::Count(n) => Some(units_text(i128::from(*n), 0, '.', Some(sep), '−', "")),
+            Value::Count(n) => Some((i128::from(*n), 0, '.', "")),
             Value::Number(Some(v)) => {
                 let places = v.scale().min(2);
-                Some(units_text(rounded_units(*v, places)?, places, mark, Some(sep), '−', ""))
+                rounded_units(*v, places).map(|u| (u, places, mark, ""))
             }
             Value::Money(None) | Value::Rate(None) | Value::Number(None) | Value::Date(None) => {
-                let mut text = NumberText::new();
                 text.char_in_front('–');
-                Some(text)
+                return true;
             }
             Value::Text(_) | Value::Date(Some(_)) => None,
+        };
+        match units {
+            Some((units, places, mark, suffix)) => {
+                units_text(units, places, mark, Some(sep), '−', suffix, text);
+                true
+            }
+            None => false,
         }
     }
 }
@@ -369,6 +416,12 @@ impl NumberText {
         NumberText { buf: [0; 160], start: 160, width: 0 }
     }
 
+    /// Empties the text, to be written again (the bytes are overwritten before they are read).
+    fn clear(&mut self) {
+        self.start = self.buf.len();
+        self.width = 0;
+    }
+
     fn byte_in_front(&mut self, b: u8) {
         self.start -= 1;
         self.buf[self.start] = b;
@@ -397,9 +450,9 @@ impl NumberText {
     }
 }
 
-/// A number given in units of 10^-`places`: `minus` before a negative one, the integer digits
-/// (grouped in thousands by `separator`, if any), then `mark` and the `places` digits, then
-/// `suffix` (ASCII).
+/// Writes into `text` a number given in units of 10^-`places`: `minus` before a negative one,
+/// the integer digits (grouped in thousands by `separator`, if any), then `mark` and the
+/// `places` digits, then `suffix`.
 fn units_text(
     units: i128,
     places: u32,
@@ -407,12 +460,13 @@ fn units_text(
     separator: Option<char>,
     minus: char,
     suffix: &str,
-) -> NumberText {
+    text: &mut NumberText,
+) {
     let mut digit_buf = [0u8; 48];
     let places = (places as usize).min(40);
     let start = digits(units.unsigned_abs(), places + 1, &mut digit_buf);
     let (int, frac) = digit_buf[start..].split_at(digit_buf.len() - start - places);
-    let mut text = NumberText::new();
+    text.clear();
     for c in suffix.chars().rev() {
         text.char_in_front(c);
     }
@@ -434,12 +488,13 @@ fn units_text(
     if units < 0 {
         text.char_in_front(minus);
     }
-    text
 }
 
 /// Appends [`units_text`] (without a suffix) to `out`.
 fn push_units(out: &mut String, units: i128, places: u32, mark: char, separator: Option<char>, minus: char) {
-    out.push_str(units_text(units, places, mark, separator, minus, "").as_str());
+    let mut text = NumberText::new();
+    units_text(units, places, mark, separator, minus, "", &mut text);
+    out.push_str(text.as_str());
 }
 
 /// Appends a decimal given as `units` × 10^-`scale` the way `Decimal::normalize` and `Display`
@@ -580,8 +635,8 @@ pub fn write_markdown_table(
         len,
         BLOCK_ROWS,
         |range, text| {
-            let mut scratch = String::new();
-            table.rows.each(range, |row| lines.push_values(text, row, style, &mut scratch));
+            let (mut number, mut scratch) = (NumberText::new(), String::new());
+            table.rows.each(range, |row| lines.push_values(text, row, style, &mut number, &mut scratch));
         },
         out,
     )?;
@@ -602,14 +657,20 @@ struct Lines<'a> {
 
 impl Lines<'_> {
     /// Appends the line of a row of values; numbers are formatted on the stack and copied once.
-    fn push_values(&self, line: &mut Vec<u8>, row: &[Value], style: &Style, scratch: &mut String) {
+    fn push_values(
+        &self,
+        line: &mut Vec<u8>,
+        row: &[Value],
+        style: &Style,
+        number: &mut NumberText,
+        scratch: &mut String,
+    ) {
         let start = line.len();
         line.push(b'|');
         for (i, value) in row.iter().take(self.widths.len()).enumerate() {
-            let number = style.number_text(value);
-            let (text, width) = match &number {
-                Some(number) => (number.bytes(), number.width),
-                None => {
+            let (text, width) = match style.number_text(value, number) {
+                true => (number.bytes(), number.width),
+                false => {
                     scratch.clear();
                     style.push_value(scratch, value);
                     (scratch.as_bytes(), display_width(scratch))
@@ -992,7 +1053,8 @@ mod tests {
             let mut scratch = String::new();
             let text = style.value(&value);
             proptest::prop_assert_eq!(style.value_width(&value, &mut scratch), display_width(&text));
-            let number = style.number_text(&value).expect("a number");
+            let mut number = NumberText::new();
+            proptest::prop_assert!(style.number_text(&value, &mut number));
             proptest::prop_assert_eq!(number.as_str(), text.as_str());
             proptest::prop_assert_eq!(number.width, display_width(&text));
         }

@@ -44,11 +44,15 @@ pub fn margin_table(report: &MarginReport, language: Language) -> Table<'_> {
     // The rows' values are made when the table is written, row by row.
     let rows = Rows::made(report.rows.len(), move |i, cells| {
         let r = &report.rows[i];
-        cells.extend(r.keys.iter().map(|k| Value::Text(k.clone())));
-        if has_period {
-            cells.push(Value::Text(r.period.clone().unwrap_or_default()));
+        for key in &r.keys {
+            cells.text(key);
         }
-        cells.extend(figure_values(&r.figures));
+        if has_period {
+            cells.text(r.period.as_deref().unwrap_or_default());
+        }
+        for value in figure_values(&r.figures) {
+            cells.push(value);
+        }
     });
     let mut total: Vec<Value> = vec![Value::Text(label(language, "total"))];
     total.extend((1..report.by.len() + usize::from(has_period)).map(|_| Value::Text(String::new())));

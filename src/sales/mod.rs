@@ -876,7 +876,7 @@ struct LastDate {
 impl LastDate {
     fn parse(&mut self, format: &DateFormat, text: &str) -> Result<NaiveDate, DateError> {
         if let Some(date) = self.date
-            && self.text == text
+            && crate::cube::same_text(&self.text, text)
         {
             return Ok(date);
         }
