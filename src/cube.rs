@@ -72,16 +72,9 @@ impl Interner {
 /// million invoices.
 pub type InvoiceId = u128;
 
-/// The fingerprint of an invoice number.
+/// The fingerprint of an invoice number: its 128-bit XXH3 hash.
 pub fn invoice_id(invoice: &str) -> InvoiceId {
-    use std::hash::{Hash, Hasher};
-    let half = |seed: u8| {
-        let mut h = std::hash::DefaultHasher::new();
-        seed.hash(&mut h);
-        invoice.hash(&mut h);
-        h.finish()
-    };
-    (u128::from(half(0)) << 64) | u128::from(half(1))
+    xxhash_rust::xxh3::xxh3_128(invoice.as_bytes())
 }
 
 /// A cube being filled by one part of the pass, with the invoice numbers it saw. Its cells are

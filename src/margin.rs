@@ -215,9 +215,11 @@ pub struct MarginGroups {
     currency: String,
     ranks: Vec<Ranking>,
     periods: Ranking,
-    /// Each row's ranks, key and group, in the order of the rows.
-    order: Vec<([u32; 6], GroupKey, u32)>,
+    /// The group of each row, in the order of the rows.
+    order: Vec<u32>,
     groups: Vec<Group>,
+    /// Each group's key.
+    keys: Vec<GroupKey>,
     /// The cells of every group: the indexes into the cube's cells, ordered by group.
     members: Vec<u32>,
     total: Group,
@@ -267,14 +269,25 @@ pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         kind => kind.start(month),
     };
     // Each group is numbered when first seen; each cell in range is listed with its group.
-    let mut index: FxHashMap<GroupKey, u32> =
-        FxHashMap::with_capacity_and_hasher(cube.cells.len(), Default::default());
+    let sizes: Vec<u32> = query
+        .by
+        .iter()
+        .map(|dim| match dim {
+            Dim::Account => ws.accounts.len(),
+            Dim::Customer => cube.customers.len(),
+            Dim::Owner => owners.len(),
+            Dim::Category => cube.categories.len(),
+            Dim::Product => cube.products.len(),
+        } as u32)
+        .collect();
+    let periods_spanned = cube.months().map(|(a, b)| (period_of(a), period_of(b)));
+    let mut index = GroupIndex::new(&sizes, periods_spanned, cube.cells.len());
     let mut groups: Vec<Group> = Vec::with_capacity(cube.cells.len());
-    fn group_of(index: &mut FxHashMap<GroupKey, u32>, groups: &mut Vec<Group>, key: GroupKey) -> usize {
-        let g = *index.entry(key).or_insert_with(|| {
+    fn group_of(index: &mut GroupIndex, groups: &mut Vec<Group>, key: GroupKey) -> usize {
+        let (g, new) = index.number(key);
+        if new {
             groups.push(Group::default());
-            (groups.len() - 1) as u32
-        });
+        }
         g as usize
     }
     let mut cell_groups: Vec<(u32, u32)> = Vec::with_capacity(cube.cells.len());
@@ -346,30 +359,19 @@ pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         next += group.cells;
     }
     // The invoices are counted while the rows are ordered.
+    let keys = index.into_keys();
     let ((), (ranks, periods, order)) = rayon::join(
         || count_invoices(&mut groups, &mut total, &members, cube),
         || {
             // Rows are ordered by their names, then periods: each distinct name is ranked once,
             // and the rows are sorted by ranks, equal ranks in the order of the groups.
             let ranks: Vec<Ranking> = (0..query.by.len())
-                .map(|d| Ranking::new(index.keys().map(|(codes, _)| codes[d]), |c| name(query.by[d], c)))
+                .map(|d| Ranking::new(keys.iter().map(|(codes, _)| codes[d]), |c| name(query.by[d], c)))
                 .collect();
-            let periods = Ranking::new(index.keys().map(|(_, p)| p.0 as u32), |p| {
+            let periods = Ranking::new(keys.iter().map(|(_, p)| p.0 as u32), |p| {
                 query.period.label(Month(p as i32)).unwrap_or_default()
             });
-            let mut order: Vec<([u32; 6], GroupKey, u32)> = index
-                .iter()
-                .map(|(&(codes, period), &g)| {
-                    let mut rank = [0u32; 6];
-                    for (d, ranking) in ranks.iter().enumerate() {
-                        rank[d] = ranking.rank(codes[d]);
-                    }
-                    rank[5] = periods.rank(period.0 as u32);
-                    (rank, (codes, period), g)
-                })
-                .collect();
-            drop(index);
-            order.sort_unstable_by_key(|&(rank, _, g)| (rank, g));
+            let order = order_groups(&keys, &ranks, &periods);
             (ranks, periods, order)
         },
     );
@@ -381,6 +383,7 @@ pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
         periods,
         order,
         groups,
+        keys,
         members,
         total,
         total_sums,
@@ -390,13 +393,123 @@ pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
     }
 }
 
+/// Numbers groups by their keys, in the order they are first seen: through a table with a slot
+/// for every key where the codes of the groupings are few (names numbered by the cube, accounts,
+/// owners) and the periods span few months, through a hash map for the other keys.
+struct GroupIndex {
+    keys: Vec<GroupKey>,
+    /// Each grouping's number of codes (three more slots hold the codes that stand for no name),
+    /// the first period and the number of months spanned, and the table.
+    dense: Option<(Vec<u32>, i32, u32, Vec<u32>)>,
+    map: FxHashMap<GroupKey, u32>,
+}
+
+impl GroupIndex {
+    /// An index for keys whose codes are below `sizes` (or stand for no name) and whose periods
+    /// lie in `periods`, of about `expected` groups.
+    fn new(sizes: &[u32], periods: Option<(Month, Month)>, expected: usize) -> Self {
+        let dense = periods.and_then(|(first, last)| {
+            let months = u32::try_from(last.0.checked_sub(first.0)?.checked_add(1)?).ok()?;
+            let slots =
+                sizes.iter().try_fold(u64::from(months), |n, &size| n.checked_mul(u64::from(size) + 3))?;
+            // A table of at most a few slots a group.
+            (slots <= 4 * expected as u64 + 4096)
+                .then(|| (sizes.to_vec(), first.0, months, vec![u32::MAX; slots as usize]))
+        });
+        let map = if dense.is_some() {
+            FxHashMap::default()
+        } else {
+            FxHashMap::with_capacity_and_hasher(expected, Default::default())
+        };
+        GroupIndex { keys: Vec::with_capacity(expected), dense, map }
+    }
+
+    /// The slot of `key` in the table, if it has one.
+    fn slot(&self, (codes, period): &GroupKey) -> Option<usize> {
+        let (sizes, first, months, _) = self.dense.as_ref()?;
+        let mut slot = 0u64;
+        for (&code, &size) in codes.iter().zip(sizes) {
+            let at = if code < size { code } else { size + Some(u32::MAX - code).filter(|&k| k < 3)? };
+            slot = slot * (u64::from(size) + 3) + u64::from(at);
+        }
+        let month = u32::try_from(period.0.checked_sub(*first)?).ok().filter(|m| m < months)?;
+        Some((slot * u64::from(*months) + u64::from(month)) as usize)
+    }
+
+    /// The number of the group of `key`, and whether it is new.
+    fn number(&mut self, key: GroupKey) -> (u32, bool) {
+        let next = self.keys.len() as u32;
+        let g = match (self.slot(&key), &mut self.dense) {
+            (Some(slot), Some((_, _, _, table))) => {
+                if table[slot] == u32::MAX {
+                    table[slot] = next;
+                }
+                table[slot]
+            }
+            _ => *self.map.entry(key).or_insert(next),
+        };
+        if g == next {
+            self.keys.push(key);
+        }
+        (g, g == next)
+    }
+
+    /// Each group's key, by number.
+    fn into_keys(self) -> Vec<GroupKey> {
+        self.keys
+    }
+}
+
+/// The groups in the order of the rows: by the ranks of their names, then of their periods,
+/// equal ranks by group number. Where the ranks and numbers fit in 64 bits together they are
+/// sorted as one number.
+fn order_groups(keys: &[GroupKey], ranks: &[Ranking], periods: &Ranking) -> Vec<u32> {
+    let bits = |n: usize| usize::BITS - n.leading_zeros();
+    let widths: Vec<u32> =
+        ranks.iter().map(|r| bits(r.len())).chain([bits(periods.len()), bits(keys.len())]).collect();
+    let rank_of = |(codes, period): &GroupKey| {
+        let mut rank = [0u32; 6];
+        for (d, ranking) in ranks.iter().enumerate() {
+            rank[d] = ranking.rank(codes[d]);
+        }
+        rank[5] = periods.rank(period.0 as u32);
+        rank
+    };
+    if widths.iter().sum::<u32>() <= 64 {
+        let period_width = widths[ranks.len()];
+        let number_width = widths[ranks.len() + 1];
+        let mut packed: Vec<u64> = keys
+            .iter()
+            .enumerate()
+            .map(|(g, key)| {
+                let rank = rank_of(key);
+                let mut k = 0u64;
+                for (d, &w) in widths[..ranks.len()].iter().enumerate() {
+                    k = (k << w) | u64::from(rank[d]);
+                }
+                k = (k << period_width) | u64::from(rank[5]);
+                (k << number_width) | g as u64
+            })
+            .collect();
+        packed.sort_unstable();
+        let mask = if number_width == 64 { u64::MAX } else { (1u64 << number_width) - 1 };
+        packed.into_iter().map(|k| (k & mask) as u32).collect()
+    } else {
+        let mut order: Vec<([u32; 6], u32)> =
+            keys.iter().enumerate().map(|(g, key)| (rank_of(key), g as u32)).collect();
+        order.sort_unstable();
+        order.into_iter().map(|(_, g)| g).collect()
+    }
+}
+
 impl MarginGroups {
     /// The report: every group's sums, figures and names, in order, from the cells of `cube`
     /// (the cube the groups were found in).
     pub fn report(self, cube: &Cube) -> MarginReport {
-        let MarginGroups { query, settings, ranks, periods, order, groups, members, .. } = &self;
+        let MarginGroups { query, settings, ranks, periods, order, groups, keys, members, .. } = &self;
         let has_period = query.period != PeriodKind::All;
-        let rows: Vec<MarginRow> = crate::parallel::map(order, |&(_, (codes, period), g)| {
+        let rows: Vec<MarginRow> = crate::parallel::map(order, |&g| {
+            let (codes, period) = keys[g as usize];
             let group = &groups[g as usize];
             let first = group.first as usize;
             let cells = &members[first..first + group.cells as usize];
@@ -567,6 +680,11 @@ impl Ranking {
             ranks[c] = rank;
         }
         Ranking { codes, names, ranks }
+    }
+
+    /// The number of codes ranked (and a bound of the ranks).
+    fn len(&self) -> usize {
+        self.codes.len()
     }
 
     fn position(&self, code: u32) -> usize {

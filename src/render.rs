@@ -462,28 +462,58 @@ fn units_text(
     suffix: &str,
     text: &mut NumberText,
 ) {
-    let mut digit_buf = [0u8; 48];
-    let places = (places as usize).min(40);
-    let start = digits(units.unsigned_abs(), places + 1, &mut digit_buf);
-    let (int, frac) = digit_buf[start..].split_at(digit_buf.len() - start - places);
     text.clear();
     for c in suffix.chars().rev() {
         text.char_in_front(c);
     }
-    for &d in frac.iter().rev() {
-        text.byte_in_front(d);
-    }
-    if places > 0 {
-        text.char_in_front(mark);
-    }
-    for (k, &d) in int.iter().rev().enumerate() {
-        if k > 0
-            && k % 3 == 0
-            && let Some(sep) = separator
-        {
-            text.char_in_front(sep);
+    let places = (places as usize).min(40);
+    let magnitude = units.unsigned_abs();
+    match u64::try_from(magnitude) {
+        // Most numbers fit in 64 bits, where division by 10 is a multiplication.
+        Ok(mut n) => {
+            for _ in 0..places {
+                text.byte_in_front(b'0' + (n % 10) as u8);
+                n /= 10;
+            }
+            if places > 0 {
+                text.char_in_front(mark);
+            }
+            let mut k = 0;
+            loop {
+                if k > 0
+                    && k % 3 == 0
+                    && let Some(sep) = separator
+                {
+                    text.char_in_front(sep);
+                }
+                text.byte_in_front(b'0' + (n % 10) as u8);
+                n /= 10;
+                k += 1;
+                if n == 0 {
+                    break;
+                }
+            }
         }
-        text.byte_in_front(d);
+        Err(_) => {
+            let mut digit_buf = [0u8; 48];
+            let start = digits(magnitude, places + 1, &mut digit_buf);
+            let (int, frac) = digit_buf[start..].split_at(digit_buf.len() - start - places);
+            for &d in frac.iter().rev() {
+                text.byte_in_front(d);
+            }
+            if places > 0 {
+                text.char_in_front(mark);
+            }
+            for (k, &d) in int.iter().rev().enumerate() {
+                if k > 0
+                    && k % 3 == 0
+                    && let Some(sep) = separator
+                {
+                    text.char_in_front(sep);
+                }
+                text.byte_in_front(d);
+            }
+        }
     }
     if units < 0 {
         text.char_in_front(minus);
@@ -1013,6 +1043,9 @@ mod tests {
         assert_eq!(en.number(d("7.5"), 3), "7.500");
         assert_eq!(en.number(d("-1000000"), 2), "−1,000,000.00");
         assert_eq!(de.money(d("0.5")), "0,50");
+        // Beyond 64 bits.
+        assert_eq!(en.number(Decimal::MAX, 0), "79,228,162,514,264,337,593,543,950,335");
+        assert_eq!(de.number(Decimal::MIN, 2), "−79.228.162.514.264.337.593.543.950.335,00");
     }
 
     #[test]
