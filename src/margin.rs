@@ -798,3 +798,66 @@ mod distinct_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+
+    fn random_keys(rng: &mut impl Rng, n: usize, codes: u32, dims: usize) -> Vec<GroupKey> {
+        (0..n)
+            .map(|_| {
+                let mut key = [0u32; 5];
+                for code in key.iter_mut().take(dims) {
+                    // Now and then one of the codes that stand for no name.
+                    *code = if rng.random_ratio(1, 20) {
+                        u32::MAX - rng.random_range(0..3)
+                    } else {
+                        rng.random_range(0..codes)
+                    };
+                }
+                (key, Month(rng.random_range(24_000..24_100)))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_table_and_the_map_number_groups_alike() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
+        // Some months outside the span, which the table leaves to the map.
+        let keys = random_keys(&mut rng, 5000, 10, 2);
+        let span = Some((Month(24_010), Month(24_080)));
+        let mut dense = GroupIndex::new(&[10, 10], span, 5000);
+        assert!(dense.dense.is_some());
+        // Too many slots for a table.
+        let mut map = GroupIndex::new(&[40_000_000, 10], span, 5000);
+        assert!(map.dense.is_none());
+        for &key in &keys {
+            assert_eq!(dense.number(key), map.number(key));
+        }
+        assert_eq!(dense.into_keys(), map.into_keys());
+    }
+
+    #[test]
+    fn groups_are_ordered_by_ranks_then_number() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        // Few names (packed into one number) and very many (too wide for it).
+        for (codes, dims) in [(30u32, 2usize), (200_000, 5)] {
+            let keys = random_keys(&mut rng, 3000, codes, dims);
+            // Names that several codes share.
+            let name = |c: u32| format!("{:05}", c % (codes / 3 + 1));
+            let ranks: Vec<Ranking> = (0..dims)
+                .map(|d| Ranking::new(keys.iter().map(|(k, _)| k[d]).chain(0..codes), name))
+                .collect();
+            let periods = Ranking::new(keys.iter().map(|(_, p)| p.0 as u32), |p| p.to_string());
+            let mut expected: Vec<(Vec<String>, String, u32)> = keys
+                .iter()
+                .enumerate()
+                .map(|(g, (k, p))| ((0..dims).map(|d| name(k[d])).collect(), p.0.to_string(), g as u32))
+                .collect();
+            expected.sort();
+            let order = order_groups(&keys, &ranks, &periods);
+            assert_eq!(order, expected.iter().map(|e| e.2).collect::<Vec<_>>());
+        }
+    }
+}
