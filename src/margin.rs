@@ -90,10 +90,17 @@ impl MarginFigures {
         let net = s.net;
         let variable_costs = s.variable_costs();
         let db1 = variable_costs.map(|v| net - v);
-        let direct_costs = settings.cost_per_order * Decimal::from(orders)
-            + settings.cost_per_visit * Decimal::from(visits)
-            + settings.return_handling_rate * s.returns
-            + costs;
+        // Terms that are zero are left out (the sum is the same).
+        let mut direct_costs = settings.cost_per_order * Decimal::from(orders);
+        if visits > 0 {
+            direct_costs += settings.cost_per_visit * Decimal::from(visits);
+        }
+        if !s.returns.is_zero() {
+            direct_costs += settings.return_handling_rate * s.returns;
+        }
+        if !costs.is_zero() {
+            direct_costs += costs;
+        }
         let db2 = db1.map(|d| d - direct_costs);
         let overhead = settings.overhead_rate * net;
         let db3 = db2.map(|d| d - overhead);
@@ -661,6 +668,10 @@ struct Ranking {
     codes: Vec<u32>,
     names: Vec<String>,
     ranks: Vec<u32>,
+    /// The position of each code from `base` on, where the codes lie close together
+    /// (`u32::MAX` for a code not ranked); other codes are looked up by binary search.
+    base: u32,
+    positions: Vec<u32>,
 }
 
 impl Ranking {
@@ -679,7 +690,19 @@ impl Ranking {
             }
             ranks[c] = rank;
         }
-        Ranking { codes, names, ranks }
+        // Codes that stand for no name are the largest; the others are numbers given in order.
+        let regular = codes.partition_point(|&c| c < CODE_NO_OWNER);
+        let (base, positions) = match codes[..regular] {
+            [first, .., last] if (last - first) as usize <= 4 * regular + 1024 => {
+                let mut positions = vec![u32::MAX; (last - first) as usize + 1];
+                for (p, &c) in codes[..regular].iter().enumerate() {
+                    positions[(c - first) as usize] = p as u32;
+                }
+                (first, positions)
+            }
+            _ => (0, Vec::new()),
+        };
+        Ranking { codes, names, ranks, base, positions }
     }
 
     /// The number of codes ranked (and a bound of the ranks).
@@ -688,7 +711,10 @@ impl Ranking {
     }
 
     fn position(&self, code: u32) -> usize {
-        self.codes.binary_search(&code).unwrap_or_default()
+        match code.checked_sub(self.base).and_then(|i| self.positions.get(i as usize)) {
+            Some(&p) if p != u32::MAX => p as usize,
+            _ => self.codes.binary_search(&code).unwrap_or_default(),
+        }
     }
 
     fn rank(&self, code: u32) -> u32 {
