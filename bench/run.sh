@@ -5,7 +5,8 @@
 #   bench/run.sh            # 1M, 10M and Online Retail II, 3 runs each
 #   RUNS=5 SIZES="1M" bench/run.sh
 #
-# Needs: cargo, python3 (for a virtualenv with the duckdb package, installed here on first use).
+# Needs: cargo, python3 (for a virtualenv with the duckdb package, installed here on first use),
+# GNU time (/usr/bin/time, Debian's package `time`) for the peak memory.
 # Generated files go to bench/data/ (ignored by git), about 1.7 GB for 10M rows.
 set -euo pipefail
 cd "$(dirname "$0")/.."
