@@ -1,8 +1,8 @@
 """Times kam and DuckDB on the same exports; run through bench/run.sh.
 
-Each command runs --runs times; the table shows the median wall time and the largest peak
-resident memory (taken by GNU time, see run()). Ratios are measured in the same run of this
-script.
+Each command runs --runs times, the commands of one export taking turns; the table shows the
+median wall time and the largest peak resident memory (taken by GNU time, see run()). Ratios are
+measured in the same run of this script.
 """
 
 import argparse
@@ -80,9 +80,14 @@ def run(cmd, cwd):
     return seconds, kilobytes / 1024
 
 
-def measure(cmd, cwd, runs):
-    results = [run(cmd, cwd) for _ in range(runs)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+def measure(commands, cwd, runs):
+    """Median seconds and largest peak of each command. The commands take turns, one run each
+    per round, so that a slower spell of the machine falls on all of them alike."""
+    results = {name: [] for name, _ in commands}
+    for _ in range(runs):
+        for name, cmd in commands:
+            results[name].append(run(cmd, cwd))
+    return {name: (statistics.median(r[0] for r in rs), max(r[1] for r in rs)) for name, rs in results.items()}
 
 
 def count_rows(path):
@@ -135,8 +140,9 @@ def main():
         rows = count_rows(path)
         mb = path.stat().st_size / 1e6
         duck = None
-        for name, cmd in commands:
-            seconds, peak = measure(cmd, cwd, args.runs)
+        measured = measure(commands, cwd, args.runs)
+        for name, _ in commands:
+            seconds, peak = measured[name]
             if name.startswith("duckdb"):
                 duck = seconds
             ratio = f"{seconds / duck:.2f}" if duck else "–"
