@@ -204,6 +204,29 @@ impl<'s> CubePart<'s> {
             }
         }
         let map = |table: &[u32], i: u32| if i == ANY { ANY } else { table[i as usize] };
+        if self.spec.cells_may_repeat {
+            // The later part's cells are taken as they are, a key possibly for a second time.
+            self.cells.extend(later.cells.into_iter().map(|(key, cell)| {
+                let key = CellKey {
+                    customer: map(&customers, key.customer),
+                    month: key.month,
+                    category: map(&categories, key.category),
+                    product: map(&products, key.product),
+                };
+                (key, cell)
+            }));
+            self.last_cell = None;
+            let cube = &mut self.cube;
+            cube.first_date = match (cube.first_date, later.cube.first_date) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            cube.last_date = match (cube.last_date, later.cube.last_date) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                (a, b) => a.or(b),
+            };
+            return;
+        }
         self.cells.reserve(later.cells.len());
         self.index.reserve(later.cells.len());
         for (key, cell) in later.cells {
@@ -268,6 +291,10 @@ pub struct CubeSpec {
     /// Split by category and product only the rows of these customer numbers (the accounts a
     /// brief is for); `None` splits all rows.
     pub detail_customers: Option<rustc_hash::FxHashSet<String>>,
+    /// Take the cells of the parts of a large export as they are, without merging the cells of a
+    /// key that two parts share: a key may then have several cells, for a report that sums
+    /// cells into groups anyway (the margin table).
+    pub cells_may_repeat: bool,
 }
 
 /// The key of one aggregate.
@@ -367,7 +394,8 @@ pub struct Cube {
     pub products: Interner,
     /// Whether each interned customer's rows are split by category and product.
     detail: Vec<bool>,
-    /// Every aggregate with its key, in the order the rows first reached it.
+    /// Every aggregate with its key, in the order the rows first reached it; a key has one
+    /// cell unless the cube was built with [`CubeSpec::cells_may_repeat`].
     pub cells: Vec<(CellKey, Cell)>,
     /// Account index of each interned customer.
     pub customer_account: Vec<Option<usize>>,

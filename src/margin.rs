@@ -164,6 +164,8 @@ impl MarginQuery {
             by_product: self.by.contains(&Dim::Product),
             without_invoices: false,
             detail_customers: None,
+            // The groups sum cells of one key like cells of several.
+            cells_may_repeat: true,
         }
     }
 
