@@ -204,48 +204,31 @@ impl<'s> CubePart<'s> {
             }
         }
         let map = |table: &[u32], i: u32| if i == ANY { ANY } else { table[i as usize] };
+        let remapped = |key: CellKey| CellKey {
+            customer: map(&customers, key.customer),
+            month: key.month,
+            category: map(&categories, key.category),
+            product: map(&products, key.product),
+        };
         if self.spec.cells_may_repeat {
             // The later part's cells are taken as they are, a key possibly for a second time.
-            self.cells.extend(later.cells.into_iter().map(|(key, cell)| {
-                let key = CellKey {
-                    customer: map(&customers, key.customer),
-                    month: key.month,
-                    category: map(&categories, key.category),
-                    product: map(&products, key.product),
-                };
-                (key, cell)
-            }));
-            self.last_cell = None;
-            let cube = &mut self.cube;
-            cube.first_date = match (cube.first_date, later.cube.first_date) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            cube.last_date = match (cube.last_date, later.cube.last_date) {
-                (Some(a), Some(b)) => Some(a.max(b)),
-                (a, b) => a.or(b),
-            };
-            return;
-        }
-        self.cells.reserve(later.cells.len());
-        self.index.reserve(later.cells.len());
-        for (key, cell) in later.cells {
-            let key = CellKey {
-                customer: map(&customers, key.customer),
-                month: key.month,
-                category: map(&categories, key.category),
-                product: map(&products, key.product),
-            };
-            let next = self.cells.len() as u32;
-            let i = *self.index.entry(key).or_insert(next);
-            if i == next {
-                // A cell new to this part is taken over whole.
-                self.cells.push((key, cell));
-            } else {
-                let own = &mut self.cells[i as usize].1;
-                own.sums.add(&cell.sums);
-                own.invoices.reserve_exact(cell.invoices.len());
-                own.invoices.extend_from_slice(&cell.invoices);
+            self.cells.extend(later.cells.into_iter().map(|(key, cell)| (remapped(key), cell)));
+        } else {
+            self.cells.reserve(later.cells.len());
+            self.index.reserve(later.cells.len());
+            for (key, cell) in later.cells {
+                let key = remapped(key);
+                let next = self.cells.len() as u32;
+                let i = *self.index.entry(key).or_insert(next);
+                if i == next {
+                    // A cell new to this part is taken over whole.
+                    self.cells.push((key, cell));
+                } else {
+                    let own = &mut self.cells[i as usize].1;
+                    own.sums.add(&cell.sums);
+                    own.invoices.reserve_exact(cell.invoices.len());
+                    own.invoices.extend_from_slice(&cell.invoices);
+                }
             }
         }
         self.last_cell = None;

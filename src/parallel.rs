@@ -1,5 +1,6 @@
-//! Work on large lists shared out among the cores: the rows of a report are computed, laid out
-//! and formatted in chunks side by side, and the results taken in order.
+//! Work on large lists shared out among the cores: the rows of a report are computed, measured
+//! and written side by side, and the results taken in order. Plain maps go to rayon's threads;
+//! the chunked helpers here serve work that keeps a state per chunk and writing in order.
 
 /// Lists shorter than this are worked on by one thread.
 const MIN_CHUNK: usize = 4096;
@@ -12,20 +13,10 @@ pub fn chunks<T>(items: &[T]) -> Vec<&[T]> {
     items.chunks(size).collect()
 }
 
-/// Calls `f` on each item, in chunks side by side.
-pub fn for_each_mut<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync) {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let n = (items.len() / MIN_CHUNK).clamp(1, cores);
-    let size = items.len().div_ceil(n).max(1);
-    let mut chunks = items.chunks_mut(size);
-    let Some(first) = chunks.next() else { return };
-    std::thread::scope(|scope| {
-        let f = &f;
-        for chunk in chunks {
-            scope.spawn(move || chunk.iter_mut().for_each(f));
-        }
-        first.iter_mut().for_each(f);
-    });
+/// Calls `f` on each item, side by side (by rayon's threads).
+pub fn for_each_mut<T: Send>(items: &mut [T], f: impl Fn(&mut T) + Sync + Send) {
+    use rayon::prelude::*;
+    items.par_iter_mut().with_min_len(MIN_CHUNK / 4).for_each(f);
 }
 
 /// `0..len` cut into consecutive ranges, one a core, none shorter than `MIN_CHUNK`.

@@ -467,53 +467,23 @@ fn units_text(
         text.char_in_front(c);
     }
     let places = (places as usize).min(40);
-    let magnitude = units.unsigned_abs();
-    match u64::try_from(magnitude) {
-        // Most numbers fit in 64 bits, where division by 10 is a multiplication.
-        Ok(mut n) => {
-            for _ in 0..places {
-                text.byte_in_front(b'0' + (n % 10) as u8);
-                n /= 10;
-            }
-            if places > 0 {
-                text.char_in_front(mark);
-            }
-            let mut k = 0;
-            loop {
-                if k > 0
-                    && k % 3 == 0
-                    && let Some(sep) = separator
-                {
-                    text.char_in_front(sep);
-                }
-                text.byte_in_front(b'0' + (n % 10) as u8);
-                n /= 10;
-                k += 1;
-                if n == 0 {
-                    break;
-                }
-            }
+    let mut digit_buf = [0u8; 48];
+    let start = digits(units.unsigned_abs(), places + 1, &mut digit_buf);
+    let (int, frac) = digit_buf[start..].split_at(digit_buf.len() - start - places);
+    for &d in frac.iter().rev() {
+        text.byte_in_front(d);
+    }
+    if places > 0 {
+        text.char_in_front(mark);
+    }
+    for (k, &d) in int.iter().rev().enumerate() {
+        if k > 0
+            && k % 3 == 0
+            && let Some(sep) = separator
+        {
+            text.char_in_front(sep);
         }
-        Err(_) => {
-            let mut digit_buf = [0u8; 48];
-            let start = digits(magnitude, places + 1, &mut digit_buf);
-            let (int, frac) = digit_buf[start..].split_at(digit_buf.len() - start - places);
-            for &d in frac.iter().rev() {
-                text.byte_in_front(d);
-            }
-            if places > 0 {
-                text.char_in_front(mark);
-            }
-            for (k, &d) in int.iter().rev().enumerate() {
-                if k > 0
-                    && k % 3 == 0
-                    && let Some(sep) = separator
-                {
-                    text.char_in_front(sep);
-                }
-                text.byte_in_front(d);
-            }
-        }
+        text.byte_in_front(d);
     }
     if units < 0 {
         text.char_in_front(minus);
@@ -706,22 +676,9 @@ impl Lines<'_> {
                     (scratch.as_bytes(), display_width(scratch))
                 }
             };
-            let pad = self.widths[i].saturating_sub(width);
-            line.push(b' ');
-            if self.numeric[i] {
-                push_spaces(line, pad);
-                line.extend_from_slice(text);
-            } else {
-                line.extend_from_slice(text);
-                push_spaces(line, pad);
-            }
-            line.extend_from_slice(b" |");
+            self.push_cell(line, i, text, width);
         }
-        if line.last() != Some(&b'|') {
-            let end = std::str::from_utf8(&line[start..]).map_or(line.len() - start, |l| l.trim_end().len());
-            line.truncate(start + end);
-        }
-        line.push(b'\n');
+        end_line(line, start);
     }
 
     /// Appends the line of a row, its cells formatted by `push` (through `scratch`) and padded
@@ -738,24 +695,35 @@ impl Lines<'_> {
         for (i, cell) in cells.iter().take(self.widths.len()).enumerate() {
             scratch.clear();
             push(scratch, cell);
-            let pad = self.widths[i].saturating_sub(display_width(scratch));
-            line.push(b' ');
-            if self.numeric[i] {
-                push_spaces(line, pad);
-                line.extend_from_slice(scratch.as_bytes());
-            } else {
-                line.extend_from_slice(scratch.as_bytes());
-                push_spaces(line, pad);
-            }
-            line.extend_from_slice(b" |");
+            self.push_cell(line, i, scratch.as_bytes(), display_width(scratch));
         }
-        // A line ends without white space (only a row without cells could end in any).
-        if line.last() != Some(&b'|') {
-            let end = std::str::from_utf8(&line[start..]).map_or(line.len() - start, |l| l.trim_end().len());
-            line.truncate(start + end);
-        }
-        line.push(b'\n');
+        end_line(line, start);
     }
+
+    /// Appends the text of a cell of column `i`, of display width `width`, padded to the
+    /// column's width (numbers on the right), and the column's end.
+    fn push_cell(&self, line: &mut Vec<u8>, i: usize, text: &[u8], width: usize) {
+        let pad = self.widths[i].saturating_sub(width);
+        line.push(b' ');
+        if self.numeric[i] {
+            push_spaces(line, pad);
+            line.extend_from_slice(text);
+        } else {
+            line.extend_from_slice(text);
+            push_spaces(line, pad);
+        }
+        line.extend_from_slice(b" |");
+    }
+}
+
+/// Ends the line that starts at `start` in `line`: without white space at its end (only a row
+/// without cells could end in any), then a line break.
+fn end_line(line: &mut Vec<u8>, start: usize) {
+    if line.last() != Some(&b'|') {
+        let end = std::str::from_utf8(&line[start..]).map_or(line.len() - start, |l| l.trim_end().len());
+        line.truncate(start + end);
+    }
+    line.push(b'\n');
 }
 
 /// Appends `n` spaces.
