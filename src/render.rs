@@ -1017,6 +1017,49 @@ mod tests {
     }
 
     #[test]
+    fn made_rows_write_as_held_rows() {
+        // Rows made on demand, more than one block and one chunk of them, with text cells of
+        // changing length (reused in place) and a total.
+        let columns = vec![
+            Column { key: "c".into(), label: "Customer".into() },
+            Column { key: "n".into(), label: "Net".into() },
+            Column { key: "r".into(), label: "Rate".into() },
+        ];
+        let n = 9_000;
+        let cells = |i: usize| {
+            vec![
+                Value::Text("x".repeat(i % 7)),
+                Value::Money(Some(Decimal::new(i as i64 * 137 - 400_000, 2))),
+                Value::Rate((i % 5 != 0).then(|| Decimal::new(i as i64, 5))),
+            ]
+        };
+        let total = Some(vec![Value::Text("Total".into()), Value::Money(Some(d("1"))), Value::Rate(None)]);
+        let held = Table {
+            columns: columns.clone(),
+            rows: (0..n).map(cells).collect::<Vec<_>>().into(),
+            total: total.clone(),
+        };
+        let made = Table {
+            columns,
+            rows: Rows::made(n, |i, row| {
+                for value in cells(i) {
+                    match value {
+                        Value::Text(t) => row.text(&t),
+                        other => row.push(other),
+                    }
+                }
+            }),
+            total,
+        };
+        for language in [Language::En, Language::De] {
+            let style = Style::new(language);
+            assert_eq!(markdown_table(&made, &style), markdown_table(&held, &style));
+        }
+        assert_eq!(csv(&made).unwrap(), csv(&held).unwrap());
+        assert_eq!(made, held);
+    }
+
+    #[test]
     fn markdown_tables_align_numbers_right() {
         let table = Table {
             columns: vec![
