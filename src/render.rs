@@ -1030,7 +1030,7 @@ mod tests {
             vec![
                 Value::Text("x".repeat(i % 7)),
                 Value::Money(Some(Decimal::new(i as i64 * 137 - 400_000, 2))),
-                Value::Rate((i % 5 != 0).then(|| Decimal::new(i as i64, 5))),
+                Value::Rate((!i.is_multiple_of(5)).then(|| Decimal::new(i as i64, 5))),
             ]
         };
         let total = Some(vec![Value::Text("Total".into()), Value::Money(Some(d("1"))), Value::Rate(None)]);
