@@ -96,7 +96,7 @@ pub fn classify(
     let rows = units
         .into_iter()
         .map(|(id, net, account)| {
-            let before = if total.is_zero() { None } else { Some(cumulative / total) };
+            let before = crate::money::quotient(cumulative, total);
             let class = match before {
                 Some(s) if s < limits.a => Class::A,
                 Some(s) if s < limits.b => Class::B,
@@ -104,8 +104,8 @@ pub fn classify(
                 None => Class::C,
             };
             cumulative += net;
-            let share = (!total.is_zero()).then(|| net / total);
-            let cumulative_share = (!total.is_zero()).then(|| cumulative / total);
+            let share = crate::money::quotient(net, total);
+            let cumulative_share = crate::money::quotient(cumulative, total);
             AbcRow { id, net_revenue: net, share, cumulative_share, class, account }
         })
         .collect();

@@ -288,7 +288,7 @@ fn margin_of(ws: &Workspace, cube: &Cube, account: &Account, year: i32) -> Margi
 }
 
 fn change(previous: Decimal, current: Decimal) -> Option<Decimal> {
-    (!previous.is_zero()).then(|| (current - previous) / previous)
+    crate::money::quotient(current - previous, previous)
 }
 
 /// The anchor of "the last two years": the review date, else today.
@@ -360,7 +360,7 @@ pub fn brief(
     let margin_previous = margin_of(ws, cube, account, year - 1);
 
     let share_of_wallet = account.profile.share_of_wallet.as_ref().map(|s| s.get_ref().value());
-    let customer_spend = share_of_wallet.filter(|s| !s.is_zero()).map(|s| current.net / s);
+    let customer_spend = share_of_wallet.and_then(|s| crate::money::quotient(current.net, s));
 
     let peers = account.segment.as_ref().map(|segment| {
         let mut revenue: Vec<(String, Decimal)> = ws
@@ -403,13 +403,13 @@ pub fn brief(
     });
     let order_stats = OrderStats {
         orders: order_count,
-        average_value: (order_count > 0).then(|| total / Decimal::from(order_count)),
+        average_value: crate::money::quotient(total, Decimal::from(order_count)),
         min_order_value,
         below_minimum: min_order_value.map(|m| purchases.iter().filter(|o| o.net < m).count() as u64),
         days_between_orders,
     };
     let purchase_revenue = current.net + current.returns;
-    let return_rate = (!purchase_revenue.is_zero()).then(|| current.returns / purchase_revenue);
+    let return_rate = crate::money::quotient(current.returns, purchase_revenue);
 
     let in_year = |d: Date| d.0.year() == year;
     let visits: Vec<NaiveDate> = account
@@ -439,10 +439,11 @@ pub fn brief(
         .map(|(_, c)| c.sums.net)
         .sum();
     let dso_days = account.credit.dso_days;
-    let expected_receivables = dso_days.map(|d| trailing_revenue * Decimal::from(d) / Decimal::from(365));
+    let expected_receivables =
+        dso_days.and_then(|d| trailing_revenue.checked_mul(Decimal::from(d))).map(|r| r / Decimal::from(365));
     let limit = account.credit.limit.as_ref().map(|l| l.get_ref().value());
     let limit_utilisation = match (expected_receivables, limit) {
-        (Some(r), Some(l)) if !l.is_zero() => Some(r / l),
+        (Some(r), Some(l)) => crate::money::quotient(r, l),
         _ => None,
     };
 

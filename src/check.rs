@@ -20,6 +20,67 @@ pub struct CheckReport {
     pub diagnostics: Diagnostics,
     pub accounts: usize,
     pub stats: ImportStats,
+    /// The files read, which `-o` must not overwrite.
+    pub inputs: crate::fsutil::Inputs,
+}
+
+/// One problem of [`check_json`].
+#[derive(Debug, serde::Serialize)]
+pub struct ProblemJson {
+    pub severity: &'static str,
+    /// The file, as given; null for a problem of the whole workspace.
+    pub file: Option<String>,
+    /// The line (1-based); null for a problem of a whole file.
+    pub line: Option<u64>,
+    /// The column of a TOML file (1-based, in characters); null elsewhere.
+    pub column: Option<usize>,
+    /// The header of the CSV column concerned; null elsewhere.
+    pub header: Option<String>,
+    pub message: String,
+}
+
+/// The JSON of `kam check --format json`.
+#[derive(Debug, serde::Serialize)]
+pub struct CheckJson {
+    pub passed: bool,
+    pub errors: usize,
+    pub warnings: usize,
+    pub accounts: usize,
+    pub exports: usize,
+    pub rows: u64,
+    pub problems: Vec<ProblemJson>,
+}
+
+/// The check as data: every problem with its place, and the counts of the summary.
+pub fn check_json(report: &CheckReport) -> CheckJson {
+    let problems = report
+        .diagnostics
+        .items()
+        .iter()
+        .map(|d| {
+            let severity = if d.is_error() { "error" } else { "warning" };
+            let (file, line, column, header) = match &d.location {
+                Location::None => (None, None, None, None),
+                Location::File(f) => (Some(display_path(f)), None, None, None),
+                Location::Text { file, line, col } => {
+                    (Some(display_path(file)), Some(*line as u64), Some(*col), None)
+                }
+                Location::Csv { file, line, column } => {
+                    (Some(display_path(file)), Some(*line), None, column.clone())
+                }
+            };
+            ProblemJson { severity, file, line, column, header, message: d.message.clone() }
+        })
+        .collect();
+    CheckJson {
+        passed: !report.diagnostics.has_errors(),
+        errors: report.diagnostics.error_count(),
+        warnings: report.diagnostics.warning_count(),
+        accounts: report.accounts,
+        exports: report.stats.files,
+        rows: report.stats.rows,
+        problems,
+    }
 }
 
 impl CheckReport {
@@ -64,8 +125,12 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
     let mut report = CheckReport::default();
     let diags = &mut report.diagnostics;
     let Some(ws) = Workspace::load(options, diags) else {
+        if let Ok(root) = crate::workspace::find_root(options.dir.as_deref()) {
+            report.inputs.add(&root.join(crate::config::CONFIG_FILE));
+        }
         return report;
     };
+    report.inputs = ws.inputs();
     report.accounts = ws.accounts.len();
     dossier_warnings(&ws, today, diags);
 
@@ -80,7 +145,13 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
     let mut duplicates: Vec<(usize, u64, usize, u64)> = Vec::new();
     let mut duplicate_count = 0u64;
     let mut export_diags = Diagnostics::new();
+    // Whether every deduction given lies strictly between 0 and 1: a rate, not an amount.
+    let (mut deductions_given, mut deductions_fractions) = (0u64, true);
     report.stats = read_exports(&ws.sales_files, &ws.config.import, &mut export_diags, |at, row| {
+        if !row.deductions.is_zero() {
+            deductions_given += 1;
+            deductions_fractions &= row.deductions > Decimal::ZERO && row.deductions < Decimal::ONE;
+        }
         total_net += row.net;
         if row.customer.is_empty() {
             no_customer.0 += 1;
@@ -111,6 +182,16 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
         }
     });
     diags.extend(export_diags);
+    if deductions_given >= 5 && deductions_fractions {
+        let header = ws.config.import.columns.as_ref().and_then(|c| c.deductions.clone());
+        diags.warning(
+            Location::None,
+            format!(
+                "every value of the deductions column{} lies between 0 and 1: is it a discount rate rather than an amount? kam subtracts it from the revenue as an amount",
+                header.map_or(String::new(), |h| format!(" \"{h}\""))
+            ),
+        );
+    }
     if report.stats.files == 0 && ws.sales_files.is_empty() && !diags.has_errors() {
         diags.warning(
             Location::None,
@@ -121,7 +202,7 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
     // Messages are in English, and so are their numbers.
     let style = Style::new(Language::En);
     let share = |part: Decimal| -> String {
-        if total_net.is_zero() { "–".to_string() } else { style.percent(part / total_net) }
+        crate::money::quotient(part, total_net).map_or_else(|| "–".to_string(), |s| style.percent(s))
     };
     let currency = &ws.config.currency;
     if !unassigned.is_empty() {
@@ -205,8 +286,57 @@ fn fingerprint(invoice: &str, product: &str, date: NaiveDate, amount: Decimal) -
 /// Deadlines and habits the dossiers should keep: question count, overdue actions, old complaints.
 fn dossier_warnings(ws: &Workspace, today: NaiveDate, diags: &mut Diagnostics) {
     let today = Date(today);
+    if ws.config_path.is_none() {
+        let i = &ws.config.import;
+        diags.warning(
+            Location::None,
+            format!(
+                "no kam.toml in this folder or a folder above, so every setting has its default: exports {}, \
+                 delimiter \",\", decimal mark \".\", dates \"{}\", UTF-8, dossiers in {}/; `kam init` writes a kam.toml to adjust",
+                ws.config.sales.join(" and "),
+                i.date_format.as_str(),
+                ws.config.accounts_dir
+            ),
+        );
+    }
+    // Owners are compared as written: two spellings of one person split the KPI report.
+    let mut owners: HashMap<String, (&str, &std::path::Path)> = HashMap::new();
+    for a in &ws.accounts {
+        let Some(owner) = a.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()) else { continue };
+        match owners.get(&owner.to_lowercase()) {
+            Some((other, path)) if *other != owner => diags.warning(
+                Location::File(a.path.clone()),
+                format!(
+                    "owner \"{owner}\" differs only in case from \"{other}\" in {}; the KPI report counts them as two people",
+                    display_path(path)
+                ),
+            ),
+            Some(_) => {}
+            None => {
+                owners.insert(owner.to_lowercase(), (owner, &a.path));
+            }
+        }
+    }
     for a in &ws.accounts {
         let file = || Location::File(a.path.clone());
+        if a.customer_ids.is_empty() {
+            diags.warning(
+                file(),
+                "no `customer_ids`: no sales belong to this account, so its figures are zero; list its customer numbers in the exports",
+            );
+        }
+        let mut names = std::collections::HashSet::new();
+        for c in &a.contacts {
+            if !names.insert(c.name.trim().to_lowercase()) {
+                diags.warning(
+                    file(),
+                    format!(
+                        "two [[contacts]] are named \"{}\"; attendees and reports_to cannot tell them apart",
+                        c.name.trim()
+                    ),
+                );
+            }
+        }
         if let Some(review) = &a.review {
             let n = review.questions().len();
             if !(10..=14).contains(&n) {

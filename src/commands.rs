@@ -1,5 +1,7 @@
 //! The commands: each loads the workspace, makes one pass over the exports, computes its report
-//! and hands it to a renderer. Problems go to stderr; the returned number is the exit code.
+//! and hands it to a renderer. Warnings go to stderr as they are found; a command that cannot do
+//! its work returns a [`Failure`]: its exit code, the problems found and what went wrong, printed
+//! in one place ([`Failure::print`]).
 
 use crate::config::Language;
 use crate::cube::{Cube, CubeSpec};
@@ -9,12 +11,75 @@ use crate::margin::{MarginQuery, margin_groups, sort_rows};
 use crate::output::{Format, WriteJson, emit, emit_with};
 use crate::render::{Document, Style, markdown, write_csv, write_markdown};
 use crate::workspace::{Options, Workspace};
+use anyhow::Context;
 use std::path::PathBuf;
 
 /// Exit codes: done, bad input or a failed check, wrong usage.
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_BAD_INPUT: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
+
+/// Why a command did not do its work: the exit code, the problems found (printed first, each with
+/// its file and line) and a closing message. Nothing was written.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub diagnostics: Vec<crate::diag::Diagnostic>,
+    pub message: Option<String>,
+}
+
+impl Failure {
+    /// Bad input: exit code 1.
+    pub fn input(message: impl Into<String>) -> Failure {
+        Failure { code: EXIT_BAD_INPUT, diagnostics: Vec::new(), message: Some(message.into()) }
+    }
+
+    /// Wrong usage of the command line: exit code 2.
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure { code: EXIT_USAGE, diagnostics: Vec::new(), message: Some(message.into()) }
+    }
+
+    /// Problems listed with their places, and a closing message if any: exit code 1.
+    pub fn listed(diagnostics: &Diagnostics, message: Option<String>) -> Failure {
+        Failure { code: EXIT_BAD_INPUT, diagnostics: diagnostics.items().to_vec(), message }
+    }
+
+    /// Prints the problems and the message to stderr.
+    pub fn print(&self) {
+        for d in &self.diagnostics {
+            eprintln!("{d}");
+        }
+        if let Some(message) = &self.message {
+            eprintln!("error: {message}");
+        }
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Failure {
+        Failure::input(format!("{e:#}"))
+    }
+}
+
+impl From<crate::edit::Refusal> for Failure {
+    fn from(r: crate::edit::Refusal) -> Failure {
+        Failure { code: EXIT_BAD_INPUT, diagnostics: r.diagnostics, message: Some(r.message) }
+    }
+}
+
+/// What a command returns.
+pub type Outcome = Result<(), Failure>;
+
+/// The exit code of an outcome, once its failure is printed.
+pub fn finish(outcome: Outcome) -> u8 {
+    match outcome {
+        Ok(()) => EXIT_OK,
+        Err(failure) => {
+            failure.print();
+            failure.code
+        }
+    }
+}
 
 /// The global flags, resolved.
 #[derive(Debug, Clone, Default)]
@@ -32,38 +97,57 @@ fn print_diagnostics(diags: &Diagnostics) {
     }
 }
 
-/// Loads the workspace; on any error prints every problem and returns the exit code.
-fn load_workspace(globals: &Globals) -> Result<Workspace, u8> {
+/// Loads the workspace; any error fails the command with every problem found. Refuses an output
+/// file that is one of the workspace's files.
+fn load_workspace(globals: &Globals) -> Result<Workspace, Failure> {
     let mut diags = Diagnostics::new();
     let ws = Workspace::load(&globals.options, &mut diags);
+    let Some(ws) = ws.filter(|_| !diags.has_errors()) else {
+        return Err(Failure::listed(&diags, None));
+    };
     print_diagnostics(&diags);
-    match ws.filter(|_| !diags.has_errors()) {
-        Some(ws) => Ok(ws),
-        None => Err(EXIT_BAD_INPUT),
+    if let Some(output) = &globals.output {
+        refuse_input(&ws.inputs(), output)?;
+    }
+    Ok(ws)
+}
+
+/// Refuses to write `output` when it is a file the command reads.
+fn refuse_input(inputs: &crate::fsutil::Inputs, output: &std::path::Path) -> Outcome {
+    match inputs.overwritten_by(output) {
+        Some(input) => Err(Failure::usage(format!(
+            "-o {} would overwrite {}, which this command reads; choose another file",
+            output.display(),
+            crate::diag::display_path(input)
+        ))),
+        None => Ok(()),
     }
 }
 
-/// Reads the exports once into a cube, folding each row also into sinks made by `also`; on any
-/// error prints every problem and returns the exit code.
+/// Reads the exports once into a cube, folding each row also into sinks made by `also`; any
+/// error fails the command with every problem found.
 fn read_cube<A: crate::sales::RowSink>(
     ws: &Workspace,
     spec: &CubeSpec,
     also: impl Fn() -> A + Sync,
-) -> Result<(Cube, A), u8> {
+) -> Result<(Cube, A), Failure> {
     let mut diags = Diagnostics::new();
     let cube = Cube::build_with(ws, spec, &mut diags, also);
-    print_diagnostics(&diags);
     if diags.has_errors() {
-        eprintln!(
-            "error: the exports have problems (listed above); nothing was written. `kam check` lists them too."
-        );
-        return Err(EXIT_BAD_INPUT);
+        return Err(Failure::listed(
+            &diags,
+            Some(
+                "the exports have problems (listed above); nothing was written. `kam check` lists them too."
+                    .to_string(),
+            ),
+        ));
     }
+    print_diagnostics(&diags);
     Ok(cube)
 }
 
 /// Loads the workspace and reads the exports once.
-fn load(globals: &Globals, spec: &CubeSpec) -> Result<(Workspace, Cube), u8> {
+fn load(globals: &Globals, spec: &CubeSpec) -> Result<(Workspace, Cube), Failure> {
     let ws = load_workspace(globals)?;
     let (cube, ()) = read_cube(&ws, spec, || ())?;
     Ok((ws, cube))
@@ -80,7 +164,7 @@ fn write<'d, J: WriteJson>(
     doc: impl FnOnce() -> Document<'d>,
     json: impl FnOnce() -> J,
     language: Language,
-) -> u8 {
+) -> Outcome {
     let result = match globals.format {
         Format::Markdown => {
             let doc = doc();
@@ -93,32 +177,39 @@ fn write<'d, J: WriteJson>(
         Format::Csv => {
             let doc = doc();
             let Some(table) = doc.csv_table.as_ref() else {
-                eprintln!("error: this report has no table to write as CSV; use --format md or json");
-                return EXIT_USAGE;
+                return Err(Failure::usage(
+                    "this report has no table to write as CSV; use --format md or json",
+                ));
             };
-            emit_with(globals.output.as_deref(), |out| write_csv(table, out).map_err(std::io::Error::other))
+            emit_with(globals.output.as_deref(), |out| write_csv(table, out).map_err(csv_io))
         }
     };
-    match result {
-        Ok(()) => EXIT_OK,
-        Err(e) => {
-            let target = globals.output.as_ref().map_or("stdout".to_string(), |p| p.display().to_string());
-            eprintln!("error: cannot write {target}: {e}");
-            EXIT_BAD_INPUT
+    result.with_context(|| format!("cannot write {}", target_name(globals))).map_err(Failure::from)
+}
+
+/// Where the report goes, for messages.
+fn target_name(globals: &Globals) -> String {
+    globals.output.as_ref().map_or("stdout".to_string(), |p| p.display().to_string())
+}
+
+/// The I/O error inside a CSV error, so that a closed pipe is still told apart.
+fn csv_io(e: csv::Error) -> std::io::Error {
+    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+        match e.into_kind() {
+            csv::ErrorKind::Io(io) => io,
+            _ => unreachable!("checked to be an I/O error"),
         }
+    } else {
+        std::io::Error::other(e)
     }
 }
 
 /// `kam margin`.
-pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>) -> u8 {
-    let (ws, cube) = match load(globals, &query.cube_spec()) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>) -> Outcome {
+    let (ws, cube) = load(globals, &query.cube_spec())?;
     for id in &query.accounts {
         if ws.account(id).is_none() {
-            eprintln!("error: no account `{id}`; known accounts: {}", known_ids(&ws));
-            return EXIT_BAD_INPUT;
+            return Err(no_such_account(&ws, id));
         }
     }
     let groups = margin_groups(&ws, &cube, query);
@@ -129,8 +220,7 @@ pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>) -> u8 
     if let Some(field) = sort
         && let Err(msg) = sort_rows(&mut report.rows, &report.by, field)
     {
-        eprintln!("error: {msg}");
-        return EXIT_USAGE;
+        return Err(Failure::usage(msg));
     }
     let language = language(globals, &ws);
     if report.total.unknown_cost_rows > 0 {
@@ -143,14 +233,21 @@ pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>) -> u8 
             ws.config.currency
         );
     }
-    let code = write(
+    let written = write(
         globals,
         || layout::margin_document(&report, language, &ws.config.name),
         || layout::margin_json(&report),
         language,
     );
     std::mem::forget(report);
-    code
+    written
+}
+
+/// No account `id`: the closest id, and the known ones.
+fn no_such_account(ws: &Workspace, id: &str) -> Failure {
+    let hint = crate::diag::closest(id, ws.accounts.iter().map(|a| a.id.as_str()))
+        .map_or(".".to_string(), |c| format!("; did you mean `{c}`?"));
+    Failure::input(format!("no account `{id}`{hint} Known accounts: {}", known_ids(ws)))
 }
 
 /// The account ids of the workspace, for messages.
@@ -167,12 +264,9 @@ pub fn abc(
     unit: crate::abc::AbcUnit,
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
-) -> u8 {
+) -> Outcome {
     let spec = CubeSpec { from, to, without_invoices: true, ..CubeSpec::default() };
-    let (ws, cube) = match load(globals, &spec) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+    let (ws, cube) = load(globals, &spec)?;
     let report = crate::abc::abc_report(&ws, &cube, unit, from, to);
     let language = language(globals, &ws);
     write(
@@ -184,11 +278,8 @@ pub fn abc(
 }
 
 /// `kam accounts`.
-pub fn accounts(globals: &Globals, to: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> u8 {
-    let (ws, cube) = match load(globals, &CubeSpec::default()) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+pub fn accounts(globals: &Globals, to: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> Outcome {
+    let (ws, cube) = load(globals, &CubeSpec::default())?;
     let report = crate::overview::accounts_report(&ws, &cube, to, today);
     let language = language(globals, &ws);
     write(
@@ -200,11 +291,8 @@ pub fn accounts(globals: &Globals, to: Option<chrono::NaiveDate>, today: chrono:
 }
 
 /// `kam retention`: the retention and churn table, or with `cohorts` the cohort matrix.
-pub fn retention(globals: &Globals, query: &crate::retention::RetentionQuery, cohorts: bool) -> u8 {
-    let (ws, cube) = match load(globals, &CubeSpec { without_invoices: true, ..CubeSpec::default() }) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+pub fn retention(globals: &Globals, query: &crate::retention::RetentionQuery, cohorts: bool) -> Outcome {
+    let (ws, cube) = load(globals, &CubeSpec { without_invoices: true, ..CubeSpec::default() })?;
     if query.by != crate::retention::Unit::Customer && ws.accounts.is_empty() {
         eprintln!(
             "warning: the workspace has no key accounts, so --by {} counts nothing; use --by customer or add dossiers under {}/",
@@ -233,18 +321,9 @@ pub fn retention(globals: &Globals, query: &crate::retention::RetentionQuery, co
 }
 
 /// `kam kpi`: the KPI report of one month per owner and for the team.
-pub fn kpi(globals: &Globals, month: crate::dates::Month, owner: Option<&str>) -> u8 {
-    let (ws, cube) = match load(globals, &CubeSpec::default()) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let report = match crate::kpi::kpi_report(&ws, &cube, month, owner) {
-        Ok(r) => r,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return EXIT_BAD_INPUT;
-        }
-    };
+pub fn kpi(globals: &Globals, month: crate::dates::Month, owner: Option<&str>) -> Outcome {
+    let (ws, cube) = load(globals, &CubeSpec::default())?;
+    let report = crate::kpi::kpi_report(&ws, &cube, month, owner).map_err(Failure::input)?;
     if let Some((first, last)) = cube.months()
         && (month > last || month < first)
     {
@@ -274,72 +353,65 @@ pub fn brief(
     year: Option<i32>,
     upcoming: Option<i64>,
     today: chrono::NaiveDate,
-) -> u8 {
+) -> Outcome {
     use chrono::Datelike;
     if globals.format != Format::Markdown {
-        eprintln!("error: the brief is a Markdown document; drop --format (or use --format md)");
-        return EXIT_USAGE;
+        return Err(Failure::usage("the brief is a Markdown document; drop --format (or use --format md)"));
     }
-    let ws = match load_workspace(globals) {
-        Ok(ws) => ws,
-        Err(code) => return code,
+    if upcoming.is_some() && globals.output.is_none() {
+        return Err(Failure::usage("--upcoming writes one file per account: name a folder with -o DIR"));
+    }
+    let mut diags = Diagnostics::new();
+    let ws = Workspace::load(&globals.options, &mut diags);
+    let Some(ws) = ws.filter(|_| !diags.has_errors()) else {
+        return Err(Failure::listed(&diags, None));
     };
+    print_diagnostics(&diags);
     let accounts: Vec<&crate::dossier::Account> = match (id, upcoming) {
         (Some(id), _) => match ws.account(id) {
             Some(a) => vec![a],
-            None => {
-                let hint = crate::diag::closest(id, ws.accounts.iter().map(|a| a.id.as_str()))
-                    .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
-                eprintln!("error: no account `{id}`{hint} Known accounts: {}", known_ids(&ws));
-                return EXIT_BAD_INPUT;
-            }
+            None => return Err(no_such_account(&ws, id)),
         },
         (None, Some(days)) => crate::brief::upcoming(&ws, today, days),
         (None, None) => {
-            eprintln!("error: name an account (kam brief ID) or use --upcoming DAYS -o DIR");
-            return EXIT_USAGE;
+            return Err(Failure::usage("name an account (kam brief ID) or use --upcoming DAYS -o DIR"));
         }
     };
-    let dir = match (upcoming, &globals.output) {
-        (Some(_), Some(dir)) => Some(dir.clone()),
-        (Some(_), None) => {
-            eprintln!("error: --upcoming writes one file per account: name a folder with -o DIR");
-            return EXIT_USAGE;
+    let dir = match upcoming {
+        Some(_) => globals.output.clone(),
+        None => {
+            if let Some(output) = &globals.output {
+                refuse_input(&ws.inputs(), output)?;
+            }
+            None
         }
-        (None, _) => None,
     };
     if accounts.is_empty() {
         eprintln!("no annual review within the next {} days", upcoming.unwrap_or(0));
-        return EXIT_OK;
+        return Ok(());
     }
     let books = crate::brief::OrderBook::for_accounts(accounts.iter().copied());
     // Categories are needed for the briefed accounts only; the others count as wholes.
     let detail = accounts.iter().flat_map(|a| a.customer_ids.iter().map(|c| c.trim().to_string())).collect();
     let spec = CubeSpec { by_category: true, detail_customers: Some(detail), ..CubeSpec::default() };
-    let (cube, book) = match read_cube(&ws, &spec, || books.empty_copy()) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let (cube, book) = read_cube(&ws, &spec, || books.empty_copy())?;
     let year = year.unwrap_or_else(|| cube.last_date.unwrap_or(today).year());
     let language = language(globals, &ws);
     let style = Style::new(language);
     if let Some(dir) = dir {
-        if let Err(e) = std::fs::create_dir_all(&dir) {
-            eprintln!("error: cannot create {}: {e}", dir.display());
-            return EXIT_BAD_INPUT;
-        }
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        let inputs = ws.inputs();
         for account in accounts {
             let b = crate::brief::brief(&ws, &cube, &book, account, year, today);
             let doc = layout::brief_document(&b, language, &ws.config.margin, &ws.config.name);
             let date = account.review.as_ref().and_then(|r| r.date).map_or(String::new(), |d| d.to_string());
             let path = dir.join(format!("{}-{date}.md", account.id));
-            if let Err(e) = crate::output::write_atomic(&path, markdown(&doc, &style).as_bytes()) {
-                eprintln!("error: cannot write {}: {e}", path.display());
-                return EXIT_BAD_INPUT;
-            }
+            refuse_input(&inputs, &path)?;
+            crate::fsutil::replace(&path, markdown(&doc, &style).as_bytes())
+                .with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("wrote {}", path.display());
         }
-        return EXIT_OK;
+        return Ok(());
     }
     let b = crate::brief::brief(&ws, &cube, &book, accounts[0], year, today);
     if !b.has_sales_in_year {
@@ -358,20 +430,17 @@ pub fn brief(
 // ---------------------------------------------------------------------------------------------
 
 /// `-o FILE` is for reports and pages; the commands that edit dossiers refuse it.
-fn refuse_output_file(globals: &Globals, command: &str) -> Option<u8> {
-    globals.output.as_ref().map(|_| {
-        eprintln!("error: kam {command} writes no report; -o FILE does not apply");
-        EXIT_USAGE
-    })
+fn refuse_output_file(globals: &Globals, command: &str) -> Outcome {
+    match &globals.output {
+        Some(_) => Err(Failure::usage(format!("kam {command} writes no report; -o FILE does not apply"))),
+        None => Ok(()),
+    }
 }
 
 /// The accounts folder of the workspace (`-C DIR` or found upwards; `accounts_dir` of kam.toml),
 /// and whether the workspace has a kam.toml. Prints why not on error.
-fn accounts_folder(globals: &Globals) -> Result<(PathBuf, bool), u8> {
-    let root = crate::workspace::find_root(globals.options.dir.as_deref()).map_err(|msg| {
-        eprintln!("error: {msg}");
-        EXIT_BAD_INPUT
-    })?;
+fn accounts_folder(globals: &Globals) -> Result<(PathBuf, bool), Failure> {
+    let root = crate::workspace::find_root(globals.options.dir.as_deref()).map_err(Failure::input)?;
     let config_path = root.join(crate::config::CONFIG_FILE);
     if !config_path.is_file() {
         let defaults = crate::config::Config::defaults("workspace");
@@ -380,29 +449,24 @@ fn accounts_folder(globals: &Globals) -> Result<(PathBuf, bool), u8> {
     let mut diags = Diagnostics::new();
     match crate::config::Config::load(&config_path, "workspace", &mut diags) {
         Some(config) if !diags.has_errors() => Ok((root.join(config.accounts_dir), true)),
-        _ => {
-            print_diagnostics(&diags);
-            eprintln!(
-                "error: {} has errors (listed above), so the accounts folder is unsure; nothing was written",
+        _ => Err(Failure::listed(
+            &diags,
+            Some(format!(
+                "{} has errors (listed above), so the accounts folder is unsure; nothing was written",
                 crate::diag::display_path(&config_path)
-            );
-            Err(EXIT_BAD_INPUT)
-        }
+            )),
+        )),
     }
-}
-
-fn print_refusal(refusal: &crate::edit::Refusal) {
-    for d in &refusal.diagnostics {
-        eprintln!("{d}");
-    }
-    eprintln!("error: {}", refusal.message);
 }
 
 /// `kam init [DIR]`: a new workspace, and the next steps on stderr.
-pub fn init(globals: &Globals, dir: Option<&std::path::Path>, name: Option<&str>) -> u8 {
-    if let Some(code) = refuse_output_file(globals, "init") {
-        return code;
-    }
+pub fn init(
+    globals: &Globals,
+    dir: Option<&std::path::Path>,
+    name: Option<&str>,
+    currency: Option<&str>,
+) -> Outcome {
+    refuse_output_file(globals, "init")?;
     let dir = match (globals.options.dir.as_deref(), dir) {
         (Some(base), Some(d)) => base.join(d),
         (Some(base), None) => base.to_path_buf(),
@@ -410,13 +474,8 @@ pub fn init(globals: &Globals, dir: Option<&std::path::Path>, name: Option<&str>
         (None, None) => PathBuf::from("."),
     };
     let language = globals.language.unwrap_or_default();
-    let done = match crate::scaffold::init(&dir, name, language) {
-        Ok(done) => done,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return EXIT_BAD_INPUT;
-        }
-    };
+    let done =
+        crate::scaffold::init(&dir, name, language, currency.unwrap_or("EUR")).map_err(Failure::input)?;
     let shown = crate::diag::display_path(&done.root);
     let mut msg = format!("Created a kam workspace in {shown}:\n");
     let what = |file: &str| match file {
@@ -466,72 +525,48 @@ pub fn init(globals: &Globals, dir: Option<&std::path::Path>, name: Option<&str>
         msg.push_str(&format!("  {}. {step}\n", i + 1));
     }
     eprint!("{msg}");
-    EXIT_OK
+    Ok(())
 }
 
 /// `kam new ID --name NAME …`: a new dossier from the commented template.
-pub fn new_account(globals: &Globals, account: &crate::scaffold::NewAccount) -> u8 {
-    if let Some(code) = refuse_output_file(globals, "new") {
-        return code;
+pub fn new_account(globals: &Globals, account: &crate::scaffold::NewAccount) -> Outcome {
+    refuse_output_file(globals, "new")?;
+    let (dir, has_config) = accounts_folder(globals)?;
+    let created = crate::scaffold::new_account(&dir, account)?;
+    for w in &created.warnings {
+        eprintln!("warning: {w}");
     }
-    let (dir, has_config) = match accounts_folder(globals) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    match crate::scaffold::new_account(&dir, account) {
-        Ok(created) => {
-            for w in &created.warnings {
-                eprintln!("warning: {w}");
-            }
-            if !has_config {
-                eprintln!(
-                    "note: no kam.toml here or in a folder above, so the dossier went to {}; `kam init` makes a workspace",
-                    crate::diag::display_path(&dir)
-                );
-            }
-            eprintln!(
-                "created {}: fill in what you know; `kam log {} …` adds meetings, complaints, services and more",
-                crate::diag::display_path(&created.path),
-                account.id
-            );
-            EXIT_OK
-        }
-        Err(refusal) => {
-            print_refusal(&refusal);
-            EXIT_BAD_INPUT
-        }
+    if !has_config {
+        eprintln!(
+            "note: no kam.toml here or in a folder above, so the dossier went to {}; `kam init` makes a workspace",
+            crate::diag::display_path(&dir)
+        );
     }
+    eprintln!(
+        "created {}: fill in what you know; `kam log {} …` adds meetings, complaints, services and more",
+        crate::diag::display_path(&created.path),
+        account.id
+    );
+    Ok(())
 }
 
 /// `kam log ID KIND …`: adds an entry to a dossier (or closes a complaint, sets an action's
 /// status) and prints what it added.
-pub fn log(globals: &Globals, id: &str, edit: &crate::edit::Edit, dry_run: bool) -> u8 {
-    if let Some(code) = refuse_output_file(globals, "log") {
-        return code;
-    }
-    let (dir, has_config) = match accounts_folder(globals) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+pub fn log(globals: &Globals, id: &str, edit: &crate::edit::Edit, dry_run: bool) -> Outcome {
+    refuse_output_file(globals, "log")?;
+    let (dir, has_config) = accounts_folder(globals)?;
     if !dir.is_dir() {
         let shown = crate::diag::display_path(&dir);
-        if has_config {
-            eprintln!("error: the accounts folder {shown} (accounts_dir in kam.toml) does not exist");
+        return Err(Failure::input(if has_config {
+            format!("the accounts folder {shown} (accounts_dir in kam.toml) does not exist")
         } else {
-            eprintln!(
-                "error: no kam workspace here: no kam.toml in this folder or above, and no {shown}/ folder; \
+            format!(
+                "no kam workspace here: no kam.toml in this folder or above, and no {shown}/ folder; \
                  `kam init` makes one, -C DIR names one"
-            );
-        }
-        return EXIT_BAD_INPUT;
+            )
+        }));
     }
-    let logged = match crate::edit::log(&dir, id, edit, dry_run) {
-        Ok(l) => l,
-        Err(refusal) => {
-            print_refusal(&refusal);
-            return EXIT_BAD_INPUT;
-        }
-    };
+    let logged = crate::edit::log(&dir, id, edit, dry_run)?;
     let file = crate::diag::display_path(&logged.path);
     for name in &logged.unknown_attendees {
         eprintln!(
@@ -544,18 +579,15 @@ pub fn log(globals: &Globals, id: &str, edit: &crate::edit::Edit, dry_run: bool)
                 eprintln!("dry run: nothing was written");
             }
             let text = format!("{file}:{}: {}\n{}\n", change.line, change.summary, change.shown);
-            if let Err(e) = emit(None, &text) {
-                eprintln!("error: cannot write to stdout: {e}");
-                return EXIT_BAD_INPUT;
-            }
+            emit(None, &text).context("cannot write to stdout")?;
         }
         crate::edit::Outcome::Unchanged(why) => eprintln!("{file}: {why}"),
     }
-    EXIT_OK
+    Ok(())
 }
 
 /// `kam completions SHELL`: the completion script for the shell, on stdout or to `-o FILE`.
-pub fn completions(globals: &Globals, cmd: &mut clap::Command, shell: clap_complete::Shell) -> u8 {
+pub fn completions(globals: &Globals, cmd: &mut clap::Command, shell: clap_complete::Shell) -> Outcome {
     let mut buf = Vec::new();
     let name = cmd.get_name().to_string();
     clap_complete::generate(shell, cmd, name, &mut buf);
@@ -564,35 +596,61 @@ pub fn completions(globals: &Globals, cmd: &mut clap::Command, shell: clap_compl
 
 /// `kam man`: the manual page kam(1) on stdout or to `-o FILE`; with `dir`, the pages of kam and
 /// of every command (kam-log(1), …) as files in that folder.
-pub fn man(globals: &Globals, cmd: clap::Command, dir: Option<&std::path::Path>) -> u8 {
+pub fn man(globals: &Globals, cmd: clap::Command, dir: Option<&std::path::Path>) -> Outcome {
     if let Some(dir) = dir {
-        let written = std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(cmd, dir));
-        return match written {
-            Ok(()) => {
-                eprintln!("wrote the manual pages to {}", crate::diag::display_path(dir));
-                EXIT_OK
-            }
-            Err(e) => {
-                eprintln!("error: cannot write the manual pages to {}: {e}", crate::diag::display_path(dir));
-                EXIT_BAD_INPUT
-            }
-        };
+        std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(cmd, dir)).with_context(
+            || format!("cannot write the manual pages to {}", crate::diag::display_path(dir)),
+        )?;
+        eprintln!("wrote the manual pages to {}", crate::diag::display_path(dir));
+        return Ok(());
     }
     let mut buf = Vec::new();
-    if let Err(e) = clap_mangen::Man::new(cmd).render(&mut buf) {
-        eprintln!("error: cannot render the manual page: {e}");
-        return EXIT_BAD_INPUT;
-    }
+    clap_mangen::Man::new(cmd).render(&mut buf).context("cannot render the manual page")?;
     write_page(globals, &buf)
 }
 
-fn write_page(globals: &Globals, bytes: &[u8]) -> u8 {
-    match emit(globals.output.as_deref(), &String::from_utf8_lossy(bytes)) {
-        Ok(()) => EXIT_OK,
-        Err(e) => {
-            let target = globals.output.as_ref().map_or("stdout".to_string(), |p| p.display().to_string());
-            eprintln!("error: cannot write {target}: {e}");
-            EXIT_BAD_INPUT
+fn write_page(globals: &Globals, bytes: &[u8]) -> Outcome {
+    emit(globals.output.as_deref(), &String::from_utf8_lossy(bytes))
+        .with_context(|| format!("cannot write {}", target_name(globals)))?;
+    Ok(())
+}
+
+/// `kam check`: every problem on stderr (or, with `-o FILE`, in that file), then the summary; with
+/// `--format json` the problems and the summary as data, for editors and CI.
+pub fn check(globals: &Globals, today: chrono::NaiveDate) -> Outcome {
+    let report = crate::check::check(&globals.options, today);
+    if let Some(output) = &globals.output {
+        refuse_input(&report.inputs, output)?;
+    }
+    let failed = report.diagnostics.has_errors();
+    match (globals.format, &globals.output) {
+        (Format::Csv, _) => {
+            return Err(Failure::usage("kam check writes text (the default) or --format json, not CSV"));
         }
+        (Format::Json, output) => {
+            let json = crate::check::check_json(&report);
+            emit_with(output.as_deref(), |out| json.write_json(out))
+                .with_context(|| format!("cannot write {}", target_name(globals)))?;
+        }
+        (Format::Markdown, Some(output)) => {
+            let mut text = String::new();
+            for d in report.diagnostics.items() {
+                text.push_str(&format!("{d}\n"));
+            }
+            text.push_str(&report.summary());
+            text.push('\n');
+            crate::fsutil::replace(output, text.as_bytes())
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            eprintln!("{}", report.summary());
+        }
+        (Format::Markdown, None) => {
+            print_diagnostics(&report.diagnostics);
+            eprintln!("{}", report.summary());
+        }
+    }
+    if failed {
+        Err(Failure { code: EXIT_BAD_INPUT, diagnostics: Vec::new(), message: None })
+    } else {
+        Ok(())
     }
 }

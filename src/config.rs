@@ -10,8 +10,8 @@ use toml::Spanned;
 /// The file name that marks a workspace.
 pub const CONFIG_FILE: &str = "kam.toml";
 
-/// The sales exports read when kam.toml does not name any.
-pub const DEFAULT_SALES: &str = "sales/*.csv";
+/// The sales exports read when kam.toml does not name any: plain and gzip-compressed.
+pub const DEFAULT_SALES: [&str; 2] = ["sales/*.csv", "sales/*.csv.gz"];
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -29,7 +29,7 @@ struct RawWorkspace {
     name: Option<String>,
     currency: Spanned<String>,
     language: Spanned<String>,
-    accounts_dir: String,
+    accounts_dir: Spanned<String>,
     sales: Option<Vec<String>>,
 }
 
@@ -39,7 +39,7 @@ impl Default for RawWorkspace {
             name: None,
             currency: Spanned::new(0..0, "EUR".into()),
             language: Spanned::new(0..0, "en".into()),
-            accounts_dir: "accounts".into(),
+            accounts_dir: Spanned::new(0..0, "accounts".into()),
             sales: None,
         }
     }
@@ -83,6 +83,29 @@ pub struct ColumnMap {
     pub invoice: Option<String>,
     pub product: Option<String>,
     pub category: Option<String>,
+}
+
+impl ColumnMap {
+    /// The fields mapped, with their headers, in the order of the struct.
+    pub fn fields(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("date", &self.date),
+            ("customer", &self.customer),
+            ("revenue", &self.revenue),
+            ("quantity", &self.quantity),
+            ("unit_price", &self.unit_price),
+            ("deductions", &self.deductions),
+            ("cost", &self.cost),
+            ("unit_cost", &self.unit_cost),
+            ("profit", &self.profit),
+            ("invoice", &self.invoice),
+            ("product", &self.product),
+            ("category", &self.category),
+        ]
+        .into_iter()
+        .filter_map(|(f, h)| h.as_deref().map(|h| (f, h)))
+        .collect()
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -208,24 +231,75 @@ impl Config {
 
     /// Reads `kam.toml`; every problem found goes to `diags`.
     pub fn load(path: &Path, folder_name: &str, diags: &mut Diagnostics) -> Option<Config> {
+        match Config::load_partial(path, folder_name, diags) {
+            (Some(config), true) => Some(config),
+            _ => None,
+        }
+    }
+
+    /// Reads `kam.toml` like [`Config::load`], and also returns the settings of a file with
+    /// errors, their bad values replaced by defaults, when no error is in an `[import]` table:
+    /// the exports can then still be checked (`kam check` lists every problem in one run). The
+    /// flag says whether the file had no error.
+    pub fn load_partial(path: &Path, folder_name: &str, diags: &mut Diagnostics) -> (Option<Config>, bool) {
         let text = match crate::tomlfile::read_text(path) {
             Ok(text) => text,
             Err(d) => {
                 diags.push(d);
-                return None;
+                return (None, false);
             }
         };
+        let first = diags.items().len();
+        let before = diags.error_count();
         let raw: RawConfig = match crate::tomlfile::parse_all(path, &text) {
             Ok(raw) => raw,
-            Err(errors) => {
+            Err((errors, rest)) => {
                 errors.into_iter().for_each(|d| diags.push(d));
-                return None;
+                // The values that could be read are still checked, so that one run lists all.
+                match rest {
+                    Some(raw) => raw,
+                    None => return (None, false),
+                }
             }
         };
-        let before = diags.error_count();
         let config = resolve(raw, folder_name, path, &text, diags);
-        (diags.error_count() == before).then_some(config)
+        if diags.error_count() == before {
+            return (Some(config), true);
+        }
+        let import = import_lines(&text);
+        let in_import = diags.items()[first..].iter().any(|d| match d.location {
+            crate::diag::Location::Text { line, .. } => import.iter().any(|r| r.contains(&line)),
+            _ => true,
+        });
+        (if in_import { None } else { Some(config) }, false)
     }
+}
+
+/// The lines (1-based) of the `[import]` tables of a kam.toml.
+fn import_lines(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with('[') {
+            let is_import = t.trim_start_matches('[').trim_start().starts_with("import");
+            match (open, is_import) {
+                (Some(start), false) => {
+                    ranges.push(start..i + 1);
+                    open = None;
+                }
+                (None, true) => open = Some(i + 1),
+                _ => {}
+            }
+        } else if open.is_none() && t.starts_with("import") {
+            // A dotted key at the top: `import.delimiter = ";"`.
+            ranges.push(i + 1..i + 2);
+        }
+    }
+    if let Some(start) = open {
+        ranges.push(start..usize::MAX);
+    }
+    ranges
 }
 
 fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Diagnostics) -> Config {
@@ -243,6 +317,21 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
             Language::En
         }
     };
+    let dir_span = w.accounts_dir.span();
+    if !dir_span.is_empty() {
+        let root = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = root.join(w.accounts_dir.get_ref());
+        if !dir.is_dir() {
+            let what = if dir.exists() { "is not a folder" } else { "does not exist" };
+            error(
+                dir_span,
+                format!(
+                    "the accounts folder \"{}\" {what}; create it (kam new does) or correct accounts_dir",
+                    w.accounts_dir.get_ref()
+                ),
+            );
+        }
+    }
     if w.currency.get_ref().trim().is_empty() {
         error(w.currency.span(), "`currency` must not be empty".into());
     }
@@ -272,6 +361,18 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
             DecimalMark::Point
         }
     };
+    if let Delimiter::Byte(d) = delimiter
+        && d == decimal_mark.mark()
+    {
+        let span = if i.delimiter.span().is_empty() { i.decimal_mark.span() } else { i.delimiter.span() };
+        error(
+            span,
+            format!(
+                "the delimiter (\",\" unless set) and the decimal mark are both \"{}\", so 1{}5 could be one amount or two cells; exports with a decimal comma are mostly separated by \";\"",
+                d as char, d as char
+            ),
+        );
+    }
     let date_format = match DateFormat::new(i.date_format.get_ref()) {
         Ok(f) => f,
         Err(msg) => {
@@ -294,6 +395,19 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
         let columns = spanned.get_ref();
         if columns.date.is_none() || columns.customer.is_none() {
             error(spanned.span(), "[import.columns] must map `date` and `customer`".into());
+        }
+        let mapped = columns.fields();
+        for (k, (field, header)) in mapped.iter().enumerate() {
+            if let Some((other, _)) =
+                mapped[..k].iter().find(|(_, h)| h.trim().to_lowercase() == header.trim().to_lowercase())
+            {
+                error(
+                    spanned.span(),
+                    format!(
+                        "[import.columns] maps both `{other}` and `{field}` to the column \"{header}\"; each field needs its own column"
+                    ),
+                );
+            }
         }
         if columns.revenue.is_none() && (columns.quantity.is_none() || columns.unit_price.is_none()) {
             error(
@@ -336,7 +450,7 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
         default_cost_rate: m
             .default_cost_rate
             .as_ref()
-            .map(|_| amount(&m.default_cost_rate, "default_cost_rate", None, Decimal::ZERO)),
+            .map(|_| amount(&m.default_cost_rate, "default_cost_rate", Some(Decimal::TEN), Decimal::ZERO)),
     };
     let a = amount(&raw.abc.a, "[abc] a", one, Decimal::new(80, 2));
     let b = amount(&raw.abc.b, "[abc] b", one, Decimal::new(95, 2));
@@ -349,9 +463,9 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
         name: w.name.unwrap_or_else(|| folder.to_string()),
         currency: w.currency.into_inner(),
         language,
-        accounts_dir: w.accounts_dir,
+        accounts_dir: w.accounts_dir.into_inner(),
         sales_default: w.sales.is_none(),
-        sales: w.sales.unwrap_or_else(|| vec![DEFAULT_SALES.to_string()]),
+        sales: w.sales.unwrap_or_else(|| DEFAULT_SALES.iter().map(|s| s.to_string()).collect()),
         import: ImportSettings {
             delimiter,
             decimal_mark,
@@ -388,7 +502,7 @@ mod tests {
         let c = config.unwrap();
         assert_eq!(c.name, "demo");
         assert_eq!(c.currency, "EUR");
-        assert_eq!(c.sales, vec!["sales/*.csv".to_string()]);
+        assert_eq!(c.sales, vec!["sales/*.csv".to_string(), "sales/*.csv.gz".to_string()]);
         assert!(c.sales_default);
         assert_eq!(c.window_months, 3);
         assert_eq!(c.abc, AbcLimits { a: Decimal::new(80, 2), b: Decimal::new(95, 2) });

@@ -10,7 +10,12 @@ pub enum DateError {
     Empty,
     NoSuchDay,
     Malformed,
+    /// A year before 1900 or after 2200 (like `16.01.26` read with `%Y` as the year 26).
+    Year(i32),
 }
+
+/// The years an export date may fall in; others are typos or two-digit years read by `%Y`.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
 
 /// A compiled `date_format`: chrono strftime, with a time of day after the date accepted and
 /// ignored. The two formats ERP exports use most are parsed straight from the bytes.
@@ -18,6 +23,8 @@ pub enum DateError {
 pub struct DateFormat {
     format: String,
     fast: Fast,
+    /// Of a format with a time of day: the part before the time.
+    date_part: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -30,13 +37,15 @@ enum Fast {
 }
 
 impl DateFormat {
-    /// Checks that `format` is a usable chrono date format (it must name year, month and day).
+    /// Checks that `format` is a usable chrono date format (it must name year, month and day; a
+    /// time of day in it, like `%d.%m.%Y %H:%M`, is read and ignored).
     pub fn new(format: &str) -> Result<Self, String> {
         let sample = NaiveDate::from_ymd_opt(2026, 1, 31).expect("a valid date");
-        let written = format_date(sample, format)
+        let at = sample.and_hms_opt(8, 15, 30).expect("a valid time");
+        let written = format_date(at, format)
             .ok_or_else(|| format!("\"{format}\" is not a valid chrono date format"))?;
-        match NaiveDate::parse_from_str(&written, format) {
-            Ok(back) if back == sample => {}
+        match NaiveDate::parse_and_remainder(&written, format) {
+            Ok((back, "")) if back == sample => {}
             _ => {
                 return Err(format!(
                     "date format \"{format}\" does not name year, month and day (like \"%d.%m.%Y\")"
@@ -48,7 +57,14 @@ impl DateFormat {
             "%d.%m.%Y" => Fast::German,
             _ => Fast::None,
         };
-        Ok(DateFormat { format: format.to_string(), fast })
+        // The date part of a format with a time of day, for cells that give the date alone.
+        let date_part = ["%H", "%I", "%T", "%R", "%k", "%l"]
+            .iter()
+            .filter_map(|t| format.find(t))
+            .min()
+            .map(|i| format[..i].trim_end_matches([' ', 'T']).to_string())
+            .filter(|p| !p.is_empty() && p.len() < format.len());
+        Ok(DateFormat { format: format.to_string(), fast, date_part })
     }
 
     pub fn as_str(&self) -> &str {
@@ -57,12 +73,18 @@ impl DateFormat {
 
     /// An example date in this format, for messages.
     pub fn example(&self) -> String {
-        let sample = NaiveDate::from_ymd_opt(2026, 1, 31).expect("a valid date");
-        format_date(sample, &self.format).unwrap_or_default()
+        let sample = NaiveDate::from_ymd_opt(2026, 1, 31).and_then(|d| d.and_hms_opt(8, 15, 30));
+        sample.and_then(|s| format_date(s, &self.format)).unwrap_or_default()
+    }
+
+    /// Parses a cell, and checks that its year lies in [`YEARS`].
+    pub fn parse(&self, raw: &str) -> Result<NaiveDate, DateError> {
+        let date = self.parse_any_year(raw)?;
+        if YEARS.contains(&date.year()) { Ok(date) } else { Err(DateError::Year(date.year())) }
     }
 
     /// Parses a cell; a time of day after the date (`2026-01-31 08:15:00`, `…T08:15`) is ignored.
-    pub fn parse(&self, raw: &str) -> Result<NaiveDate, DateError> {
+    fn parse_any_year(&self, raw: &str) -> Result<NaiveDate, DateError> {
         let s = raw.trim();
         if s.is_empty() {
             return Err(DateError::Empty);
@@ -82,7 +104,14 @@ impl DateFormat {
         {
             return NaiveDate::from_ymd_opt(y as i32, m, d).ok_or(DateError::NoSuchDay);
         }
-        match NaiveDate::parse_and_remainder(s, &self.format) {
+        let parsed = match NaiveDate::parse_and_remainder(s, &self.format) {
+            Err(e) if e.kind() != chrono::format::ParseErrorKind::OutOfRange => match &self.date_part {
+                Some(date_part) => NaiveDate::parse_and_remainder(s, date_part),
+                None => Err(e),
+            },
+            other => other,
+        };
+        match parsed {
             Ok((date, rest)) if rest.is_empty() || is_time_of_day(rest) => Ok(date),
             Ok(_) => Err(DateError::Malformed),
             Err(e) if e.kind() == chrono::format::ParseErrorKind::OutOfRange => Err(DateError::NoSuchDay),
@@ -110,11 +139,27 @@ fn is_time_of_day(rest: &str) -> bool {
     ["%H:%M:%S%.f", "%H:%M"].iter().any(|f| NaiveTime::parse_from_str(t, f).is_ok())
 }
 
-fn format_date(date: NaiveDate, format: &str) -> Option<String> {
+fn format_date(date: chrono::NaiveDateTime, format: &str) -> Option<String> {
     use std::fmt::Write;
     let mut out = String::new();
     write!(out, "{}", date.format(format)).ok()?;
     Some(out)
+}
+
+/// The date formats that read every one of `samples` (cells that did not match the configured
+/// format), among those ERP exports use; for a message suggesting the right `date_format`.
+pub fn guess_formats(samples: &[&str]) -> Vec<&'static str> {
+    const CANDIDATES: [&str; 10] = [
+        "%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y", "%m/%d/%Y", "%d/%m/%Y", "%m/%d/%y", "%d/%m/%y", "%Y/%m/%d",
+        "%d-%m-%Y", "%Y%m%d",
+    ];
+    if samples.is_empty() {
+        return Vec::new();
+    }
+    CANDIDATES
+        .into_iter()
+        .filter(|c| DateFormat::new(c).is_ok_and(|f| samples.iter().all(|s| f.parse(s).is_ok())))
+        .collect()
 }
 
 /// A calendar month, counted from year 0 (`year * 12 + month - 1`), so that months subtract.
@@ -218,6 +263,36 @@ mod tests {
 
     fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn formats_with_a_time_of_day_are_accepted() {
+        for format in ["%Y-%m-%d %H:%M:%S", "%d.%m.%Y %H:%M", "%Y-%m-%dT%H:%M:%S"] {
+            let f = DateFormat::new(format).unwrap_or_else(|e| panic!("{format}: {e}"));
+            let written = format_date(ymd(2026, 3, 14).and_hms_opt(9, 30, 0).unwrap(), format).unwrap();
+            assert_eq!(f.parse(&written), Ok(ymd(2026, 3, 14)), "{format}");
+        }
+        let f = DateFormat::new("%d.%m.%Y %H:%M").unwrap();
+        assert_eq!(f.parse("14.03.2026"), Ok(ymd(2026, 3, 14)));
+        assert!(DateFormat::new("%H:%M").is_err());
+    }
+
+    #[test]
+    fn years_must_have_four_digits_with_percent_upper_y() {
+        let de = DateFormat::new("%d.%m.%Y").unwrap();
+        assert_eq!(de.parse("16.01.26"), Err(DateError::Year(26)));
+        assert_eq!(de.parse("16.01.1899"), Err(DateError::Year(1899)));
+        assert_eq!(de.parse("16.01.2201"), Err(DateError::Year(2201)));
+        assert_eq!(DateFormat::new("%d.%m.%y").unwrap().parse("16.01.26"), Ok(ymd(2026, 1, 16)));
+        assert_eq!(DateFormat::new("%Y-%m-%d").unwrap().parse("0026-01-16"), Err(DateError::Year(26)));
+    }
+
+    #[test]
+    fn the_format_of_unmatched_dates_is_guessed() {
+        assert_eq!(guess_formats(&["11/8/2016", "12/24/2016"]), vec!["%m/%d/%Y"]);
+        assert_eq!(guess_formats(&["11/8/2016"]), vec!["%m/%d/%Y", "%d/%m/%Y"]);
+        assert_eq!(guess_formats(&["2016-08-11"]), vec!["%Y-%m-%d"]);
+        assert!(guess_formats(&["gestern"]).is_empty());
     }
 
     #[test]

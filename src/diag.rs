@@ -94,6 +94,8 @@ impl fmt::Display for Diagnostic {
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// Errors counted but not listed (beyond the first of a file).
+    unlisted: usize,
 }
 
 impl Diagnostics {
@@ -113,20 +115,30 @@ impl Diagnostics {
         self.push(Diagnostic::warning(location, message));
     }
 
+    /// Says that `count` more errors were found at `location` than are listed; they count in
+    /// [`Diagnostics::error_count`].
+    pub fn not_listed(&mut self, location: Location, count: u64) {
+        let problems = if count == 1 { "problem" } else { "problems" };
+        self.error(location, format!("{count} more {problems} in this file are not listed"));
+        self.unlisted += (count as usize).saturating_sub(1);
+    }
+
     pub fn extend(&mut self, other: Diagnostics) {
         self.items.extend(other.items);
+        self.unlisted += other.unlisted;
     }
 
     pub fn items(&self) -> &[Diagnostic] {
         &self.items
     }
 
+    /// The errors found, listed or not.
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
+        self.items.iter().filter(|d| d.is_error()).count() + self.unlisted
     }
 
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.items.iter().filter(|d| !d.is_error()).count()
     }
 
     pub fn has_errors(&self) -> bool {

@@ -346,11 +346,15 @@ pub fn load_text(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Acc
         #[serde(default)]
         customer_ids: Vec<Spanned<toml::Value>>,
     }
-    let mut account: Account = match crate::tomlfile::parse_all(path, text) {
-        Ok(a) => a,
-        Err(errors) => {
+    let (mut account, complete): (Account, bool) = match crate::tomlfile::parse_all(path, text) {
+        Ok(a) => (a, true),
+        Err((errors, rest)) => {
             errors.into_iter().for_each(|d| diags.push(d));
-            return None;
+            // The entries that could be read are still checked, so that one run lists all.
+            match rest {
+                Some(a) => (a, false),
+                None => return None,
+            }
         }
     };
     if let Ok(ids) = toml::from_str::<Ids>(text) {
@@ -360,7 +364,7 @@ pub fn load_text(path: &Path, text: &str, diags: &mut Diagnostics) -> Option<Acc
     account.id = id;
     account.path = path.to_path_buf();
     validate(&account, text, diags);
-    Some(account)
+    complete.then_some(account)
 }
 
 fn validate(a: &Account, text: &str, diags: &mut Diagnostics) {

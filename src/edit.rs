@@ -35,11 +35,9 @@ use crate::dossier::{self, Account, ActionStatus};
 use crate::money::{Decimal, decimal_from_f64};
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write as _;
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::time::{Duration, Instant};
 use toml_edit::{Document, Item, Table};
 
 // ---------------------------------------------------------------------------------------------
@@ -85,6 +83,13 @@ impl FromStr for Number {
     fn from_str(raw: &str) -> Result<Number, String> {
         let s = raw.trim();
         let expected = || {
+            if let Some(percent) = s.strip_suffix('%') {
+                let hint =
+                    percent.trim().replace(',', ".").parse::<f64>().map_or(String::new(), |p| {
+                        format!(": for {} %, write {}", percent.trim(), p / 100.0)
+                    });
+                return format!("expected a number without \"%\", found \"{raw}\"{hint}");
+            }
             format!(
                 "expected a number like 12000.50 (a point as decimal mark, no thousands separators), found \"{raw}\""
             )
@@ -115,6 +120,12 @@ impl FromStr for Number {
         }
         let value = Decimal::from_str_exact(&text)
             .map_err(|_| format!("\"{raw}\" has too many digits for an exact amount (at most 28)"))?;
+        if !crate::money::within_limit(value) {
+            return Err(format!(
+                "\"{raw}\" is beyond what kam reads: amounts must be below {}",
+                crate::money::LIMIT_TEXT
+            ));
+        }
         if value.is_zero() && negative {
             text.remove(0);
         }
@@ -445,6 +456,13 @@ pub fn apply(old: &str, account: &Account, edit: &Edit) -> Result<Outcome, Strin
         Edit::CloseComplaint { which, date } => {
             let i = select_complaint(account, which)?;
             let c = &account.complaints[i];
+            if *date < c.opened.0 {
+                return Err(format!(
+                    "complaint {} was opened on {}, after {date}: it cannot be closed before it was opened; give --date",
+                    i + 1,
+                    c.opened
+                ));
+            }
             let table = entry_table(root, "complaints", i, &account.path)?;
             let line = format!("closed = {}", date.format("%Y-%m-%d"));
             let (at, insert) = insert_key(old, table, &["opened"], &line, nl);
@@ -819,152 +837,7 @@ fn select_action(account: &Account, which: &Selector) -> Result<usize, String> {
 // Locking and writing
 // ---------------------------------------------------------------------------------------------
 
-/// The lock file in the accounts folder.
-pub const LOCK_FILE: &str = ".kam.lock";
-
-/// How long an edit waits for another kam process editing the same folder.
-const LOCK_TIMEOUT: Duration = Duration::from_secs(20);
-
-/// An exclusive lock on a folder of dossiers, held while a dossier is read, edited and replaced,
-/// so that concurrent `kam log` and `kam new` calls take turns and none loses the entry of another.
-/// One lock for the whole folder also makes `kam new`'s check that no other dossier claims its
-/// customer numbers safe against a concurrent `kam new`.
-///
-/// It is an advisory lock of the operating system (`flock` on Unix, `LockFileEx` on Windows, via
-/// `std::fs::File::lock`, so no extra crate) on the file `.kam.lock` in the folder. Unlike a lock
-/// file that only exists while held (`create_new`), it cannot go stale: the system releases it
-/// when the process ends, however it ends. The dossier itself is not locked because an edit
-/// replaces it by a rename, so a waiting process would hold the old file. On Unix the lock file is
-/// removed when the lock is released, so that it never shows in `git status`; a process that was
-/// waiting for it checks after locking that the path still names the file it locked, and starts
-/// over if not. Elsewhere the (empty) file stays; `kam init` lists it in `.gitignore`.
-#[derive(Debug)]
-pub struct FolderLock {
-    file: File,
-    path: PathBuf,
-}
-
-impl FolderLock {
-    /// Locks `dir`, waiting up to 20 seconds for another kam process.
-    pub fn acquire(dir: &Path) -> Result<FolderLock, String> {
-        let path = dir.join(LOCK_FILE);
-        let shown = display_path(&path);
-        let deadline = Instant::now() + LOCK_TIMEOUT;
-        let mut pause = Duration::from_millis(1);
-        loop {
-            let file = OpenOptions::new()
-                .create(true)
-                .truncate(false)
-                .write(true)
-                .open(&path)
-                .map_err(|e| format!("cannot create the lock file {shown}: {e}"))?;
-            match file.try_lock() {
-                Ok(()) => {
-                    if same_file(&file, &path) {
-                        return Ok(FolderLock { file, path });
-                    }
-                    // The holder removed it meanwhile: start over with the file that is there now.
-                    continue;
-                }
-                Err(fs::TryLockError::WouldBlock) => {}
-                Err(fs::TryLockError::Error(e)) => return Err(format!("cannot lock {shown}: {e}")),
-            }
-            drop(file);
-            if Instant::now() >= deadline {
-                return Err(format!(
-                    "another kam process has been editing {} for {} seconds (it holds {shown}); try again",
-                    display_path(dir),
-                    LOCK_TIMEOUT.as_secs()
-                ));
-            }
-            std::thread::sleep(pause);
-            pause = (pause * 2).min(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for FolderLock {
-    fn drop(&mut self) {
-        if cfg!(unix) {
-            let _ = fs::remove_file(&self.path);
-        }
-        let _ = self.file.unlock();
-    }
-}
-
-#[cfg(unix)]
-fn same_file(file: &File, path: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (file.metadata(), fs::metadata(path)) {
-        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn same_file(_file: &File, _path: &Path) -> bool {
-    // The lock file is never removed here, so the path always names the locked file.
-    true
-}
-
-/// A temporary file beside `path`, named so that no reader takes it for a dossier (`.kam-….tmp`).
-fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".kam-").suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        // Like any new file: readable by others unless the umask says otherwise.
-        builder.permissions(fs::Permissions::from_mode(0o666));
-    }
-    builder.tempfile_in(dir)
-}
-
-/// Replaces the file at `path` atomically with `bytes`, keeping its permissions: a temporary
-/// file in the same folder, flushed to disk, then renamed over it. A symbolic link is followed,
-/// so the file it points to is replaced and the link stays.
-pub fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let target = if fs::symlink_metadata(path)?.file_type().is_symlink() {
-        fs::canonicalize(path)?
-    } else {
-        path.to_path_buf()
-    };
-    let permissions = fs::metadata(&target)?.permissions();
-    let mut tmp = temp_beside(&target)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().set_permissions(permissions)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(&target).map_err(|e| e.error)?;
-    sync_folder(&target);
-    Ok(())
-}
-
-/// Creates the file at `path` atomically with `bytes`; fails if it exists.
-pub fn create_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut tmp = temp_beside(path)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist_noclobber(path).map_err(|e| e.error)?;
-    sync_folder(path);
-    Ok(())
-}
-
-/// Flushes the folder entry of a renamed file to disk, where the system allows it.
-fn sync_folder(path: &Path) {
-    #[cfg(unix)]
-    if let Some(dir) = path.parent() {
-        let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = path;
-}
+pub use crate::fsutil::{FolderLock, LOCK_FILE};
 
 // ---------------------------------------------------------------------------------------------
 // `kam log`
@@ -1003,7 +876,13 @@ pub fn log(accounts_dir: &Path, id: &str, edit: &Edit, dry_run: bool) -> Result<
     if !path.is_file() {
         return Err(Refusal::new(no_such_account(accounts_dir, id)));
     }
+    if !dry_run {
+        crate::fsutil::refuse_read_only(&path).map_err(Refusal::new)?;
+    }
     let _lock = if dry_run { None } else { Some(FolderLock::acquire(accounts_dir).map_err(Refusal::new)?) };
+    if !dry_run {
+        crate::fsutil::remove_stale_temps(accounts_dir);
+    }
     let old = crate::tomlfile::read_text(&path)
         .map_err(|d| Refusal { diagnostics: vec![d], message: "nothing was written".to_string() })?;
     let mut diags = Diagnostics::new();
@@ -1035,7 +914,7 @@ pub fn log(accounts_dir: &Path, id: &str, edit: &Edit, dry_run: bool) -> Result<
             });
         }
         if !dry_run {
-            replace_file(&path, change.text.as_bytes()).map_err(|e| {
+            crate::fsutil::replace_dossier(&path, change.text.as_bytes()).map_err(|e| {
                 Refusal::new(format!("cannot write {}: {e}; it is unchanged", display_path(&path)))
             })?;
         }
@@ -1122,8 +1001,11 @@ mod tests {
         assert_eq!("8".parse::<Number>().unwrap().toml(), "8");
         assert_eq!("-0".parse::<Number>().unwrap().toml(), "0");
         // More digits than a float holds: a string, read exactly by the dossier reader.
-        assert_eq!("12345678901234567.25".parse::<Number>().unwrap().toml(), "\"12345678901234567.25\"");
-        assert_eq!("99999999999999999999".parse::<Number>().unwrap().toml(), "\"99999999999999999999\"");
+        assert_eq!("99999999999999.9999".parse::<Number>().unwrap().toml(), "\"99999999999999.9999\"");
+        let beyond = "79228162514264337593543950335".parse::<Number>().unwrap_err();
+        assert!(beyond.contains("beyond what kam reads"), "{beyond}");
+        let percent = parse_probability("50%").unwrap_err();
+        assert_eq!(percent, "expected a number without \"%\", found \"50%\": for 50 %, write 0.5");
         for bad in ["12.000,50", "12,5", "1e5", "", ".5", "5.", "1.2.3", "€5", "0x10", "NaN", "1_000"] {
             assert!(bad.parse::<Number>().is_err(), "{bad}");
         }

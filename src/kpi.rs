@@ -55,7 +55,7 @@ pub struct KpiFigures {
 /// (current − earlier) / |earlier|; `None` when the earlier figure is 0 or either is unknown.
 pub fn change(current: Option<Decimal>, earlier: Option<Decimal>) -> Option<Decimal> {
     let (c, e) = (current?, earlier?);
-    (!e.is_zero()).then(|| (c - e) / e.abs())
+    crate::money::quotient(c - e, e.abs())
 }
 
 impl KpiFigures {

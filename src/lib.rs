@@ -9,6 +9,7 @@ pub mod dates;
 pub mod diag;
 pub mod dossier;
 pub mod edit;
+pub mod fsutil;
 pub mod money;
 pub mod sales;
 pub mod tomlfile;

@@ -26,16 +26,16 @@ use std::process::ExitCode;
 )]
 struct Cli {
     /// Run in DIR instead of finding kam.toml upwards from the current folder.
-    #[arg(short = 'C', value_name = "DIR", global = true)]
+    #[arg(short = 'C', long = "directory", value_name = "DIR", global = true)]
     dir: Option<PathBuf>,
 
     /// Read these sales exports instead of those named in kam.toml (paths or globs).
     #[arg(long, value_name = "FILE", num_args = 1.., global = true)]
     sales: Vec<String>,
 
-    /// Output format: md (Markdown), csv or json.
-    #[arg(long, value_name = "FORMAT", default_value = "md", value_parser = parse_format, global = true)]
-    format: Format,
+    /// Output format: md (Markdown), csv or json [default: from the extension of -o FILE, else md].
+    #[arg(long, value_name = "FORMAT", value_parser = parse_format, global = true)]
+    format: Option<Format>,
 
     /// Write the report to FILE (atomically) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE", global = true)]
@@ -65,6 +65,10 @@ enum Command {
         /// The company name shown in report headers [default: the folder's name].
         #[arg(long, value_name = "NAME")]
         name: Option<String>,
+
+        /// The currency of the amounts in the exports, like EUR or CHF [default: EUR].
+        #[arg(long, value_name = "CODE", value_parser = edit::parse_text)]
+        currency: Option<String>,
     },
 
     /// Add a key account: a new dossier accounts/ID.toml from the commented template.
@@ -109,7 +113,7 @@ enum Command {
     )]
     Accounts {
         /// End the 12-month window with the month of DATE instead of the exports' last month.
-        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        #[arg(long, value_name = "DATE", value_parser = parse_to)]
         to: Option<NaiveDate>,
     },
 
@@ -535,8 +539,8 @@ struct MarginArgs {
     #[command(flatten)]
     range: RangeArgs,
 
-    /// Only these accounts (ids).
-    #[arg(long = "account", value_name = "ID", num_args = 1..)]
+    /// Only these accounts (ids; repeat it or separate with commas).
+    #[arg(long = "account", value_name = "ID", num_args = 1.., value_delimiter = ',')]
     accounts: Vec<String>,
 
     /// Sort rows by a figure (largest first), a grouping or period, instead of by group and period.
@@ -557,12 +561,12 @@ struct RangeArgs {
 /// The range of days a report covers: --from/--to, or --year.
 #[derive(Debug, Args)]
 struct DaysArgs {
-    /// First day (inclusive), YYYY-MM-DD.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    /// First day (inclusive), YYYY-MM-DD; or a month, YYYY-MM, from its first day.
+    #[arg(long, value_name = "DATE", value_parser = parse_from)]
     from: Option<NaiveDate>,
 
-    /// Last day (inclusive), YYYY-MM-DD.
-    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    /// Last day (inclusive), YYYY-MM-DD; or a month, YYYY-MM, to its last day.
+    #[arg(long, value_name = "DATE", value_parser = parse_to)]
     to: Option<NaiveDate>,
 
     /// One calendar year (instead of --from/--to).
@@ -596,7 +600,17 @@ fn year_range(year: i32) -> Result<(Option<NaiveDate>, Option<NaiveDate>), Strin
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("expected a date like 2026-03-31, found \"{s}\""))
+        .map_err(|_| format!("expected a date like 2026-03-31 or a month like 2026-03, found \"{s}\""))
+}
+
+/// `--from`: a day, or the first day of a month.
+fn parse_from(s: &str) -> Result<NaiveDate, String> {
+    parse_date(s).or_else(|e| parse_month(s).map(Month::first_day).map_err(|_| e))
+}
+
+/// `--to`: a day, or the last day of a month.
+fn parse_to(s: &str) -> Result<NaiveDate, String> {
+    parse_date(s).or_else(|e| parse_month(s).map(Month::last_day).map_err(|_| e))
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -628,7 +642,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let globals = Globals {
         options: kam::workspace::Options { dir: cli.dir, sales: cli.sales },
-        format: cli.format,
+        format: cli
+            .format
+            .or_else(|| cli.output.as_deref().and_then(kam::output::format_of))
+            .unwrap_or_default(),
         output: cli.output,
         language: cli.lang,
     };
@@ -637,19 +654,15 @@ fn main() -> ExitCode {
         Err(msg) => return usage_error(&msg),
     };
     let code = match cli.command {
-        Command::Check => {
-            let report = kam::check::check(&globals.options, today);
-            for d in report.diagnostics.items() {
-                eprintln!("{d}");
-            }
-            eprintln!("{}", report.summary());
-            u8::from(report.diagnostics.has_errors())
-        }
+        Command::Check => commands::check(&globals, today),
         Command::Margin(args) => {
             let (from, to) = match args.range.days.resolve() {
                 Ok(r) => r,
                 Err(msg) => return usage_error(&msg),
             };
+            if let Err(msg) = kam::margin::check_dims(&args.by) {
+                return usage_error(&msg);
+            }
             let query =
                 MarginQuery { by: args.by, period: args.range.period, from, to, accounts: args.accounts };
             commands::margin(&globals, &query, args.sort.as_deref())
@@ -667,7 +680,9 @@ fn main() -> ExitCode {
             commands::brief(&globals, id.as_deref(), year, upcoming, today)
         }
         Command::Kpi { month, owner } => commands::kpi(&globals, month, owner.as_deref()),
-        Command::Init { folder, name } => commands::init(&globals, folder.as_deref(), name.as_deref()),
+        Command::Init { folder, name, currency } => {
+            commands::init(&globals, folder.as_deref(), name.as_deref(), currency.as_deref())
+        }
         Command::New(args) => commands::new_account(&globals, &args.account()),
         Command::Log(args) => match args.kind.edit(today) {
             Ok(edit) => commands::log(&globals, &args.id, &edit, args.dry_run),
@@ -676,5 +691,5 @@ fn main() -> ExitCode {
         Command::Completions { shell } => commands::completions(&globals, &mut Cli::command(), shell),
         Command::Man { out_dir } => commands::man(&globals, Cli::command(), out_dir.as_deref()),
     };
-    ExitCode::from(code)
+    ExitCode::from(commands::finish(code))
 }

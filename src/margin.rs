@@ -130,6 +130,16 @@ impl MarginFigures {
     }
 }
 
+/// Checks a grouping: each dimension once, so at most the five there are.
+pub fn check_dims(by: &[Dim]) -> Result<(), String> {
+    for (i, d) in by.iter().enumerate() {
+        if by[..i].contains(d) {
+            return Err(format!("--by names `{}` twice; name each grouping once", d.name()));
+        }
+    }
+    Ok(())
+}
+
 /// A margin report's parameters.
 #[derive(Debug, Clone)]
 pub struct MarginQuery {

@@ -61,6 +61,34 @@ pub fn rounded_units(value: Decimal, places: u32) -> Option<i128> {
     Some(if value.is_sign_negative() { -units } else { units })
 }
 
+/// Every amount kam reads is less than 10^15 in magnitude (a thousand trillion, with any number
+/// of decimals): an export cell, a line's quantity × price, a dossier amount, a setting. An amount
+/// beyond is an error naming its place. With every addend below 10^15, a sum of up to 79 trillion
+/// of them stays below the largest decimal (about 7.9 × 10^28), so summing rows cannot overflow,
+/// and products of a sum with a rate of at most 10 stay in range for some 7 trillion rows.
+pub const LIMIT_DIGITS: u32 = 15;
+
+/// The limit as text, for messages.
+pub const LIMIT_TEXT: &str = "10^15 (a thousand trillion)";
+
+/// Whether `value` is below 10^15 in magnitude (see [`LIMIT_DIGITS`]).
+pub fn within_limit(value: Decimal) -> bool {
+    let places = (value.scale() + LIMIT_DIGITS) as usize;
+    // A mantissa (below 2^96) is always below 10^39.
+    places > 38 || value.mantissa().unsigned_abs() < POW10[places]
+}
+
+/// `a × b` when the product is within [`within_limit`].
+pub fn checked_product(a: Decimal, b: Decimal) -> Option<Decimal> {
+    a.checked_mul(b).filter(|&p| within_limit(p))
+}
+
+/// `x / y`, `None` when `y` is zero or the quotient is beyond the range of a decimal (a tiny
+/// divisor): such a figure is shown as unknown instead of ending the command.
+pub fn quotient(x: Decimal, y: Decimal) -> Option<Decimal> {
+    x.checked_div(y)
+}
+
 /// The places of a [`ratio`].
 pub const RATIO_PLACES: u32 = 18;
 
@@ -130,6 +158,8 @@ pub enum AmountError {
     Malformed,
     Grouping,
     TooLong,
+    /// 10^15 or more in magnitude.
+    TooLarge,
 }
 
 impl AmountError {
@@ -148,6 +178,9 @@ impl AmountError {
                 mark.example()
             ),
             AmountError::TooLong => "more than 28 significant digits".to_string(),
+            AmountError::TooLarge => format!(
+                "an amount of {LIMIT_TEXT} or more is beyond what kam reads; is this the right column?"
+            ),
         }
     }
 }
@@ -156,11 +189,14 @@ impl AmountError {
 /// grouped in threes by the thousands separator (or `'`, the Swiss grouping) or not at all, an
 /// optional decimal mark and fraction digits. Surrounding spaces are ignored. `1.234,56` is an
 /// amount with a decimal comma; `1.2.3,4`, `1,234,5` and `12.34.567` are not.
+///
+/// An amount of 10^15 or more in magnitude is an error ([`AmountError::TooLarge`]).
 pub fn parse_amount(raw: &[u8], mark: DecimalMark) -> Result<Decimal, AmountError> {
-    match parse_plain(raw, mark.mark()) {
-        Some(plain) => Ok(plain),
-        None => parse_general(raw, mark),
-    }
+    let value = match parse_plain(raw, mark.mark()) {
+        Some(plain) => plain,
+        None => parse_general(raw, mark)?,
+    };
+    if within_limit(value) { Ok(value) } else { Err(AmountError::TooLarge) }
 }
 
 /// [`parse_amount`] for every form it takes.
@@ -343,6 +379,25 @@ impl<'de> Deserialize<'de> for Amount {
                 Ok(Amount(Decimal::from(v)))
             }
 
+            fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<Amount, E> {
+                Decimal::try_from_i128_with_scale(v, 0).map(Amount).map_err(|_| {
+                    E::custom(format!(
+                        "the amount {v} is beyond what kam reads: amounts must be below {LIMIT_TEXT}"
+                    ))
+                })
+            }
+
+            fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<Amount, E> {
+                i128::try_from(v).map_or_else(
+                    |_| {
+                        Err(E::custom(format!(
+                            "the amount {v} is beyond what kam reads: amounts must be below {LIMIT_TEXT}"
+                        )))
+                    },
+                    |v| self.visit_i128(v),
+                )
+            }
+
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Amount, E> {
                 decimal_from_f64(v)
                     .map(Amount)
@@ -358,7 +413,14 @@ impl<'de> Deserialize<'de> for Amount {
                 })
             }
         }
-        deserializer.deserialize_any(Visitor)
+        let amount = deserializer.deserialize_any(Visitor)?;
+        if !within_limit(amount.0) {
+            return Err(serde::de::Error::custom(format!(
+                "the amount {} is beyond what kam reads: amounts must be below {LIMIT_TEXT}",
+                amount.0
+            )));
+        }
+        Ok(amount)
     }
 }
 
@@ -422,6 +484,31 @@ mod tests {
         assert_eq!(decimal_from_f64(12000.5), Some(d("12000.5")));
         assert_eq!(decimal_from_f64(9.95), Some(d("9.95")));
         assert_eq!(decimal_from_f64(f64::NAN), None);
+    }
+
+    #[test]
+    fn amounts_beyond_the_limit_are_errors() {
+        let comma = DecimalMark::Comma;
+        assert_eq!(parse_amount(b"999999999999999,99", comma), Ok(d("999999999999999.99")));
+        assert_eq!(parse_amount(b"-999.999.999.999.999,99", comma), Ok(d("-999999999999999.99")));
+        assert_eq!(parse_amount(b"1000000000000000", comma), Err(AmountError::TooLarge));
+        assert_eq!(parse_amount(b"-1.000.000.000.000.000,00", comma), Err(AmountError::TooLarge));
+        assert_eq!(parse_amount(b"79228162514264337593543950335", comma), Err(AmountError::TooLong));
+        assert_eq!(parse_amount(b"7922816251426433759354395033", comma), Err(AmountError::TooLarge));
+        assert!(within_limit(d("0.0000000000000000000000000001")));
+        assert!(!within_limit(d("1000000000000000.0000000000001")));
+        assert_eq!(checked_product(d("1000000"), d("1000000000")), None);
+        assert_eq!(checked_product(d("1000"), d("12.5")), Some(d("12500")));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_limit_is_a_magnitude_below_ten_to_the_fifteenth(m in proptest::num::i128::ANY, scale in 0u32..=28) {
+            let m = m % (1i128 << 96);
+            let v = Decimal::from_i128_with_scale(m, scale);
+            let limit = Decimal::from(1_000_000_000_000_000i64);
+            proptest::prop_assert_eq!(within_limit(v), v.abs() < limit);
+        }
     }
 
     #[test]

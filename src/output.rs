@@ -37,80 +37,39 @@ impl<T: serde::Serialize> WriteJson for T {
     }
 }
 
-/// Writes `text` to `path` atomically: a temporary file in the same folder, then a rename, so
-/// that a reader never sees half a report.
-pub fn write_atomic(path: &Path, text: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(text)?;
-    tmp.as_file().sync_all()?;
-    readable(tmp.path(), path)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// Gives the temporary file the permissions of the file it replaces, or those of a new file
-/// (`rw-r--r--`), instead of the owner-only ones of temporary files.
-fn readable(tmp: &Path, target: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let permissions = match std::fs::metadata(target) {
-            Ok(m) => m.permissions(),
-            Err(_) => std::fs::Permissions::from_mode(0o644),
-        };
-        std::fs::set_permissions(tmp, permissions)?;
-    }
-    #[cfg(not(unix))]
-    let _ = (tmp, target);
-    Ok(())
-}
-
-/// Writes a report to `-o FILE` (atomically) or stdout, as `write` produces it, through a
+/// Writes a report to `-o FILE` (through [`crate::fsutil::write_with`]: atomically for a
+/// regular file, straight to a device or pipe) or stdout, as `write` produces it, through a
 /// buffer, so that the whole text is never held in memory. A closed pipe (`kam … | head`) is not
 /// an error.
 pub fn emit_with(
     output: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    match output {
-        Some(path) => {
-            let dir = match path.parent() {
-                Some(p) if !p.as_os_str().is_empty() => p,
-                _ => Path::new("."),
-            };
-            let tmp = tempfile::NamedTempFile::new_in(dir)?;
-            let mut buffered = io::BufWriter::with_capacity(1 << 16, tmp);
-            write(&mut buffered)?;
-            let tmp = buffered.into_inner().map_err(|e| e.into_error())?;
-            tmp.as_file().sync_all()?;
-            readable(tmp.path(), path)?;
-            tmp.persist(path).map_err(|e| e.error)?;
-            Ok(())
-        }
+    let result = match output {
+        Some(path) => crate::fsutil::write_with(path, write),
         None => {
             let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-            match write(&mut out).and_then(|()| out.flush()) {
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-                other => other,
-            }
+            write(&mut out).and_then(|()| out.flush())
         }
+    };
+    match result {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
     }
 }
 
 /// Writes a report to `-o FILE` or stdout. A closed pipe (`kam … | head`) is not an error.
 pub fn emit(output: Option<&Path>, text: &str) -> io::Result<()> {
-    match output {
-        Some(path) => write_atomic(path, text.as_bytes()),
-        None => {
-            let mut out = io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-                other => other,
-            }
-        }
+    emit_with(output, |out| out.write_all(text.as_bytes()))
+}
+
+/// The format a file name asks for by its extension: `.md`, `.csv`, `.json`.
+pub fn format_of(path: &Path) -> Option<Format> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "md" | "markdown" => Some(Format::Markdown),
+        "csv" => Some(Format::Csv),
+        "json" => Some(Format::Json),
+        _ => None,
     }
 }

@@ -79,7 +79,7 @@ pub fn accounts_report(
                 segment: a.segment.clone(),
                 net_revenue: net,
                 net_revenue_prev: net_prev,
-                change: (!net_prev.is_zero()).then(|| (net - net_prev) / net_prev),
+                change: crate::money::quotient(net - net_prev, net_prev),
                 db2_rate,
                 class,
                 last_meeting: a.meetings.iter().map(|m| m.date.0).filter(|&d| d <= today).max(),

@@ -287,8 +287,8 @@ pub fn period_figures<'a>(
     }
     f.finish_rates();
     if base_known && !sum_prev.is_zero() {
-        f.nrr = Some(sum_cur / sum_prev);
-        f.grr = Some(sum_kept / sum_prev);
+        f.nrr = crate::money::quotient(sum_cur, sum_prev);
+        f.grr = crate::money::quotient(sum_kept, sum_prev);
     }
     f
 }

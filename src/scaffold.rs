@@ -43,7 +43,7 @@ fn with_comment(line: &str, comment: &str) -> String {
 }
 
 /// The text of `kam.toml` for a new workspace.
-pub fn config_text(name: &str, language: Language) -> String {
+pub fn config_text(name: &str, language: Language, currency: &str) -> String {
     let language = match language {
         Language::En => "en",
         Language::De => "de",
@@ -58,6 +58,13 @@ pub fn config_text(name: &str, language: Language) -> String {
             &with_comment(
                 &format!("language = {}", toml_string(language)),
                 "\"en\" or \"de\": labels and number format of the Markdown reports",
+            ),
+        )
+        .replace(
+            "{{currency}}",
+            &with_comment(
+                &format!("currency = {}", toml_string(currency)),
+                "the currency of the amounts in the exports",
             ),
         )
 }
@@ -144,7 +151,12 @@ pub struct Initialized {
 
 /// `kam init`: a new workspace in `dir` (made if missing). Refuses a folder that already has a
 /// `kam.toml`, and never overwrites a file.
-pub fn init(dir: &Path, name: Option<&str>, language: Language) -> Result<Initialized, String> {
+pub fn init(
+    dir: &Path,
+    name: Option<&str>,
+    language: Language,
+    currency: &str,
+) -> Result<Initialized, String> {
     let shown = display_path(dir);
     let config = dir.join(CONFIG_FILE);
     if config.exists() {
@@ -178,7 +190,8 @@ pub fn init(dir: &Path, name: Option<&str>, language: Language) -> Result<Initia
 
     let mut created = Vec::new();
     let io = |what: &Path, e: std::io::Error| format!("cannot write {}: {e}", display_path(what));
-    edit::create_file(&config, config_text(&name, language).as_bytes()).map_err(|e| io(&config, e))?;
+    crate::fsutil::create_new(&config, config_text(&name, language, currency).as_bytes())
+        .map_err(|e| io(&config, e))?;
     created.push(CONFIG_FILE.to_string());
     if !accounts.is_dir() {
         fs::create_dir_all(&accounts).map_err(|e| io(&accounts, e))?;
@@ -186,7 +199,7 @@ pub fn init(dir: &Path, name: Option<&str>, language: Language) -> Result<Initia
     }
     if example_skipped.is_none() {
         let text = dossier_text(&example_account());
-        edit::create_file(&example, text.as_bytes()).map_err(|e| io(&example, e))?;
+        crate::fsutil::create_new(&example, text.as_bytes()).map_err(|e| io(&example, e))?;
         created.push(format!("accounts/{EXAMPLE_ID}.toml"));
     }
     let reports = dir.join(REPORTS_DIR);
@@ -200,7 +213,7 @@ pub fn init(dir: &Path, name: Option<&str>, language: Language) -> Result<Initia
             .map_err(|e| format!("cannot read {}: {e}", display_path(&gitignore)))?;
         match gitignore_addition(&old) {
             Some(add) => {
-                edit::replace_file(&gitignore, format!("{old}{add}").as_bytes())
+                crate::fsutil::replace(&gitignore, format!("{old}{add}").as_bytes())
                     .map_err(|e| io(&gitignore, e))?;
                 true
             }
@@ -208,7 +221,7 @@ pub fn init(dir: &Path, name: Option<&str>, language: Language) -> Result<Initia
         }
     } else {
         let text = gitignore_addition("").unwrap_or_default();
-        edit::create_file(&gitignore, text.as_bytes()).map_err(|e| io(&gitignore, e))?;
+        crate::fsutil::create_new(&gitignore, text.as_bytes()).map_err(|e| io(&gitignore, e))?;
         created.push(".gitignore".to_string());
         false
     };
@@ -320,7 +333,7 @@ pub fn new_account(accounts_dir: &Path, a: &NewAccount) -> Result<Created, Refus
             message: "the new dossier would not be valid; nothing was written".to_string(),
         });
     }
-    edit::create_file(&path, text.as_bytes())
+    crate::fsutil::create_new(&path, text.as_bytes())
         .map_err(|e| refuse(format!("cannot write {}: {e}", display_path(&path))))?;
     Ok(Created { path, warnings })
 }
@@ -334,7 +347,8 @@ mod tests {
     fn the_config_template_holds_the_defaults() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(CONFIG_FILE);
-        fs::write(&path, config_text("Muster \"GmbH\"", Language::De)).unwrap();
+        fs::write(&path, config_text("Muster \"GmbH\"", Language::De, "EUR")).unwrap();
+        fs::create_dir(dir.path().join("accounts")).unwrap();
         let mut diags = Diagnostics::new();
         let config = Config::load(&path, "x", &mut diags).expect("valid");
         assert!(diags.is_empty(), "{:?}", diags.items());

@@ -35,7 +35,10 @@ const MAX_ERRORS_PER_FILE: usize = 20;
 /// each one, the lines of the entry (or the whole table, for an error in a table header) are
 /// blanked out, keeping every offset, and parsing starts again. It stops at a syntax error, which
 /// leaves nothing sure to go on; a missing key that blanking may have caused is not reported.
-pub fn parse_all<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Vec<Diagnostic>> {
+///
+/// With the errors comes the value read once the bad entries were blanked out, when parsing got
+/// that far, so that its values can still be checked and every problem is listed in one run.
+pub fn parse_all<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, (Vec<Diagnostic>, Option<T>)> {
     // Errors after which the rest of the file still reads as it was written.
     let recoverable = |t: &str, e: &toml::de::Error| {
         e.message().starts_with("invalid date")
@@ -50,6 +53,7 @@ pub fn parse_all<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Vec<
     let mut errors = vec![diagnostic(path, text, &error)];
     let mut blanked = text.to_string();
     let mut blanked_lines: Vec<Range<usize>> = Vec::new();
+    let mut rest = None;
     while errors.len() < MAX_ERRORS_PER_FILE && recoverable(&blanked, &error) {
         let Some(span) = error.span() else { break };
         let lines = entry_lines(text, span.clone());
@@ -60,7 +64,10 @@ pub fn parse_all<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Vec<
         blanked = blank(&blanked, lines.clone());
         blanked_lines.push(lines);
         error = match toml::from_str::<T>(&blanked) {
-            Ok(_) => break,
+            Ok(value) => {
+                rest = Some(value);
+                break;
+            }
             Err(e) => e,
         };
         let stuck = error.span().is_none_or(|s| s.start == span.start);
@@ -90,7 +97,7 @@ pub fn parse_all<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Vec<
         Location::Text { line, col, .. } => (line, col),
         _ => (0, 0),
     });
-    Err(errors)
+    Err((errors, rest))
 }
 
 /// `text` with the bytes in `range` but line ends turned into spaces.
@@ -152,7 +159,62 @@ fn diagnostic(path: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
             };
         }
     }
+    let mut offset = offset;
+    if let Some(hint) = shape_hint(text, offset) {
+        message = hint;
+        // Pointed at the value the hint is about.
+        let start = text[..offset.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
+        if let Some(eq) = text[start..].find('=') {
+            let value = start + eq + 1;
+            offset = value + (text[value..].len() - text[value..].trim_start_matches([' ', '\t']).len());
+        }
+    }
     Diagnostic::error(text_location(path, text, offset), message)
+}
+
+/// What a KAM most likely meant by a value TOML cannot read, told by its shape: a German date, a
+/// decimal comma, text without quotes. `None` when the value has none of these shapes.
+fn shape_hint(text: &str, offset: usize) -> Option<String> {
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = text.get(start..end)?.trim_end_matches('\r');
+    let (key, value) = line.split_once('=')?;
+    let key = key.trim();
+    let value = value.split(" #").next().unwrap_or(value).trim();
+    if key.starts_with('[') || key.contains(['"', '\'']) || value.is_empty() {
+        return None;
+    }
+    let parts: Vec<&str> = value.split('.').collect();
+    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    if let [d, m, y] = parts.as_slice()
+        && digits(d, 1..=2)
+        && digits(m, 1..=2)
+        && digits(y, 2..=4)
+    {
+        let year = if y.len() == 4 { y.to_string() } else { format!("20{y:0>2}") };
+        return Some(format!(
+            "`{key} = {value}` is not a TOML date: dates in dossiers are written {year}-{m:0>2}-{d:0>2} (year-month-day, without quotes)"
+        ));
+    }
+    if let Some((int, frac)) = value.split_once(',')
+        && digits(int.trim_start_matches('-'), 1..=20)
+        && digits(frac, 1..=10)
+    {
+        return Some(format!(
+            "`{key} = {value}` has a decimal comma: numbers in TOML are written with a point, {int}.{frac}"
+        ));
+    }
+    let first = value.chars().next()?;
+    if first.is_alphabetic() && !matches!(value, "true" | "false" | "inf" | "nan") {
+        return Some(format!(
+            "`{key} = {value}`: text is written in quotes, {key} = \"{}\"",
+            value.replace('"', "\\\"")
+        ));
+    }
+    None
 }
 
 /// The bare word (key or value) starting at byte `offset` of `text`.
@@ -241,6 +303,19 @@ fn list_quoted(names: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_of_a_familiar_shape_are_explained() {
+        let hint = |line: &str| shape_hint(line, line.find('=').unwrap() + 2);
+        assert_eq!(
+            hint("since = 14.03.2019").unwrap(),
+            "`since = 14.03.2019` is not a TOML date: dates in dossiers are written 2019-03-14 (year-month-day, without quotes)"
+        );
+        assert!(hint("value = 12000,50").unwrap().contains("12000.50"));
+        assert!(hint("owner = Anna Berg").unwrap().contains("owner = \"Anna Berg\""));
+        assert_eq!(hint("score = 11"), None);
+        assert_eq!(hint("ok = true"), None);
+    }
 
     #[test]
     fn suggests_the_closest_key() {

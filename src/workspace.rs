@@ -73,12 +73,14 @@ impl Workspace {
         let name = folder_name(&root);
         let config_path = root.join(CONFIG_FILE);
         let (config, config_path) = if config_path.is_file() {
-            let Some(config) = Config::load(&config_path, &name, diags) else {
+            let Some(config) = Config::load_partial(&config_path, &name, diags).0 else {
                 // The dossiers are still checked, so that one run lists every problem.
                 let accounts = load_accounts(&root.join(accounts_dir_of_broken(&config_path)), diags);
                 map_customers(&accounts, diags);
                 return None;
             };
+            // With errors outside [import], the rest is still loaded and checked; the errors in
+            // `diags` keep every command but `kam check` from using it.
             (config, Some(config_path))
         } else {
             (Config::defaults(&name), None)
@@ -87,7 +89,7 @@ impl Workspace {
         let customer_account = map_customers(&accounts, diags);
         let sales_files = if options.sales.is_empty() && config.sales_default {
             // Nobody asked for these files: finding none is no error (`kam check` warns).
-            resolve_patterns(&root, &config.sales, "the default sales", &mut Diagnostics::new())
+            resolve(&root, &config.sales, "the default sales", false, diags)
         } else if options.sales.is_empty() {
             resolve_patterns(&root, &config.sales, "[workspace] sales in kam.toml", diags)
         } else {
@@ -99,6 +101,17 @@ impl Workspace {
     /// The account a customer number belongs to.
     pub fn account_of(&self, customer: &str) -> Option<&Account> {
         self.customer_account.get(customer.trim()).map(|&i| &self.accounts[i])
+    }
+
+    /// The files a command reads: `kam.toml`, the dossiers and the exports.
+    pub fn inputs(&self) -> crate::fsutil::Inputs {
+        let mut inputs = crate::fsutil::Inputs::new();
+        for path in
+            self.config_path.iter().chain(self.accounts.iter().map(|a| &a.path)).chain(&self.sales_files)
+        {
+            inputs.add(path);
+        }
+        inputs
     }
 
     /// The account with this id.
@@ -174,15 +187,51 @@ fn map_customers(accounts: &[Account], diags: &mut Diagnostics) -> HashMap<Strin
     map
 }
 
-/// Expands sales patterns (globs or plain paths, relative to `base`) to files; a pattern that
-/// matches nothing is an error.
+/// Why a path matched or named as an export cannot be read as a file, or `None` when it can.
+fn unreadable(path: &Path) -> Option<String> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => None,
+        Ok(m) if m.is_dir() => Some("is a folder, not an export".to_string()),
+        Ok(_) => Some("is not a regular file (a device or a pipe)".to_string()),
+        Err(e) => {
+            let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+            Some(if e.raw_os_error() == Some(40) {
+                "is a symbolic link in a loop (it leads back to itself)".to_string()
+            } else if link && e.kind() == std::io::ErrorKind::NotFound {
+                let target =
+                    std::fs::read_link(path).map_or(String::new(), |t| format!(" to {}", t.display()));
+                format!("is a symbolic link{target} whose file does not exist")
+            } else if e.kind() == std::io::ErrorKind::NotFound {
+                "no such file".to_string()
+            } else {
+                format!("cannot be read: {e}")
+            })
+        }
+    }
+}
+
+/// Expands sales patterns (globs or plain paths, relative to `base`) to files. A pattern that
+/// matches nothing is an error, and so is every matched path that cannot be read as a file (a
+/// dangling symbolic link, a loop, a folder it cannot look into). A file named twice (by two
+/// patterns, or by two paths to it) is read once, with a warning.
 pub fn resolve_patterns(
     base: &Path,
     patterns: &[String],
     origin: &str,
     diags: &mut Diagnostics,
 ) -> Vec<PathBuf> {
-    let mut files = Vec::new();
+    resolve(base, patterns, origin, true, diags)
+}
+
+/// [`resolve_patterns`]; without `required`, a pattern matching nothing is no error.
+fn resolve(
+    base: &Path,
+    patterns: &[String],
+    origin: &str,
+    required: bool,
+    diags: &mut Diagnostics,
+) -> Vec<PathBuf> {
+    let mut files: Vec<(PathBuf, &str)> = Vec::new();
     for pattern in patterns {
         let full = if Path::new(pattern).is_absolute() { PathBuf::from(pattern) } else { base.join(pattern) };
         let shown = display_path(&full);
@@ -190,31 +239,71 @@ pub fn resolve_patterns(
             let text = full.to_string_lossy().into_owned();
             match glob::glob(&text) {
                 Ok(paths) => {
-                    let mut matched: Vec<PathBuf> = paths
-                        .filter_map(Result::ok)
-                        .filter(|p| p.is_file())
-                        .map(|p| PathBuf::from(display_path(&p)))
-                        .collect();
+                    let mut matched = Vec::new();
+                    for entry in paths {
+                        match entry {
+                            Ok(p) => matched.push(PathBuf::from(display_path(&p))),
+                            Err(e) => diags.error(
+                                Location::File(e.path().to_path_buf()),
+                                format!(
+                                    "cannot look into this folder for `{pattern}` (from {origin}): {}",
+                                    e.error()
+                                ),
+                            ),
+                        }
+                    }
                     matched.sort();
-                    if matched.is_empty() {
+                    if matched.is_empty() && required {
                         diags.error(
                             Location::None,
                             format!("{shown}: the pattern matches no file (from {origin})"),
                         );
                     }
-                    files.extend(matched);
+                    for p in matched {
+                        match unreadable(&p) {
+                            // A folder that a pattern happens to match is not meant as an export.
+                            Some(_) if p.is_dir() => {}
+                            Some(why) => diags.error(
+                                Location::File(p.clone()),
+                                format!("{why}; matched by `{pattern}` (from {origin})"),
+                            ),
+                            None => files.push((p, pattern)),
+                        }
+                    }
                 }
                 Err(e) => {
                     diags.error(Location::None, format!("{shown}: not a valid pattern: {e} (from {origin})"))
                 }
             }
-        } else if full.is_file() {
-            files.push(PathBuf::from(shown));
         } else {
-            diags.error(Location::None, format!("{shown}: no such file (from {origin})"));
+            match unreadable(&full) {
+                Some(why) => diags.error(Location::File(full.clone()), format!("{why} (from {origin})")),
+                None => files.push((PathBuf::from(shown), pattern)),
+            }
         }
     }
-    let mut seen = std::collections::HashSet::new();
-    files.retain(|f| seen.insert(f.clone()));
-    files
+    // Each real file once: compared by its canonical path.
+    let mut seen: HashMap<PathBuf, (PathBuf, &str)> = HashMap::new();
+    let mut unique = Vec::new();
+    for (file, pattern) in files {
+        let canonical = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+        match seen.get(&canonical) {
+            Some((first, first_pattern)) => {
+                if first != &file || first_pattern != &pattern {
+                    diags.warning(
+                        Location::File(file.clone()),
+                        format!(
+                            "`{pattern}` names {} again (matched by `{first_pattern}` already); it is read once (from {origin})",
+                            display_path(first)
+                        ),
+                    );
+                }
+            }
+            None => {
+                seen.insert(canonical, (file.clone(), pattern));
+                unique.push(file);
+            }
+        }
+    }
+    unique
 }

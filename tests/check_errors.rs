@@ -136,8 +136,8 @@ fn bad_account_ids() {
             "accounts/Upper.toml: error: \"Upper\" is not a valid account id: use lower-case letters, digits, \
              \"-\" and \"_\" only (like \"upper\")",
         )
-        .lacks("good_one-2")
-        .summary_is("check failed: 2 errors, 0 warnings (3 accounts, 0 exports with 0 rows)");
+        .lacks("good_one-2.toml: error")
+        .summary_is("check failed: 2 errors, 3 warnings (3 accounts, 0 exports with 0 rows)");
 }
 
 // 6. One customer in two accounts.
@@ -159,7 +159,7 @@ fn mapped_header_missing_from_an_export() {
     check_fails(&fixture("missing-header"))
         .has_line(
             "sales/export.csv:1: error: no column \"Kundennr\" (mapped to `customer` in [import.columns]); \
-             the header has \"Belegdatum\", \"Kunde\", \"Umsatz\"",
+             the header has \"Belegdatum\", \"Kunde\", \"Umsatz\". Did you mean \"Kunde\"?",
         )
         .summary_is("check failed: 1 error, 0 warnings (0 accounts, 1 export with 0 rows)");
 }
@@ -323,7 +323,7 @@ fn glob_given_with_sales_matching_no_file() {
         .lacks("exports/*.csv")
         .summary_is("check failed: 1 error, 0 warnings (0 accounts, 0 exports with 0 rows)");
     check_with(&fixture("glob-no-match"), &["--sales", "missing.csv"], 1)
-        .has_line("error: missing.csv: no such file (from --sales)");
+        .has_line("missing.csv: error: no such file (from --sales)");
 }
 
 // 13. Corrupt gzip.

@@ -23,12 +23,14 @@ fn warnings_keep_exit_code_zero() {
         "warning: 2 rows without a customer: 500.00 EUR net revenue (5.0%), reported as (unassigned)",
         "sales/2026.csv:3: warning: looks like a duplicate of line 2 (same invoice, product, date and amount)",
         "accounts/nordwind.toml:2:26: warning: customer \"10043\" has no sales in the exports",
+        "accounts/westwind.toml: warning: no `customer_ids`: no sales belong to this account, so its figures are \
+         zero; list its customer numbers in the exports",
     ];
     for line in expected {
         run.has_line(line);
     }
     assert_eq!(run.problems().len(), expected.len(), "{}", run.stderr);
-    run.lacks("error").summary_is("check passed with 8 warnings (4 accounts, 1 export with 11 rows)");
+    run.lacks("error").summary_is("check passed with 9 warnings (4 accounts, 1 export with 11 rows)");
 }
 
 #[test]
@@ -61,7 +63,7 @@ fn deadlines_move_with_today() {
         .success()
         .stdout(predicate::str::is_empty())
         .stderr(predicate::str::contains("packaging prototype").not())
-        .stderr(predicate::str::contains("check passed with 6 warnings"));
+        .stderr(predicate::str::contains("check passed with 7 warnings"));
     // A year later, the open action in "new price list" is overdue as well.
     kam_in(&dir).env("KAM_TODAY", "2027-06-15").arg("check").assert().success().stderr(
         predicate::str::contains("action \"new price list\" was due on 2026-06-15 (365 days ago)")
@@ -93,7 +95,16 @@ fn no_sales_exports_at_all() {
     std::fs::write(bare.path().join("accounts/nordwind.toml"), "name = \"Nordwind\"\n").unwrap();
     common::check_with(bare.path(), &["-C", "."], 0)
         .has("warning: no sales exports to read")
-        .summary_is("check passed with 1 warning (1 account, 0 exports with 0 rows)");
+        .has_line(
+            "warning: no kam.toml in this folder or a folder above, so every setting has its default: exports \
+             sales/*.csv and sales/*.csv.gz, delimiter \",\", decimal mark \".\", dates \"%Y-%m-%d\", UTF-8, dossiers in \
+             accounts/; `kam init` writes a kam.toml to adjust",
+        )
+        .has_line(
+            "accounts/nordwind.toml: warning: no `customer_ids`: no sales belong to this account, so its figures are \
+             zero; list its customer numbers in the exports",
+        )
+        .summary_is("check passed with 3 warnings (1 account, 0 exports with 0 rows)");
 }
 
 #[test]

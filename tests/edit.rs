@@ -579,7 +579,7 @@ fn init_writes_a_workspace_that_passes_check() {
         .arg("check")
         .assert()
         .success()
-        .stderr(predicate::str::contains("check passed with 1 warning (1 account, 0 exports with 0 rows)"));
+        .stderr(predicate::str::contains("check passed with 2 warnings (1 account, 0 exports with 0 rows)"));
     // A second init changes nothing.
     kam().current_dir(ws.path()).arg("init").assert().code(1).stderr(predicate::str::contains(
         "error: . already is a kam workspace (kam.toml exists); nothing was changed",

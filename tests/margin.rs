@@ -159,7 +159,7 @@ fn account_filter_and_periods() {
         .args(["margin", "--account", "nope"])
         .assert()
         .code(1)
-        .stderr(predicate::str::contains("no account `nope`; known accounts: a, b"));
+        .stderr(predicate::str::contains("no account `nope`. Known accounts: a, b"));
 }
 
 #[test]

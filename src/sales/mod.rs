@@ -11,7 +11,7 @@
 use crate::config::{ColumnMap, Delimiter, Encoding, ImportSettings};
 use crate::dates::{DateError, DateFormat};
 use crate::diag::{Diagnostics, Location};
-use crate::money::{AmountError, Decimal, parse_amount};
+use crate::money::{AmountError, Decimal, checked_product, parse_amount};
 use chrono::NaiveDate;
 
 pub mod records;
@@ -196,7 +196,7 @@ pub fn read_exports(
         let outcome = read_part(&mut export.reader, &export.cols, settings, &mut |row, line| {
             on_row(RowAt { file: index, line }, row)
         });
-        export.finish(vec![outcome], diags, &mut stats);
+        export.finish(vec![outcome], &settings.date_format, diags, &mut stats);
     }
     stats
 }
@@ -392,10 +392,36 @@ fn io_message(e: &io::Error, gz: bool) -> String {
     }
 }
 
+/// The byte order of UTF-16 text without a byte-order mark, told by its start: a CSV header is
+/// mostly ASCII, so every second byte is zero.
+fn utf16_without_bom(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let n = head.len().min(512) & !1;
+    if n < 4 {
+        return None;
+    }
+    let zeros = |parity: usize| (parity..n).step_by(2).filter(|&i| head[i] == 0).count();
+    let (even, odd, half) = (zeros(0), zeros(1), n / 2);
+    if odd * 10 >= half * 9 && even * 10 < half {
+        Some(encoding_rs::UTF_16LE)
+    } else if even * 10 >= half * 9 && odd * 10 < half {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    }
+}
+
+/// Whether a text cell holds a control character (a NUL, an escape, …); tabs and line ends (in
+/// a quoted cell) are text.
+fn has_control(cell: &str) -> bool {
+    cell.bytes().any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f)
+}
+
 /// The column index of each mapped field in one export.
 struct Columns {
     index: [Option<usize>; 12],
     headers: Vec<String>,
+    /// The delimiter the header was split with.
+    delimiter: u8,
 }
 
 impl Columns {
@@ -425,6 +451,23 @@ fn resolve_columns(
     let find = |name: &str| headers.iter().position(|h| same_header(h, name));
     let mut index = [None; 12];
     let present = || headers.iter().map(|h| format!("\"{}\"", h.trim())).collect::<Vec<_>>().join(", ");
+    let header_at = || Location::Csv { file: path.to_path_buf(), line: 1, column: None };
+    // One field holding the whole header: the delimiter is another one.
+    if let [only] = headers.as_slice() {
+        let guess = [(',', "\",\""), (';', "\";\""), ('\t', "\"tab\""), ('|', "\"|\"")]
+            .into_iter()
+            .filter(|(c, _)| only.contains(*c))
+            .max_by_key(|(c, _)| only.matches(*c).count());
+        if let Some((_, name)) = guess {
+            diags.error(
+                header_at(),
+                format!(
+                    "the header is one column \"{only}\": it looks separated by {name}; set delimiter = {name} (or \"auto\") under [import] in kam.toml"
+                ),
+            );
+            return None;
+        }
+    }
     let mut ok = true;
     match &settings.columns {
         Some(map) => {
@@ -434,10 +477,12 @@ fn resolve_columns(
                         Some(i) => index[f as usize] = Some(i),
                         None => {
                             ok = false;
+                            let hint = crate::diag::closest(header, headers.iter().map(|h| h.as_str()))
+                                .map_or(String::new(), |c| format!(". Did you mean \"{c}\"?"));
                             diags.error(
-                                Location::Csv { file: path.to_path_buf(), line: 1, column: None },
+                                header_at(),
                                 format!(
-                                    "no column \"{header}\" (mapped to `{}` in [import.columns]); the header has {}",
+                                    "no column \"{header}\" (mapped to `{}` in [import.columns]); the header has {}{hint}",
                                     f.name(),
                                     present()
                                 ),
@@ -475,8 +520,55 @@ fn resolve_columns(
             }
         }
     }
-    ok.then_some(Columns { index, headers })
+    // A column read for a field must be the only one of its name: which one was meant is unsure.
+    for f in Field::ALL {
+        let Some(i) = index[f as usize] else { continue };
+        let same: Vec<usize> =
+            (0..headers.len()).filter(|&j| same_header(&headers[j], &headers[i])).collect();
+        if same.len() > 1 {
+            ok = false;
+            diags.error(
+                Location::Csv { file: path.to_path_buf(), line: 1, column: Some(headers[i].clone()) },
+                format!(
+                    "the header names this column {} times (columns {}), and it is read as `{}`: rename all but one",
+                    same.len(),
+                    same.iter().map(|j| (j + 1).to_string()).collect::<Vec<_>>().join(", "),
+                    f.name()
+                ),
+            );
+        }
+    }
+    ok.then_some(Columns { index, headers, delimiter: 0 })
 }
+
+/// The first line (counted from the record's first, 0) inside a quoted field of `record` that
+/// holds as many delimiters as a row of the export: rows swallowed by a quote left open.
+fn swallowed_row(record: &Record<'_>, delimiter: u8, fields: usize) -> Option<u64> {
+    if fields < 2 {
+        return None;
+    }
+    let mut lines_before = 0u64;
+    for field in record.iter() {
+        let mut inner = field.split(['\n', '\r']).enumerate();
+        inner.next();
+        for (k, text) in inner {
+            if text.bytes().filter(|&b| b == delimiter).count() + 1 >= fields {
+                return Some(lines_before + k as u64);
+            }
+        }
+        lines_before += field.split(['\n', '\r']).count() as u64 - 1;
+    }
+    None
+}
+
+/// How many date cells that do not match the date format are kept to guess the right one.
+const DATE_SAMPLES: usize = 20;
+
+/// A quoted field may run over at most this many line ends …
+const MAX_QUOTED_LINES: u64 = 100;
+/// … and a record with quoted line ends over at most this many bytes; beyond, a closing quote is
+/// taken to be missing.
+const MAX_QUOTED_BYTES: usize = 10_000;
 
 /// A reader of an export's records.
 type Reader = RecordReader<Box<dyn Read + Send>>;
@@ -553,10 +645,11 @@ impl<'p> Export<'p> {
             }
             Err(e) => return fail(diags, stats, io_message(&e, gz)),
         };
-        let Some(cols) = resolve_columns(path, headers, settings, diags) else {
+        let Some(mut cols) = resolve_columns(path, headers, settings, diags) else {
             stats.bytes += counter.get();
             return None;
         };
+        cols.delimiter = delimiter;
         let cut_len = if whole { std::fs::metadata(path).ok().map(|m| m.len()) } else { None };
         Some(Export { path, gz, reader, cols, delimiter, encoding, cut_len, counter })
     }
@@ -577,11 +670,14 @@ impl<'p> Export<'p> {
             reader.set_encoding(Encoding::Utf8);
             return Ok((reader, Encoding::Utf8, !gz));
         }
-        if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
-            // UTF-16 (Excel's "Unicode text"): transcoded to UTF-8 as the stream is read.
+        let bom = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+        let without_bom = if bom { None } else { utf16_without_bom(head) };
+        if bom || without_bom.is_some() {
+            // UTF-16 (Excel's "Unicode text"): transcoded to UTF-8 as the stream is read; without
+            // a byte-order mark, the zero bytes of the ASCII characters tell its byte order.
             drop(reader);
             let stream = if gz { gzip_stream(path, counter)? } else { file_stream(path, counter)? };
-            let utf8 = encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(None).build(stream);
+            let utf8 = encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(without_bom).build(stream);
             let reader = RecordReader::new(
                 Box::new(ReadAhead::new(Box::new(utf8))) as Box<dyn Read + Send>,
                 b',',
@@ -658,7 +754,7 @@ impl<'p> Export<'p> {
         let cuts = self.cuts(parts);
         if cuts.is_empty() {
             let outcome = read_part(&mut self.reader, &self.cols, settings, &mut |row, _| sink.row(row));
-            self.finish(vec![outcome], diags, stats);
+            self.finish(vec![outcome], &settings.date_format, diags, stats);
             return;
         }
         // Each part reads the rows that start in it, on lines counted from its start; the first
@@ -725,23 +821,63 @@ impl<'p> Export<'p> {
             sink.append(part);
             outcomes.push(outcome);
         }
-        self.finish(outcomes, diags, stats);
+        self.finish(outcomes, &settings.date_format, diags, stats);
     }
 
     /// Reports the problems of the parts read, in order, and counts their rows.
-    fn finish(self, outcomes: Vec<PartOutcome>, diags: &mut Diagnostics, stats: &mut ImportStats) {
+    fn finish(
+        self,
+        outcomes: Vec<PartOutcome>,
+        date_format: &DateFormat,
+        diags: &mut Diagnostics,
+        stats: &mut ImportStats,
+    ) {
         let mut listed = 0;
-        let mut total = 0;
+        let mut total: i64 = 0;
+        // When no date of the file matches the date format, one error says so for the column.
+        let rows: u64 = outcomes.iter().map(|o| o.rows).sum();
+        let unmatched: u64 = outcomes.iter().map(|o| o.dates_unmatched).sum();
+        let whole_column = rows >= 2 && unmatched == rows;
+        if whole_column {
+            let samples: Vec<&str> =
+                outcomes.iter().flat_map(|o| o.date_samples.iter().map(String::as_str)).collect();
+            let first_line = outcomes.iter().flat_map(|o| o.problems.iter()).find(|p| p.3).map_or(2, |p| p.0);
+            let header = self.cols.header(Field::Date);
+            let format = date_format.as_str();
+            let advice = match crate::dates::guess_formats(&samples).as_slice() {
+                [] => String::new(),
+                [one] => format!("; the values look like {}: try date_format = \"{one}\"", samples[0]),
+                many => format!(
+                    "; the values look like {}: try date_format = {}",
+                    samples[0],
+                    many.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(" or ")
+                ),
+            };
+            diags.error(
+                Location::Csv { file: self.path.to_path_buf(), line: first_line, column: Some(header) },
+                format!(
+                    "no date of the column matches date_format \"{format}\" (all {unmatched} rows, like \"{}\" on this line){advice}",
+                    samples.first().copied().unwrap_or("")
+                ),
+            );
+            listed += 1;
+            // One problem instead of one a row.
+            total = 1 - unmatched as i64;
+        }
         for outcome in outcomes {
             stats.rows += outcome.rows;
             stats.bad_rows += outcome.bad_rows;
-            total += outcome.problem_count;
-            for (line, column, message) in outcome.problems {
+            total += outcome.problem_count as i64;
+            for (line, column, message, date_format) in outcome.problems {
+                if whole_column && date_format {
+                    continue;
+                }
                 if listed < MAX_ERRORS_PER_FILE {
                     diags.error(Location::Csv { file: self.path.to_path_buf(), line, column }, message);
                     listed += 1;
                 }
             }
+
             if let Some((e, last_line)) = outcome.failure {
                 let mut message = io_message(&e, self.gz);
                 if last_line > 0 {
@@ -750,11 +886,8 @@ impl<'p> Export<'p> {
                 diags.error(Location::File(self.path.to_path_buf()), message);
             }
         }
-        if total > listed as u64 {
-            diags.error(
-                Location::File(self.path.to_path_buf()),
-                format!("{} more problems in this file are not listed", total - listed as u64),
-            );
+        if total > listed as i64 {
+            diags.not_listed(Location::File(self.path.to_path_buf()), (total - listed as i64) as u64);
         }
         drop(self.reader);
         stats.bytes += self.counter.get();
@@ -774,10 +907,18 @@ impl PartSource<'_> {
     fn reader_at(&self, offset: u64, line: u64) -> io::Result<RecordReader<Box<dyn Read + Send>>> {
         use std::io::Seek;
         let mut file = File::open(self.path)?;
+        // A `\n` right after a `\r` before the offset belongs to that line end.
+        let mut before = [0u8];
+        if offset > 0 {
+            file.seek(io::SeekFrom::Start(offset - 1))?;
+            file.read_exact(&mut before)?;
+        }
         file.seek(io::SeekFrom::Start(offset))?;
         let stream: Box<dyn Read + Send> =
             Box::new(CountingReader { inner: file, count: self.counter.clone() });
-        Ok(RecordReader::new(stream, self.delimiter, self.encoding, offset, line))
+        let mut reader = RecordReader::new(stream, self.delimiter, self.encoding, offset, line);
+        reader.set_after_cr(before[0] == b'\r');
+        Ok(reader)
     }
 }
 
@@ -787,9 +928,13 @@ struct PartOutcome {
     /// Data rows read, good and bad.
     rows: u64,
     bad_rows: u64,
-    /// The first problems (line, column header, message), and how many there were in all.
-    problems: Vec<(u64, Option<String>, String)>,
+    /// The first problems (line, column header, message, whether the date did not match the
+    /// date format), and how many there were in all.
+    problems: Vec<(u64, Option<String>, String, bool)>,
     problem_count: u64,
+    /// Rows whose date cell does not match the date format, and the first such cells.
+    dates_unmatched: u64,
+    date_samples: Vec<String>,
     /// An error of the stream that ended the reading, and the last line read whole.
     failure: Option<(io::Error, u64)>,
     /// The offset and line where reading ended.
@@ -798,8 +943,12 @@ struct PartOutcome {
 
 impl PartOutcome {
     fn problem(&mut self, line: u64, column: Option<String>, message: String) {
+        self.problem_tagged(line, column, message, false);
+    }
+
+    fn problem_tagged(&mut self, line: u64, column: Option<String>, message: String, date_format: bool) {
         if self.problems.len() < MAX_ERRORS_PER_FILE {
-            self.problems.push((line, column, message));
+            self.problems.push((line, column, message, date_format));
         }
         self.problem_count += 1;
     }
@@ -830,8 +979,8 @@ fn read_part<R: Read>(
     let mut last_line = 0;
     let mut dates = LastDate::default();
     loop {
-        let (line, record) = match reader.read_record() {
-            Ok(Next::Record { line, record }) => (line, record),
+        let (line, record, (span_lines, span_bytes), unterminated) = match reader.read_record() {
+            Ok(Next::Record { line, record, span, unterminated }) => (line, record, span, unterminated),
             Ok(Next::End) => break,
             Err(e) => {
                 out.failure = Some((e, last_line));
@@ -841,9 +990,59 @@ fn read_part<R: Read>(
         out.rows += 1;
         last_line = line;
         let fields = record.map_or_else(|n| n, |r| r.len());
+        if unterminated {
+            out.bad_rows += 1;
+            out.problem(
+                line,
+                None,
+                format!(
+                    "unterminated quote: a quote opened on line {line} is never closed, so the {span_lines} lines after it would be read as one field; close the quote or remove it"
+                ),
+            );
+            continue;
+        }
+        if span_lines > MAX_QUOTED_LINES || (span_lines > 0 && span_bytes > MAX_QUOTED_BYTES) {
+            out.bad_rows += 1;
+            out.problem(
+                line,
+                None,
+                format!(
+                    "a quoted field opened on line {line} runs over {span_lines} line ends to line {} ({span_bytes} bytes): is a closing quote missing on line {line}?",
+                    line + span_lines
+                ),
+            );
+            continue;
+        }
+        if span_lines > 0
+            && let Ok(r) = &record
+            && let Some(k) = swallowed_row(r, cols.delimiter, n_fields)
+        {
+            out.bad_rows += 1;
+            out.problem(
+                line,
+                None,
+                format!(
+                    "a quoted field opened on line {line} holds line {} that looks like a row of the export: is a closing quote missing on line {line}?",
+                    line + k
+                ),
+            );
+            continue;
+        }
         if fields != n_fields {
             out.bad_rows += 1;
-            out.problem(line, None, format!("expected {n_fields} fields as in the header, found {fields}"));
+            let hint = if span_lines > 0 {
+                format!(
+                    "; the quote opened on line {line} closes only on line {}: is a closing quote missing on line {line}?",
+                    line + span_lines
+                )
+            } else {
+                String::new()
+            };
+            out.problem(
+                line,
+                None,
+                format!("expected {n_fields} fields as in the header, found {fields}{hint}"),
+            );
             continue;
         }
         let Ok(record) = record else {
@@ -856,7 +1055,18 @@ fn read_part<R: Read>(
             Err(problems) => {
                 out.bad_rows += 1;
                 for (field, message) in problems {
-                    out.problem(line, Some(cols.header(field)), message);
+                    let unmatched = field == Field::Date && {
+                        let cell = cols.get(Field::Date).map_or("", |i| record.get(i).trim());
+                        let unmatched = settings.date_format.parse(cell) == Err(DateError::Malformed);
+                        if unmatched {
+                            out.dates_unmatched += 1;
+                            if out.date_samples.len() < DATE_SAMPLES {
+                                out.date_samples.push(cell.to_string());
+                            }
+                        }
+                        unmatched
+                    };
+                    out.problem_tagged(line, Some(cols.header(field)), message, unmatched);
                 }
             }
         }
@@ -920,6 +1130,10 @@ fn parse_row<'r>(
             let msg = match e {
                 DateError::Empty => "expected a date, found an empty cell".to_string(),
                 DateError::NoSuchDay => format!("\"{date_text}\" is not a day of the calendar"),
+                DateError::Year(year) => format!(
+                    "\"{date_text}\" is read as the year {year} with date_format \"{}\"; %Y takes the year with four digits (2026), %y with two (26); dates before 1900 or after 2200 are taken for mistakes",
+                    settings.date_format.as_str()
+                ),
                 DateError::Malformed => format!(
                     "cannot read \"{date_text}\" as a date: expected the format \"{}\", like {}{}",
                     settings.date_format.as_str(),
@@ -971,20 +1185,46 @@ fn parse_row<'r>(
 
     let gross = match (revenue, quantity, unit_price) {
         (Some(r), _, _) => Some(r),
-        (None, Some(q), Some(p)) => Some(q * p),
+        (None, Some(q), Some(p)) => match checked_product(q, p) {
+            Some(g) => Some(g),
+            None => {
+                problems.push((Field::UnitPrice, beyond_limit("quantity × unit price", q, p)));
+                None
+            }
+        },
         _ => None,
     };
     if gross.is_none() && !by_price && revenue_blank {
         problems.push((Field::Revenue, "expected an amount, found an empty cell".to_string()));
     }
+    for f in [Field::Customer, Field::Invoice, Field::Product, Field::Category] {
+        let cell = text(f);
+        if has_control(cell) {
+            let at =
+                cell.bytes().position(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f);
+            let byte = at.map_or(0, |i| cell.as_bytes()[i]);
+            problems.push((
+                f,
+                format!(
+                    "the cell holds the control character 0x{byte:02X} at position {}: a damaged or binary export?",
+                    at.map_or(0, |i| cell[..i].chars().count() + 1)
+                ),
+            ));
+        }
+    }
     let (Some(date), Some(gross), true) = (date, gross, problems.is_empty()) else {
         return Err(problems);
     };
+    // Each term is below 10^15 (see `money::LIMIT_DIGITS`), so these cannot overflow.
     let net = gross - deductions;
     let cost = match (cost, quantity, unit_cost, profit) {
         (Some(c), _, _, _) => Some(c),
-        (None, Some(q), Some(u), _) => Some(q * u),
+        (None, Some(q), Some(u), _) => match checked_product(q, u) {
+            Some(c) => Some(c),
+            None => return Err(vec![(Field::UnitCost, beyond_limit("quantity × unit cost", q, u))]),
+        },
         (None, _, _, Some(p)) => Some(net - p),
+        // The rate is at most 10 (checked in kam.toml).
         _ => settings.default_cost_rate.map(|r| r * net),
     };
     Ok(SaleRow {
@@ -999,6 +1239,11 @@ fn parse_row<'r>(
         net,
         cost,
     })
+}
+
+/// The message for a product beyond the limit of amounts.
+fn beyond_limit(what: &str, a: Decimal, b: Decimal) -> String {
+    format!("{what} = {a} × {b} is beyond what kam reads: amounts must be below {}", crate::money::LIMIT_TEXT)
 }
 
 fn utf8_message() -> String {

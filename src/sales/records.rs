@@ -4,7 +4,12 @@
 //! line end, split at the delimiter with `memchr`. A line with a quote is handed to `csv_core`,
 //! which also reads fields spanning several lines. The records and fields are the same as the
 //! `csv` crate's with its default settings (a property test compares the two): `\n`, `\r\n` and
-//! `\r` end a record, empty lines are skipped, `""` inside quotes is a quote.
+//! `\r` end a record, empty lines are skipped, `""` inside quotes is a quote. Lines are counted
+//! as an editor counts them: `\r\n`, `\n` and a lone `\r` each end one.
+//!
+//! A quote still open at the end of the stream is told apart, and so is how far a record reaches
+//! (the fields `unterminated` and `span` of [`Next::Record`]), so that a missing closing
+//! quote, which would swallow the rows after it into one field, is named as such.
 //!
 //! A reader may be given a byte offset at which to stop: it then reads the records that *start*
 //! before that offset (the last one possibly running past it), so that a file can be cut into
@@ -46,7 +51,14 @@ impl<'a> Record<'a> {
 pub enum Next<'a> {
     /// A record starting on `line`; `Err` holds the number of fields of a record that is not
     /// valid UTF-8.
-    Record { line: u64, record: Result<Record<'a>, usize> },
+    Record {
+        line: u64,
+        record: Result<Record<'a>, usize>,
+        /// Line ends inside the record (0 for one on one line) and its length in bytes.
+        span: (u64, usize),
+        /// A quote opened in the record was never closed: it runs to the end of the stream.
+        unterminated: bool,
+    },
     /// No more records: the end of the stream, or the stop offset was reached.
     End,
 }
@@ -62,6 +74,8 @@ struct Splitter {
     ends: Vec<usize>,
     /// The fields of the last record, as byte ranges into its text.
     bounds: Vec<(usize, usize)>,
+    /// Whether the last record ended with the stream inside a quoted field.
+    unterminated: bool,
 }
 
 /// Where a split record's bytes are.
@@ -83,6 +97,7 @@ impl Splitter {
             out: vec![0; 1024],
             ends: vec![0; 64],
             bounds: Vec::with_capacity(64),
+            unterminated: false,
         }
     }
 
@@ -112,6 +127,7 @@ impl Splitter {
 
     fn split_quoted(&mut self, input: &[u8], eof: bool) -> Split {
         use csv_core::ReadRecordResult::*;
+        self.unterminated = false;
         let (mut nin, mut nend) = (0, 0);
         let mut nout = 0;
         'record: loop {
@@ -130,6 +146,7 @@ impl Splitter {
                 }
                 InputEmpty | End => {
                     // Nothing follows the input: an empty input ends the record.
+                    self.unterminated = quote_open(&input[..nin], self.delimiter);
                     loop {
                         let (result, _, o, e) =
                             self.core.read_record(&[], &mut self.out[nout..], &mut self.ends[nend..]);
@@ -171,6 +188,32 @@ impl Splitter {
     fn restart(&mut self) {
         self.core = Self::core(self.delimiter);
     }
+}
+
+/// Whether a record's bytes end inside a quoted field, by the rules `csv_core` reads them with: a
+/// quote at the start of a field opens it, `""` inside is a quote, another quote closes it.
+fn quote_open(bytes: &[u8], delimiter: u8) -> bool {
+    let (mut field_start, mut quoted) = (true, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quoted {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else if field_start && b == b'"' {
+            quoted = true;
+            field_start = false;
+        } else {
+            field_start = b == delimiter || b == b'\n' || b == b'\r';
+        }
+        i += 1;
+    }
+    quoted
 }
 
 /// How a line without quotes ends.
@@ -312,6 +355,11 @@ pub struct RecordReader<R> {
     ended_at: Option<u64>,
     /// Line ends before `stop` (set once reading stopped there).
     newlines_at_stop: Option<u64>,
+    /// Whether the last byte consumed was `\r` (so that a `\n` after it ends no other line).
+    prev_cr: bool,
+    /// Line ends inside the last record (not counting the one that ends it) and its length in
+    /// bytes.
+    last_span: (u64, usize),
 }
 
 impl<R: Read> RecordReader<R> {
@@ -332,7 +380,15 @@ impl<R: Read> RecordReader<R> {
             stop: None,
             ended_at: None,
             newlines_at_stop: None,
+            prev_cr: false,
+            last_span: (0, 0),
         }
+    }
+
+    /// Tells the reader that the byte before its stream is `\r`, so that a `\n` at its start
+    /// ends no further line.
+    pub fn set_after_cr(&mut self, after_cr: bool) {
+        self.prev_cr = after_cr;
     }
 
     /// The unread bytes at the start of the stream, reading some when there are none.
@@ -412,12 +468,14 @@ impl<R: Read> RecordReader<R> {
         // Skip empty lines; line ends before the stop offset are counted towards it.
         let (start, consumed, line) = loop {
             while self.pos < self.end && matches!(self.buf[self.pos], b'\n' | b'\r') {
-                if self.buf[self.pos] == b'\n' {
+                let cr = self.buf[self.pos] == b'\r';
+                if cr || !self.prev_cr {
                     self.newlines += 1;
                     if self.stop.is_some_and(|s| self.offset() >= s) && self.newlines_at_stop.is_none() {
                         self.newlines_at_stop = Some(self.newlines - 1);
                     }
                 }
+                self.prev_cr = cr;
                 self.pos += 1;
             }
             if let Some(stop) = self.stop
@@ -453,11 +511,16 @@ impl<R: Read> RecordReader<R> {
             }
         };
         let start_pos = self.pos;
-        self.newlines += match start {
+        let bytes = &self.buf[start_pos..start_pos + consumed];
+        let ends_line = consumed > 0 && matches!(bytes[consumed - 1], b'\n' | b'\r');
+        let line_ends = match start {
             // A line without quotes holds a line end only at its end.
-            Some(len) => u64::from(self.buf.get(start_pos + len) == Some(&b'\n') && consumed > len),
-            None => memchr::memchr_iter(b'\n', &self.buf[start_pos..start_pos + consumed]).count() as u64,
+            Some(len) => u64::from(consumed > len),
+            None => count_line_ends(bytes),
         };
+        self.newlines += line_ends;
+        self.last_span = (line_ends - u64::from(ends_line), consumed);
+        self.prev_cr = ends_line && bytes[consumed - 1] == b'\r';
         self.pos += consumed;
         if let Some(stop) = self.stop
             && self.offset() > stop
@@ -491,8 +554,16 @@ impl<R: Read> RecordReader<R> {
                 Err(_) => Err(bounds.len()),
             },
         };
-        Ok(Next::Record { line, record })
+        Ok(Next::Record { line, record, span: self.last_span, unterminated: self.splitter.unterminated })
     }
+}
+
+/// The line ends in `bytes`: each `\r\n`, lone `\n` and lone `\r` is one.
+pub fn count_line_ends(bytes: &[u8]) -> u64 {
+    let cr = memchr::memchr_iter(b'\r', bytes).count();
+    let lf = memchr::memchr_iter(b'\n', bytes).count();
+    let crlf = memchr::memmem::find_iter(bytes, b"\r\n").count();
+    (cr + lf - crlf) as u64
 }
 
 #[cfg(test)]
@@ -524,7 +595,7 @@ mod tests {
         let mut reader = RecordReader::new(data, delimiter, Encoding::Utf8, 0, 1);
         reader.buf = vec![0; buffer];
         let mut out = Vec::new();
-        while let Next::Record { line, record } = reader.read_record().unwrap() {
+        while let Next::Record { line, record, .. } = reader.read_record().unwrap() {
             let fields = record
                 .map_or_else(|n| vec![format!("<{n} invalid>")], |r| r.iter().map(str::to_string).collect());
             out.push((line, fields));
@@ -548,7 +619,7 @@ mod tests {
             while at < data.len() && matches!(data[at], b'\n' | b'\r') {
                 at += 1;
             }
-            let line = 1 + data[..at].iter().filter(|&&b| b == b'\n').count() as u64;
+            let line = 1 + count_line_ends(&data[..at]);
             let fields = match csv::StringRecord::from_byte_record(record.clone()) {
                 Ok(r) => r.iter().map(str::to_string).collect(),
                 Err(_) => vec![format!("<{} invalid>", record.len())],
@@ -569,17 +640,43 @@ mod tests {
                 (1, vec!["a".into(), "b".into()]),
                 (3, vec!["x\ny".into(), "q\"q".into()]),
                 (5, vec!["1".into(), "2".into()]),
-                (5, vec!["<2 invalid>".into()]),
-                (6, vec!["4".into()]),
+                (7, vec!["<2 invalid>".into()]),
+                (8, vec!["4".into()]),
             ]
         );
+    }
+
+    #[test]
+    fn a_quote_left_open_is_told_apart() {
+        let data = b"d,c,r,n\n2026-01-05,C1,100,\"tools\n2026-01-06,C1,200,x\n2026-01-07,C1,300,y\n";
+        let mut r = RecordReader::new(&data[..], b',', Encoding::Utf8, 0, 1);
+        let Next::Record { line: 1, unterminated: false, .. } = r.read_record().unwrap() else { panic!() };
+        let Next::Record { line: 2, record: Ok(rec), span, unterminated } = r.read_record().unwrap() else {
+            panic!()
+        };
+        assert_eq!(rec.len(), 4);
+        assert!(unterminated);
+        // The three line ends after the quote, the last one ending the file.
+        assert_eq!(span.0, 2);
+        assert!(matches!(r.read_record().unwrap(), Next::End));
+        // Closed quotes, and a quote inside an unquoted field, leave nothing open.
+        assert!(!quote_open(b"a,\"b\"\"c\",d", b','));
+        assert!(!quote_open(b"5\" screws,x", b','));
+        assert!(quote_open(b"a,\"b\"\"", b','));
+    }
+
+    #[test]
+    fn carriage_returns_alone_end_lines() {
+        let data = b"a\rb\r\rc\r\nd\n\re";
+        let lines: Vec<u64> = ours(data, b',').into_iter().map(|(l, _)| l).collect();
+        assert_eq!(lines, vec![1, 2, 4, 5, 7]);
     }
 
     #[test]
     fn windows_1252_is_decoded_by_field() {
         let data = b"M\xfcller;\"Stra\xdfe; 1\"\n";
         let mut reader = RecordReader::new(&data[..], b';', Encoding::Windows1252, 0, 1);
-        let Next::Record { line: 1, record: Ok(r) } = reader.read_record().unwrap() else { panic!() };
+        let Next::Record { line: 1, record: Ok(r), .. } = reader.read_record().unwrap() else { panic!() };
         assert_eq!(r.iter().collect::<Vec<_>>(), vec!["Müller", "Straße; 1"]);
     }
 
