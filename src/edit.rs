@@ -456,13 +456,6 @@ pub fn apply(old: &str, account: &Account, edit: &Edit) -> Result<Outcome, Strin
         Edit::CloseComplaint { which, date } => {
             let i = select_complaint(account, which)?;
             let c = &account.complaints[i];
-            if *date < c.opened.0 {
-                return Err(format!(
-                    "complaint {} was opened on {}, after {date}: it cannot be closed before it was opened; give --date",
-                    i + 1,
-                    c.opened
-                ));
-            }
             let table = entry_table(root, "complaints", i, &account.path)?;
             let line = format!("closed = {}", date.format("%Y-%m-%d"));
             let (at, insert) = insert_key(old, table, &["opened"], &line, nl);

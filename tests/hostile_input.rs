@@ -516,8 +516,10 @@ fn fuzz_finding_closing_a_complaint_before_it_was_opened_is_refused() {
         .assert()
         .code(1)
         .stderr(predicate::str::contains(
-            "error: complaint 1 was opened on 2826-01-05, after 2026-11-23: it cannot be closed before it was opened; give --date",
+            "accounts/a.toml:5:10: error: complaint closed on 2026-11-23 before it was opened on 2826-01-05",
         ));
+    let text = fs::read_to_string(ws.path().join("accounts/a.toml")).unwrap();
+    assert!(!text.contains("closed"), "{text}");
 }
 
 // 17. `kam check` output.
