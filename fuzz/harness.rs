@@ -6,10 +6,10 @@
 //! - `export`: bytes → records → rows, read with three `[import]` settings (ISO with `,`;
 //!   German with `;`, decimal comma, `%d.%m.%Y` and Windows-1252; sniffed delimiter). Every row
 //!   read is a good row or a bad one with an error: good + bad = rows, and bad rows mean errors.
-//! - `amount`: every line through the amount parser with both decimal marks; an amount read is
-//!   below the limit and reads back from its own text.
-//! - `date`: every line as a cell under several date formats, and as a date format itself; a date
-//!   read lies in the accepted years.
+//!   Read in parts (cut down to single bytes), the export gives the same counts and problems.
+//! - `parsers`: every line through the amount parser with both decimal marks (an amount read is
+//!   below the limit and reads back from its own text), and as a cell under several date formats
+//!   and as a date format itself (a date read lies in the accepted years).
 //! - `dossier`: the text through the dossier loader.
 //! - `edit`: a dossier that loads without errors takes a meeting (with text from the input), a
 //!   complaint closed and an action's status set; an edit that changes the text splices the
@@ -30,8 +30,8 @@ use std::path::{Path, PathBuf};
 
 type Check = fn(&[u8], &Path) -> Result<(), String>;
 
-const TARGETS: [(&str, Check); 5] =
-    [("export", export), ("amount", amount), ("date", date), ("dossier", dossier), ("edit", edit)];
+const TARGETS: [(&str, Check); 4] =
+    [("export", export), ("parsers", parsers), ("dossier", dossier), ("edit", edit)];
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz")
@@ -207,8 +207,39 @@ fn export(input: &[u8], scratch: &Path) -> Result<(), String> {
         if stats.bad_rows > 0 && !diags.has_errors() {
             return Err(format!("{} bad rows without an error", stats.bad_rows));
         }
+        for threads in [2, 3] {
+            let mut in_parts = Diagnostics::new();
+            let parts = kam::sales::Parts { threads, min_bytes: 1 };
+            let cut = kam::sales::fold_exports_in_parts(
+                std::slice::from_ref(&file),
+                &s,
+                &mut in_parts,
+                &mut (),
+                || (),
+                parts,
+            );
+            let messages = |d: &Diagnostics| d.items().iter().map(|p| p.to_string()).collect::<Vec<_>>();
+            if (cut.rows, cut.bad_rows) != (stats.rows, stats.bad_rows)
+                || messages(&in_parts) != messages(&diags)
+            {
+                return Err(format!(
+                    "read in {threads} parts: {} rows, {} bad, {:?}; in one: {} rows, {} bad, {:?}",
+                    cut.rows,
+                    cut.bad_rows,
+                    messages(&in_parts),
+                    stats.rows,
+                    stats.bad_rows,
+                    messages(&diags)
+                ));
+            }
+        }
     }
     Ok(())
+}
+
+fn parsers(input: &[u8], scratch: &Path) -> Result<(), String> {
+    amount(input, scratch)?;
+    date(input, scratch)
 }
 
 fn amount(input: &[u8], _: &Path) -> Result<(), String> {

@@ -90,7 +90,7 @@ fn unterminated_quote_at_the_end_of_the_file_is_an_error_naming_its_line() {
         b"date,customer,revenue,note\n2026-01-05,C1,100,\"tools\n2026-01-06,C1,200,x\n2026-01-07,C1,300,y\n",
     );
     check_fails(ws.path()).has_line(
-        "sales/s.csv:2: error: unterminated quote: a quote opened on line 2 is never closed, so the 2 lines after it would be read as one field; close the quote or remove it",
+        "sales/s.csv:2: error: unterminated quote: a quote opened on this line is never closed, so the 2 lines after it would be read as one field; close the quote or remove it",
     );
     kam_in(ws.path()).arg("margin").assert().code(1).stdout("");
 }
@@ -103,11 +103,11 @@ fn unterminated_quote_closed_rows_later_names_where_it_opened() {
         b"date,customer,revenue,note\n2026-01-05,C1,100,\"tools\n2026-01-06,C1,200,x\n2026-01-07,C1,300,\"y\"\n",
     );
     check_fails(ws.path()).has_line(
-        "sales/s.csv:2: error: a quoted field opened on line 2 holds line 3 that looks like a row of the export: is a closing quote missing on line 2?",
+        "sales/s.csv:2: error: a quoted field opened on this line holds a line that looks like a row of the export, 1 line further down: is a closing quote missing here?",
     );
     ws.write("sales/s.csv", b"date,customer,revenue,note\n2026-01-05,C1,100,\"to\nols\",extra\n");
     check_fails(ws.path()).has_line(
-        "sales/s.csv:2: error: expected 4 fields as in the header, found 5; the quote opened on line 2 closes only on line 3: is a closing quote missing on line 2?",
+        "sales/s.csv:2: error: expected 4 fields as in the header, found 5; the quote opened on this line closes only 1 line further down: is a closing quote missing here?",
     );
 }
 
@@ -121,7 +121,7 @@ fn unterminated_quote_running_over_a_hundred_lines_is_an_error() {
     csv.push_str("end\"\n2026-01-06,C1,200,x\n");
     ws.write("sales/s.csv", csv.as_bytes());
     check_fails(ws.path())
-        .has("sales/s.csv:2: error: a quoted field opened on line 2 runs over 151 line ends to line 153");
+        .has("sales/s.csv:2: error: a quoted field opened on this line runs over 151 line ends");
 }
 
 // 3. and 4. `-o` onto an input, a device, a pipe.

@@ -182,3 +182,21 @@ fn lines_are_counted_past_empty_lines_and_windows_line_ends() {
         assert_eq!(lines, vec![format!("{file}:5"), format!("{file}:8")]);
     }
 }
+
+/// Found by fuzzing: a problem found in a later part named a line counted from the part's start
+/// in its message ("a quote opened on line 1"), while its place was the line of the file.
+#[test]
+fn fuzz_finding_messages_of_later_parts_name_no_part_lines() {
+    let text = "date,customer,quantity,unit_price,note\n2026-01-05,K1,3,2.50,\"multi\nline\"\n2026-01-06,K1,1,1,\"open\n";
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path(), text);
+    let mut whole = Diagnostics::new();
+    read_exports(&ws.sales_files, &ws.config.import, &mut whole, |_, _| {});
+    for threads in [2, 3] {
+        let mut cut = Diagnostics::new();
+        let parts = Parts { threads, min_bytes: 1 };
+        fold_exports_in_parts(&ws.sales_files, &ws.config.import, &mut cut, &mut (), || (), parts);
+        assert_eq!(messages(&cut), messages(&whole));
+    }
+    assert!(messages(&whole)[0].ends_with(":4: error: unterminated quote: a quote opened on this line is never closed; close it or remove it"), "{:?}", messages(&whole));
+}

@@ -995,9 +995,16 @@ fn read_part<R: Read>(
             out.problem(
                 line,
                 None,
-                format!(
-                    "unterminated quote: a quote opened on line {line} is never closed, so the {span_lines} lines after it would be read as one field; close the quote or remove it"
-                ),
+                // The messages speak of lines relative to the row's own: a part of an export read
+                // side by side knows its lines only from its start.
+                if span_lines == 0 {
+                    "unterminated quote: a quote opened on this line is never closed; close it or remove it".to_string()
+                } else {
+                    format!(
+                        "unterminated quote: a quote opened on this line is never closed, so the {span_lines} {} after it would be read as one field; close the quote or remove it",
+                        if span_lines == 1 { "line" } else { "lines" }
+                    )
+                },
             );
             continue;
         }
@@ -1007,8 +1014,7 @@ fn read_part<R: Read>(
                 line,
                 None,
                 format!(
-                    "a quoted field opened on line {line} runs over {span_lines} line ends to line {} ({span_bytes} bytes): is a closing quote missing on line {line}?",
-                    line + span_lines
+                    "a quoted field opened on this line runs over {span_lines} line ends ({span_bytes} bytes): is a closing quote missing here?"
                 ),
             );
             continue;
@@ -1022,8 +1028,8 @@ fn read_part<R: Read>(
                 line,
                 None,
                 format!(
-                    "a quoted field opened on line {line} holds line {} that looks like a row of the export: is a closing quote missing on line {line}?",
-                    line + k
+                    "a quoted field opened on this line holds a line that looks like a row of the export, {k} {} further down: is a closing quote missing here?",
+                    if k == 1 { "line" } else { "lines" }
                 ),
             );
             continue;
@@ -1032,8 +1038,8 @@ fn read_part<R: Read>(
             out.bad_rows += 1;
             let hint = if span_lines > 0 {
                 format!(
-                    "; the quote opened on line {line} closes only on line {}: is a closing quote missing on line {line}?",
-                    line + span_lines
+                    "; the quote opened on this line closes only {span_lines} {} further down: is a closing quote missing here?",
+                    if span_lines == 1 { "line" } else { "lines" }
                 )
             } else {
                 String::new()
