@@ -598,6 +598,14 @@ pub fn completions(globals: &Globals, cmd: &mut clap::Command, shell: clap_compl
 /// of every command (kam-log(1), …) as files in that folder.
 pub fn man(globals: &Globals, cmd: clap::Command, dir: Option<&std::path::Path>) -> Outcome {
     if let Some(dir) = dir {
+        // The pages of `kam log KIND` show the account id that comes before the kind.
+        let cmd = cmd.mut_subcommand("log", |log| {
+            let kinds: Vec<String> = log.get_subcommands().map(|k| k.get_name().to_string()).collect();
+            kinds.into_iter().fold(log, |log, kind| {
+                let shown = format!("kam log <ID> {kind}");
+                log.mut_subcommand(&kind, |k| k.bin_name(shown))
+            })
+        });
         std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(cmd, dir)).with_context(
             || format!("cannot write the manual pages to {}", crate::diag::display_path(dir)),
         )?;

@@ -449,7 +449,11 @@ pub fn apply(old: &str, account: &Account, edit: &Edit) -> Result<Outcome, Strin
                 Some(Item::ArrayOfTables(a)) => a.len(),
                 _ => 0,
             };
-            let (at, insert) = append_at(old, root, entry, nl, &account.path)?;
+            let (at, mut insert) = append_at(old, root, entry, nl, &account.path)?;
+            // A file without a final line end keeps it so: the entry at its end gets none either.
+            if at == old.len() && !old.is_empty() && !old.ends_with('\n') && insert.ends_with(nl) {
+                insert.truncate(insert.len() - nl.len());
+            }
             let target = Target { array: entry.array, index: None, lines: entry.body("\n") };
             (at, 0, insert, target, format!("added {} {}", entry.noun, count + 1))
         }
@@ -1055,7 +1059,7 @@ mod tests {
         let c = edit(old, call("hi"));
         assert_eq!(
             c.text,
-            "name = \"X\"\r\n\r\n[[meetings]]\r\ndate = 2026-01-01\r\nkind = \"visit\"\r\n\r\n[[meetings]]\r\ndate = 2026-11-23\r\nkind = \"call\"\r\nsummary = \"hi\"\r\n"
+            "name = \"X\"\r\n\r\n[[meetings]]\r\ndate = 2026-01-01\r\nkind = \"visit\"\r\n\r\n[[meetings]]\r\ndate = 2026-11-23\r\nkind = \"call\"\r\nsummary = \"hi\""
         );
         assert_eq!(c.shown, "[[meetings]]\ndate = 2026-11-23\nkind = \"call\"\nsummary = \"hi\"");
     }
@@ -1067,7 +1071,7 @@ mod tests {
         assert_eq!(c.text, format!("{old}\n[[events]]\ndate = 2026-11-23\ntext = \"new CEO\"\n"));
         let old = "name = \"X\"";
         let c = edit(old, Edit::Append(event(d("2026-11-23"), "x".into())));
-        assert_eq!(c.text, "name = \"X\"\n\n[[events]]\ndate = 2026-11-23\ntext = \"x\"\n");
+        assert_eq!(c.text, "name = \"X\"\n\n[[events]]\ndate = 2026-11-23\ntext = \"x\"");
     }
 
     #[test]

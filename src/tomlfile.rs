@@ -147,6 +147,16 @@ fn entry_lines(text: &str, span: Range<usize>) -> Range<usize> {
 
 /// The diagnostic for a parse error, in the words of a TOML file.
 fn diagnostic(path: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
+    if e.message().contains("recursion") {
+        // The parser gives no place for nesting beyond its limit: the line nested deepest is it.
+        let (line, depth) = deepest_line(text);
+        return Diagnostic::error(
+            Location::Text { file: path.to_path_buf(), line, col: 1 },
+            format!(
+                "nested {depth} levels deep, more than TOML files are read with; no kam file nests beyond a few levels"
+            ),
+        );
+    }
     let offset = e.span().map_or(0, |s| s.start);
     let mut message = explain(e.message());
     // The parser's own messages do not show the value or key they are about.
@@ -215,6 +225,33 @@ fn shape_hint(text: &str, offset: usize) -> Option<String> {
         ));
     }
     None
+}
+
+/// The line (1-based) whose keys and values nest deepest, and how deep: dots of a dotted key or
+/// header, and open brackets and braces, counted outside quotes.
+fn deepest_line(text: &str) -> (usize, usize) {
+    let mut best = (1, 0);
+    for (i, line) in text.lines().enumerate() {
+        let (mut depth, mut open, mut max_open, mut quoted) = (0usize, 0usize, 0usize, false);
+        for c in line.chars() {
+            match c {
+                '"' | '\'' => quoted = !quoted,
+                '#' if !quoted => break,
+                '.' if !quoted => depth += 1,
+                '[' | '{' if !quoted => {
+                    open += 1;
+                    max_open = max_open.max(open);
+                }
+                ']' | '}' if !quoted => open = open.saturating_sub(1),
+                _ => {}
+            }
+        }
+        let depth = depth + max_open;
+        if depth > best.1 {
+            best = (i + 1, depth);
+        }
+    }
+    best
 }
 
 /// The bare word (key or value) starting at byte `offset` of `text`.

@@ -189,8 +189,9 @@ fn run_case(ws: &Path, args: &[&str], replaced: bool, expected: &BTreeMap<String
         assert!(shown.contains(&inserted), "{shown:?} vs {inserted:?}");
     } else {
         let nl = if old.contains("\r\n") { "\r\n" } else { "\n" };
-        // A file without a final line end gets one before the entry.
-        let old = if old.is_empty() || old.ends_with('\n') { old } else { format!("{old}{nl}") };
+        // A file without a final line end gets one before the entry, and the entry none after it.
+        let missing = !old.is_empty() && !old.ends_with('\n');
+        let (old, new) = if missing { (format!("{old}{nl}"), format!("{new}{nl}")) } else { (old, new) };
         old_plus_entry(&old, &new, &shown, nl);
     }
 }
@@ -230,16 +231,28 @@ fn crlf_dossiers_stay_crlf() {
 }
 
 #[test]
-fn a_missing_final_line_end_gets_one_before_the_entry() {
-    // Cases whose entry goes to the end of the file.
+fn a_missing_final_line_end_stays_missing_after_the_entry() {
+    // Cases whose entry goes to the end of the file: it starts on a line of its own, and the file
+    // still ends without a line end.
     for case in ["service", "satisfaction", "coaching", "event"] {
         let (_, args, replaced) = CASES.iter().find(|(c, _, _)| *c == case).unwrap();
         let ws = workspace(case);
         let want = expected(case);
-        let rel = want.keys().next().unwrap();
-        let path = ws.path().join(rel);
+        let rel = want.keys().next().unwrap().clone();
+        let path = ws.path().join(&rel);
         let old = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, old.trim_end_matches('\n')).unwrap();
+        let want = want
+            .into_iter()
+            .map(|(k, mut v)| {
+                if k == rel {
+                    while v.last() == Some(&b'\n') {
+                        v.pop();
+                    }
+                }
+                (k, v)
+            })
+            .collect();
         run_case(ws.path(), args, *replaced, &want);
     }
 }
@@ -261,7 +274,7 @@ fn log_works_from_a_subfolder_and_with_c() {
             predicate::str::contains("accounts/minimal.toml:").and(predicate::str::contains("added event 2")),
         );
     let text = std::fs::read_to_string(ws.path().join("accounts/minimal.toml")).unwrap();
-    assert!(text.ends_with("text = \"x\"\n\n[[events]]\ndate = 2026-11-23\ntext = \"y\"\n"), "{text}");
+    assert!(text.ends_with("text = \"x\"\n\n[[events]]\ndate = 2026-11-23\ntext = \"y\""), "{text}");
 }
 
 #[test]

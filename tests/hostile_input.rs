@@ -499,11 +499,11 @@ fn kam_log_refuses_a_read_only_dossier() {
         ));
     assert_eq!(fs::read_to_string(&path).unwrap(), "name = \"A\"");
     fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
-    // A temporary file a killed edit left is removed.
+    // No final line end stays none; a temporary file a killed edit left is removed.
     ws.write("accounts/.kam-edit-XYZ.tmp", b"half");
     kam_in(ws.path()).args(["log", "a", "event", "--text", "x", "--date", "2026-01-05"]).assert().success();
     let text = fs::read_to_string(&path).unwrap();
-    assert_eq!(text, "name = \"A\"\n\n[[events]]\ndate = 2026-01-05\ntext = \"x\"\n");
+    assert_eq!(text, "name = \"A\"\n\n[[events]]\ndate = 2026-01-05\ntext = \"x\"");
     assert!(!ws.path().join("accounts/.kam-edit-XYZ.tmp").exists());
 }
 
@@ -587,4 +587,49 @@ fn command_line_small_ones() {
         .stderr(predicate::str::contains(
             "expected a number without \"%\", found \"50%\": for 50 %, write 0.5",
         ));
+}
+
+#[test]
+fn manual_pages_show_every_option_and_the_id_of_kam_log() {
+    let dir = tempfile::tempdir().unwrap();
+    kam_in(dir.path()).args(["man", "--out-dir", "man"]).assert().success();
+    let page = |name: &str| fs::read_to_string(dir.path().join("man").join(name)).unwrap();
+    assert!(page("kam.1").contains(r"[\fB\-C\fR|\fB\-\-directory\fR]"), "{}", page("kam.1"));
+    assert!(page("kam-log-meeting.1").contains(r"\fBkam log <ID> meeting\fR"));
+    assert!(!dir.path().join("man/kam-help.1").exists());
+}
+
+#[test]
+fn kam_init_takes_the_currency() {
+    let dir = tempfile::tempdir().unwrap();
+    kam_in(dir.path()).args(["init", "ws", "--currency", "CHF"]).assert().success();
+    let config = fs::read_to_string(dir.path().join("ws/kam.toml")).unwrap();
+    assert!(config.contains("currency = \"CHF\""), "{config}");
+    check_with(&dir.path().join("ws"), &[], 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn kam_log_as_root_keeps_the_owner_of_the_dossier() {
+    use std::os::unix::fs::MetadataExt;
+    let ws = TempWorkspace::new(ISO);
+    ws.write("accounts/a.toml", b"name = \"A\"\n");
+    let path = ws.path().join("accounts/a.toml");
+    if std::os::unix::fs::chown(&path, Some(4242), Some(4242)).is_err() {
+        println!("skipped: changing a file's owner needs root");
+        return;
+    }
+    kam_in(ws.path()).args(["log", "a", "event", "--text", "x"]).assert().success();
+    let m = fs::metadata(&path).unwrap();
+    assert_eq!((m.uid(), m.gid()), (4242, 4242));
+}
+
+#[test]
+fn deeply_nested_toml_is_reported_at_its_line() {
+    let ws = TempWorkspace::new("[workspace]\nsales = []\n");
+    let deep = format!("name = \"A\"\n\nx{} = 1\n", ".x".repeat(5000));
+    ws.write("accounts/a.toml", deep.as_bytes());
+    check_fails(ws.path()).has_line(
+        "accounts/a.toml:3:1: error: nested 5000 levels deep, more than TOML files are read with; no kam file nests beyond a few levels",
+    );
 }
