@@ -633,3 +633,26 @@ fn deeply_nested_toml_is_reported_at_its_line() {
         "accounts/a.toml:3:1: error: nested 5000 levels deep, more than TOML files are read with; no kam file nests beyond a few levels",
     );
 }
+
+// 15. Warnings a KAM needs.
+
+#[test]
+fn warnings_for_owners_in_two_spellings_twin_contacts_and_deduction_rates() {
+    let ws = TempWorkspace::new(
+        "[workspace]\nsales = [\"sales/*.csv\"]\n\n[import.columns]\ndate = \"date\"\ncustomer = \"customer\"\nrevenue = \"revenue\"\ndeductions = \"Rabatt\"\n",
+    );
+    let mut csv = String::from("date,customer,revenue,Rabatt\n");
+    for d in 1..=6 {
+        csv.push_str(&format!("2026-01-0{d},C1,100,0.05\n"));
+    }
+    ws.write("sales/s.csv", csv.as_bytes());
+    ws.write(
+        "accounts/a.toml",
+        b"name = \"A\"\ncustomer_ids = [\"C1\"]\nowner = \"Anna Berg\"\n\n[[contacts]]\nname = \"Eva Klein\"\n\n[[contacts]]\nname = \"Eva Klein\"\n",
+    );
+    ws.write("accounts/b.toml", b"name = \"B\"\ncustomer_ids = [\"C2\"]\nowner = \"anna berg\"\n");
+    check_passes(ws.path())
+        .has_line("accounts/b.toml: warning: owner \"anna berg\" differs only in case from \"Anna Berg\" in accounts/a.toml; the KPI report counts them as two people")
+        .has_line("accounts/a.toml: warning: two [[contacts]] are named \"Eva Klein\"; attendees and reports_to cannot tell them apart")
+        .has_line("warning: every value of the deductions column \"Rabatt\" lies between 0 and 1: is it a discount rate rather than an amount? kam subtracts it from the revenue as an amount");
+}
