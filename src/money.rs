@@ -193,7 +193,9 @@ impl AmountError {
 /// An amount of 10^15 or more in magnitude is an error ([`AmountError::TooLarge`]).
 pub fn parse_amount(raw: &[u8], mark: DecimalMark) -> Result<Decimal, AmountError> {
     let value = match parse_plain(raw, mark.mark()) {
-        Some(plain) => plain,
+        // At most 15 digits before the mark: below the limit (most cells end here).
+        Some((plain, int_digits)) if int_digits <= LIMIT_DIGITS as usize => return Ok(plain),
+        Some((plain, _)) => plain,
         None => parse_general(raw, mark)?,
     };
     if within_limit(value) { Ok(value) } else { Err(AmountError::TooLarge) }
@@ -289,8 +291,8 @@ fn parse_general(raw: &[u8], mark: DecimalMark) -> Result<Decimal, AmountError> 
 }
 
 /// The common case of [`parse_amount`], quickly: an optional `-`, digits and at most one decimal
-/// mark, at most 17 digits; `None` for anything else.
-fn parse_plain(raw: &[u8], mark: u8) -> Option<Decimal> {
+/// mark, at most 17 digits, and the number of digits before the mark; `None` for anything else.
+fn parse_plain(raw: &[u8], mark: u8) -> Option<(Decimal, usize)> {
     if raw.len() > 18 {
         return None;
     }
@@ -324,7 +326,7 @@ fn parse_plain(raw: &[u8], mark: u8) -> Option<Decimal> {
     if int_digits == 0 && scale == 0 {
         return None;
     }
-    Some(Decimal::new(if negative { -mantissa } else { mantissa }, scale))
+    Some((Decimal::new(if negative { -mantissa } else { mantissa }, scale), int_digits))
 }
 
 fn trim_ascii(s: &[u8]) -> &[u8] {
@@ -438,9 +440,12 @@ mod tests {
         #[test]
         fn plain_amounts_read_as_by_the_general_rules(raw in "(-?[0-9]{0,10}[.,]?[0-9]{0,8})|([-+ 0-9.,']{0,20})", comma in proptest::bool::ANY) {
             let mark = if comma { DecimalMark::Comma } else { DecimalMark::Point };
-            if let Some(plain) = parse_plain(raw.as_bytes(), mark.mark()) {
+            if let Some((plain, int_digits)) = parse_plain(raw.as_bytes(), mark.mark()) {
                 let general = parse_general(raw.as_bytes(), mark).unwrap();
                 proptest::prop_assert_eq!((plain, plain.scale()), (general, general.scale()));
+                // The digits before the mark, leading zeros and the sign aside.
+                let int_part = raw.trim_start_matches('-').split(mark.mark() as char).next().unwrap_or("");
+                proptest::prop_assert_eq!(int_digits, int_part.len());
             }
         }
     }

@@ -413,7 +413,37 @@ fn utf16_without_bom(head: &[u8]) -> Option<&'static encoding_rs::Encoding> {
 /// Whether a text cell holds a control character (a NUL, an escape, …); tabs and line ends (in
 /// a quoted cell) are text.
 fn has_control(cell: &str) -> bool {
-    cell.bytes().any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f)
+    // Eight bytes at a time: a byte below 0x20 or 0x7F makes a cell suspect (tabs and line ends
+    // too), and only a suspect cell is looked at byte by byte.
+    let bytes = cell.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut suspect = false;
+    for chunk in &mut chunks {
+        suspect |= control_in_word(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut word = [b'A'; 8];
+        word[..rest.len()].copy_from_slice(rest);
+        suspect |= control_in_word(u64::from_le_bytes(word));
+    }
+    suspect && bytes.iter().any(|&b| is_control(b))
+}
+
+/// Whether a byte is a control character that has no place in a text cell.
+fn is_control(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f
+}
+
+/// Whether one of the eight bytes of `word` is below 0x20 or is 0x7F (exact: the carries of the
+/// subtraction only reach bytes above one that is below).
+fn control_in_word(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    let del = word ^ (ONES * 0x7f);
+    let is_del = del.wrapping_sub(ONES) & !del & HIGH;
+    (below | is_del) != 0
 }
 
 /// The column index of each mapped field in one export.
@@ -1203,11 +1233,13 @@ fn parse_row<'r>(
     if gross.is_none() && !by_price && revenue_blank {
         problems.push((Field::Revenue, "expected an amount, found an empty cell".to_string()));
     }
-    for f in [Field::Customer, Field::Invoice, Field::Product, Field::Category] {
+    // The whole record is looked at once; only a record with a control character (or a tab)
+    // has its text cells looked at one by one.
+    let suspect = has_control(record.text());
+    for f in [Field::Customer, Field::Invoice, Field::Product, Field::Category].into_iter().filter(|_| suspect) {
         let cell = text(f);
         if has_control(cell) {
-            let at =
-                cell.bytes().position(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f);
+            let at = cell.bytes().position(is_control);
             let byte = at.map_or(0, |i| cell.as_bytes()[i]);
             problems.push((
                 f,
@@ -1261,6 +1293,17 @@ fn utf8_message() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The word-at-a-time test finds what a byte-by-byte look finds.
+        #[test]
+        fn control_characters_are_found_as_byte_by_byte(
+            bytes in proptest::collection::vec(proptest::prop_oneof![0u8..0x22, 0x7eu8..0x81, proptest::num::u8::ANY], 0..40)
+        ) {
+            let cell = String::from_utf8_lossy(&bytes);
+            proptest::prop_assert_eq!(has_control(&cell), cell.bytes().any(is_control));
+        }
+    }
 
     #[test]
     fn cells_are_trimmed_like_str_trim() {

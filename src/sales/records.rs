@@ -42,6 +42,11 @@ impl<'a> Record<'a> {
         self.bounds.get(i).map_or("", |&(s, e)| &self.text[s..e])
     }
 
+    /// The text of all fields (unquoted), one after the other.
+    pub fn text(&self) -> &'a str {
+        self.bounds.last().map_or("", |&(_, e)| &self.text[..e])
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
         self.bounds.iter().map(|&(s, e)| &self.text[s..e])
     }
@@ -560,8 +565,11 @@ impl<R: Read> RecordReader<R> {
 
 /// The line ends in `bytes`: each `\r\n`, lone `\n` and lone `\r` is one.
 pub fn count_line_ends(bytes: &[u8]) -> u64 {
-    let cr = memchr::memchr_iter(b'\r', bytes).count();
     let lf = memchr::memchr_iter(b'\n', bytes).count();
+    if memchr::memchr(b'\r', bytes).is_none() {
+        return lf as u64;
+    }
+    let cr = memchr::memchr_iter(b'\r', bytes).count();
     let crlf = memchr::memmem::find_iter(bytes, b"\r\n").count();
     (cr + lf - crlf) as u64
 }
