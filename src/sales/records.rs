@@ -555,8 +555,13 @@ impl<R: Read> RecordReader<R> {
                 Ok(Record { text: &self.decoded, bounds: &self.decoded_bounds })
             }
             _ => match simdutf8::basic::from_utf8(text) {
-                Ok(text) => Ok(Record { text, bounds }),
-                Err(_) => Err(bounds.len()),
+                // The fields of a quoted record lie side by side without their delimiters, so a
+                // character may be valid across two fields and neither field text: each field
+                // must start on a character.
+                Ok(text) if start.is_some() || bounds.iter().all(|&(s, _)| text.is_char_boundary(s)) => {
+                    Ok(Record { text, bounds })
+                }
+                _ => Err(bounds.len()),
             },
         };
         Ok(Next::Record { line, record, span: self.last_span, unterminated: self.splitter.unterminated })
@@ -671,6 +676,16 @@ mod tests {
         assert!(!quote_open(b"a,\"b\"\"c\",d", b','));
         assert!(!quote_open(b"5\" screws,x", b','));
         assert!(quote_open(b"a,\"b\"\"", b','));
+    }
+
+    /// Found by fuzzing: `C\xcb` and `\xb3` are no UTF-8 apart, but side by side they are `C˳`;
+    /// the record must be invalid, not a field cut inside a character.
+    #[test]
+    fn fuzz_finding_a_character_across_two_quoted_fields_is_invalid_utf8() {
+        let data = b"a,b,c\n\"x\",C\xcb,\xb3\n";
+        let got = ours(data, b',');
+        assert_eq!(got, theirs(data, b','));
+        assert_eq!(got[1], (2, vec!["<3 invalid>".to_string()]));
     }
 
     #[test]
