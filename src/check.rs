@@ -20,8 +20,6 @@ pub struct CheckReport {
     pub diagnostics: Diagnostics,
     pub accounts: usize,
     pub stats: ImportStats,
-    /// The files read, which `-o` must not overwrite.
-    pub inputs: crate::fsutil::Inputs,
 }
 
 /// One problem of [`check_json`].
@@ -125,13 +123,9 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
     let mut report = CheckReport::default();
     let diags = &mut report.diagnostics;
     let Some(ws) = Workspace::load(options, diags) else {
-        if let Ok(root) = crate::workspace::find_root(options.dir.as_deref()) {
-            report.inputs.add(&root.join(crate::config::CONFIG_FILE));
-        }
         return report;
     };
-    report.inputs = ws.inputs();
-    report.accounts = ws.accounts.len();
+    report.accounts = ws.accounts.len() + ws.broken_dossiers;
     dossier_warnings(&ws, today, diags);
 
     // One pass over the exports.
@@ -206,11 +200,17 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
     };
     let currency = &ws.config.currency;
     if !unassigned.is_empty() {
+        // A dossier that did not load may list some of them.
+        let unsure = match ws.broken_dossiers {
+            0 => String::new(),
+            1 => " (1 dossier did not load: some may be its customers)".to_string(),
+            n => format!(" ({n} dossiers did not load: some may be their customers)"),
+        };
         let revenue: Decimal = unassigned.values().copied().sum();
         diags.warning(
             Location::None,
             format!(
-                "{} export {} to no account: {} of net revenue ({} {currency}); `kam abc` lists the candidates",
+                "{} export {} to no account{unsure}: {} of net revenue ({} {currency}); `kam abc` lists the candidates",
                 unassigned.len(),
                 plural(unassigned.len() as u64, "customer belongs", "customers belong"),
                 share(revenue),

@@ -47,10 +47,10 @@ impl Failure {
     /// Prints the problems and the message to stderr.
     pub fn print(&self) {
         for d in &self.diagnostics {
-            eprintln!("{d}");
+            crate::say!("{d}");
         }
         if let Some(message) = &self.message {
-            eprintln!("error: {message}");
+            crate::say!("error: {message}");
         }
     }
 }
@@ -93,7 +93,7 @@ pub struct Globals {
 
 fn print_diagnostics(diags: &Diagnostics) {
     for d in diags.items() {
-        eprintln!("{d}");
+        crate::say!("{d}");
     }
 }
 
@@ -107,7 +107,7 @@ fn load_workspace(globals: &Globals) -> Result<Workspace, Failure> {
     };
     print_diagnostics(&diags);
     if let Some(output) = &globals.output {
-        refuse_input(&ws.inputs(), output)?;
+        refuse_input(&Workspace::inputs_of(&globals.options), output)?;
     }
     Ok(ws)
 }
@@ -224,7 +224,7 @@ pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>) -> Out
     }
     let language = language(globals, &ws);
     if report.total.unknown_cost_rows > 0 {
-        eprintln!(
+        crate::say!(
             "warning: {} of {} rows ({} {} net revenue) have no cost data, so DB I–III are unknown for their groups; \
              map a `cost`, `unit_cost` or `profit` column under [import.columns], or set `default_cost_rate` under [margin] in kam.toml",
             report.total.unknown_cost_rows,
@@ -294,7 +294,7 @@ pub fn accounts(globals: &Globals, to: Option<chrono::NaiveDate>, today: chrono:
 pub fn retention(globals: &Globals, query: &crate::retention::RetentionQuery, cohorts: bool) -> Outcome {
     let (ws, cube) = load(globals, &CubeSpec { without_invoices: true, ..CubeSpec::default() })?;
     if query.by != crate::retention::Unit::Customer && ws.accounts.is_empty() {
-        eprintln!(
+        crate::say!(
             "warning: the workspace has no key accounts, so --by {} counts nothing; use --by customer or add dossiers under {}/",
             query.by.name(),
             ws.config.accounts_dir
@@ -327,12 +327,12 @@ pub fn kpi(globals: &Globals, month: crate::dates::Month, owner: Option<&str>) -
     if let Some((first, last)) = cube.months()
         && (month > last || month < first)
     {
-        eprintln!(
+        crate::say!(
             "warning: the exports cover {first} to {last}; {month} lies outside, so its sales figures are 0"
         );
     }
     if report.total.db2_ytd.is_none() || report.total.db2_ytd_prev_year.is_none() {
-        eprintln!(
+        crate::say!(
             "warning: rows without cost data make DB II unknown for some owners; map a `cost`, `unit_cost` or \
              `profit` column under [import.columns], or set `default_cost_rate` under [margin] in kam.toml"
         );
@@ -381,13 +381,13 @@ pub fn brief(
         Some(_) => globals.output.clone(),
         None => {
             if let Some(output) = &globals.output {
-                refuse_input(&ws.inputs(), output)?;
+                refuse_input(&Workspace::inputs_of(&globals.options), output)?;
             }
             None
         }
     };
     if accounts.is_empty() {
-        eprintln!("no annual review within the next {} days", upcoming.unwrap_or(0));
+        crate::say!("no annual review within the next {} days", upcoming.unwrap_or(0));
         return Ok(());
     }
     let books = crate::brief::OrderBook::for_accounts(accounts.iter().copied());
@@ -400,7 +400,7 @@ pub fn brief(
     let style = Style::new(language);
     if let Some(dir) = dir {
         std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-        let inputs = ws.inputs();
+        let inputs = Workspace::inputs_of(&globals.options);
         for account in accounts {
             let b = crate::brief::brief(&ws, &cube, &book, account, year, today);
             let doc = layout::brief_document(&b, language, &ws.config.margin, &ws.config.name);
@@ -409,13 +409,13 @@ pub fn brief(
             refuse_input(&inputs, &path)?;
             crate::fsutil::replace(&path, markdown(&doc, &style).as_bytes())
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("wrote {}", path.display());
+            crate::say!("wrote {}", path.display());
         }
         return Ok(());
     }
     let b = crate::brief::brief(&ws, &cube, &book, accounts[0], year, today);
     if !b.has_sales_in_year {
-        eprintln!("warning: account `{}` has no sales in {year} in the exports", accounts[0].id);
+        crate::say!("warning: account `{}` has no sales in {year} in the exports", accounts[0].id);
     }
     write(
         globals,
@@ -524,7 +524,7 @@ pub fn init(
     for (i, step) in steps.iter().enumerate() {
         msg.push_str(&format!("  {}. {step}\n", i + 1));
     }
-    eprint!("{msg}");
+    crate::say_raw!("{msg}");
     Ok(())
 }
 
@@ -534,15 +534,15 @@ pub fn new_account(globals: &Globals, account: &crate::scaffold::NewAccount) -> 
     let (dir, has_config) = accounts_folder(globals)?;
     let created = crate::scaffold::new_account(&dir, account)?;
     for w in &created.warnings {
-        eprintln!("warning: {w}");
+        crate::say!("warning: {w}");
     }
     if !has_config {
-        eprintln!(
+        crate::say!(
             "note: no kam.toml here or in a folder above, so the dossier went to {}; `kam init` makes a workspace",
             crate::diag::display_path(&dir)
         );
     }
-    eprintln!(
+    crate::say!(
         "created {}: fill in what you know; `kam log {} …` adds meetings, complaints, services and more",
         crate::diag::display_path(&created.path),
         account.id
@@ -569,19 +569,19 @@ pub fn log(globals: &Globals, id: &str, edit: &crate::edit::Edit, dry_run: bool)
     let logged = crate::edit::log(&dir, id, edit, dry_run)?;
     let file = crate::diag::display_path(&logged.path);
     for name in &logged.unknown_attendees {
-        eprintln!(
+        crate::say!(
             "warning: attendee \"{name}\" is not among the [[contacts]] of {file}; check the spelling or add the contact"
         );
     }
     match &logged.outcome {
         crate::edit::Outcome::Changed(change) => {
             if dry_run {
-                eprintln!("dry run: nothing was written");
+                crate::say!("dry run: nothing was written");
             }
             let text = format!("{file}:{}: {}\n{}\n", change.line, change.summary, change.shown);
             emit(None, &text).context("cannot write to stdout")?;
         }
-        crate::edit::Outcome::Unchanged(why) => eprintln!("{file}: {why}"),
+        crate::edit::Outcome::Unchanged(why) => crate::say!("{file}: {why}"),
     }
     Ok(())
 }
@@ -609,7 +609,7 @@ pub fn man(globals: &Globals, cmd: clap::Command, dir: Option<&std::path::Path>)
         std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(cmd, dir)).with_context(
             || format!("cannot write the manual pages to {}", crate::diag::display_path(dir)),
         )?;
-        eprintln!("wrote the manual pages to {}", crate::diag::display_path(dir));
+        crate::say!("wrote the manual pages to {}", crate::diag::display_path(dir));
         return Ok(());
     }
     let mut buf = Vec::new();
@@ -626,10 +626,10 @@ fn write_page(globals: &Globals, bytes: &[u8]) -> Outcome {
 /// `kam check`: every problem on stderr (or, with `-o FILE`, in that file), then the summary; with
 /// `--format json` the problems and the summary as data, for editors and CI.
 pub fn check(globals: &Globals, today: chrono::NaiveDate) -> Outcome {
-    let report = crate::check::check(&globals.options, today);
     if let Some(output) = &globals.output {
-        refuse_input(&report.inputs, output)?;
+        refuse_input(&Workspace::inputs_of(&globals.options), output)?;
     }
+    let report = crate::check::check(&globals.options, today);
     let failed = report.diagnostics.has_errors();
     match (globals.format, &globals.output) {
         (Format::Csv, _) => {
@@ -649,11 +649,11 @@ pub fn check(globals: &Globals, today: chrono::NaiveDate) -> Outcome {
             text.push('\n');
             crate::fsutil::replace(output, text.as_bytes())
                 .with_context(|| format!("cannot write {}", output.display()))?;
-            eprintln!("{}", report.summary());
+            crate::say!("{}", report.summary());
         }
         (Format::Markdown, None) => {
             print_diagnostics(&report.diagnostics);
-            eprintln!("{}", report.summary());
+            crate::say!("{}", report.summary());
         }
     }
     if failed {

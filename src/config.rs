@@ -211,6 +211,8 @@ pub struct Config {
     pub currency: String,
     pub language: Language,
     pub accounts_dir: String,
+    /// Where kam.toml sets `accounts_dir`, if it does.
+    pub accounts_dir_at: Option<crate::diag::Location>,
     pub sales: Vec<String>,
     /// Whether `sales` is the default `sales/*.csv` because kam.toml does not set it.
     pub sales_default: bool,
@@ -318,20 +320,7 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
         }
     };
     let dir_span = w.accounts_dir.span();
-    if !dir_span.is_empty() {
-        let root = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let dir = root.join(w.accounts_dir.get_ref());
-        if !dir.is_dir() {
-            let what = if dir.exists() { "is not a folder" } else { "does not exist" };
-            error(
-                dir_span,
-                format!(
-                    "the accounts folder \"{}\" {what}; create it (kam new does) or correct accounts_dir",
-                    w.accounts_dir.get_ref()
-                ),
-            );
-        }
-    }
+    let accounts_dir_at = (!dir_span.is_empty()).then(|| at(dir_span));
     if w.currency.get_ref().trim().is_empty() {
         error(w.currency.span(), "`currency` must not be empty".into());
     }
@@ -464,6 +453,7 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
         currency: w.currency.into_inner(),
         language,
         accounts_dir: w.accounts_dir.into_inner(),
+        accounts_dir_at,
         sales_default: w.sales.is_none(),
         sales: w.sales.unwrap_or_else(|| DEFAULT_SALES.iter().map(|s| s.to_string()).collect()),
         import: ImportSettings {

@@ -25,6 +25,9 @@ pub struct DateFormat {
     fast: Fast,
     /// Of a format with a time of day: the part before the time.
     date_part: Option<String>,
+    /// Of a format of digits without separators (`%Y%m%d`): how many digits a date has, since
+    /// chrono would read `2026015` as 2026-01-05.
+    compact: Option<usize>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -64,7 +67,10 @@ impl DateFormat {
             .min()
             .map(|i| format[..i].trim_end_matches([' ', 'T']).to_string())
             .filter(|p| !p.is_empty() && p.len() < format.len());
-        Ok(DateFormat { format: format.to_string(), fast, date_part })
+        let directives = ["%Y", "%m", "%d", "%y"];
+        let rest = directives.iter().fold(format.to_string(), |f, d| f.replace(d, ""));
+        let compact = rest.is_empty().then_some(written.len());
+        Ok(DateFormat { format: format.to_string(), fast, date_part, compact })
     }
 
     pub fn as_str(&self) -> &str {
@@ -88,6 +94,11 @@ impl DateFormat {
         let s = raw.trim();
         if s.is_empty() {
             return Err(DateError::Empty);
+        }
+        if let Some(n) = self.compact
+            && s.bytes().take_while(u8::is_ascii_digit).count() != n
+        {
+            return Err(DateError::Malformed);
         }
         let b = s.as_bytes();
         let fast = match self.fast {
@@ -275,6 +286,10 @@ mod tests {
         let f = DateFormat::new("%d.%m.%Y %H:%M").unwrap();
         assert_eq!(f.parse("14.03.2026"), Ok(ymd(2026, 3, 14)));
         assert!(DateFormat::new("%H:%M").is_err());
+        let compact = DateFormat::new("%Y%m%d").unwrap();
+        assert_eq!(compact.parse("20260105"), Ok(ymd(2026, 1, 5)));
+        assert_eq!(compact.parse("2026015"), Err(DateError::Malformed));
+        assert_eq!(compact.parse("202601055"), Err(DateError::Malformed));
     }
 
     #[test]

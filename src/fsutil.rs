@@ -201,6 +201,15 @@ struct FileId {
     ino: u64,
 }
 
+/// What tells files apart: device and inode where the system has them (so that hard links and
+/// symbolic links to one file are one), else the canonical path.
+pub fn identity(path: &Path) -> String {
+    match file_id(path) {
+        Some(FileId { dev, ino }) => format!("{dev}:{ino}"),
+        None => fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()).display().to_string(),
+    }
+}
+
 fn file_id(path: &Path) -> Option<FileId> {
     #[cfg(unix)]
     {

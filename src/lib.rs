@@ -17,6 +17,25 @@ pub mod workspace;
 
 use chrono::NaiveDate;
 
+/// Writes a line to stderr like `eprintln!`, but never panics: a closed stderr (`kam … 2>&1 |
+/// head -1`) loses the message, not the command.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// Writes to stderr like `eprint!`, without a line end; never panics.
+#[macro_export]
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 /// The environment variable that fixes "today" (`YYYY-MM-DD`) for reproducible reports and tests.
 pub const TODAY_VAR: &str = "KAM_TODAY";
 

@@ -156,7 +156,7 @@ enum Command {
         id: Option<String>,
 
         /// The year under review.
-        #[arg(long, value_name = "YEAR")]
+        #[arg(long, value_name = "YEAR", value_parser = clap::value_parser!(i32).range(1900..=2200))]
         year: Option<i32>,
 
         /// Write a brief for every account whose review falls within the next DAYS days, as
@@ -527,7 +527,9 @@ fn parse_retention_unit(s: &str) -> Result<RetentionUnit, String> {
 }
 
 fn parse_month(s: &str) -> Result<Month, String> {
-    kam::kpi::parse_month(s)
+    let month = kam::kpi::parse_month(s)?;
+    within_years(month.year(), s)?;
+    Ok(month)
 }
 
 #[derive(Debug, Args)]
@@ -570,7 +572,7 @@ struct DaysArgs {
     to: Option<NaiveDate>,
 
     /// One calendar year (instead of --from/--to).
-    #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"])]
+    #[arg(long, value_name = "YEAR", conflicts_with_all = ["from", "to"], value_parser = clap::value_parser!(i32).range(1900..=2200))]
     year: Option<i32>,
 }
 
@@ -599,8 +601,20 @@ fn year_range(year: i32) -> Result<(Option<NaiveDate>, Option<NaiveDate>), Strin
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("expected a date like 2026-03-31 or a month like 2026-03, found \"{s}\""))
+    use chrono::Datelike;
+    let date = NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("expected a date like 2026-03-31 or a month like 2026-03, found \"{s}\""))?;
+    within_years(date.year(), s)?;
+    Ok(date)
+}
+
+/// Dates of the command line lie in the years exports may have (1900 to 2200).
+fn within_years(year: i32, s: &str) -> Result<(), String> {
+    if kam::dates::YEARS.contains(&year) {
+        Ok(())
+    } else {
+        Err(format!("\"{s}\" lies outside the years 1900 to 2200"))
+    }
 }
 
 /// `--from`: a day, or the first day of a month.
@@ -634,7 +648,7 @@ fn parse_language(s: &str) -> Result<Language, String> {
 }
 
 fn usage_error(msg: &str) -> ExitCode {
-    eprintln!("error: {msg}");
+    kam::say!("error: {msg}");
     ExitCode::from(EXIT_USAGE)
 }
 
@@ -642,9 +656,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let globals = Globals {
         options: kam::workspace::Options { dir: cli.dir, sales: cli.sales },
+        // The brief is Markdown whatever its file is called; other reports follow the extension.
         format: cli
             .format
-            .or_else(|| cli.output.as_deref().and_then(kam::output::format_of))
+            .or_else(|| {
+                let by_name = !matches!(cli.command, Command::Brief { .. });
+                cli.output.as_deref().filter(|_| by_name).and_then(kam::output::format_of)
+            })
             .unwrap_or_default(),
         output: cli.output,
         language: cli.lang,

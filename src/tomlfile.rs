@@ -195,18 +195,37 @@ fn shape_hint(text: &str, offset: usize) -> Option<String> {
     if key.starts_with('[') || key.contains(['"', '\'']) || value.is_empty() {
         return None;
     }
-    let parts: Vec<&str> = value.split('.').collect();
     let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
         n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
     };
-    if let [d, m, y] = parts.as_slice()
-        && digits(d, 1..=2)
-        && digits(m, 1..=2)
-        && digits(y, 2..=4)
+    for sep in ['.', '/'] {
+        let parts: Vec<&str> = value.split(sep).collect();
+        if let [d, m, y] = parts.as_slice()
+            && digits(d, 1..=2)
+            && digits(m, 1..=2)
+            && digits(y, 2..=4)
+        {
+            let year = if y.len() == 4 { y.to_string() } else { format!("20{y:0>2}") };
+            // 03/14/2019 is American: the month first.
+            let (d, m) = if sep == '/' && m.parse::<u32>().is_ok_and(|m| m > 12) { (m, d) } else { (d, m) };
+            return Some(format!(
+                "`{key} = {value}` is not a TOML date: dates in dossiers are written {year}-{m:0>2}-{d:0>2} (year-month-day, without quotes)"
+            ));
+        }
+    }
+    // A German amount with grouped thousands: 250.000,00.
+    if let Some((int, frac)) = value.split_once(',')
+        && int.contains('.')
+        && int
+            .trim_start_matches('-')
+            .split('.')
+            .enumerate()
+            .all(|(i, g)| if i == 0 { digits(g, 1..=3) } else { digits(g, 3..=3) })
+        && digits(frac, 1..=10)
     {
-        let year = if y.len() == 4 { y.to_string() } else { format!("20{y:0>2}") };
         return Some(format!(
-            "`{key} = {value}` is not a TOML date: dates in dossiers are written {year}-{m:0>2}-{d:0>2} (year-month-day, without quotes)"
+            "`{key} = {value}`: numbers in TOML are written with a point as decimal mark and without thousands separators, {}.{frac}",
+            int.replace('.', "")
         ));
     }
     if let Some((int, frac)) = value.split_once(',')
@@ -310,7 +329,10 @@ fn plain_types(found_expected: &str) -> String {
     };
     let expected = match expected {
         "" => return found,
-        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number, 0 or more",
+        "u8" => "a whole number from 0 to 255",
+        "u16" => "a whole number from 0 to 65535",
+        "u32" => "a whole number from 0 to 4294967295",
+        "u64" | "usize" => "a whole number, 0 or more",
         "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
         "a sequence" => "an array like [\"a\", \"b\"]",
         "a map" => "a table",
@@ -350,6 +372,15 @@ mod tests {
         );
         assert!(hint("value = 12000,50").unwrap().contains("12000.50"));
         assert!(hint("owner = Anna Berg").unwrap().contains("owner = \"Anna Berg\""));
+        assert_eq!(
+            hint("since = 14/03/2019").unwrap(),
+            "`since = 14/03/2019` is not a TOML date: dates in dossiers are written 2019-03-14 (year-month-day, without quotes)"
+        );
+        assert!(hint("since = 03/14/2019").unwrap().contains("2019-03-14"));
+        assert_eq!(
+            hint("limit = 250.000,00").unwrap(),
+            "`limit = 250.000,00`: numbers in TOML are written with a point as decimal mark and without thousands separators, 250000.00"
+        );
         assert_eq!(hint("score = 11"), None);
         assert_eq!(hint("ok = true"), None);
     }
@@ -375,7 +406,7 @@ mod tests {
         );
         assert_eq!(
             explain("invalid value: integer `-5`, expected u32"),
-            "invalid value: found integer `-5`, expected a whole number, 0 or more"
+            "invalid value: found integer `-5`, expected a whole number from 0 to 4294967295"
         );
         assert_eq!(
             explain("invalid type: integer `3`, expected struct Profile"),

@@ -17,6 +17,8 @@ pub struct Workspace {
     pub config: Config,
     /// Dossiers sorted by id.
     pub accounts: Vec<Account>,
+    /// Dossier files that could not be loaded (their errors are in the diagnostics).
+    pub broken_dossiers: usize,
     /// Customer number (trimmed) → index into `accounts`.
     pub customer_account: HashMap<String, usize>,
     /// The sales exports, in the order they are read.
@@ -85,7 +87,21 @@ impl Workspace {
         } else {
             (Config::defaults(&name), None)
         };
-        let accounts = load_accounts(&root.join(&config.accounts_dir), diags);
+        let accounts_dir = root.join(&config.accounts_dir);
+        if let Some(at) = &config.accounts_dir_at
+            && !accounts_dir.is_dir()
+        {
+            // A folder named on purpose that is not there: a typo, not an empty workspace.
+            let what = if accounts_dir.exists() { "is not a folder" } else { "does not exist" };
+            diags.error(
+                at.clone(),
+                format!(
+                    "the accounts folder \"{}\" {what}; create it (kam new does) or correct accounts_dir",
+                    config.accounts_dir
+                ),
+            );
+        }
+        let accounts = load_accounts(&accounts_dir, diags);
         let customer_account = map_customers(&accounts, diags);
         let sales_files = if options.sales.is_empty() && config.sales_default {
             // Nobody asked for these files: finding none is no error (`kam check` warns).
@@ -95,7 +111,16 @@ impl Workspace {
         } else {
             resolve_patterns(Path::new("."), &options.sales, "--sales", diags)
         };
-        Some(Workspace { root, config_path, config, accounts, customer_account, sales_files })
+        let broken_dossiers = dossier_files(&accounts_dir).saturating_sub(accounts.len());
+        Some(Workspace {
+            root,
+            config_path,
+            config,
+            accounts,
+            broken_dossiers,
+            customer_account,
+            sales_files,
+        })
     }
 
     /// The account a customer number belongs to.
@@ -103,13 +128,40 @@ impl Workspace {
         self.customer_account.get(customer.trim()).map(|&i| &self.accounts[i])
     }
 
-    /// The files a command reads: `kam.toml`, the dossiers and the exports.
-    pub fn inputs(&self) -> crate::fsutil::Inputs {
+    /// The files a command run with `options` reads, as far as they can be found whatever
+    /// problems the workspace has: `kam.toml`, every `*.toml` of the accounts folder (also a
+    /// dossier that does not load) and every export the patterns name. An output must be none of
+    /// them.
+    pub fn inputs_of(options: &Options) -> crate::fsutil::Inputs {
         let mut inputs = crate::fsutil::Inputs::new();
-        for path in
-            self.config_path.iter().chain(self.accounts.iter().map(|a| &a.path)).chain(&self.sales_files)
-        {
-            inputs.add(path);
+        let Ok(root) = find_root(options.dir.as_deref()) else { return inputs };
+        let config = root.join(CONFIG_FILE);
+        inputs.add(&config);
+        let table: toml::Table =
+            std::fs::read_to_string(&config).ok().and_then(|t| toml::from_str(&t).ok()).unwrap_or_default();
+        let workspace = table.get("workspace");
+        let dir =
+            workspace.and_then(|w| w.get("accounts_dir")).and_then(|d| d.as_str()).unwrap_or("accounts");
+        if let Ok(entries) = std::fs::read_dir(root.join(dir)) {
+            for entry in entries.flatten() {
+                if entry.path().extension().is_some_and(|e| e == "toml") {
+                    inputs.add(&entry.path());
+                }
+            }
+        }
+        let mut ignored = Diagnostics::new();
+        let files = if options.sales.is_empty() {
+            let patterns: Vec<String> =
+                match workspace.and_then(|w| w.get("sales")).and_then(|s| s.as_array()) {
+                    Some(list) => list.iter().filter_map(|p| p.as_str().map(str::to_string)).collect(),
+                    None => crate::config::DEFAULT_SALES.iter().map(|s| s.to_string()).collect(),
+                };
+            resolve(&root, &patterns, "", false, &mut ignored)
+        } else {
+            resolve(Path::new("."), &options.sales, "", false, &mut ignored)
+        };
+        for file in &files {
+            inputs.add(file);
         }
         inputs
     }
@@ -144,6 +196,16 @@ fn load_accounts(dir: &Path, diags: &mut Diagnostics) -> Vec<Account> {
         .collect();
     paths.sort();
     paths.iter().filter_map(|p| dossier::load(p, diags)).collect()
+}
+
+/// The number of dossier files in the accounts folder, loaded or not.
+fn dossier_files(dir: &Path) -> usize {
+    std::fs::read_dir(dir).map_or(0, |entries| {
+        entries
+            .flatten()
+            .filter(|e| e.path().is_file() && e.path().extension().is_some_and(|x| x == "toml"))
+            .count()
+    })
 }
 
 /// Maps each customer number to its account; one customer in two accounts is an error.
@@ -282,11 +344,12 @@ fn resolve(
             }
         }
     }
-    // Each real file once: compared by its canonical path.
-    let mut seen: HashMap<PathBuf, (PathBuf, &str)> = HashMap::new();
+    // Each real file once: compared by its identity (a hard link or a symbolic link to a file
+    // named already is that file).
+    let mut seen: HashMap<String, (PathBuf, &str)> = HashMap::new();
     let mut unique = Vec::new();
     for (file, pattern) in files {
-        let canonical = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+        let canonical = crate::fsutil::identity(&file);
         match seen.get(&canonical) {
             Some((first, first_pattern)) => {
                 if first != &file || first_pattern != &pattern {
@@ -305,5 +368,53 @@ fn resolve(
             }
         }
     }
+    // `x.csv.gz` beside `x.csv`: a compressed copy is read once; two different files, both.
+    let mut copies = Vec::new();
+    for file in &unique {
+        let name = file.to_string_lossy();
+        let Some(plain) = name.strip_suffix(".gz").map(PathBuf::from) else { continue };
+        if !unique.contains(&plain) {
+            continue;
+        }
+        match same_content(&plain, file) {
+            Some(true) => {
+                diags.warning(
+                    Location::File(file.clone()),
+                    format!("is {} compressed, byte for byte; it is read once (from {origin})", display_path(&plain)),
+                );
+                copies.push(file.clone());
+            }
+            _ => diags.warning(
+                Location::File(file.clone()),
+                format!(
+                    "its name says it is {} compressed, but the two differ; both are read, so remove the one that is an old copy (from {origin})",
+                    display_path(&plain)
+                ),
+            ),
+        }
+    }
+    unique.retain(|f| !copies.contains(f));
     unique
+}
+
+/// Whether the plain file holds what the gzip file decompresses to; `None` when either cannot
+/// be read (the reading of the exports reports why).
+fn same_content(plain: &Path, gz: &Path) -> Option<bool> {
+    use std::io::Read;
+    let hash = |mut reader: Box<dyn Read>| -> Option<(u128, u64)> {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut buf = vec![0u8; 1 << 16];
+        let mut len = 0u64;
+        loop {
+            let n = reader.read(&mut buf).ok()?;
+            if n == 0 {
+                return Some((hasher.digest128(), len));
+            }
+            len += n as u64;
+            hasher.update(&buf[..n]);
+        }
+    };
+    let a = hash(Box::new(std::fs::File::open(plain).ok()?))?;
+    let b = hash(Box::new(flate2::read::MultiGzDecoder::new(std::fs::File::open(gz).ok()?)))?;
+    Some(a == b)
 }

@@ -656,3 +656,128 @@ fn warnings_for_owners_in_two_spellings_twin_contacts_and_deduction_rates() {
         .has_line("accounts/a.toml: warning: two [[contacts]] are named \"Eva Klein\"; attendees and reports_to cannot tell them apart")
         .has_line("warning: every value of the deductions column \"Rabatt\" lies between 0 and 1: is it a discount rate rather than an amount? kam subtracts it from the revenue as an amount");
 }
+
+// Found in review.
+
+#[test]
+fn check_output_never_overwrites_a_dossier_that_does_not_load() {
+    let ws = demo_like();
+    ws.write("accounts/broken.toml", b"name = \"Broken\"\nscore = \n");
+    let before = fs::read(ws.path().join("accounts/broken.toml")).unwrap();
+    kam_in(ws.path()).args(["check", "-o", "accounts/broken.toml"]).assert().code(2);
+    assert_eq!(fs::read(ws.path().join("accounts/broken.toml")).unwrap(), before);
+    // Also when kam.toml has an error in [import] and nothing else can be loaded.
+    ws.write("kam.toml", b"[workspace]\nsales = [\"sales/*.csv\"]\n[import]\ndelimiter = \"xx\"\n");
+    kam_in(ws.path()).args(["check", "-o", "accounts/acme.toml"]).assert().code(2);
+    kam_in(ws.path()).args(["check", "-o", "sales/s.csv"]).assert().code(2);
+}
+
+#[test]
+fn an_open_quote_in_the_header_is_an_error() {
+    let ws = TempWorkspace::new(ISO);
+    ws.write("sales/s.csv", b"date,customer,revenue,\"note\n2026-01-05,C1,100,x\n2026-01-06,C1,200,y\n");
+    check_fails(ws.path()).has_line(
+        "sales/s.csv:1: error: a quote in the header is never closed, so the whole file would be read as the header: close it on the header line or remove it",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stderr_is_no_panic() {
+    use std::process::Stdio;
+    let ws = TempWorkspace::new(ISO);
+    let mut csv = String::from("date,customer,revenue\n");
+    for _ in 0..3000 {
+        csv.push_str("2026-01-05,C1,x\n");
+    }
+    ws.write("sales/s.csv", csv.as_bytes());
+    for args in [&["check"][..], &["margin"]] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kam"))
+            .current_dir(ws.path())
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stderr.take());
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(1), "{args:?}");
+    }
+}
+
+#[test]
+fn years_out_of_range_are_usage_errors() {
+    let ws = demo_like();
+    for args in [
+        &["brief", "acme", "--year", "2147483647"][..],
+        &["brief", "acme", "--year=-2147483648"],
+        &["margin", "--to", "262143-12"],
+        &["kpi", "--month", "99999-01"],
+    ] {
+        kam_in(ws.path()).args(args).assert().code(2).stderr(no_panic());
+    }
+}
+
+#[test]
+fn kam_new_creates_a_missing_accounts_folder_that_kam_toml_names() {
+    let dir = tempfile::tempdir().unwrap();
+    kam_in(dir.path()).args(["init", "ws"]).assert().success();
+    let ws = dir.path().join("ws");
+    fs::remove_dir_all(ws.join("accounts")).unwrap();
+    check_fails(&ws).has("kam.toml:8:16: error: the accounts folder \"accounts\" does not exist");
+    kam_in(&ws).args(["new", "acme", "--name", "Acme"]).assert().success();
+    assert!(ws.join("accounts/acme.toml").is_file());
+}
+
+#[test]
+fn a_quoted_address_over_several_lines_is_no_swallowed_row() {
+    let ws = TempWorkspace::new(ISO);
+    ws.write(
+        "sales/s.csv",
+        b"date,customer,revenue,note\n2026-01-05,C1,100,\"Attn: purchasing\nMain St 5, 12345 Berlin, Germany, EU\"\n",
+    );
+    check_passes(ws.path()).has("1 export with 1 row");
+}
+
+#[test]
+fn a_compressed_copy_beside_its_export_is_read_once_and_a_hard_link_too() {
+    let ws = TempWorkspace::new("[workspace]\nname = \"x\"\n");
+    let csv = b"date,customer,revenue\n2026-01-05,C1,100\n";
+    ws.write("sales/s.csv", csv);
+    ws.write("sales/s.csv.gz", &common::gzip(csv));
+    check_passes(ws.path())
+        .has_line("sales/s.csv.gz: warning: is sales/s.csv compressed, byte for byte; it is read once (from the default sales)")
+        .has("1 export with 1 row");
+    ws.write("sales/s.csv.gz", &common::gzip(b"date,customer,revenue\n2026-01-06,C1,50\n"));
+    check_passes(ws.path())
+        .has("its name says it is sales/s.csv compressed, but the two differ; both are read")
+        .has("2 exports with 2 rows");
+    fs::remove_file(ws.path().join("sales/s.csv.gz")).unwrap();
+    fs::hard_link(ws.path().join("sales/s.csv"), ws.path().join("sales/t.csv")).unwrap();
+    check_passes(ws.path()).has("names sales/s.csv again").has("1 export with 1 row");
+}
+
+#[test]
+fn brief_output_is_markdown_whatever_the_file_is_called() {
+    let ws = demo_like();
+    kam_in(ws.path()).args(["brief", "acme", "-o", "acme.json"]).assert().success();
+    assert!(fs::read_to_string(ws.path().join("acme.json")).unwrap().starts_with('#'));
+}
+
+#[test]
+fn the_sniffed_delimiter_reads_carriage_return_files() {
+    let ws = TempWorkspace::new(
+        "[workspace]\nsales = [\"sales/*.csv\"]\n[import]\ndelimiter = \"auto\"\ndecimal_mark = \",\"\n",
+    );
+    ws.write("sales/s.csv", b"date;customer;revenue\r2026-01-05;M, H, GmbH;1,5\r2026-01-06;C1;2\r");
+    check_passes(ws.path()).has("1 export with 2 rows");
+}
+
+#[test]
+fn a_broken_dossier_is_counted_and_its_customers_not_called_unassigned_without_a_word() {
+    let ws = demo_like();
+    ws.write("accounts/acme.toml", b"name = \"Acme\"\ncustomer_ids = [\"C1\"]\nscore = 3\n");
+    check_fails(ws.path())
+        .has("1 export customer belongs to no account (1 dossier did not load: some may be its customers)")
+        .has("(1 account, 1 export with 1 row)");
+}

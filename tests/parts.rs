@@ -200,3 +200,29 @@ fn fuzz_finding_messages_of_later_parts_name_no_part_lines() {
     }
     assert!(messages(&whole)[0].ends_with(":4: error: unterminated quote: a quote opened on this line is never closed; close it or remove it"), "{:?}", messages(&whole));
 }
+
+/// When no date matches the date format, the problems listed and the advice are those of one
+/// reader also when the export is read in parts (each part keeps the first problems of each kind,
+/// and the first samples of the file count).
+#[test]
+fn a_wrong_date_format_reads_alike_in_parts() {
+    let mut text = String::from("date,customer,revenue\n");
+    for i in 0..300 {
+        // Ambiguous days first, then days past the 12th: the advice rests on the first ones.
+        let day = if i < 150 { 1 + i % 12 } else { 13 + i % 15 };
+        let revenue = if i % 3 == 0 { "x".to_string() } else { "5".to_string() };
+        text.push_str(&format!("01/{day:02}/2016,K1,{revenue}\n"));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path(), &text);
+    let mut whole = Diagnostics::new();
+    read_exports(&ws.sales_files, &ws.config.import, &mut whole, |_, _| {});
+    assert!(messages(&whole)[0].contains("no date of the column matches"), "{:?}", messages(&whole));
+    for threads in [2, 3, 4] {
+        let mut cut = Diagnostics::new();
+        let parts = Parts { threads, min_bytes: 1 };
+        fold_exports_in_parts(&ws.sales_files, &ws.config.import, &mut cut, &mut (), || (), parts);
+        assert_eq!(messages(&cut), messages(&whole), "{threads} parts");
+        assert_eq!(cut.error_count(), whole.error_count());
+    }
+}

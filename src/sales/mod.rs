@@ -572,21 +572,26 @@ fn resolve_columns(
 }
 
 /// The first line (counted from the record's first, 0) inside a quoted field of `record` that
-/// holds as many delimiters as a row of the export: rows swallowed by a quote left open.
-fn swallowed_row(record: &Record<'_>, delimiter: u8, fields: usize) -> Option<u64> {
+/// reads as a row of the export: as many delimiters as the header, and a date of the date format
+/// in the date column. Rows swallowed by a quote left open look like that; a multi-line note or
+/// address does not.
+fn swallowed_row(record: &Record<'_>, cols: &Columns, format: &DateFormat) -> Option<u64> {
+    let fields = cols.headers.len();
+    let date = cols.get(Field::Date)?;
     if fields < 2 {
         return None;
     }
+    let delimiter = cols.delimiter as char;
     let mut lines_before = 0u64;
     for field in record.iter() {
-        let mut inner = field.split(['\n', '\r']).enumerate();
-        inner.next();
-        for (k, text) in inner {
-            if text.bytes().filter(|&b| b == delimiter).count() + 1 >= fields {
+        let lines: Vec<&str> = field.split('\n').map(|l| l.trim_end_matches('\r')).collect();
+        for (k, text) in lines.iter().enumerate().skip(1) {
+            let cells: Vec<&str> = text.split(delimiter).collect();
+            if cells.len() >= fields && cells.get(date).is_some_and(|c| format.parse(c.trim()).is_ok()) {
                 return Some(lines_before + k as u64);
             }
         }
-        lines_before += field.split(['\n', '\r']).count() as u64 - 1;
+        lines_before += lines.len() as u64 - 1;
     }
     None
 }
@@ -652,13 +657,29 @@ impl<'p> Export<'p> {
                 "the file is empty; expected a header line naming the columns, then one line per sale".into(),
             );
         }
-        let first_line_end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+        let first_line_end = head.iter().position(|&b| b == b'\n' || b == b'\r').unwrap_or(head.len());
         let delimiter = match settings.delimiter {
             Delimiter::Byte(b) => b,
             Delimiter::Auto => sniff_delimiter(&head[..first_line_end]),
         };
         reader.set_delimiter(delimiter);
         let headers: Vec<String> = match reader.read_record() {
+            Ok(Next::Record { record: Ok(_), span: (lines, _), unterminated, .. })
+                if unterminated || lines > 0 =>
+            {
+                // A quote in the header that is not closed on its line takes the rows for header.
+                let how = if unterminated {
+                    "is never closed, so the whole file would be read as the header".to_string()
+                } else {
+                    format!("closes only {lines} {} further down", if lines == 1 { "line" } else { "lines" })
+                };
+                diags.error(
+                    Location::Csv { file: path.to_path_buf(), line: 1, column: None },
+                    format!("a quote in the header {how}: close it on the header line or remove it"),
+                );
+                stats.bytes += counter.get();
+                return None;
+            }
             Ok(Next::Record { record: Ok(r), .. }) => r.iter().map(|h| h.trim().to_string()).collect(),
             Ok(Next::Record { record: Err(_), .. }) => {
                 diags
@@ -869,8 +890,12 @@ impl<'p> Export<'p> {
         let unmatched: u64 = outcomes.iter().map(|o| o.dates_unmatched).sum();
         let whole_column = rows >= 2 && unmatched == rows;
         if whole_column {
-            let samples: Vec<&str> =
-                outcomes.iter().flat_map(|o| o.date_samples.iter().map(String::as_str)).collect();
+            // The first samples of the file, as one reader would have kept them.
+            let samples: Vec<&str> = outcomes
+                .iter()
+                .flat_map(|o| o.date_samples.iter().map(String::as_str))
+                .take(DATE_SAMPLES)
+                .collect();
             let first_line = outcomes.iter().flat_map(|o| o.problems.iter()).find(|p| p.3).map_or(2, |p| p.0);
             let header = self.cols.header(Field::Date);
             let format = date_format.as_str();
@@ -959,9 +984,11 @@ struct PartOutcome {
     rows: u64,
     bad_rows: u64,
     /// The first problems (line, column header, message, whether the date did not match the
-    /// date format), and how many there were in all.
+    /// date format), and how many there were in all. The first 50 of each kind are kept, so that
+    /// the first 50 of the file are among them also when the dates are reported for the column.
     problems: Vec<(u64, Option<String>, String, bool)>,
     problem_count: u64,
+    kept: [usize; 2],
     /// Rows whose date cell does not match the date format, and the first such cells.
     dates_unmatched: u64,
     date_samples: Vec<String>,
@@ -977,7 +1004,9 @@ impl PartOutcome {
     }
 
     fn problem_tagged(&mut self, line: u64, column: Option<String>, message: String, date_format: bool) {
-        if self.problems.len() < MAX_ERRORS_PER_FILE {
+        let kept = &mut self.kept[usize::from(date_format)];
+        if *kept < MAX_ERRORS_PER_FILE {
+            *kept += 1;
             self.problems.push((line, column, message, date_format));
         }
         self.problem_count += 1;
@@ -1051,7 +1080,7 @@ fn read_part<R: Read>(
         }
         if span_lines > 0
             && let Ok(r) = &record
-            && let Some(k) = swallowed_row(r, cols.delimiter, n_fields)
+            && let Some(k) = swallowed_row(r, cols, &settings.date_format)
         {
             out.bad_rows += 1;
             out.problem(
@@ -1236,7 +1265,9 @@ fn parse_row<'r>(
     // The whole record is looked at once; only a record with a control character (or a tab)
     // has its text cells looked at one by one.
     let suspect = has_control(record.text());
-    for f in [Field::Customer, Field::Invoice, Field::Product, Field::Category].into_iter().filter(|_| suspect) {
+    for f in
+        [Field::Customer, Field::Invoice, Field::Product, Field::Category].into_iter().filter(|_| suspect)
+    {
         let cell = text(f);
         if has_control(cell) {
             let at = cell.bytes().position(is_control);
