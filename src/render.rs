@@ -635,6 +635,9 @@ pub fn write_markdown_table(
         len,
         BLOCK_ROWS,
         |range, text| {
+            // A copy of the layout on this thread's own stack: read for every cell, it must not
+            // share a cache line with what the writing thread changes.
+            let lines = lines;
             let (mut number, mut scratch) = (NumberText::new(), String::new());
             table.rows.each(range, |row| lines.push_values(text, row, style, &mut number, &mut scratch));
         },
@@ -702,6 +705,7 @@ impl Lines<'_> {
 
     /// Appends the text of a cell of column `i`, of display width `width`, padded to the
     /// column's width (numbers on the right), and the column's end.
+    #[inline]
     fn push_cell(&self, line: &mut Vec<u8>, i: usize, text: &[u8], width: usize) {
         let pad = self.widths[i].saturating_sub(width);
         line.push(b' ');
@@ -727,8 +731,10 @@ fn end_line(line: &mut Vec<u8>, start: usize) {
 }
 
 /// Appends `n` spaces.
+#[inline]
 fn push_spaces(line: &mut Vec<u8>, n: usize) {
-    line.extend(std::iter::repeat_n(b' ', n));
+    // A fill, not a loop of pushes.
+    line.resize(line.len() + n, b' ');
 }
 
 /// The display width of a cell; printable ASCII is one column a byte.
