@@ -637,9 +637,9 @@ pub fn write_markdown_table(
         |range, text| {
             // A copy of the layout on this thread's own stack: read for every cell, it must not
             // share a cache line with what the writing thread changes.
-            let lines = lines;
+            let layout: Lines = lines;
             let (mut number, mut scratch) = (NumberText::new(), String::new());
-            table.rows.each(range, |row| lines.push_values(text, row, style, &mut number, &mut scratch));
+            table.rows.each(range, |row| layout.push_values(text, row, style, &mut number, &mut scratch));
         },
         out,
     )?;
