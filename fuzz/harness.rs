@@ -305,12 +305,30 @@ fn edit(input: &[u8], _: &Path) -> Result<(), String> {
         Edit::CloseComplaint { which: Selector::LatestOpen, date: day },
         Edit::SetStatus { which: Selector::Number(1), status: kam::dossier::ActionStatus::Done },
     ];
-    for e in &edits {
+    for (k, e) in edits.iter().enumerate() {
         if let Ok(Outcome::Changed(change)) = kam::edit::apply(&text, &account, e) {
             let spliced =
                 format!("{}{}{}", &text[..change.at], change.insert, &text[change.at + change.remove..]);
             if spliced != change.text {
                 return Err("the new text is not the old one with the entry spliced in".to_string());
+            }
+            // Read on its own: the old dossier plus one more meeting, and nothing else changed.
+            if k == 0 {
+                let old: toml::Table = toml::from_str(&text).map_err(|e| e.to_string())?;
+                let mut new: toml::Table = toml::from_str(&change.text).map_err(|e| e.to_string())?;
+                let added = new.get_mut("meetings").and_then(|m| m.as_array_mut()).and_then(|m| m.pop());
+                let kind = added.as_ref().and_then(|m| m.get("kind")).and_then(|k| k.as_str());
+                if kind != Some("call") {
+                    return Err(format!("the last meeting is not the one added: {added:?}"));
+                }
+                if new.get("meetings").and_then(|m| m.as_array()).is_some_and(|m| m.is_empty())
+                    && !old.contains_key("meetings")
+                {
+                    new.remove("meetings");
+                }
+                if new != old {
+                    return Err("beside the new meeting, the dossier changed".to_string());
+                }
             }
             // The edited text must read as a dossier; whether its values pass validation is
             // what `kam log` checks before it writes (closing a complaint before it was opened).
