@@ -616,7 +616,7 @@ fn kam_log_as_root_keeps_the_owner_of_the_dossier() {
     ws.write("accounts/a.toml", b"name = \"A\"\n");
     let path = ws.path().join("accounts/a.toml");
     if std::os::unix::fs::chown(&path, Some(4242), Some(4242)).is_err() {
-        println!("skipped: changing a file's owner needs root");
+        common::skipped("changing a file's owner needs root");
         return;
     }
     kam_in(ws.path()).args(["log", "a", "event", "--text", "x"]).assert().success();

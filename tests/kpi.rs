@@ -290,7 +290,7 @@ fn online_retail_kpi() {
     let Some(data) = shared_data() else { return };
     let file = data.join("online_retail_ii.csv.gz");
     if !file.is_file() {
-        eprintln!("skipped: {} is absent", file.display());
+        common::skipped(&format!("{} is absent", file.display()));
         return;
     }
     let dir = fixture("online-retail");

@@ -611,7 +611,7 @@ fn online_retail() -> Option<(PathBuf, PathBuf)> {
     let data = shared_data()?;
     let file = data.join("online_retail_ii.csv.gz");
     if !file.is_file() {
-        eprintln!("skipped: {} is absent", file.display());
+        common::skipped(&format!("{} is absent", file.display()));
         return None;
     }
     Some((fixture("online-retail"), file))

@@ -51,9 +51,16 @@ pub fn shared_data() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        eprintln!("skipped: {} is absent (real-data tests need ../shared/data)", dir.display());
+        skipped(&format!("{} is absent (real-data tests need ../shared/data)", dir.display()));
         None
     }
+}
+
+/// Says on the terminal that a test was skipped, and why. The test harness captures what
+/// `println!` and `eprintln!` write; a write to the stderr handle itself passes, so that the
+/// normal output of `cargo test` shows it.
+pub fn skipped(why: &str) {
+    let _ = writeln!(std::io::stderr(), "skipped: {why}");
 }
 
 /// "Today" for the `kam check` tests, so that deadline warnings do not depend on the calendar.
