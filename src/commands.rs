@@ -323,14 +323,21 @@ pub fn retention(globals: &Globals, query: &crate::retention::RetentionQuery, co
 /// `kam kpi`: the KPI report of one month per owner and for the team.
 pub fn kpi(globals: &Globals, month: crate::dates::Month, owner: Option<&str>) -> Outcome {
     let (ws, cube) = load(globals, &CubeSpec::default())?;
-    let report = crate::kpi::kpi_report(&ws, &cube, month, owner).map_err(Failure::input)?;
-    if let Some((first, last)) = cube.months()
-        && (month > last || month < first)
-    {
-        crate::say!(
-            "warning: the exports cover {first} to {last}; {month} lies outside, so its sales figures are 0"
-        );
+    // A month the exports do not cover would read as a month without sales: a churn of 100 %.
+    match cube.months() {
+        Some((first, last)) if month < first || month > last => {
+            return Err(Failure::usage(format!(
+                "--month {month} lies outside the exports, which cover {first} to {last}; choose a month of that range"
+            )));
+        }
+        None => {
+            return Err(Failure::input(format!(
+                "the exports hold no sales, so there is no month to report on (--month {month})"
+            )));
+        }
+        Some(_) => {}
     }
+    let report = crate::kpi::kpi_report(&ws, &cube, month, owner).map_err(Failure::input)?;
     if report.total.db2_ytd.is_none() || report.total.db2_ytd_prev_year.is_none() {
         crate::say!(
             "warning: rows without cost data make DB II unknown for some owners; map a `cost`, `unit_cost` or \

@@ -239,13 +239,23 @@ fn for_cron_jobs_the_file_is_written_and_stable() {
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("# KPI report 2024-12 — Grenzfall AG\n"), "{text}");
     assert_eq!(text, stdout(&boundaries(), &["kpi", "--month", "2024-12"]));
-    // A month past the exports is reported with a warning, not refused.
-    kam()
-        .current_dir(boundaries())
-        .args(["kpi", "--month", "2025-03"])
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("warning: the exports cover 2023-01 to 2024-12"));
+    // A month past the exports is refused, naming their range: reported, it would read as a
+    // month in which every customer stopped buying.
+    for month in ["2025-03", "2022-12"] {
+        kam()
+            .current_dir(boundaries())
+            .args(["kpi", "--month", month])
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(format!(
+                "error: --month {month} lies outside the exports, which cover 2023-01 to 2024-12; choose a month of that range\n"
+            ));
+    }
+    // The first and the last month of the exports are in range.
+    for month in ["2023-01", "2024-12"] {
+        kam().current_dir(boundaries()).args(["kpi", "--month", month]).assert().success();
+    }
 }
 
 #[test]
