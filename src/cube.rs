@@ -163,7 +163,9 @@ impl<'s> CubePart<'s> {
             category: if spec.by_category && detail { cube.categories.intern(row.category) } else { ANY },
             product: if spec.by_product && detail { cube.products.intern(row.product) } else { ANY },
         };
-        let invoice = (!spec.without_invoices && !row.invoice.is_empty()).then(|| {
+        // Orders are the invoices of purchases: a credit note is no order.
+        let purchase = row.net > Decimal::ZERO;
+        let invoice = (!spec.without_invoices && purchase && !row.invoice.is_empty()).then(|| {
             let (text, id) = &mut self.last_invoice;
             if !same_text(text, row.invoice) {
                 text.clear();
@@ -310,7 +312,7 @@ pub struct Sums {
     pub return_rows: u64,
     /// Rows with net > 0.
     pub purchase_rows: u64,
-    /// Rows without an invoice number: each is one order.
+    /// Purchase rows without an invoice number: each is one order.
     pub rows_without_invoice: u64,
 }
 
@@ -334,7 +336,7 @@ impl Sums {
         } else if !row.net.is_zero() {
             self.purchase_rows += 1;
         }
-        if row.invoice.is_empty() {
+        if row.invoice.is_empty() && row.net > Decimal::ZERO {
             self.rows_without_invoice += 1;
         }
     }

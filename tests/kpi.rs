@@ -40,7 +40,8 @@ fn every_figure_of_a_month_by_hand() {
     assert_eq!(names, ["(no owner)", "Anna", "Ben", "Dora"]);
     // Anna: alpha (K1, K2) and beta (B1). Neither active at the end of 2024-11; beta buys in 12.
     // DB II 2024: K1 250 − 150 − 10, B1 300 − 180 − 10, one visit (12-03) − 100 = 100.
-    // DB II 2023: alpha 350 − 210 − 4×10, beta 130 − 78 − 3×10, one visit (2023-06-01) − 100 = 22.
+    // DB II 2023: alpha 350 − 210 − 4×10, beta 130 − 78 − 1×10 (its credit notes C02 and C03 are
+    // no orders), one visit (2023-06-01) − 100 = 42.
     // Services in 2024-12: training 1500 and audit (no value); the one of 2025-01 does not count.
     // Meetings in 2024-12: a visit and a call (the call of 11-30 does not count).
     // Complaints open at 2024-12-31: the one closed 2025-01-05 and the one never closed; not the
@@ -50,17 +51,17 @@ fn every_figure_of_a_month_by_hand() {
         json!({"accounts": 2, "start": 0, "end": 1, "retained": 0, "churned": 0,
                "retention_rate": null, "churn_rate": null,
                "net_revenue": 300.0, "net_revenue_prev_year": 0.0,
-               "db2_ytd": 100.0, "db2_ytd_prev_year": 22.0, "db2_ytd_change": 3.5455,
+               "db2_ytd": 100.0, "db2_ytd_prev_year": 42.0, "db2_ytd_change": 1.381,  // 58 / 42
                "services_sold": 2, "services_value": 1500.0, "meetings": 2, "complaints_open": 2}),
     );
     // Ben: gamma (G1) bought in 2024-11: retained. DB II 2024: 100 − 60 − 10 = 30; 2023:
-    // 370 − 222 − 2×10 = 128; change (30 − 128) / 128. The annual review on 12-31 is a meeting;
+    // 370 − 222 − 1×10 = 138 (the credit note C01 is no order); change (30 − 138) / 138. The annual review on 12-31 is a meeting;
     // the complaint opened and closed on 12-31 is not open.
     assert_figures(
         owner(&r, "Ben"),
         json!({"accounts": 1, "start": 1, "end": 1, "retained": 1, "churned": 0,
                "retention_rate": 1.0, "churn_rate": 0.0, "net_revenue": 0.0, "net_revenue_prev_year": 0.0,
-               "db2_ytd": 30.0, "db2_ytd_prev_year": 128.0, "db2_ytd_change": -0.7656,
+               "db2_ytd": 30.0, "db2_ytd_prev_year": 138.0, "db2_ytd_change": -0.7826,
                "services_sold": 0, "services_value": 0.0, "meetings": 1, "complaints_open": 0}),
     );
     // Dora: no account active, no sales; a visit costs 100: DB II −100 against 0 (change null).
@@ -82,7 +83,7 @@ fn every_figure_of_a_month_by_hand() {
         &r["total"],
         json!({"accounts": 5, "start": 1, "end": 3, "retained": 1, "churned": 0,
                "retention_rate": 1.0, "churn_rate": 0.0, "net_revenue": 380.0, "net_revenue_prev_year": 0.0,
-               "db2_ytd": 50.0, "db2_ytd_prev_year": 170.0, "db2_ytd_change": -0.7059,
+               "db2_ytd": 50.0, "db2_ytd_prev_year": 200.0, "db2_ytd_change": -0.75,
                "services_sold": 2, "services_value": 1500.0, "meetings": 4, "complaints_open": 2}),
     );
     assert!(r["total"].get("owner").is_none());
@@ -92,17 +93,18 @@ fn every_figure_of_a_month_by_hand() {
 fn year_to_date_and_the_month_a_year_earlier() {
     let r = json(&boundaries(), &["kpi", "--month", "2024-06"]);
     // Anna 2024-06: K1 250 against K2 50 in 2023-06. DB II 2024-01-01..06-30: 250 − 150 − 10 = 90;
-    // 2023-01-01..06-30: alpha 250 − 150 − 3×10 − 100 (visit 06-01) = −30, beta 130 − 78 − 3×10
-    // = 22, so −8. The change is relative to |−8|: (90 + 8) / 8 = 12.25.
+    // 2023-01-01..06-30: alpha 250 − 150 − 3×10 − 100 (visit 06-01) = −30, beta 130 − 78 − 1×10
+    // (one order; the credit notes are none) = 42, so 12. The change: (90 − 12) / 12 = 6.5.
     assert_figures(
         owner(&r, "Anna"),
         json!({"start": 0, "end": 1, "net_revenue": 250.0, "net_revenue_prev_year": 50.0,
-               "db2_ytd": 90.0, "db2_ytd_prev_year": -8.0, "db2_ytd_change": 12.25}),
+               "db2_ytd": 90.0, "db2_ytd_prev_year": 12.0, "db2_ytd_change": 6.5}),
     );
-    // Ben: nothing in 2024 H1; 2023 H1 holds G1's return: −30 + 18 − 10 = −22. (0 + 22) / 22 = 1.
+    // Ben: nothing in 2024 H1; 2023 H1 holds G1's credit note (no order): −30 + 18 = −12; the
+    // change is relative to |−12|: (0 + 12) / 12 = 1.
     assert_figures(
         owner(&r, "Ben"),
-        json!({"db2_ytd": 0.0, "db2_ytd_prev_year": -22.0, "db2_ytd_change": 1.0}),
+        json!({"db2_ytd": 0.0, "db2_ytd_prev_year": -12.0, "db2_ytd_change": 1.0}),
     );
 }
 
@@ -166,7 +168,10 @@ fn db2_agrees_with_the_worked_example_of_kam_margin() {
     }
     // 2026-03: year to date is 2026-Q1, a year earlier 2025-Q1.
     let k = json(&dir, &["kpi", "--month", "2026-03"]);
-    assert_figures(owner(&k, "Anna"), json!({"db2_ytd": db2("Anna", "2026-Q1"), "db2_ytd_prev_year": 416.0}));
+    assert_figures(
+        owner(&k, "Anna"),
+        json!({"db2_ytd": db2("Anna", "2026-Q1"), "db2_ytd_prev_year": db2("Anna", "2025-Q1")}),
+    );
 }
 
 #[test]
@@ -267,8 +272,8 @@ fn csv_has_one_line_per_owner_and_the_total() {
         "owner,accounts,start,end,retained,churned,retention_rate,churn_rate,net_revenue,net_revenue_prev_year,\
          db2_ytd,db2_ytd_prev_year,db2_ytd_change,services_sold,services_value,meetings,complaints_open"
     );
-    assert_eq!(lines[2], "Anna,2,0,1,0,0,,,300.00,0.00,100.00,22.00,3.5455,2,1500.00,2,2");
-    assert_eq!(lines[5], "Total,5,1,3,1,0,1,0,380.00,0.00,50.00,170.00,-0.7059,2,1500.00,4,2");
+    assert_eq!(lines[2], "Anna,2,0,1,0,0,,,300.00,0.00,100.00,42.00,1.381,2,1500.00,2,2");
+    assert_eq!(lines[5], "Total,5,1,3,1,0,1,0,380.00,0.00,50.00,200.00,-0.75,2,1500.00,4,2");
     assert_eq!(lines.len(), 6);
 }
 

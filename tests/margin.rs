@@ -43,18 +43,19 @@ fn spec_example_margin_tables_match_the_worked_example() {
 fn every_figure_by_hand_with_unknown_cost() {
     let r = json(&fixture("margin-hand"), &["margin", "--by", "account", "--year", "2025"]);
     // K1 in 2025: gross 1000+500+200+100−100+200+100; deductions 100−10+5; costs: 600 (cost),
-    // 5×40 (unit_cost), 200−50 and 100+20 (profit), −60 (return), 80, 60. Orders R1, G1, R5 and
-    // two rows without invoice; one visit (2025-03-10; the call and the 2024 visit do not count);
-    // returns 90; [[costs]] 100 (the 2026 one is out of range).
+    // 5×40 (unit_cost), 200−50 and 100+20 (profit), −60 (return), 80, 60. Orders R1, R5 and two
+    // purchase rows without invoice (the credit note G1 is no order); one visit (2025-03-10; the
+    // call and the 2024 visit do not count); returns 90; [[costs]] 100 (the 2026 one is out of
+    // range).
     assert_figures(
         row(&r, "account", "a"),
         json!({
             "gross_revenue": 2000.0, "deductions": 95.0, "net_revenue": 1905.0,
             "variable_costs": 1150.0, "db1": 755.0,
-            "direct_costs": 193.0,  // 5×5 + 50×1 + 0.2×90 + 100
-            "db2": 562.0, "overhead": 190.5, "db3": 371.5,
-            "db1_rate": 0.3963, "db2_rate": 0.295, "db3_rate": 0.195,
-            "quantity": 20.0, "orders": 5, "returns": 90.0
+            "direct_costs": 188.0,  // 5×4 + 50×1 + 0.2×90 + 100
+            "db2": 567.0, "overhead": 190.5, "db3": 376.5,
+            "db1_rate": 0.3963, "db2_rate": 0.2976, "db3_rate": 0.1976,  // 567 / 1905, 376.5 / 1905
+            "quantity": 20.0, "orders": 4, "returns": 90.0
         }),
     );
     // K2: one row without any cost data and no default_cost_rate: DB levels unknown.
@@ -75,7 +76,7 @@ fn every_figure_by_hand_with_unknown_cost() {
     assert_figures(
         &r["total"],
         json!({"gross_revenue": 2450.0, "deductions": 95.0, "net_revenue": 2355.0, "variable_costs": null,
-               "db1": null, "direct_costs": 203.0, "overhead": 235.5, "orders": 7, "returns": 90.0, "quantity": 25.0}),
+               "db1": null, "direct_costs": 198.0, "overhead": 235.5, "orders": 6, "returns": 90.0, "quantity": 25.0}),
     );
 }
 
@@ -103,7 +104,8 @@ fn default_cost_rate_costs_rows_without_cost() {
         row(&r, "account", "b"),
         json!({"variable_costs": 205.0, "db1": 145.0, "db2": 140.0, "db3": 105.0, "db1_rate": 0.4143}),
     );
-    assert_figures(&r["total"], json!({"variable_costs": 1425.0, "db1": 930.0, "db2": 727.0, "db3": 491.5}));
+    // Direct costs 198 (5 × 6 orders + 50 + 18 + 100); overhead 235.5.
+    assert_figures(&r["total"], json!({"variable_costs": 1425.0, "db1": 930.0, "db2": 732.0, "db3": 496.5}));
 }
 
 #[test]
@@ -113,28 +115,30 @@ fn account_costs_form_their_own_row_without_account_grouping() {
         row(&r, "category", "(account costs)"),
         json!({"net_revenue": 0.0, "variable_costs": 0.0, "direct_costs": 150.0, "db2": -150.0, "orders": 0}),
     );
-    // Category A: orders R1, G1, R2, R3, R5 and two rows without invoice = 7; returns 90.
+    // Category A: orders R1, R2, R3, R5 and two purchase rows without invoice = 6 (the credit
+    // note G1 is none); direct costs 5 × 6 + 0.2 × 90 = 48; returns 90.
     assert_figures(
         row(&r, "category", "A"),
-        json!({"gross_revenue": 1700.0, "net_revenue": 1605.0, "variable_costs": 1120.0, "orders": 7,
-               "direct_costs": 53.0, "returns": 90.0}),
+        json!({"gross_revenue": 1700.0, "net_revenue": 1605.0, "variable_costs": 1120.0, "orders": 6,
+               "direct_costs": 48.0, "returns": 90.0}),
     );
     assert_figures(
         row(&r, "category", "(none)"),
         json!({"net_revenue": 50.0, "variable_costs": null, "orders": 1}),
     );
     // The total counts distinct orders over all rows, so it is not the sum of the rows' orders.
-    assert_figures(&r["total"], json!({"orders": 7, "direct_costs": 203.0, "net_revenue": 2355.0}));
+    assert_figures(&r["total"], json!({"orders": 6, "direct_costs": 198.0, "net_revenue": 2355.0}));
 }
 
 #[test]
 fn visits_and_costs_outside_the_range_do_not_count() {
     let r = json(&fixture("margin-hand"), &["margin", "--from", "2025-03-01", "--to", "2025-03-31"]);
-    // Only the return of 2025-03-01 and the visit of 2025-03-10.
+    // Only the return of 2025-03-01 (a credit note: no order) and the visit of 2025-03-10:
+    // direct costs 50 + 0.2 × 90 = 68.
     assert_figures(
         row(&r, "account", "a"),
         json!({"gross_revenue": -100.0, "net_revenue": -90.0, "variable_costs": -60.0, "db1": -30.0,
-               "direct_costs": 73.0, "db2": -103.0, "orders": 1, "returns": 90.0}),
+               "direct_costs": 68.0, "db2": -98.0, "orders": 0, "returns": 90.0}),
     );
     assert_eq!(r["rows"].as_array().unwrap().len(), 1);
     let r = json(&fixture("margin-hand"), &["margin", "--from", "2026-01-01"]);
@@ -153,7 +157,7 @@ fn account_filter_and_periods() {
         r["rows"].as_array().unwrap().iter().map(|r| r["period"].as_str().unwrap()).collect();
     assert_eq!(periods, ["2025-Q1", "2025-Q2"]);
     assert!(r["rows"].as_array().unwrap().iter().all(|r| r["account"] == "a"));
-    assert_figures(&r["total"], json!({"net_revenue": 1905.0, "orders": 5}));
+    assert_figures(&r["total"], json!({"net_revenue": 1905.0, "orders": 4}));
     kam()
         .current_dir(fixture("margin-hand"))
         .args(["margin", "--account", "nope"])
@@ -186,7 +190,7 @@ fn csv_output_has_machine_headers_and_a_total() {
     );
     assert_eq!(
         lines[2],
-        "a,2000.00,95.00,1905.00,1150.00,755.00,193.00,562.00,190.50,371.50,0.3963,0.295,0.195,20,5,90.00"
+        "a,2000.00,95.00,1905.00,1150.00,755.00,188.00,567.00,190.50,376.50,0.3963,0.2976,0.1976,20,4,90.00"
     );
     assert_eq!(lines[3], "b,350.00,0.00,350.00,,,5.00,,35.00,,,,,4,1,0.00");
     assert!(lines[4].starts_with("Total,2450.00,"));
