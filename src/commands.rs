@@ -264,10 +264,15 @@ pub fn abc(
     unit: crate::abc::AbcUnit,
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
+    measure: crate::abc::Measure,
 ) -> Outcome {
-    let spec = CubeSpec { from, to, without_invoices: true, ..CubeSpec::default() };
+    // Orders (for DB II) need the invoices.
+    let without_invoices = measure == crate::abc::Measure::NetRevenue;
+    let spec = CubeSpec { from, to, without_invoices, ..CubeSpec::default() };
     let (ws, cube) = load(globals, &spec)?;
-    let report = crate::abc::abc_report(&ws, &cube, unit, from, to);
+    let (from, to) =
+        if from.is_none() && to.is_none() { crate::abc::default_range(&cube) } else { (from, to) };
+    let report = crate::abc::abc_report(&ws, &cube, unit, from, to, measure).map_err(Failure::input)?;
     let language = language(globals, &ws);
     write(
         globals,

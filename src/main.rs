@@ -126,6 +126,10 @@ enum Command {
         #[arg(long, value_name = "UNIT", default_value = "customer", value_parser = parse_unit)]
         by: AbcUnit,
 
+        /// Rank by net revenue or by contribution margin II.
+        #[arg(long, value_name = "MEASURE", default_value = "net_revenue", value_parser = parse_measure)]
+        measure: kam::abc::Measure,
+
         #[command(flatten)]
         days: DaysArgs,
     },
@@ -594,6 +598,10 @@ fn parse_unit(s: &str) -> Result<AbcUnit, String> {
     s.parse()
 }
 
+fn parse_measure(s: &str) -> Result<kam::abc::Measure, String> {
+    s.parse()
+}
+
 fn year_range(year: i32) -> Result<(Option<NaiveDate>, Option<NaiveDate>), String> {
     let from = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| format!("--year {year} is out of range"))?;
     let to = NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| format!("--year {year} is out of range"))?;
@@ -686,8 +694,8 @@ fn main() -> ExitCode {
             commands::margin(&globals, &query, args.sort.as_deref())
         }
         Command::Accounts { to } => commands::accounts(&globals, to, today),
-        Command::Abc { by, days } => match days.resolve() {
-            Ok((from, to)) => commands::abc(&globals, by, from, to),
+        Command::Abc { by, measure, days } => match days.resolve() {
+            Ok((from, to)) => commands::abc(&globals, by, from, to, measure),
             Err(msg) => return usage_error(&msg),
         },
         Command::Retention(args) => match args.query() {

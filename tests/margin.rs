@@ -292,7 +292,11 @@ profit = "Profit"
     let years: std::collections::BTreeSet<&str> =
         r["rows"].as_array().unwrap().iter().map(|r| r["period"].as_str().unwrap()).collect();
     assert_eq!(years.into_iter().collect::<Vec<_>>(), ["2014", "2015", "2016", "2017"]);
+    // ABC over the 12 months ending with the last one (2017): 693 customers bought then (counted
+    // independently from the CSV); over all four years, 793.
     let abc = json(dir.path(), &["abc", "--sales", file]);
+    assert_eq!(abc["rows"].as_array().unwrap().len(), 693);
+    let abc = json(dir.path(), &["abc", "--from", "2014-01", "--sales", file]);
     assert_eq!(abc["rows"].as_array().unwrap().len(), 793);
 }
 
@@ -307,4 +311,54 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// ABC by DB II against by net revenue, and the default range of the last 12 months, on a
+/// workspace worked out by hand.
+#[test]
+fn abc_by_db2_and_over_the_last_twelve_months() {
+    let ws = common::TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    // Net revenue X 1000, Y 600, Z 400 (2026); DB I = DB II (no direct costs): X 50, Y 300, Z 300.
+    // W bought in 2024 only, more than 12 months before the exports' last month (2026-06).
+    ws.write(
+        "s.csv",
+        b"date,customer,invoice,revenue,cost\n2024-01-05,W,R0,5000,1000\n2026-02-01,X,R1,1000,950\n2026-03-01,Y,R2,600,300\n2026-06-01,Z,R3,400,100\n",
+    );
+    let classes = |r: &Value| -> Vec<(String, String)> {
+        r["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| (u["id"].as_str().unwrap().to_string(), u["class"].as_str().unwrap().to_string()))
+            .collect()
+    };
+    let pairs =
+        |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Vec<_>>();
+    // By net revenue over 2025-07 to 2026-06: shares before X 0, Y 0.5, Z 0.8 → A, A, B.
+    let r = json(ws.path(), &["abc"]);
+    assert_eq!(classes(&r), pairs(&[("X", "A"), ("Y", "A"), ("Z", "B")]));
+    assert!(r.get("measure").is_none());
+    // By DB II: Y 300, Z 300 (tie by id), X 50 of 650; before Y 0, Z 0.4615, X 0.9231 → A, A, B.
+    let r = json(ws.path(), &["abc", "--measure", "db2"]);
+    assert_eq!(classes(&r), pairs(&[("Y", "A"), ("Z", "A"), ("X", "B")]));
+    assert_eq!(r["measure"], "db2");
+    assert_figures(
+        &r["rows"][1],
+        json!({"net_revenue": 400.0, "db2": 300.0, "share": 0.4615, "cumulative_share": 0.9231}),
+    );
+    // A range given replaces the default: W, largest in 2024, leads.
+    let r = json(ws.path(), &["abc", "--from", "2024-01"]);
+    assert_eq!(classes(&r)[0], ("W".to_string(), "A".to_string()));
+    assert_eq!(classes(&r).len(), 4);
+    // Unknown DB II cannot be ranked.
+    ws.write(
+        "s.csv",
+        b"date,customer,invoice,revenue,cost\n2026-02-01,X,R1,1000,\n2026-03-01,Y,R2,600,300\n",
+    );
+    kam()
+        .current_dir(ws.path())
+        .args(["abc", "--measure", "db2"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("DB II is unknown for 1 of the 2 customers"));
 }
