@@ -608,12 +608,12 @@ fn retention_of(ws: &Workspace, cube: &Cube, index: Option<usize>, year: i32) ->
     }
     let w = ws.config.window_months;
     let account = &ws.accounts[index];
-    let histories = unit_histories(ws, cube, Unit::Account);
+    let histories = unit_histories(ws, cube, Unit::Account, true);
     let figures = histories
         .iter()
         .find(|u| u.id == account.id)
         .map(|u| period_figures(std::iter::once(&u.history), a, b, w, Some(first)));
-    let customers = unit_histories(ws, cube, Unit::Customer);
+    let customers = unit_histories(ws, cube, Unit::Customer, true);
     let status = account
         .customer_ids
         .iter()

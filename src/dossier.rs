@@ -61,6 +61,25 @@ pub struct Account {
     /// Promotions run with the customer (an addition to SPEC 2.2 for the annual review).
     #[serde(default)]
     pub promotions: Vec<Promotion>,
+    /// `[retention]`: the account's own churn window.
+    #[serde(default)]
+    pub retention: AccountRetention,
+}
+
+/// `[retention]` of a dossier: an account that orders in long cycles, or has a documented pause,
+/// churns only after its own number of quiet months.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountRetention {
+    pub inactive_after_months: Option<Spanned<i64>>,
+}
+
+impl Account {
+    /// The account's own W, when its dossier sets one (checked to be 1 to 120).
+    pub fn window_months(&self) -> Option<u32> {
+        let w = *self.retention.inactive_after_months.as_ref()?.get_ref();
+        u32::try_from(w).ok().filter(|w| (1..=120).contains(w))
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -372,6 +391,17 @@ fn validate(a: &Account, text: &str, diags: &mut Diagnostics) {
     let file = || Location::File(a.path.clone());
     if a.name.trim().is_empty() {
         diags.error(file(), "`name` must not be empty");
+    }
+    if let Some(w) = &a.retention.inactive_after_months
+        && !(1..=120).contains(w.get_ref())
+    {
+        diags.error(
+            at(w.span()),
+            format!(
+                "inactive_after_months must be a whole number of months from 1 to 120, found {}",
+                w.get_ref()
+            ),
+        );
     }
     let mut seen = std::collections::HashSet::new();
     for (i, c) in a.customer_ids.iter().enumerate() {

@@ -162,7 +162,7 @@ pub fn kpi_report(
         None => all_owners,
     };
     let w = ws.config.window_months;
-    let units = unit_histories(ws, cube, Unit::Owner);
+    let units = unit_histories(ws, cube, Unit::Owner, true);
     let data_first = cube.months().map(|d| d.0);
     let (first_day, last_day) = (month.first_day(), month.last_day());
     let year_start = |m: Month| Month::new(m.year(), 1).first_day();

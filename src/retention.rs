@@ -73,10 +73,12 @@ pub struct MonthEntry {
     pub purchase: bool,
 }
 
-/// A unit's history: the months with sales rows, sorted, each once.
+/// A unit's history: the months with sales rows, sorted, each once, and its own window W where
+/// its account's dossier sets one.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct History {
     entries: Vec<MonthEntry>,
+    window: Option<u32>,
 }
 
 impl History {
@@ -93,7 +95,18 @@ impl History {
                 _ => merged.push(e),
             }
         }
-        History { entries: merged }
+        History { entries: merged, window: None }
+    }
+
+    /// The history with its own window W (`[retention]` of its account's dossier).
+    pub fn with_window(mut self, window: Option<u32>) -> History {
+        self.window = window;
+        self
+    }
+
+    /// The unit's W: its own, else `default`.
+    pub fn window_or(&self, default: u32) -> u32 {
+        self.window.unwrap_or(default)
     }
 
     pub fn entries(&self) -> &[MonthEntry] {
@@ -153,8 +166,13 @@ pub fn owners(ws: &Workspace) -> Vec<String> {
 
 /// The histories of the units of `by`, from one pass's aggregates. Under `customer` every
 /// non-empty customer of the exports is a unit; under `account` and `owner` every key account
-/// (also one without sales), its history merged from all its customer numbers.
-pub fn unit_histories(ws: &Workspace, cube: &Cube, by: Unit) -> Vec<UnitHistory> {
+/// (also one without sales), its history merged from all its customer numbers. With
+/// `own_windows`, a unit whose account's dossier sets `[retention] inactive_after_months` keeps
+/// that W (a customer takes its account's); without (`--window`), every unit takes the one given.
+pub fn unit_histories(ws: &Workspace, cube: &Cube, by: Unit, own_windows: bool) -> Vec<UnitHistory> {
+    let window_of = |account: Option<usize>| {
+        account.filter(|_| own_windows).and_then(|i| ws.accounts.get(i)).and_then(|a| a.window_months())
+    };
     let mut per_customer: HashMap<u32, Vec<MonthEntry>> = HashMap::new();
     for (key, cell) in &cube.cells {
         if key.customer == NO_CUSTOMER {
@@ -173,7 +191,7 @@ pub fn unit_histories(ws: &Workspace, cube: &Cube, by: Unit) -> Vec<UnitHistory>
                 .map(|(c, entries)| UnitHistory {
                     id: cube.customers.name(c).to_string(),
                     group: None,
-                    history: History::new(entries),
+                    history: History::new(entries).with_window(window_of(cube.account_of(c))),
                 })
                 .collect();
             units.sort_by(|a, b| a.id.cmp(&b.id));
@@ -191,10 +209,11 @@ pub fn unit_histories(ws: &Workspace, cube: &Cube, by: Unit) -> Vec<UnitHistory>
             ws.accounts
                 .iter()
                 .zip(per_account)
-                .map(|(a, entries)| UnitHistory {
+                .enumerate()
+                .map(|(i, (a, entries))| UnitHistory {
                     id: a.id.clone(),
                     group: (by == Unit::Owner).then(|| owner_of(a)),
-                    history: History::new(entries),
+                    history: History::new(entries).with_window(window_of(Some(i))),
                 })
                 .collect()
         }
@@ -202,7 +221,7 @@ pub fn unit_histories(ws: &Workspace, cube: &Cube, by: Unit) -> Vec<UnitHistory>
 }
 
 /// The figures of SPEC 3.2 for one group of units and one period.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetentionFigures {
     pub start: u64,
     pub end: u64,
@@ -219,6 +238,31 @@ pub struct RetentionFigures {
     /// `None` when the exports do not reach back 24 months or the base had no revenue.
     pub nrr: Option<Decimal>,
     pub grr: Option<Decimal>,
+    /// Whether the W months before the period lie within the exports for every unit counted
+    /// (a − W ≥ the exports' first month, W the largest window): else start, retained, churned
+    /// and reactivated undercount and `new` includes units that bought before the exports begin.
+    pub history_complete: bool,
+}
+
+impl Default for RetentionFigures {
+    /// Nothing counted yet, over a fully observed history (so that a total of groups is
+    /// complete where each of them is).
+    fn default() -> Self {
+        RetentionFigures {
+            start: 0,
+            end: 0,
+            retained: 0,
+            churned: 0,
+            new: 0,
+            reactivated: 0,
+            retention_rate: None,
+            churn_rate: None,
+            net_revenue: Decimal::ZERO,
+            nrr: None,
+            grr: None,
+            history_complete: true,
+        }
+    }
 }
 
 impl RetentionFigures {
@@ -234,6 +278,7 @@ impl RetentionFigures {
         self.net_revenue += other.net_revenue;
         self.nrr = None;
         self.grr = None;
+        self.history_complete &= other.history_complete;
     }
 
     /// Retention and churn rate from the counts.
@@ -248,8 +293,9 @@ pub fn ratio(part: u64, of: u64) -> Option<Decimal> {
     (of > 0).then(|| Decimal::from(part) / Decimal::from(of))
 }
 
-/// The figures of a period `a ..= b` over `units`, with window `w` (months). `data_first` is the
-/// exports' first month: NRR and GRR need it to lie no later than `b − 23`.
+/// The figures of a period `a ..= b` over `units`, with window `w` (months) for units without
+/// their own. `data_first` is the exports' first month: NRR and GRR need it to lie no later than
+/// `b − 23`, and the start is fully observed when it lies no later than `a − W`.
 pub fn period_figures<'a>(
     units: impl IntoIterator<Item = &'a History>,
     a: Month,
@@ -260,7 +306,10 @@ pub fn period_figures<'a>(
     let mut f = RetentionFigures::default();
     let base_known = data_first.is_some_and(|first| first <= b - 23);
     let (mut sum_prev, mut sum_cur, mut sum_kept) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
+    let mut widest = w;
     for h in units {
+        let w = h.window_or(w);
+        widest = widest.max(w);
         let at_start = h.is_active(a - 1, w);
         let at_end = h.is_active(b, w);
         f.start += u64::from(at_start);
@@ -285,6 +334,7 @@ pub fn period_figures<'a>(
             }
         }
     }
+    f.history_complete = data_first.is_none_or(|first| first <= a - widest as i32);
     f.finish_rates();
     if base_known && !sum_prev.is_zero() {
         f.nrr = crate::money::quotient(sum_cur, sum_prev);
@@ -321,6 +371,8 @@ pub struct RetentionRow {
     /// The period's first and last month, clipped to the range.
     pub first: Month,
     pub last: Month,
+    /// Whether the period is whole: false when the exports or the range end inside it.
+    pub complete: bool,
     pub figures: RetentionFigures,
 }
 
@@ -351,6 +403,8 @@ pub struct RetentionReport {
     pub by: Unit,
     pub period: PeriodKind,
     pub window_months: u32,
+    /// The largest W among the units (an account's own may exceed kam.toml's).
+    pub widest_window: u32,
     /// Whether W was given with `--window` rather than read from kam.toml.
     pub window_from_flag: bool,
     pub from: Option<NaiveDate>,
@@ -373,11 +427,21 @@ pub fn report_span(cube: &Cube, from: Option<NaiveDate>, to: Option<NaiveDate>) 
 
 /// The periods of `kind` covering `first ..= last`, each clipped to that span, with its label.
 pub fn clipped_periods(kind: PeriodKind, first: Month, last: Month) -> Vec<(String, Month, Month)> {
+    periods_and_wholeness(kind, first, last).into_iter().map(|(l, a, b, _)| (l, a, b)).collect()
+}
+
+/// [`clipped_periods`], each with whether it is whole (not clipped).
+pub fn periods_and_wholeness(
+    kind: PeriodKind,
+    first: Month,
+    last: Month,
+) -> Vec<(String, Month, Month, bool)> {
     kind.periods(first, last)
         .into_iter()
         .map(|(a, b)| {
             let label = kind.label(a).unwrap_or_else(|| format!("{first} – {last}"));
-            (label, a.max(first), b.min(last))
+            let (ca, cb) = (a.max(first), b.min(last));
+            (label, ca, cb, (ca, cb) == (a, b) || kind == PeriodKind::All)
         })
         .collect()
 }
@@ -385,10 +449,11 @@ pub fn clipped_periods(kind: PeriodKind, first: Month, last: Month) -> Vec<(Stri
 /// Computes the retention table: one row per period (and owner, under `--by owner`).
 pub fn retention_report(ws: &Workspace, cube: &Cube, query: &RetentionQuery) -> RetentionReport {
     let w = query.window_months(ws);
-    let units = unit_histories(ws, cube, query.by);
+    let units = unit_histories(ws, cube, query.by, query.window.is_none());
     let span = report_span(cube, query.from, query.to);
     let data_first = cube.months().map(|d| d.0);
-    let periods = span.map_or_else(Vec::new, |(first, last)| clipped_periods(query.period, first, last));
+    let periods =
+        span.map_or_else(Vec::new, |(first, last)| periods_and_wholeness(query.period, first, last));
     let mut rows = Vec::new();
     let groups: Vec<Option<String>> = match query.by {
         Unit::Owner => owners(ws).into_iter().map(Some).collect(),
@@ -396,12 +461,13 @@ pub fn retention_report(ws: &Workspace, cube: &Cube, query: &RetentionQuery) -> 
     };
     for group in groups {
         let members: Vec<&History> = units.iter().filter(|u| u.group == group).map(|u| &u.history).collect();
-        for (label, a, b) in &periods {
+        for (label, a, b, complete) in &periods {
             rows.push(RetentionRow {
                 owner: group.clone(),
                 period: label.clone(),
                 first: *a,
                 last: *b,
+                complete: *complete,
                 figures: period_figures(members.iter().copied(), *a, *b, w, data_first),
             });
         }
@@ -410,6 +476,7 @@ pub fn retention_report(ws: &Workspace, cube: &Cube, query: &RetentionQuery) -> 
         by: query.by,
         period: query.period,
         window_months: w,
+        widest_window: units.iter().map(|u| u.history.window_or(w)).max().unwrap_or(w).max(w),
         window_from_flag: query.window.is_some(),
         from: query.from,
         to: query.to,
@@ -475,7 +542,7 @@ pub fn cohorts<'a>(
 
 /// Computes the cohort matrix (per owner under `--by owner`).
 pub fn cohort_report(ws: &Workspace, cube: &Cube, query: &RetentionQuery) -> CohortReport {
-    let units = unit_histories(ws, cube, query.by);
+    let units = unit_histories(ws, cube, query.by, false);
     let last = query.to.map(Month::of).or_else(|| cube.months().map(|d| d.1));
     let first = query.from.map(Month::of);
     let groups: Vec<Option<String>> = match query.by {

@@ -361,10 +361,13 @@ fn csv_has_one_line_per_row() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(
         lines[0],
-        "owner,period,start,end,retained,churned,new,reactivated,retention_rate,churn_rate,net_revenue,nrr,grr"
+        "owner,period,complete,history_complete,start,end,retained,churned,new,reactivated,retention_rate,churn_rate,net_revenue,nrr,grr"
     );
     assert_eq!(lines.len(), 9);
-    assert!(lines.contains(&"Anna,2024,0,1,0,0,0,1,,,550.00,1.1458,0.7917"), "{out}");
+    // 2024 is whole, and its start (2023-12, W = 3) lies in the exports (from 2023-01); 2023's
+    // start does not.
+    assert!(lines.contains(&"Anna,2024,true,true,0,1,0,0,0,1,,,550.00,1.1458,0.7917"), "{out}");
+    assert!(lines.iter().any(|l| l.starts_with("Anna,2023,true,false,")), "{out}");
     let cohorts = stdout(&boundaries(), &["retention", "--cohorts", "--format", "csv"]);
     assert!(cohorts.starts_with("cohort,size,m0,m1,"), "{cohorts}");
     assert!(cohorts.lines().nth(1).unwrap().starts_with("2023-01,2,1,0,0,0.5,"), "{cohorts}");
@@ -676,6 +679,48 @@ fn online_retail_by_command_line() {
         &["retention", "--by", "owner", "--period", "quarter", "--format", "csv", "--sales", file],
     );
     // Ben's account has two customer numbers (12748, 13085).
-    assert!(out.lines().any(|l| l.starts_with("Ben,2011-Q4,1,1,1,0,0,0,1,0,")), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("Ben,2011-Q4,true,true,1,1,1,0,0,0,1,0,")), "{out}");
     assert_eq!(out.lines().count(), 1 + 2 * 9);
+}
+
+/// An account's own churn window (`[retention]` of its dossier) applies to the account and to
+/// its customers; `--window` sets one for all.
+#[test]
+fn an_account_churns_after_its_own_window() {
+    let ws = TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n[retention]\ninactive_after_months = 2\n");
+    ws.write(
+        "accounts/long.toml",
+        b"name = \"Long\"\ncustomer_ids = [\"L1\"]\n\n[retention]\ninactive_after_months = 5\n",
+    );
+    ws.write("accounts/short.toml", b"name = \"Short\"\ncustomer_ids = [\"S1\"]\n");
+    // Both buy in January only; the exports run to August.
+    ws.write("s.csv", b"date,customer,revenue\n2026-01-10,L1,100\n2026-01-10,S1,100\n2026-08-01,X,1\n");
+    let churned_in = |args: &[&str]| -> Vec<String> {
+        let r = json(ws.path(), args);
+        r["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|row| row["churned"].as_u64().unwrap() > 0)
+            .map(|row| format!("{} {}", row["period"].as_str().unwrap(), row["churned"]))
+            .collect()
+    };
+    // Short (W = 2): active at the end of January and February, gone at the end of March. Long
+    // (W = 5): active through May, gone at the end of June.
+    assert_eq!(churned_in(&["retention", "--by", "account"]), ["2026-03 1", "2026-06 1"]);
+    // Its customers take the account's window.
+    assert_eq!(churned_in(&["retention", "--by", "customer"]), ["2026-03 1", "2026-06 1"]);
+    // --window sets one W for every unit.
+    assert_eq!(churned_in(&["retention", "--by", "account", "--window", "2"]), ["2026-03 2"]);
+    // The widest window decides whether a period's start is observed: with W = 5, February's
+    // start reaches back to 2025-09, before the exports.
+    let r = json(ws.path(), &["retention", "--by", "account"]);
+    let complete: Vec<bool> =
+        r["rows"].as_array().unwrap().iter().map(|row| row["history_complete"].as_bool().unwrap()).collect();
+    assert_eq!(complete, [false, false, false, false, false, true, true, true]);
+    // A window outside 1 to 120 in a dossier is an error at its line.
+    ws.write("accounts/short.toml", b"name = \"Short\"\n\n[retention]\ninactive_after_months = 0\n");
+    common::check_fails(ws.path()).has(
+        "accounts/short.toml:4:25: error: inactive_after_months must be a whole number of months from 1 to 120, found 0",
+    );
 }

@@ -55,17 +55,67 @@ fn source_bullet(language: Language, source: &Source) -> String {
     )
 }
 
+/// The mark of a period cut short, in Markdown.
+pub const MARK_CLIPPED: &str = "¹";
+/// The mark of a period whose start is not fully observed, in Markdown.
+pub const MARK_HISTORY: &str = "²";
+
+/// A period's label with the marks of what makes its figures less than whole.
+pub fn marked_period(period: &str, complete: bool, history_complete: bool) -> String {
+    let mut label = period.to_string();
+    if !complete {
+        label.push_str(MARK_CLIPPED);
+    }
+    if !history_complete {
+        label.push_str(MARK_HISTORY);
+    }
+    label
+}
+
+/// What the marks mean, for the lines under a table that has them.
+pub fn mark_notes(language: Language, clipped: bool, history: bool, w: u32) -> Vec<String> {
+    let mut notes = Vec::new();
+    if clipped {
+        notes.push(tr(
+            language,
+            &format!("{MARK_CLIPPED} Period cut short: the exports (or the range) end inside it."),
+            &format!(
+                "{MARK_CLIPPED} Zeitraum nicht vollständig: die Exporte (oder der Bereich) enden in ihm."
+            ),
+        ));
+    }
+    if history {
+        notes.push(tr(
+            language,
+            &format!(
+                "{MARK_HISTORY} Start not fully observed: the {w} months before the period reach back before the exports' first month, so start, retained, churned and reactivated undercount, and new includes customers who bought before the exports begin."
+            ),
+            &format!(
+                "{MARK_HISTORY} Beginn nicht vollständig beobachtet: die {w} Monate vor dem Zeitraum reichen vor den ersten Monat der Exporte zurück; Beginn, gehalten, abgewandert und reaktiviert sind daher zu niedrig, und neu enthält Kunden, die schon vor den Exporten gekauft haben."
+            ),
+        ));
+    }
+    notes
+}
+
 /// The table of retention rows (all owners in one table, with an owner column, when `with_owner`).
+/// For Markdown the periods carry the marks of [`marked_period`]; for CSV (`csv`) two columns
+/// `complete` and `history_complete` say the same.
 fn retention_table<'a>(
     language: Language,
     with_owner: bool,
     rows: impl Iterator<Item = &'a crate::retention::RetentionRow>,
+    csv: bool,
 ) -> Table<'static> {
     let mut columns: Vec<Column> = Vec::new();
     if with_owner {
         columns.push(column(language, "owner"));
     }
     columns.push(column(language, "period"));
+    if csv {
+        columns.push(Column { key: "complete".into(), label: "complete".into() });
+        columns.push(Column { key: "history_complete".into(), label: "history_complete".into() });
+    }
     columns.extend(RETENTION_FIGURES.iter().map(|k| column(language, k)));
     let rows: Vec<Vec<Value>> = rows
         .map(|r| {
@@ -73,7 +123,13 @@ fn retention_table<'a>(
             if with_owner {
                 cells.push(Value::Text(r.owner.clone().unwrap_or_default()));
             }
-            cells.push(Value::Text(r.period.clone()));
+            if csv {
+                cells.push(Value::Text(r.period.clone()));
+                cells.push(Value::Text(r.complete.to_string()));
+                cells.push(Value::Text(r.figures.history_complete.to_string()));
+            } else {
+                cells.push(Value::Text(marked_period(&r.period, r.complete, r.figures.history_complete)));
+            }
             cells.extend(figure_values(&r.figures));
             cells
         })
@@ -177,10 +233,16 @@ pub fn retention_document(
         for owner in owners {
             blocks.push(Block::Heading(2, owner.to_string()));
             let rows = report.rows.iter().filter(|r| r.owner.as_deref() == Some(owner));
-            blocks.push(Block::Table(retention_table(language, false, rows)));
+            blocks.push(Block::Table(retention_table(language, false, rows, false)));
         }
     } else if !report.rows.is_empty() {
-        blocks.push(Block::Table(retention_table(language, false, report.rows.iter())));
+        blocks.push(Block::Table(retention_table(language, false, report.rows.iter(), false)));
+    }
+    let clipped = report.rows.iter().any(|r| !r.complete);
+    let history = report.rows.iter().any(|r| !r.figures.history_complete);
+    let notes = mark_notes(language, clipped, history, report.widest_window);
+    if !notes.is_empty() {
+        blocks.push(Block::Bullets(notes));
     }
     blocks.push(Block::Heading(2, label(language, "definitions")));
     blocks.push(Block::Bullets(retention_definitions(
@@ -188,7 +250,7 @@ pub fn retention_document(
         report.window_months,
         report.window_from_flag,
     )));
-    Document { blocks, csv_table: Some(retention_table(language, with_owner, report.rows.iter())) }
+    Document { blocks, csv_table: Some(retention_table(language, with_owner, report.rows.iter(), true)) }
 }
 
 /// The JSON fields of one set of retention figures (SPEC 4.1).
@@ -225,6 +287,8 @@ pub fn retention_json(report: &RetentionReport) -> Json {
         .map(|r| {
             let mut m = owner_map(r.owner.as_deref());
             m.insert("period".into(), json!(r.period));
+            m.insert("complete".into(), json!(r.complete));
+            m.insert("history_complete".into(), json!(r.figures.history_complete));
             m.extend(retention_figures_json(&r.figures));
             Json::Object(m)
         })
