@@ -587,7 +587,7 @@ pub fn brief(
         expected_revenue_weighted,
         checklist,
         category_mapped,
-        window_months: ws.config.window_months,
+        window_months: account.window_months().unwrap_or(ws.config.window_months),
     }
 }
 
@@ -621,7 +621,7 @@ fn retention_of(ws: &Workspace, cube: &Cube, index: Option<usize>, year: i32) ->
             let h = customers.iter().find(|u| u.id == id.trim()).map(|u| &u.history);
             let last_purchase = h
                 .and_then(|h| h.entries().iter().rev().find(|e| e.purchase && e.month <= b).map(|e| e.month));
-            (id.trim().to_string(), last_purchase, h.is_some_and(|h| h.is_active(b, w)))
+            (id.trim().to_string(), last_purchase, h.is_some_and(|h| h.is_active(b, h.window_or(w))))
         })
         .collect();
     (figures, Some((a, b)), status)

@@ -91,6 +91,8 @@ pub struct KpiOwner {
 pub struct KpiReport {
     pub month: Month,
     pub window_months: u32,
+    /// The largest W among the accounts (an account's own may exceed kam.toml's).
+    pub widest_window: u32,
     pub owners: Vec<KpiOwner>,
     pub total: KpiFigures,
     /// The DB II spans: January 1 to the month's end, and the same a year earlier.
@@ -214,6 +216,7 @@ pub fn kpi_report(
     Ok(KpiReport {
         month,
         window_months: w,
+        widest_window: ws.accounts.iter().filter_map(|a| a.window_months()).max().unwrap_or(w).max(w),
         owners: rows,
         total,
         ytd,

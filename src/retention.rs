@@ -506,9 +506,14 @@ pub struct CohortReport {
     pub to: Option<NaiveDate>,
     /// The last month of the columns.
     pub last: Option<Month>,
+    /// The exports' first month: its cohort holds every unit that bought before as well.
+    pub data_first: Option<Month>,
     pub rows: Vec<CohortRow>,
     pub source: Source,
 }
+
+/// Cohorts of fewer units than this are too small to read a share from.
+pub const SMALL_COHORT: u64 = 5;
 
 /// The cohorts of `units`: first-purchase months from `first` to `last`, columns up to `last`.
 pub fn cohorts<'a>(
@@ -558,7 +563,15 @@ pub fn cohort_report(ws: &Workspace, cube: &Cube, query: &RetentionQuery) -> Coh
             }
         }
     }
-    CohortReport { by: query.by, from: query.from, to: query.to, last, rows, source: Source::of(ws, cube) }
+    CohortReport {
+        by: query.by,
+        from: query.from,
+        to: query.to,
+        last,
+        data_first: cube.months().map(|d| d.0),
+        rows,
+        source: Source::of(ws, cube),
+    }
 }
 
 #[cfg(test)]

@@ -204,3 +204,14 @@ fn the_brief_is_markdown_only() {
         .code(2)
         .stderr(predicate::str::contains("the brief is a Markdown document"));
 }
+
+/// Retention figures whose start lies before the exports are marked in the brief: the spec
+/// example's exports begin in 2025-01, so 2025's start (2024-12, W = 2) is not observed.
+#[test]
+fn a_retention_figure_whose_start_is_not_observed_is_marked() {
+    let dir = common::fixture("spec-example");
+    let first = brief(&dir, &["alpha", "--year", "2025", "--lang", "en"]);
+    assert!(first.contains("⚠ The start of 2025-01 is not fully observed"), "{first}");
+    let later = brief(&dir, &["alpha", "--year", "2026", "--lang", "en"]);
+    assert!(!later.contains("not fully observed"), "{later}");
+}

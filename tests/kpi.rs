@@ -331,3 +331,17 @@ fn online_retail_kpi() {
     let md = stdout(&dir, &["kpi", "--month", "2011-11", "--sales", file.to_str().unwrap()]);
     assert!(md.contains("| Net revenue 2011-11              | 22,536.21 |"), "{md}");
 }
+
+/// A month whose start reaches back before the exports (W = 3, exports from 2023-01) has its
+/// retention figures marked, in Markdown and in JSON.
+#[test]
+fn a_month_whose_start_is_not_observed_is_marked() {
+    let r = json(&boundaries(), &["kpi", "--month", "2023-02"]);
+    assert_eq!(r["total"]["history_complete"], false);
+    let md = stdout(&boundaries(), &["kpi", "--month", "2023-02"]);
+    assert!(md.contains("| Active at the start of the month² |"), "{md}");
+    assert!(md.contains("² Start not fully observed"), "{md}");
+    let r = json(&boundaries(), &["kpi", "--month", "2023-04"]);
+    assert_eq!(r["total"]["history_complete"], true);
+    assert!(!stdout(&boundaries(), &["kpi", "--month", "2023-04"]).contains('²'));
+}

@@ -474,6 +474,19 @@ pub fn brief_document(
                 &format!("{from} to {to}: {state}; window {} months", b.window_months),
                 &format!("{from} bis {to}: {state}; Fenster {} Monate", b.window_months),
             ));
+            // A figure that cannot be trusted as a whole says so where it is shown.
+            if !r.history_complete {
+                items.push(w.t(
+                    &format!(
+                        "⚠ The start of {from} is not fully observed: the exports begin less than {} months before it, so an account that bought before them reads as new.",
+                        b.window_months
+                    ),
+                    &format!(
+                        "⚠ Der Beginn von {from} ist nicht vollständig beobachtet: die Exporte beginnen weniger als {} Monate davor, ein Kunde, der schon vorher gekauft hat, erscheint daher als neu.",
+                        b.window_months
+                    ),
+                ));
+            }
             let nrr = r.nrr.map_or("–".into(), |v| w.pct(v));
             let grr = r.grr.map_or("–".into(), |v| w.pct(v));
             items.push(w.t(

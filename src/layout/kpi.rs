@@ -54,22 +54,26 @@ fn owner_table(report: &KpiReport, f: &KpiFigures, language: Language) -> Table<
     let prev = report.month - 12;
     let (y0, y1) = report.ytd;
     let (p0, p1) = report.ytd_prev;
+    // The figures that undercount while the month's start is not fully observed carry its mark.
+    let unsure = |l: String| {
+        if f.retention.history_complete { l } else { format!("{l}{}", super::retention::MARK_HISTORY) }
+    };
     let lines: Vec<(String, Value)> = vec![
         (label(language, "accounts"), Value::Count(f.accounts)),
         (
-            tr(language, "Active at the start of the month", "Aktiv zu Monatsbeginn"),
+            unsure(tr(language, "Active at the start of the month", "Aktiv zu Monatsbeginn")),
             Value::Count(f.retention.start),
         ),
         (
             tr(language, "Active at the end of the month", "Aktiv am Monatsende"),
             Value::Count(f.retention.end),
         ),
-        (label(language, "retained"), Value::Count(f.retention.retained)),
-        (label(language, "churned"), Value::Count(f.retention.churned)),
-        (label(language, "new"), Value::Count(f.retention.new)),
-        (label(language, "reactivated"), Value::Count(f.retention.reactivated)),
-        (label(language, "retention_rate"), Value::Rate(f.retention.retention_rate)),
-        (label(language, "churn_rate"), Value::Rate(f.retention.churn_rate)),
+        (unsure(label(language, "retained")), Value::Count(f.retention.retained)),
+        (unsure(label(language, "churned")), Value::Count(f.retention.churned)),
+        (unsure(label(language, "new")), Value::Count(f.retention.new)),
+        (unsure(label(language, "reactivated")), Value::Count(f.retention.reactivated)),
+        (unsure(label(language, "retention_rate")), Value::Rate(f.retention.retention_rate)),
+        (unsure(label(language, "churn_rate")), Value::Rate(f.retention.churn_rate)),
         (format!("{} {month}", label(language, "net_revenue")), Value::Money(Some(f.retention.net_revenue))),
         (format!("{} {prev}", label(language, "net_revenue")), Value::Money(Some(f.net_revenue_prev_year))),
         (tr(language, "Change of net revenue", "Veränderung Nettoumsatz"), Value::Rate(f.net_revenue_change)),
@@ -148,6 +152,12 @@ pub fn kpi_document(report: &KpiReport, language: Language, workspace: &str) -> 
     if report.owners.len() > 1 {
         blocks.push(Block::Table(team.clone()));
     }
+    let unsure = !report.total.retention.history_complete
+        || report.owners.iter().any(|o| !o.figures.retention.history_complete);
+    let widest = report.widest_window.max(w);
+    blocks.extend(
+        Some(Block::Bullets(super::retention::mark_notes(language, false, true, widest))).filter(|_| unsure),
+    );
     blocks.push(Block::Heading(2, label(language, "definitions")));
     let mut definitions = vec![
         tr(
@@ -183,6 +193,7 @@ pub fn kpi_document(report: &KpiReport, language: Language, workspace: &str) -> 
 fn figures_json(f: &KpiFigures) -> Map<String, Json> {
     let mut m = Map::new();
     m.insert("accounts".into(), json!(f.accounts));
+    m.insert("history_complete".into(), json!(f.retention.history_complete));
     m.insert("start".into(), json!(f.retention.start));
     m.insert("end".into(), json!(f.retention.end));
     m.insert("retained".into(), json!(f.retention.retained));

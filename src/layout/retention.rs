@@ -302,10 +302,18 @@ pub fn retention_json(report: &RetentionReport) -> Json {
 }
 
 /// The cohort table: cohort, size and one column per month since the first purchase.
+/// The mark of the cohort of the exports' first month, in Markdown.
+const MARK_FIRST_COHORT: &str = "¹";
+/// The mark of a cohort too small to read, in Markdown.
+const MARK_SMALL_COHORT: &str = "²";
+
+/// The cohort table; for Markdown (`marks` = the exports' first month) the cohorts carry the
+/// marks of the first month and of small cohorts.
 fn cohort_table<'a>(
     language: Language,
     with_owner: bool,
     rows: impl Iterator<Item = &'a CohortRow> + Clone,
+    marks: Option<Option<crate::dates::Month>>,
 ) -> Table<'static> {
     let width = rows.clone().map(|r| r.retention.len()).max().unwrap_or(0);
     let mut columns: Vec<Column> = Vec::new();
@@ -321,7 +329,16 @@ fn cohort_table<'a>(
             if with_owner {
                 cells.push(Value::Text(r.owner.clone().unwrap_or_default()));
             }
-            cells.push(Value::Text(r.cohort.to_string()));
+            let mut cohort = r.cohort.to_string();
+            if let Some(first) = marks {
+                if first == Some(r.cohort) {
+                    cohort.push_str(MARK_FIRST_COHORT);
+                }
+                if r.size < crate::retention::SMALL_COHORT {
+                    cohort.push_str(MARK_SMALL_COHORT);
+                }
+            }
+            cells.push(Value::Text(cohort));
             cells.push(Value::Count(r.size));
             cells.extend((0..width).map(|k| match r.retention.get(k) {
                 Some(share) => Value::Rate(Some(*share)),
@@ -366,10 +383,38 @@ pub fn cohorts_document(report: &CohortReport, language: Language, workspace: &s
         for owner in owners {
             blocks.push(Block::Heading(2, owner.to_string()));
             let rows = report.rows.iter().filter(move |r| r.owner.as_deref() == Some(owner));
-            blocks.push(Block::Table(cohort_table(language, false, rows)));
+            blocks.push(Block::Table(cohort_table(language, false, rows, Some(report.data_first))));
         }
     } else {
-        blocks.push(Block::Table(cohort_table(language, false, report.rows.iter())));
+        blocks.push(Block::Table(cohort_table(language, false, report.rows.iter(), Some(report.data_first))));
+    }
+    let mut notes = Vec::new();
+    if let Some(first) = report.data_first.filter(|f| report.rows.iter().any(|r| r.cohort == *f)) {
+        notes.push(tr(
+            language,
+            &format!(
+                "{MARK_FIRST_COHORT} {first} is the exports' first month: its cohort holds every unit that bought then, also those whose first purchase was earlier."
+            ),
+            &format!(
+                "{MARK_FIRST_COHORT} {first} ist der erste Monat der Exporte: seine Kohorte enthält jede Einheit, die dann gekauft hat, auch solche mit früherem Erstkauf."
+            ),
+        ));
+    }
+    if report.rows.iter().any(|r| r.size < crate::retention::SMALL_COHORT) {
+        notes.push(tr(
+            language,
+            &format!(
+                "{MARK_SMALL_COHORT} Fewer than {} units: too small a cohort to read its shares.",
+                crate::retention::SMALL_COHORT
+            ),
+            &format!(
+                "{MARK_SMALL_COHORT} Weniger als {} Einheiten: eine zu kleine Kohorte, um ihre Anteile zu deuten.",
+                crate::retention::SMALL_COHORT
+            ),
+        ));
+    }
+    if !notes.is_empty() {
+        blocks.push(Block::Bullets(notes));
     }
     blocks.push(Block::Heading(2, label(language, "definitions")));
     blocks.push(Block::Bullets(vec![
@@ -389,7 +434,7 @@ pub fn cohorts_document(report: &CohortReport, language: Language, workspace: &s
             "Anteile auf 4 Stellen gerundet (hier in Prozent).",
         ),
     ]));
-    Document { blocks, csv_table: Some(cohort_table(language, with_owner, report.rows.iter())) }
+    Document { blocks, csv_table: Some(cohort_table(language, with_owner, report.rows.iter(), None)) }
 }
 
 /// `kam retention --cohorts --format json` (SPEC 4.1).
