@@ -249,6 +249,8 @@ pub struct Brief {
     pub earlier_reviews: Vec<(NaiveDate, Option<String>)>,
     pub events: Vec<(NaiveDate, String)>,
     pub complaints: Vec<ComplaintLine>,
+    /// The median of the days to close of the closed complaints listed.
+    pub complaints_median_days: Option<Decimal>,
     pub contacts: Vec<(Contact, Option<NaiveDate>)>,
     pub expected_revenue: Decimal,
     pub expected_revenue_weighted: Decimal,
@@ -489,6 +491,8 @@ pub fn brief(
         })
         .collect();
     complaints.sort_by_key(|c| c.complaint.opened);
+    let closing_days: Vec<i64> = complaints.iter().filter_map(|c| c.days_to_close).collect();
+    let complaints_median_days = crate::kpi::median_days(&closing_days);
 
     let contacts = account
         .contacts
@@ -582,6 +586,7 @@ pub fn brief(
         earlier_reviews,
         events,
         complaints,
+        complaints_median_days,
         contacts,
         expected_revenue,
         expected_revenue_weighted,

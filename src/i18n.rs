@@ -42,6 +42,8 @@ pub fn label(language: Language, key: &str) -> String {
         "class" => ("Class", "Klasse"),
         "last_meeting" => ("Last meeting", "Letzter Kontakt"),
         "complaints_open" => ("Open complaints", "Offene Reklamationen"),
+        "complaints_closed" => ("Complaints closed", "Erledigte Reklamationen"),
+        "complaints_median_days_to_close" => ("Median days to close", "Median Tage bis zur Erledigung"),
         "next_review" => ("Next review", "Nächstes Jahresgespräch"),
         "id" => ("Id", "Nummer"),
         "share" => ("Share", "Anteil"),

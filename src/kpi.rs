@@ -50,6 +50,24 @@ pub struct KpiFigures {
     pub meetings: u64,
     /// Complaints opened by the month's end and not closed by then.
     pub complaints_open: u64,
+    /// Complaints closed in the month, the days each took from opened to closed, and their
+    /// median (`None` when none was closed).
+    pub complaints_closed: u64,
+    pub closing_days: Vec<i64>,
+    pub complaints_median_days_to_close: Option<Decimal>,
+}
+
+/// The median of whole numbers of days: the middle one, or the mean of the two middle ones;
+/// `None` for none.
+pub fn median_days(days: &[i64]) -> Option<Decimal> {
+    let mut sorted = days.to_vec();
+    sorted.sort_unstable();
+    let n = sorted.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(Decimal::from(sorted[n / 2])),
+        _ => Some((Decimal::from(sorted[n / 2 - 1]) + Decimal::from(sorted[n / 2])) / Decimal::TWO),
+    }
 }
 
 /// (current − earlier) / |earlier|; `None` when the earlier figure is 0 or either is unknown.
@@ -70,12 +88,15 @@ impl KpiFigures {
         self.services_value += o.services_value;
         self.meetings += o.meetings;
         self.complaints_open += o.complaints_open;
+        self.complaints_closed += o.complaints_closed;
+        self.closing_days.extend_from_slice(&o.closing_days);
     }
 
     fn finish(&mut self) {
         self.retention.finish_rates();
         self.net_revenue_change = change(Some(self.retention.net_revenue), Some(self.net_revenue_prev_year));
         self.db2_ytd_change = change(self.db2_ytd, self.db2_ytd_prev_year);
+        self.complaints_median_days_to_close = median_days(&self.closing_days);
     }
 }
 
@@ -207,6 +228,12 @@ pub fn kpi_report(
                     c.opened.0 <= last_day && c.closed.as_ref().is_none_or(|d| d.get_ref().0 > last_day)
                 })
                 .count() as u64;
+            for c in &account.complaints {
+                if let Some(closed) = c.closed.as_ref().map(|d| d.get_ref().0).filter(|d| in_month(*d)) {
+                    f.complaints_closed += 1;
+                    f.closing_days.push((closed - c.opened.0).num_days());
+                }
+            }
         }
         f.finish();
         total.add(&f);

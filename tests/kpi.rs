@@ -52,7 +52,9 @@ fn every_figure_of_a_month_by_hand() {
                "retention_rate": null, "churn_rate": null,
                "net_revenue": 300.0, "net_revenue_prev_year": 0.0,
                "db2_ytd": 100.0, "db2_ytd_prev_year": 42.0, "db2_ytd_change": 1.381,  // 58 / 42
-               "services_sold": 2, "services_value": 1500.0, "meetings": 2, "complaints_open": 2}),
+               "services_sold": 2, "services_value": 1500.0, "meetings": 2, "complaints_open": 2,
+               // Closed in 2024-12: the one opened 11-20 and closed 12-31, after 41 days.
+               "complaints_closed": 1, "complaints_median_days_to_close": 41.0}),
     );
     // Ben: gamma (G1) bought in 2024-11: retained. DB II 2024: 100 − 60 − 10 = 30; 2023:
     // 370 − 222 − 1×10 = 138 (the credit note C01 is no order); change (30 − 138) / 138. The annual review on 12-31 is a meeting;
@@ -62,7 +64,8 @@ fn every_figure_of_a_month_by_hand() {
         json!({"accounts": 1, "start": 1, "end": 1, "retained": 1, "churned": 0,
                "retention_rate": 1.0, "churn_rate": 0.0, "net_revenue": 0.0, "net_revenue_prev_year": 0.0,
                "db2_ytd": 30.0, "db2_ytd_prev_year": 138.0, "db2_ytd_change": -0.7826,
-               "services_sold": 0, "services_value": 0.0, "meetings": 1, "complaints_open": 0}),
+               "services_sold": 0, "services_value": 0.0, "meetings": 1, "complaints_open": 0,
+               "complaints_closed": 1, "complaints_median_days_to_close": 0.0}),
     );
     // Dora: no account active, no sales; a visit costs 100: DB II −100 against 0 (change null).
     assert_figures(
@@ -84,7 +87,9 @@ fn every_figure_of_a_month_by_hand() {
         json!({"accounts": 5, "start": 1, "end": 3, "retained": 1, "churned": 0,
                "retention_rate": 1.0, "churn_rate": 0.0, "net_revenue": 380.0, "net_revenue_prev_year": 0.0,
                "db2_ytd": 50.0, "db2_ytd_prev_year": 200.0, "db2_ytd_change": -0.75,
-               "services_sold": 2, "services_value": 1500.0, "meetings": 4, "complaints_open": 2}),
+               "services_sold": 2, "services_value": 1500.0, "meetings": 4, "complaints_open": 2,
+               // The team's median of 41 and 0 days is their mean.
+               "complaints_closed": 2, "complaints_median_days_to_close": 20.5}),
     );
     assert!(r["total"].get("owner").is_none());
 }
@@ -270,10 +275,11 @@ fn csv_has_one_line_per_owner_and_the_total() {
     assert_eq!(
         lines[0],
         "owner,accounts,start,end,retained,churned,retention_rate,churn_rate,net_revenue,net_revenue_prev_year,\
-         db2_ytd,db2_ytd_prev_year,db2_ytd_change,services_sold,services_value,meetings,complaints_open"
+         db2_ytd,db2_ytd_prev_year,db2_ytd_change,services_sold,services_value,meetings,complaints_open,\
+         complaints_closed,complaints_median_days_to_close"
     );
-    assert_eq!(lines[2], "Anna,2,0,1,0,0,,,300.00,0.00,100.00,42.00,1.381,2,1500.00,2,2");
-    assert_eq!(lines[5], "Total,5,1,3,1,0,1,0,380.00,0.00,50.00,200.00,-0.75,2,1500.00,4,2");
+    assert_eq!(lines[2], "Anna,2,0,1,0,0,,,300.00,0.00,100.00,42.00,1.381,2,1500.00,2,2,1,41");
+    assert_eq!(lines[5], "Total,5,1,3,1,0,1,0,380.00,0.00,50.00,200.00,-0.75,2,1500.00,4,2,2,20.5");
     assert_eq!(lines.len(), 6);
 }
 

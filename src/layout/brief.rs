@@ -678,6 +678,14 @@ pub fn brief_document(
             ],
             rows,
         );
+        if let Some(median) = b.complaints_median_days {
+            let closed = b.complaints.iter().filter(|c| c.days_to_close.is_some()).count();
+            let days = w.style.number(median, u32::from(!median.fract().is_zero()));
+            w.para(w.t(
+                &format!("Median days to close: {days} (of {closed} closed)"),
+                &format!("Median der Tage bis zur Erledigung: {days} (von {closed} erledigten)"),
+            ));
+        }
     }
 
     // 8. Action plan.

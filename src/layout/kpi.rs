@@ -4,11 +4,11 @@ use super::{column, margin_definitions, source_text, tr};
 use crate::config::Language;
 use crate::i18n::label;
 use crate::kpi::{KpiFigures, KpiReport};
-use crate::render::{Block, Column, Document, Table, Value, json_money, json_opt, json_rate};
+use crate::render::{Block, Column, Document, Table, Value, json_decimal, json_money, json_opt, json_rate};
 use serde_json::{Map, Value as Json, json};
 
 /// The columns of the team table, the CSV and the JSON objects, after `owner`.
-pub const KPI_FIGURES: [&str; 16] = [
+pub const KPI_FIGURES: [&str; 18] = [
     "accounts",
     "start",
     "end",
@@ -25,6 +25,8 @@ pub const KPI_FIGURES: [&str; 16] = [
     "services_value",
     "meetings",
     "complaints_open",
+    "complaints_closed",
+    "complaints_median_days_to_close",
 ];
 
 fn figure_values(f: &KpiFigures) -> Vec<Value> {
@@ -45,6 +47,8 @@ fn figure_values(f: &KpiFigures) -> Vec<Value> {
         Value::Money(Some(f.services_value)),
         Value::Count(f.meetings),
         Value::Count(f.complaints_open),
+        Value::Count(f.complaints_closed),
+        Value::Number(f.complaints_median_days_to_close),
     ]
 }
 
@@ -90,6 +94,11 @@ fn owner_table(report: &KpiReport, f: &KpiFigures, language: Language) -> Table<
         (label(language, "services_value"), Value::Money(Some(f.services_value))),
         (label(language, "meetings"), Value::Count(f.meetings)),
         (label(language, "complaints_open"), Value::Count(f.complaints_open)),
+        (label(language, "complaints_closed"), Value::Count(f.complaints_closed)),
+        (
+            label(language, "complaints_median_days_to_close"),
+            Value::Number(f.complaints_median_days_to_close),
+        ),
     ];
     Table {
         columns: vec![
@@ -209,6 +218,11 @@ fn figures_json(f: &KpiFigures) -> Map<String, Json> {
     m.insert("services_value".into(), json_money(f.services_value));
     m.insert("meetings".into(), json!(f.meetings));
     m.insert("complaints_open".into(), json!(f.complaints_open));
+    m.insert("complaints_closed".into(), json!(f.complaints_closed));
+    m.insert(
+        "complaints_median_days_to_close".into(),
+        json_opt(f.complaints_median_days_to_close, json_decimal),
+    );
     m
 }
 
