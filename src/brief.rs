@@ -535,7 +535,8 @@ pub fn brief(
                 ChecklistItem::SpecialPrices => !account.conditions.special_prices.is_empty(),
                 ChecklistItem::ComparableCustomers => peers.as_ref().is_some_and(|p| p.peers > 0),
                 ChecklistItem::MinimumOrderSize => min_order_value.is_some(),
-                ChecklistItem::TurnoverSpeed => order_stats.days_between_orders.is_some(),
+                // How fast our goods turn at the customer needs the customer's stock data.
+                ChecklistItem::TurnoverSpeed => account.profile.stock_turnover_days.is_some(),
                 ChecklistItem::Returns => current.rows > 0,
                 ChecklistItem::Promotions => account.promotions.iter().any(|p| in_year(p.start)),
                 ChecklistItem::CustomerVisits => !visits.is_empty(),

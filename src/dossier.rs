@@ -89,6 +89,9 @@ pub struct Profile {
     pub needs: Vec<String>,
     /// Our share of the customer's spend in our categories (0..1).
     pub share_of_wallet: Option<Spanned<Amount>>,
+    /// How many days our goods stay in the customer's stock on average (Umschlaggeschwindigkeit),
+    /// from the customer's own stock data.
+    pub stock_turnover_days: Option<Spanned<Amount>>,
     #[serde(default)]
     pub competitors: Vec<String>,
     pub markets: Option<String>,
@@ -427,6 +430,14 @@ fn validate(a: &Account, text: &str, diags: &mut Diagnostics) {
     fraction(&a.conditions.discount_rate, "discount_rate");
     for action in &a.actions {
         fraction(&action.probability, "probability");
+    }
+    if let Some(days) = &a.profile.stock_turnover_days
+        && days.get_ref().value() <= Decimal::ZERO
+    {
+        diags.error(
+            at(days.span()),
+            format!("stock_turnover_days must be a number of days above 0, found {}", days.get_ref()),
+        );
     }
     let mut non_negative = |v: Option<&Spanned<Amount>>, what: &str| {
         if let Some(v) = v

@@ -356,12 +356,21 @@ pub fn brief_document(
     }
     match o.days_between_orders {
         Some(d) => items.push(w.t(
-            &format!("Turnover speed: an order every {} days on average", w.style.number(d, 1)),
-            &format!("Umschlagshäufigkeit: durchschnittlich alle {} Tage ein Auftrag", w.style.number(d, 1)),
+            &format!("Order rhythm: an order every {} days on average", w.style.number(d, 1)),
+            &format!("Bestellrhythmus: durchschnittlich alle {} Tage ein Auftrag", w.style.number(d, 1)),
+        )),
+        None => items.push(
+            w.t("Order rhythm: fewer than two order days", "Bestellrhythmus: weniger als zwei Auftragstage"),
+        ),
+    }
+    match a.profile.stock_turnover_days.as_ref().map(|d| d.get_ref().value()) {
+        Some(d) => items.push(w.t(
+            &format!("Stock turnover at the customer: our goods stay {} days in stock on average (from the customer's stock data)", w.style.number(d, u32::from(!d.fract().is_zero()))),
+            &format!("Umschlaggeschwindigkeit beim Kunden: unsere Ware liegt durchschnittlich {} Tage im Lager (aus den Lagerdaten des Kunden)", w.style.number(d, u32::from(!d.fract().is_zero()))),
         )),
         None => items.push(w.t(
-            "Turnover speed: fewer than two order days",
-            "Umschlagshäufigkeit: weniger als zwei Auftragstage",
+            "Stock turnover at the customer: unknown; ask for their stock data ([profile] stock_turnover_days)",
+            "Umschlaggeschwindigkeit beim Kunden: unbekannt; Lagerdaten beim Kunden erfragen ([profile] stock_turnover_days)",
         )),
     }
     items.push(w.t(
@@ -862,8 +871,8 @@ pub fn brief_document(
     w.heading(2, w.t("Definitions and settings", "Definitionen und Einstellungen"));
     let mut defs = margin_definitions(language, settings, &b.currency);
     defs.push(w.t(
-        "Orders are distinct invoice numbers (a row without one is an order of its own); the average order value, orders below the minimum and turnover speed (average days between order days) count orders with positive net revenue in the year.",
-        "Aufträge sind verschiedene Belegnummern (eine Zeile ohne Belegnummer ist ein eigener Auftrag); Durchschnittswert, Aufträge unter dem Mindestwert und Umschlagshäufigkeit (mittlere Tage zwischen Auftragstagen) zählen Aufträge mit positivem Nettoumsatz im Jahr.",
+        "Orders are distinct invoice numbers (a row without one is an order of its own); the average order value, orders below the minimum and the order rhythm (average days between order days) count orders with positive net revenue in the year. The stock turnover at the customer comes from the dossier ([profile] stock_turnover_days).",
+        "Aufträge sind verschiedene Belegnummern (eine Zeile ohne Belegnummer ist ein eigener Auftrag); Durchschnittswert, Aufträge unter dem Mindestwert und Bestellrhythmus (mittlere Tage zwischen Auftragstagen) zählen Aufträge mit positivem Nettoumsatz im Jahr. Die Umschlaggeschwindigkeit beim Kunden stammt aus dem Dossier ([profile] stock_turnover_days).",
     ));
     defs.push(w.t(
         "Return rate = returns / net revenue of purchases. Expected receivables = net revenue of the last 12 months × DSO / 365.",
@@ -930,7 +939,7 @@ fn checklist_label(item: ChecklistItem, language: Language) -> String {
             ("Average revenue of comparable customers", "Durchschnittsumsatz vergleichbarer Kunden")
         }
         ChecklistItem::MinimumOrderSize => ("Minimum order size", "Mindestauftragsgröße"),
-        ChecklistItem::TurnoverSpeed => ("Turnover speed", "Umschlagshäufigkeit"),
+        ChecklistItem::TurnoverSpeed => ("Stock turnover at the customer", "Umschlaggeschwindigkeit"),
         ChecklistItem::Returns => ("Returns", "Retouren"),
         ChecklistItem::Promotions => ("Promotions", "Aktionen"),
         ChecklistItem::CustomerVisits => ("Customer visits", "Kundenbesuche"),
@@ -965,7 +974,10 @@ fn checklist_source(item: ChecklistItem, language: Language) -> String {
             ("`segment` in this and other dossiers", "`segment` in diesem und weiteren Dossiers")
         }
         ChecklistItem::MinimumOrderSize => ("[conditions] min_order_value", "[conditions] min_order_value"),
-        ChecklistItem::TurnoverSpeed => ("exports: `invoice` and `date`", "Exporte: `invoice` und `date`"),
+        ChecklistItem::TurnoverSpeed => (
+            "[profile] stock_turnover_days, from the customer's stock data",
+            "[profile] stock_turnover_days, aus den Lagerdaten des Kunden",
+        ),
         ChecklistItem::Returns => {
             ("exports: lines with negative net revenue", "Exporte: Zeilen mit negativem Nettoumsatz")
         }
