@@ -240,8 +240,11 @@ pub struct Brief {
     /// DSO − payment terms, in days.
     pub dso_over_terms: Option<i64>,
     pub trailing_revenue: Decimal,
-    /// Trailing 12-month net revenue × DSO / 365: the receivables to expect.
+    /// Trailing 12-month net revenue × (1 + VAT) × DSO / 365: the receivables to expect, gross
+    /// where `[workspace] vat_rate` is set, else net of VAT.
     pub expected_receivables: Option<Decimal>,
+    /// The VAT included in them.
+    pub vat_rate: Option<Decimal>,
     /// Expected receivables / credit limit.
     pub limit_utilisation: Option<Decimal>,
     pub special_prices: Vec<(SpecialPrice, PriceStatus)>,
@@ -441,8 +444,13 @@ pub fn brief(
         .map(|(_, c)| c.sums.net)
         .sum();
     let dso_days = account.credit.dso_days;
-    let expected_receivables =
-        dso_days.and_then(|d| trailing_revenue.checked_mul(Decimal::from(d))).map(|r| r / Decimal::from(365));
+    // Receivables are gross: with the VAT rate known, it is added.
+    let vat_rate = ws.config.vat_rate;
+    let gross = trailing_revenue.checked_mul(Decimal::ONE + vat_rate.unwrap_or(Decimal::ZERO));
+    let expected_receivables = dso_days
+        .zip(gross)
+        .and_then(|(d, g)| g.checked_mul(Decimal::from(d)))
+        .map(|r| r / Decimal::from(365));
     let limit = account.credit.limit.as_ref().map(|l| l.get_ref().value());
     let limit_utilisation = match (expected_receivables, limit) {
         (Some(r), Some(l)) => crate::money::quotient(r, l),
@@ -582,6 +590,7 @@ pub fn brief(
             .map(|(d, t)| i64::from(d) - i64::from(t)),
         trailing_revenue,
         expected_receivables,
+        vat_rate,
         limit_utilisation,
         special_prices,
         earlier_reviews,

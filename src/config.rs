@@ -28,6 +28,7 @@ struct RawConfig {
 struct RawWorkspace {
     name: Option<String>,
     currency: Spanned<String>,
+    vat_rate: Option<Spanned<Amount>>,
     language: Spanned<String>,
     accounts_dir: Spanned<String>,
     sales: Option<Vec<String>>,
@@ -38,6 +39,7 @@ impl Default for RawWorkspace {
         RawWorkspace {
             name: None,
             currency: Spanned::new(0..0, "EUR".into()),
+            vat_rate: None,
             language: Spanned::new(0..0, "en".into()),
             accounts_dir: Spanned::new(0..0, "accounts".into()),
             sales: None,
@@ -209,6 +211,9 @@ pub struct AbcLimits {
 pub struct Config {
     pub name: String,
     pub currency: String,
+    /// `[workspace] vat_rate`: the VAT on your invoices (0.19 for 19 %), for figures that are
+    /// gross, like receivables; `None` when not set.
+    pub vat_rate: Option<Decimal>,
     pub language: Language,
     pub accounts_dir: String,
     /// Where kam.toml sets `accounts_dir`, if it does.
@@ -321,6 +326,12 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
     };
     let dir_span = w.accounts_dir.span();
     let accounts_dir_at = (!dir_span.is_empty()).then(|| at(dir_span));
+    let vat_rate = w.vat_rate.as_ref().map(|v| v.get_ref().value());
+    if let (Some(v), Some(rate)) = (&w.vat_rate, vat_rate)
+        && !(Decimal::ZERO..=Decimal::ONE).contains(&rate)
+    {
+        error(v.span(), format!("vat_rate must be a fraction from 0 to 1 (0.19 for 19 %), found {rate}"));
+    }
     if w.currency.get_ref().trim().is_empty() {
         error(w.currency.span(), "`currency` must not be empty".into());
     }
@@ -451,6 +462,7 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
     Config {
         name: w.name.unwrap_or_else(|| folder.to_string()),
         currency: w.currency.into_inner(),
+        vat_rate,
         language,
         accounts_dir: w.accounts_dir.into_inner(),
         accounts_dir_at,

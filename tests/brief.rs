@@ -215,3 +215,27 @@ fn a_retention_figure_whose_start_is_not_observed_is_marked() {
     let later = brief(&dir, &["alpha", "--year", "2026", "--lang", "en"]);
     assert!(!later.contains("not fully observed"), "{later}");
 }
+
+/// Expected receivables are gross where the VAT rate is known: 365 days of 10.00 net revenue a
+/// day with DSO 30 are 300.00 net, 357.00 with 19 % VAT.
+#[test]
+fn expected_receivables_include_vat_when_its_rate_is_set() {
+    let ws = common::TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    let mut csv = String::from("date,customer,revenue\n");
+    for m in 1..=12 {
+        csv.push_str(&format!("2026-{m:02}-01,C1,{}\n", if m == 12 { 3650 - 11 * 300 } else { 300 }));
+    }
+    ws.write("s.csv", csv.as_bytes());
+    ws.write("accounts/a.toml", b"name = \"A\"\ncustomer_ids = [\"C1\"]\n\n[credit]\ndso_days = 30\n");
+    let net = brief(ws.path(), &["a", "--lang", "en"]);
+    assert!(
+        net.contains("expected receivables 300.00 EUR (net of VAT; [workspace] vat_rate adds it)"),
+        "{net}"
+    );
+    ws.write("kam.toml", b"[workspace]\nsales = [\"s.csv\"]\nvat_rate = 0.19\n");
+    let gross = brief(ws.path(), &["a", "--lang", "en"]);
+    assert!(gross.contains("expected receivables 357.00 EUR (gross, with 19.0% VAT)"), "{gross}");
+    ws.write("kam.toml", b"[workspace]\nsales = [\"s.csv\"]\nvat_rate = 19\n");
+    common::check_fails(ws.path())
+        .has("kam.toml:3:12: error: vat_rate must be a fraction from 0 to 1 (0.19 for 19 %), found 19");
+}

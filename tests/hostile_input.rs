@@ -724,7 +724,7 @@ fn kam_new_creates_a_missing_accounts_folder_that_kam_toml_names() {
     kam_in(dir.path()).args(["init", "ws"]).assert().success();
     let ws = dir.path().join("ws");
     fs::remove_dir_all(ws.join("accounts")).unwrap();
-    check_fails(&ws).has("kam.toml:8:16: error: the accounts folder \"accounts\" does not exist");
+    check_fails(&ws).has("kam.toml:9:16: error: the accounts folder \"accounts\" does not exist");
     kam_in(&ws).args(["new", "acme", "--name", "Acme"]).assert().success();
     assert!(ws.join("accounts/acme.toml").is_file());
 }

@@ -448,9 +448,16 @@ pub fn brief_document(
         ),
     );
     if let Some(r) = b.expected_receivables {
+        let (en, de) = match b.vat_rate {
+            Some(v) => (format!("gross, with {} VAT", w.pct(v)), format!("brutto, mit {} USt.", w.pct(v))),
+            None => (
+                "net of VAT; [workspace] vat_rate adds it".to_string(),
+                "netto ohne USt.; [workspace] vat_rate rechnet sie ein".to_string(),
+            ),
+        };
         credit.push_str(&w.t(
-            &format!("; expected receivables {}", w.money(r)),
-            &format!("; zu erwartende Forderungen {}", w.money(r)),
+            &format!("; expected receivables {} ({en})", w.money(r)),
+            &format!("; zu erwartende Forderungen {} ({de})", w.money(r)),
         ));
         if let Some(u) = b.limit_utilisation {
             credit.push_str(
@@ -875,8 +882,8 @@ pub fn brief_document(
         "Aufträge sind verschiedene Belegnummern (eine Zeile ohne Belegnummer ist ein eigener Auftrag); Durchschnittswert, Aufträge unter dem Mindestwert und Bestellrhythmus (mittlere Tage zwischen Auftragstagen) zählen Aufträge mit positivem Nettoumsatz im Jahr. Die Umschlaggeschwindigkeit beim Kunden stammt aus dem Dossier ([profile] stock_turnover_days).",
     ));
     defs.push(w.t(
-        "Return rate = returns / net revenue of purchases. Expected receivables = net revenue of the last 12 months × DSO / 365.",
-        "Retourenquote = Retouren / Nettoumsatz der Käufe. Zu erwartende Forderungen = Nettoumsatz der letzten 12 Monate × Debitorenlaufzeit / 365.",
+        "Return rate = returns / net revenue of purchases. Expected receivables = net revenue of the last 12 months × (1 + VAT rate) × DSO / 365 (receivables are gross; without [workspace] vat_rate, net of VAT).",
+        "Retourenquote = Retouren / Nettoumsatz der Käufe. Zu erwartende Forderungen = Nettoumsatz der letzten 12 Monate × (1 + USt.-Satz) × Debitorenlaufzeit / 365 (Forderungen sind brutto; ohne [workspace] vat_rate netto ohne USt.).",
     ));
     defs.push(w.t(
         &format!(
