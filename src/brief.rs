@@ -226,6 +226,7 @@ pub struct Brief {
     pub monthly_previous: [Decimal; 12],
     pub share_of_wallet: Option<Decimal>,
     /// Net revenue in Y / share of wallet: the customer's spend in our categories.
+    /// Net revenue of the last 12 months / share of wallet: an estimate of the customer's spend.
     pub customer_spend: Option<Decimal>,
     pub peers: Option<PeerComparison>,
     pub order_stats: OrderStats,
@@ -365,7 +366,6 @@ pub fn brief(
     let margin_previous = margin_of(ws, cube, account, year - 1);
 
     let share_of_wallet = account.profile.share_of_wallet.as_ref().map(|s| s.get_ref().value());
-    let customer_spend = share_of_wallet.and_then(|s| crate::money::quotient(current.net, s));
 
     let peers = account.segment.as_ref().map(|segment| {
         let mut revenue: Vec<(String, Decimal)> = ws
@@ -443,6 +443,9 @@ pub fn brief(
         })
         .map(|(_, c)| c.sums.net)
         .sum();
+    // The customer's spend in our categories: over the last 12 months, a share being a share of
+    // a year's spend (not of a year so far).
+    let customer_spend = share_of_wallet.and_then(|s| crate::money::quotient(trailing_revenue, s));
     let dso_days = account.credit.dso_days;
     // Receivables are gross: with the VAT rate known, it is added.
     let vat_rate = ws.config.vat_rate;

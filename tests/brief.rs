@@ -239,3 +239,18 @@ fn expected_receivables_include_vat_when_its_rate_is_set() {
     common::check_fails(ws.path())
         .has("kam.toml:3:12: error: vat_rate must be a fraction from 0 to 1 (0.19 for 19 %), found 19");
 }
+
+/// The customer's spend is worked out on the last 12 months and rounded as the estimate it is:
+/// 3,650.00 of net revenue at a share of 0.3 is 12,166.67, "about 12,200 EUR".
+#[test]
+fn share_of_wallet_is_worked_out_on_the_last_twelve_months_and_rounded() {
+    let ws = common::TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    // 2025-12 lies in the last 12 months (2025-11 to 2026-10), 2025-10 does not.
+    ws.write("s.csv", b"date,customer,revenue\n2025-10-01,C1,9999\n2025-12-01,C1,1650\n2026-10-01,C1,2000\n");
+    ws.write(
+        "accounts/a.toml",
+        b"name = \"A\"\ncustomer_ids = [\"C1\"]\n\n[profile]\nshare_of_wallet = 0.3\n",
+    );
+    let md = brief(ws.path(), &["a", "--lang", "en"]);
+    assert!(md.contains("Share of wallet: 30.0% (so the customer spends about 12,200 EUR a year"), "{md}");
+}

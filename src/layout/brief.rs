@@ -34,6 +34,20 @@ impl Writer<'_> {
         self.style.percent(v)
     }
 
+    /// An estimate, rounded to three significant digits: "about 1.71 million EUR", "rund
+    /// 412.000 EUR".
+    fn estimate(&self, v: Decimal) -> String {
+        let million = Decimal::from(1_000_000);
+        if v.abs() >= million {
+            let m = (v / million).round_dp(2);
+            return format!("{} {} {}", self.style.number(m, 2), self.t("million", "Mio."), self.currency);
+        }
+        let digits = v.abs().trunc().to_string().len() as u32;
+        let factor = Decimal::from(10u64.pow(digits.saturating_sub(3)));
+        let rounded = (v / factor).round() * factor;
+        format!("{} {}", self.style.number(rounded, 0), self.currency)
+    }
+
     fn heading(&mut self, level: u8, text: String) {
         self.blocks.push(Block::Heading(level, text));
     }
@@ -290,14 +304,14 @@ pub fn brief_document(
     match (b.share_of_wallet, b.customer_spend) {
         (Some(s), Some(spend)) => items.push(w.t(
             &format!(
-                "Share of wallet: {} (the customer spends about {} in our categories)",
+                "Share of wallet: {} (so the customer spends about {} a year in our categories, estimated from the last 12 months)",
                 w.pct(s),
-                w.money(spend)
+                w.estimate(spend)
             ),
             &format!(
-                "Marktanteil beim Kunden: {} (der Kunde gibt in unseren Warengruppen etwa {} aus)",
+                "Marktanteil beim Kunden: {} (der Kunde gibt in unseren Warengruppen also rund {} im Jahr aus, geschätzt aus den letzten 12 Monaten)",
                 w.pct(s),
-                w.money(spend)
+                w.estimate(spend)
             ),
         )),
         (Some(s), None) => {
