@@ -104,6 +104,20 @@ pub struct YearLine {
     pub net_revenue: Decimal,
     pub quantity: Decimal,
     pub orders: u64,
+    /// How much of the year the exports hold.
+    pub coverage: Coverage,
+}
+
+/// How much of a year the exports hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coverage {
+    /// None of it: the year lies before (or after) the exports, so its figures are unknown, not 0.
+    None,
+    /// The exports begin inside the year, in this month.
+    From(Month),
+    /// The exports end inside the year, with this month.
+    To(Month),
+    Full,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -317,11 +331,25 @@ pub fn brief(
         .filter(|&c| index.is_some() && cube.account_of(c) == index)
         .collect();
 
+    let exported = cube.months();
     let years: Vec<YearLine> = (year - 2..=year)
         .map(|y| {
             let (_, sums) = months_of_year(cube, &customers, y);
             let margin = margin_of(ws, cube, account, y);
-            YearLine { year: y, net_revenue: sums.net, quantity: sums.quantity, orders: margin.orders }
+            let coverage = match exported {
+                Some((first, last)) if Month::new(y, 12) < first || Month::new(y, 1) > last => Coverage::None,
+                None => Coverage::None,
+                Some((first, _)) if first > Month::new(y, 1) => Coverage::From(first),
+                Some((_, last)) if last < Month::new(y, 12) => Coverage::To(last),
+                Some(_) => Coverage::Full,
+            };
+            YearLine {
+                year: y,
+                net_revenue: sums.net,
+                quantity: sums.quantity,
+                orders: margin.orders,
+                coverage,
+            }
         })
         .collect();
     let (monthly_current, current) = months_of_year(cube, &customers, year);

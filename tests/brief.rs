@@ -254,3 +254,15 @@ fn share_of_wallet_is_worked_out_on_the_last_twelve_months_and_rounded() {
     let md = brief(ws.path(), &["a", "--lang", "en"]);
     assert!(md.contains("Share of wallet: 30.0% (so the customer spends about 12,200 EUR a year"), "{md}");
 }
+
+/// Years the exports do not hold are unknown, not zero; a year they hold in part says which
+/// part (the spec example's exports run from 2025-01 to 2026-03).
+#[test]
+fn years_outside_the_exports_are_unknown_not_zero() {
+    let dir = common::fixture("spec-example");
+    let md = brief(&dir, &["alpha", "--year", "2025", "--lang", "en"]);
+    assert!(md.contains("| 2023 (not in the exports) |           – |     – |      – |"), "{md}");
+    assert!(md.contains("| 2025                      |"), "{md}");
+    let md = brief(&dir, &["alpha", "--year", "2026", "--lang", "en"]);
+    assert!(md.contains("| 2026 (to 2026-03)         |"), "{md}");
+}

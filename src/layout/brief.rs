@@ -210,12 +210,37 @@ pub fn brief_document(
         .years
         .iter()
         .map(|l| {
-            vec![
-                Value::Text(l.year.to_string()),
-                Value::Money(Some(l.net_revenue)),
-                Value::Number(Some(l.quantity)),
-                Value::Count(l.orders),
-            ]
+            use crate::brief::Coverage;
+            match l.coverage {
+                // Not in the exports: unknown, not zero.
+                Coverage::None => vec![
+                    Value::Text(format!(
+                        "{} ({})",
+                        l.year,
+                        w.t("not in the exports", "nicht in den Exporten")
+                    )),
+                    Value::Money(None),
+                    Value::Number(None),
+                    Value::Text("–".into()),
+                ],
+                coverage => {
+                    let year = match coverage {
+                        Coverage::From(m) => {
+                            w.t(&format!("{} (from {m})", l.year), &format!("{} (ab {m})", l.year))
+                        }
+                        Coverage::To(m) => {
+                            w.t(&format!("{} (to {m})", l.year), &format!("{} (bis {m})", l.year))
+                        }
+                        _ => l.year.to_string(),
+                    };
+                    vec![
+                        Value::Text(year),
+                        Value::Money(Some(l.net_revenue)),
+                        Value::Number(Some(l.quantity)),
+                        Value::Count(l.orders),
+                    ]
+                }
+            }
         })
         .collect();
     w.table(
