@@ -123,10 +123,17 @@ pub enum Coverage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CategoryLine {
     pub category: String,
+    /// Net revenue of Y−1: of the months of Y the exports cover (like for like), where they end
+    /// inside Y; else of all of Y−1.
     pub previous: Decimal,
     pub current: Decimal,
     /// (current − previous) / previous; `None` when previous is 0.
     pub change: Option<Decimal>,
+    /// All of Y−1, beside the like-for-like figure, where the exports end inside Y.
+    pub previous_full: Option<Decimal>,
+    /// Units (Σ quantity) of the same months of Y−1 and of Y.
+    pub units_previous: Decimal,
+    pub units_current: Decimal,
 }
 
 /// Where the account stands among the accounts of its segment.
@@ -234,7 +241,15 @@ pub struct Brief {
     pub previous_same_period: Option<(Month, Decimal, Option<Decimal>)>,
     pub categories: Vec<CategoryLine>,
     pub margin_current: MarginFigures,
+    /// Y−1 over the same months as Y (all of it where Y is complete) …
     pub margin_previous: MarginFigures,
+    /// … and all of Y−1, where the exports end inside Y.
+    pub margin_previous_full: Option<MarginFigures>,
+    /// Where the exports end inside Y: the full year projected, Y−1 × (Y so far / the same
+    /// months of Y−1); `None` when those months of Y−1 had no revenue.
+    pub forecast_net_revenue: Option<Decimal>,
+    /// The months of Y the exports cover: 12, or the month they end with.
+    pub covered_months: u32,
     /// Net revenue per month of Y and Y−1 (January first).
     pub monthly_current: [Decimal; 12],
     pub monthly_previous: [Decimal; 12],
@@ -297,11 +312,16 @@ fn months_of_year(cube: &Cube, customers: &HashSet<u32>, year: i32) -> ([Decimal
 }
 
 fn margin_of(ws: &Workspace, cube: &Cube, account: &Account, year: i32) -> MarginFigures {
+    margin_of_months(ws, cube, account, year, 12)
+}
+
+/// The margin figures of January to month `to` (1 to 12) of `year`.
+fn margin_of_months(ws: &Workspace, cube: &Cube, account: &Account, year: i32, to: u32) -> MarginFigures {
     let query = MarginQuery {
         by: vec![Dim::Account],
         period: PeriodKind::All,
         from: NaiveDate::from_ymd_opt(year, 1, 1),
-        to: NaiveDate::from_ymd_opt(year, 12, 31),
+        to: Some(Month::new(year, to).last_day()),
         accounts: vec![account.id.clone()],
     };
     margin_report(ws, cube, &query).total
@@ -362,7 +382,18 @@ pub fn brief(
         (Month::new(year - 1, m as u32), previous, change(previous, current.net))
     });
 
-    let mut by_category: BTreeMap<String, (Decimal, Decimal)> = BTreeMap::new();
+    // Like for like: where the exports end inside Y, Y's months set against the same months of
+    // Y−1, all of Y−1 beside them.
+    let covered = data_ends_in_year.map_or(12, |d| Month::of(d).month());
+    #[derive(Default)]
+    struct Sums {
+        previous: Decimal,
+        previous_full: Decimal,
+        current: Decimal,
+        units_previous: Decimal,
+        units_current: Decimal,
+    }
+    let mut by_category: BTreeMap<String, Sums> = BTreeMap::new();
     for (key, cell) in &cube.cells {
         if !customers.contains(&key.customer) {
             continue;
@@ -375,23 +406,36 @@ pub fn brief(
         let name = if name.is_empty() { crate::margin::NONE } else { name };
         let entry = by_category.entry(name.to_string()).or_default();
         if y == year {
-            entry.1 += cell.sums.net;
+            entry.current += cell.sums.net;
+            entry.units_current += cell.sums.quantity;
         } else {
-            entry.0 += cell.sums.net;
+            entry.previous_full += cell.sums.net;
+            if key.month.month() <= covered {
+                entry.previous += cell.sums.net;
+                entry.units_previous += cell.sums.quantity;
+            }
         }
     }
     let categories = by_category
         .into_iter()
-        .map(|(category, (previous, current))| CategoryLine {
+        .map(|(category, s)| CategoryLine {
             category,
-            previous,
-            current,
-            change: change(previous, current),
+            previous: s.previous,
+            current: s.current,
+            change: change(s.previous, s.current),
+            previous_full: (covered < 12).then_some(s.previous_full),
+            units_previous: s.units_previous,
+            units_current: s.units_current,
         })
         .collect();
 
     let margin_current = margin_of(ws, cube, account, year);
-    let margin_previous = margin_of(ws, cube, account, year - 1);
+    let margin_previous = margin_of_months(ws, cube, account, year - 1, covered);
+    let margin_previous_full = (covered < 12).then(|| margin_of(ws, cube, account, year - 1));
+    let forecast_net_revenue = margin_previous_full.as_ref().and_then(|full| {
+        let ratio = crate::money::quotient(current.net, margin_previous.net_revenue)?;
+        full.net_revenue.checked_mul(ratio)
+    });
 
     let share_of_wallet = account.profile.share_of_wallet.as_ref().map(|s| s.get_ref().value());
 
@@ -604,6 +648,9 @@ pub fn brief(
         categories,
         margin_current,
         margin_previous,
+        margin_previous_full,
+        forecast_net_revenue,
+        covered_months: covered,
         monthly_current,
         monthly_previous,
         share_of_wallet,

@@ -266,3 +266,30 @@ fn years_outside_the_exports_are_unknown_not_zero() {
     let md = brief(&dir, &["alpha", "--year", "2026", "--lang", "en"]);
     assert!(md.contains("| 2026 (to 2026-03)         |"), "{md}");
 }
+
+/// Like for like: with exports ending in March of Y, every comparison sets January to March of Y
+/// against January to March of Y−1, all of Y−1 beside it, and the full year is projected.
+#[test]
+fn a_partial_year_is_compared_like_for_like() {
+    let ws = common::TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    // Y−1 = 2025: tools 100 in each of Jan–Mar (300) and 700 later (1,000 in all); safety 50 in
+    // Feb and 150 in Nov. Y = 2026 to March: tools 450, safety 40.
+    ws.write(
+        "s.csv",
+        b"date,customer,category,quantity,revenue,cost\n\
+2025-01-10,C1,tools,1,100,50\n2025-02-10,C1,tools,1,100,50\n2025-03-10,C1,tools,1,100,50\n\
+2025-07-10,C1,tools,7,700,350\n2025-02-12,C1,safety,5,50,25\n2025-11-12,C1,safety,15,150,75\n\
+2026-01-10,C1,tools,3,300,150\n2026-03-10,C1,tools,2,150,75\n2026-03-12,C1,safety,4,40,20\n",
+    );
+    ws.write("accounts/a.toml", b"name = \"A\"\ncustomer_ids = [\"C1\"]\n");
+    let md = brief(ws.path(), &["a", "--lang", "en"]);
+    // Tools: 450 against 300 is +50.0 %; safety 40 against 50 is −20.0 %; the full 2025 beside.
+    assert!(md.contains("### Per product category, Jan–Mar 2026 against Jan–Mar 2025"), "{md}");
+    assert!(md.contains("| safety   |        50.00 |        40.00 | −20.0% |           200.00 |                  5 |                  4 |"), "{md}");
+    assert!(md.contains("| tools    |       300.00 |       450.00 |  50.0% |         1,000.00 |                  3 |                  5 |"), "{md}");
+    // The ladder: net revenue 350 (Jan–Mar 2025), 490 (2026), 1,200 (2025).
+    assert!(md.contains("| Net revenue    |       350.00 |       490.00 |         1,200.00 |"), "{md}");
+    // Status: 490 against 350 is +40.0 %; the projection 1,200 × 490 / 350 = 1,680.
+    assert!(md.contains("2026 to Mar: 490.00 EUR, +40.0% against Jan–Mar 2025 (350.00 EUR)."), "{md}");
+    assert!(md.contains("Projection for all of 2026: about 1,680 EUR"), "{md}");
+}

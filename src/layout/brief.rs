@@ -252,23 +252,71 @@ pub fn brief_document(
         ],
         rows,
     );
-    if let Some((month, prev, change)) = b.previous_same_period {
+    if let Some((_, prev, change)) = b.previous_same_period {
+        let names = match language {
+            Language::En => MONTHS_EN,
+            Language::De => MONTHS_DE,
+        };
+        let to = names[b.covered_months.clamp(1, 12) as usize - 1];
+        let current = b.years.last().map_or(Decimal::ZERO, |l| l.net_revenue);
+        let signed = |c: Decimal| if c > Decimal::ZERO { format!("+{}", w.pct(c)) } else { w.pct(c) };
+        let change = change.map_or(String::new(), signed);
         w.para(w.t(
             &format!(
-                "Same period of {} (January to {month}): {}{}.",
+                "{y} to {to}: {}, {change} against Jan–{to} {} ({}).",
+                w.money(current),
                 y - 1,
-                w.money(prev),
-                change.map_or(String::new(), |c| format!("; {y} so far {}", w.pct(c)))
+                w.money(prev)
             ),
             &format!(
-                "Gleicher Zeitraum {} (Januar bis {month}): {}{}.",
+                "{y} bis {to}: {}, {change} gegenüber Jan–{to} {} ({}).",
+                w.money(current),
                 y - 1,
-                w.money(prev),
-                change.map_or(String::new(), |c| format!("; {y} bisher {}", w.pct(c)))
+                w.money(prev)
             ),
         ));
+        if let Some(f) = b.forecast_net_revenue {
+            w.para(w.t(
+                &format!(
+                    "Projection for all of {y}: about {} ({} × {y} so far / Jan–{to} {}; a projection, not a figure of the exports).",
+                    w.estimate(f),
+                    y - 1,
+                    y - 1
+                ),
+                &format!(
+                    "Hochrechnung für das ganze Jahr {y}: rund {} ({} × {y} bisher / Jan–{to} {}; eine Projektion, keine Zahl der Exporte).",
+                    w.estimate(f),
+                    y - 1,
+                    y - 1
+                ),
+            ));
+        }
     }
-    w.heading(3, w.t("Per product category", "Nach Warengruppe"));
+    // Like for like: the months of Y the exports cover, against the same months of Y−1.
+    let partial = b.covered_months < 12;
+    let span = |year: i32| {
+        if partial {
+            let names = match language {
+                Language::En => MONTHS_EN,
+                Language::De => MONTHS_DE,
+            };
+            format!("{}–{} {year}", names[0], names[b.covered_months as usize - 1])
+        } else {
+            year.to_string()
+        }
+    };
+    let full_label = w.t(&format!("{} (full year)", y - 1), &format!("{} (ganzes Jahr)", y - 1));
+    w.heading(
+        3,
+        if partial {
+            w.t(
+                &format!("Per product category, {} against {}", span(y), span(y - 1)),
+                &format!("Nach Warengruppe, {} gegenüber {}", span(y), span(y - 1)),
+            )
+        } else {
+            w.t("Per product category", "Nach Warengruppe")
+        },
+    );
     if b.categories.is_empty() {
         w.none("No sales in these two years.", "Keine Umsätze in diesen beiden Jahren.");
     } else {
@@ -276,26 +324,37 @@ pub fn brief_document(
             .categories
             .iter()
             .map(|c| {
-                vec![
+                let mut cells = vec![
                     Value::Text(c.category.clone()),
                     Value::Money(Some(c.previous)),
                     Value::Money(Some(c.current)),
                     Value::Rate(c.change),
-                ]
+                ];
+                if let Some(full) = c.previous_full {
+                    cells.push(Value::Money(Some(full)));
+                }
+                cells.push(Value::Number(Some(c.units_previous)));
+                cells.push(Value::Number(Some(c.units_current)));
+                cells
             })
             .collect();
-        w.table(
-            &[
-                ("category", w.t("Category", "Warengruppe")),
-                ("previous", (y - 1).to_string()),
-                ("current", y.to_string()),
-                ("change", w.t("Change", "Veränderung")),
-            ],
-            rows,
-        );
+        let units = |year: i32| w.t(&format!("Units {}", span(year)), &format!("Menge {}", span(year)));
+        let mut columns = vec![
+            ("category", w.t("Category", "Warengruppe")),
+            ("previous", span(y - 1)),
+            ("current", span(y)),
+            ("change", w.t("Change", "Veränderung")),
+        ];
+        if partial {
+            columns.push(("previous_full", full_label.clone()));
+        }
+        columns.push(("units_previous", units(y - 1)));
+        columns.push(("units_current", units(y)));
+        w.table(&columns, rows);
     }
     w.heading(3, w.t("Contribution margins", "Deckungsbeiträge"));
-    ladder(&mut w, &b.margin_previous, &b.margin_current, y);
+    let labels = (span(y - 1), span(y), full_label);
+    ladder(&mut w, &b.margin_previous, &b.margin_current, b.margin_previous_full.as_ref(), &labels);
     w.heading(3, w.t("Net revenue per month", "Nettoumsatz je Monat"));
     let months = match language {
         Language::En => MONTHS_EN,
@@ -939,35 +998,51 @@ pub fn brief_document(
     Document { blocks: w.blocks, csv_table: None }
 }
 
-fn ladder(w: &mut Writer<'_>, prev: &MarginFigures, cur: &MarginFigures, y: i32) {
-    let line = |key: &str, p: Option<Decimal>, c: Option<Decimal>| {
-        vec![Value::Text(crate::i18n::label(w.language, key)), Value::Money(p), Value::Money(c)]
-    };
-    let rate = |key: &str, p: Option<Decimal>, c: Option<Decimal>| {
-        vec![Value::Text(crate::i18n::label(w.language, key)), Value::Rate(p), Value::Rate(c)]
-    };
-    let rows = vec![
-        line("gross_revenue", Some(prev.gross_revenue), Some(cur.gross_revenue)),
-        line("deductions", Some(prev.deductions), Some(cur.deductions)),
-        line("net_revenue", Some(prev.net_revenue), Some(cur.net_revenue)),
-        line("variable_costs", prev.variable_costs, cur.variable_costs),
-        line("db1", prev.db1, cur.db1),
-        rate("db1_rate", prev.db1_rate, cur.db1_rate),
-        line("direct_costs", Some(prev.direct_costs), Some(cur.direct_costs)),
-        line("db2", prev.db2, cur.db2),
-        rate("db2_rate", prev.db2_rate, cur.db2_rate),
-        line("overhead", Some(prev.overhead), Some(cur.overhead)),
-        line("db3", prev.db3, cur.db3),
-        rate("db3_rate", prev.db3_rate, cur.db3_rate),
+/// The DB I–III ladder of Y−1 (like for like) and Y, with all of Y−1 beside where given; the
+/// labels are those of the three columns.
+fn ladder(
+    w: &mut Writer<'_>,
+    prev: &MarginFigures,
+    cur: &MarginFigures,
+    full: Option<&MarginFigures>,
+    labels: &(String, String, String),
+) {
+    type Pick = fn(&MarginFigures) -> Option<Decimal>;
+    let figures: [(&str, Pick, bool); 12] = [
+        ("gross_revenue", |m| Some(m.gross_revenue), false),
+        ("deductions", |m| Some(m.deductions), false),
+        ("net_revenue", |m| Some(m.net_revenue), false),
+        ("variable_costs", |m| m.variable_costs, false),
+        ("db1", |m| m.db1, false),
+        ("db1_rate", |m| m.db1_rate, true),
+        ("direct_costs", |m| Some(m.direct_costs), false),
+        ("db2", |m| m.db2, false),
+        ("db2_rate", |m| m.db2_rate, true),
+        ("overhead", |m| Some(m.overhead), false),
+        ("db3", |m| m.db3, false),
+        ("db3_rate", |m| m.db3_rate, true),
     ];
-    w.table(
-        &[
-            ("figure", w.t("Figure", "Kennzahl")),
-            ("previous", (y - 1).to_string()),
-            ("current", y.to_string()),
-        ],
-        rows,
-    );
+    let rows = figures
+        .iter()
+        .map(|(key, pick, is_rate)| {
+            let value =
+                |m: &MarginFigures| if *is_rate { Value::Rate(pick(m)) } else { Value::Money(pick(m)) };
+            let mut cells = vec![Value::Text(crate::i18n::label(w.language, key)), value(prev), value(cur)];
+            if let Some(full) = full {
+                cells.push(value(full));
+            }
+            cells
+        })
+        .collect();
+    let mut columns = vec![
+        ("figure", w.t("Figure", "Kennzahl")),
+        ("previous", labels.0.clone()),
+        ("current", labels.1.clone()),
+    ];
+    if full.is_some() {
+        columns.push(("previous_full", labels.2.clone()));
+    }
+    w.table(&columns, rows);
 }
 
 fn checklist_label(item: ChecklistItem, language: Language) -> String {
