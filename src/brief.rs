@@ -120,6 +120,25 @@ pub enum Coverage {
     Full,
 }
 
+/// A goal against the figures (SPEC 4.1): `actual` is the goal's metric over the months of Y
+/// the exports cover; `projected` that figure for all of Y (actual × forecast / net revenue so
+/// far where Y is incomplete); `attainment` = projected / target. For a goal due after Y, the
+/// actual so far only. Goals of another metric have none of these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalLine {
+    pub title: String,
+    pub metric: Option<String>,
+    pub target: Option<Decimal>,
+    pub due: Option<NaiveDate>,
+    pub due_in_year: bool,
+    pub actual: Option<Decimal>,
+    pub projected: Option<Decimal>,
+    pub attainment: Option<Decimal>,
+}
+
+/// The metrics a goal can be measured against.
+pub const GOAL_METRICS: [&str; 6] = ["net_revenue", "db1", "db2", "db3", "orders", "quantity"];
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CategoryLine {
     pub category: String,
@@ -285,8 +304,17 @@ pub struct Brief {
     /// The median of the days to close of the closed complaints listed.
     pub complaints_median_days: Option<Decimal>,
     pub contacts: Vec<(Contact, Option<NaiveDate>)>,
+    /// Σ expected revenue of the open actions due in Y (and those without a due date), and
+    /// weighted by their probability.
     pub expected_revenue: Decimal,
     pub expected_revenue_weighted: Decimal,
+    /// The same for the open actions due after Y: next year's plan.
+    pub expected_revenue_later: Decimal,
+    pub expected_revenue_later_weighted: Decimal,
+    /// `[[goals]]` due in Y or later, against the actual figures.
+    pub goals: Vec<GoalLine>,
+    /// The months of Y the exports cover, first and last.
+    pub months: Option<(Month, Month)>,
     pub checklist: Vec<(ChecklistItem, bool)>,
     /// Retention of the account in Y (as `kam retention --by account --period year`).
     pub retention: Option<crate::retention::RetentionFigures>,
@@ -432,8 +460,10 @@ pub fn brief(
     let margin_current = margin_of(ws, cube, account, year);
     let margin_previous = margin_of_months(ws, cube, account, year - 1, covered);
     let margin_previous_full = (covered < 12).then(|| margin_of(ws, cube, account, year - 1));
+    // Null while the same months of Y−1 had no positive revenue to project from.
     let forecast_net_revenue = margin_previous_full.as_ref().and_then(|full| {
-        let ratio = crate::money::quotient(current.net, margin_previous.net_revenue)?;
+        let base = Some(margin_previous.net_revenue).filter(|b| *b > Decimal::ZERO)?;
+        let ratio = crate::money::quotient(current.net, base)?;
         full.net_revenue.checked_mul(ratio)
     });
 
@@ -591,16 +621,71 @@ pub fn brief(
         })
         .collect();
 
+    // The revenue expected from open actions: those due in Y (or without a due date), and those
+    // due later, each with its own total.
     let open_actions = account.actions.iter().filter(|a| a.status == ActionStatus::Open);
     let (mut expected_revenue, mut expected_revenue_weighted) = (Decimal::ZERO, Decimal::ZERO);
+    let (mut expected_revenue_later, mut expected_revenue_later_weighted) = (Decimal::ZERO, Decimal::ZERO);
     for a in open_actions {
         if let Some(r) = &a.expected_revenue {
             let r = r.get_ref().value();
-            expected_revenue += r;
             let p = a.probability.as_ref().map_or(Decimal::ONE, |p| p.get_ref().value());
-            expected_revenue_weighted += r * p;
+            if a.due.is_some_and(|d| d.0.year() > year) {
+                expected_revenue_later += r;
+                expected_revenue_later_weighted += r * p;
+            } else if a.due.is_none_or(|d| d.0.year() == year) {
+                expected_revenue += r;
+                expected_revenue_weighted += r * p;
+            }
         }
     }
+
+    // Goals due in Y, or later (with the actual so far).
+    let forecast = if covered == 12 { Some(current.net) } else { forecast_net_revenue };
+    let goals = account
+        .goals
+        .iter()
+        .filter(|g| g.due.is_none_or(|d| d.0.year() >= year))
+        .map(|g| {
+            let due_in_year = g.due.is_some_and(|d| d.0.year() == year);
+            let m = &margin_current;
+            let actual = match g.metric.as_deref() {
+                Some("net_revenue") => Some(m.net_revenue),
+                Some("db1") => m.db1,
+                Some("db2") => m.db2,
+                Some("db3") => m.db3,
+                Some("orders") => Some(Decimal::from(m.orders)),
+                Some("quantity") => Some(m.quantity),
+                _ => None,
+            };
+            let projected = if !due_in_year {
+                None
+            } else if covered == 12 {
+                actual
+            } else {
+                actual
+                    .zip(forecast)
+                    .and_then(|(a, f)| a.checked_mul(f))
+                    .and_then(|x| crate::money::quotient(x, m.net_revenue))
+            };
+            let target = g.target.map(|t| t.value());
+            let attainment = projected.zip(target).and_then(|(p, t)| crate::money::quotient(p, t));
+            GoalLine {
+                title: g.title.clone(),
+                metric: g.metric.clone(),
+                target,
+                due: g.due.map(|d| d.0),
+                due_in_year,
+                actual,
+                projected,
+                attainment,
+            }
+        })
+        .collect();
+    let months = cube.months().and_then(|(first, last)| {
+        let (a, b) = (Month::new(year, 1).max(first), Month::new(year, 12).min(last));
+        (a <= b).then_some((a, b))
+    });
 
     let category_mapped =
         cube.categories.len() > 1 || (cube.categories.len() == 1 && !cube.categories.name(0).is_empty());
@@ -678,6 +763,10 @@ pub fn brief(
         contacts,
         expected_revenue,
         expected_revenue_weighted,
+        expected_revenue_later,
+        expected_revenue_later_weighted,
+        goals,
+        months,
         checklist,
         category_mapped,
         window_months: account.window_months().unwrap_or(ws.config.window_months),

@@ -367,8 +367,10 @@ pub fn brief(
     today: chrono::NaiveDate,
 ) -> Outcome {
     use chrono::Datelike;
-    if globals.format != Format::Markdown {
-        return Err(Failure::usage("the brief is a Markdown document; drop --format (or use --format md)"));
+    if globals.format == Format::Csv || (upcoming.is_some() && globals.format != Format::Markdown) {
+        return Err(Failure::usage(
+            "the brief is a Markdown document (--format md) or, for one account, its figures as data (--format json)",
+        ));
     }
     if upcoming.is_some() && globals.output.is_none() {
         return Err(Failure::usage("--upcoming writes one file per account: name a folder with -o DIR"));
@@ -432,7 +434,7 @@ pub fn brief(
     write(
         globals,
         || layout::brief_document(&b, language, &ws.config.margin, &ws.config.name),
-        || serde_json::Value::Null,
+        || layout::brief_json(&b),
         language,
     )
 }

@@ -196,13 +196,21 @@ fn upcoming_reviews_get_one_file_each() {
 }
 
 #[test]
-fn the_brief_is_markdown_only() {
-    kam()
-        .current_dir(demo())
-        .args(["brief", "nordhafen", "--format", "json"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("the brief is a Markdown document"));
+fn the_brief_is_markdown_or_its_figures_as_json() {
+    for args in [
+        &["brief", "nordhafen", "--format", "csv"][..],
+        &["brief", "--upcoming", "30", "-o", "x", "--format", "json"],
+    ] {
+        kam()
+            .current_dir(demo())
+            .args(args)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("the brief is a Markdown document (--format md) or, for one account, its figures as data (--format json)"));
+    }
+    let j = common::json(&demo(), &["brief", "nordhafen"]);
+    assert_eq!(j["account"], "nordhafen");
+    assert_eq!(j["months"], serde_json::json!(["2026-01", "2026-10"]));
 }
 
 /// Retention figures whose start lies before the exports are marked in the brief: the spec
@@ -292,4 +300,63 @@ fn a_partial_year_is_compared_like_for_like() {
     // Status: 490 against 350 is +40.0 %; the projection 1,200 × 490 / 350 = 1,680.
     assert!(md.contains("2026 to Mar: 490.00 EUR, +40.0% against Jan–Mar 2025 (350.00 EUR)."), "{md}");
     assert!(md.contains("Projection for all of 2026: about 1,680 EUR"), "{md}");
+}
+
+/// `kam brief --format json`: the like-for-like figures, the projection and goals against actual
+/// (SPEC 4.1), on the partial year of the fixture above (2026 to March).
+#[test]
+fn brief_json_has_the_figures_the_projection_and_the_goals() {
+    let ws = common::TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    ws.write(
+        "s.csv",
+        b"date,customer,category,quantity,revenue,cost\n\
+2025-01-10,C1,tools,1,100,50\n2025-02-10,C1,tools,1,100,50\n2025-03-10,C1,tools,1,100,50\n\
+2025-07-10,C1,tools,7,700,350\n2025-02-12,C1,safety,5,50,25\n2025-11-12,C1,safety,15,150,75\n\
+2026-01-10,C1,tools,3,300,150\n2026-03-10,C1,tools,2,150,75\n2026-03-12,C1,safety,4,40,20\n",
+    );
+    ws.write(
+        "accounts/a.toml",
+        b"name = \"A\"\ncustomer_ids = [\"C1\"]\n\n\
+[[goals]]\ntitle = \"revenue\"\nmetric = \"net_revenue\"\ntarget = 2000\ndue = 2026-12-31\n\n\
+[[goals]]\ntitle = \"margin\"\nmetric = \"db2\"\ntarget = 1000\ndue = 2026-12-31\n\n\
+[[goals]]\ntitle = \"later\"\nmetric = \"net_revenue\"\ntarget = 5000\ndue = 2027-12-31\n\n\
+[[goals]]\ntitle = \"visits\"\nmetric = \"visits\"\ntarget = 4\ndue = 2026-12-31\n\n\
+[[goals]]\ntitle = \"past\"\nmetric = \"net_revenue\"\ntarget = 1\ndue = 2025-12-31\n\n\
+[[actions]]\ntitle = \"now\"\ndue = 2026-06-30\nexpected_revenue = 100\nprobability = 0.5\n\n\
+[[actions]]\ntitle = \"next year\"\ndue = 2027-02-01\nexpected_revenue = 300\n",
+    );
+    let j = common::json(ws.path(), &["brief", "a"]);
+    assert_eq!(j["months"], serde_json::json!(["2026-01", "2026-03"]));
+    assert_eq!(j["complete"], false);
+    let num = |v: &serde_json::Value| v.as_f64().unwrap();
+    assert_eq!(num(&j["figures"]["current"]["net_revenue"]), 490.0);
+    assert_eq!(num(&j["figures"]["previous_same_months"]["net_revenue"]), 350.0);
+    assert_eq!(num(&j["figures"]["previous_year"]["net_revenue"]), 1200.0);
+    // 1,200 × 490 / 350 = 1,680.
+    assert_eq!(num(&j["forecast_net_revenue"]), 1680.0);
+    // Revenue: actual 490, projected 490 × 1,680 / 490 = 1,680, attainment 0.84. DB II: 245
+    // (490 − 245 cost), projected 840, attainment 0.84. A goal due later: the actual so far. A
+    // metric kam does not measure: nulls. A goal due before Y is not shown.
+    let goals = j["goals"].as_array().unwrap();
+    let titles: Vec<&str> = goals.iter().map(|g| g["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["revenue", "margin", "later", "visits"]);
+    assert_eq!(
+        (num(&goals[0]["actual"]), num(&goals[0]["projected"]), num(&goals[0]["attainment"])),
+        (490.0, 1680.0, 0.84)
+    );
+    assert_eq!(
+        (num(&goals[1]["actual"]), num(&goals[1]["projected"]), num(&goals[1]["attainment"])),
+        (245.0, 840.0, 0.84)
+    );
+    assert_eq!((num(&goals[2]["actual"]), goals[2]["projected"].is_null()), (490.0, true));
+    assert!(goals[3]["actual"].is_null() && goals[3]["attainment"].is_null());
+    // The open actions due in 2026 (50 weighted) and those due later (300) have their own sums.
+    assert_eq!(num(&j["actions"]["expected_revenue"]), 100.0);
+    assert_eq!(num(&j["actions"]["expected_revenue_weighted"]), 50.0);
+    assert_eq!(num(&j["actions"]["expected_revenue_later"]), 300.0);
+    // The Markdown brief shows the goals too; CSV and --upcoming with JSON are refused.
+    let md = brief(ws.path(), &["a", "--lang", "en"]);
+    assert!(md.contains("## Goals"), "{md}");
+    assert!(md.contains("| revenue | Net revenue |"), "{md}");
+    kam().current_dir(ws.path()).args(["brief", "a", "--format", "csv"]).assert().code(2);
 }

@@ -848,6 +848,63 @@ pub fn brief_document(
         ),
     ));
 
+    if !b.expected_revenue_later.is_zero() {
+        w.para(w.t(
+            &format!(
+                "Planned for the years after {y}: {} weighted ({} unweighted), from the open actions due then.",
+                w.money(b.expected_revenue_later_weighted),
+                w.money(b.expected_revenue_later)
+            ),
+            &format!(
+                "Für die Jahre nach {y} geplant: {} gewichtet ({} ungewichtet), aus den offenen Maßnahmen mit späterem Termin.",
+                w.money(b.expected_revenue_later_weighted),
+                w.money(b.expected_revenue_later)
+            ),
+        ));
+    }
+
+    // Goals against the figures.
+    w.heading(2, w.t("Goals", "Ziele"));
+    if b.goals.is_empty() {
+        w.none(
+            "no goals due this year or later ([[goals]])",
+            "keine Ziele für dieses Jahr oder später ([[goals]])",
+        );
+    } else {
+        let value = |metric: Option<&str>, v: Option<Decimal>| match metric {
+            Some("orders") | Some("quantity") => Value::Number(v),
+            _ => Value::Money(v),
+        };
+        let rows = b
+            .goals
+            .iter()
+            .map(|g| {
+                let metric = g.metric.as_deref();
+                vec![
+                    Value::Text(g.title.clone()),
+                    Value::Text(metric.map_or(String::new(), |m| crate::i18n::label(language, m))),
+                    value(metric, g.target),
+                    Value::Date(g.due),
+                    value(metric, g.actual),
+                    value(metric, g.projected),
+                    Value::Rate(g.attainment),
+                ]
+            })
+            .collect();
+        w.table(
+            &[
+                ("title", w.t("Goal", "Ziel")),
+                ("metric", w.t("Figure", "Kennzahl")),
+                ("target", w.t("Target", "Zielwert")),
+                ("due", w.t("Due", "Termin")),
+                ("actual", w.t(&format!("Actual {y} so far"), &format!("Ist {y} bisher"))),
+                ("projected", w.t(&format!("Projected {y}"), &format!("Hochrechnung {y}"))),
+                ("attainment", w.t("Attainment", "Zielerreichung")),
+            ],
+            rows,
+        );
+    }
+
     // 9. Coaching.
     w.heading(2, w.t("Coaching plan", "Coaching-Plan"));
     if a.coaching.is_empty() {
@@ -1111,4 +1168,63 @@ fn checklist_source(item: ChecklistItem, language: Language) -> String {
         ChecklistItem::Creditworthiness => ("[credit] rating and limit", "[credit] rating und limit"),
     };
     tr(language, en, de)
+}
+
+/// `kam brief --format json`: the brief's figures as data (SPEC 4.1).
+pub fn brief_json(b: &Brief) -> serde_json::Value {
+    use crate::render::{json_money, json_opt, json_rate};
+    use serde_json::json;
+    let fig = |m: &MarginFigures| serde_json::Value::Object(super::margin::margin_figures_json(m));
+    let months: Vec<String> = b.months.map_or_else(Vec::new, |(a, z)| vec![a.to_string(), z.to_string()]);
+    let categories: Vec<serde_json::Value> = b
+        .categories
+        .iter()
+        .map(|c| {
+            json!({
+                "category": c.category,
+                "current": {"net_revenue": json_money(c.current), "quantity": crate::render::json_decimal(c.units_current)},
+                "previous_same_months": {"net_revenue": json_money(c.previous), "quantity": crate::render::json_decimal(c.units_previous)},
+                "previous_year": json_opt(c.previous_full.or(Some(c.previous).filter(|_| b.covered_months == 12)), json_money),
+                "change": json_opt(c.change, json_rate),
+            })
+        })
+        .collect();
+    let goals: Vec<serde_json::Value> = b
+        .goals
+        .iter()
+        .map(|g| {
+            json!({
+                "title": g.title,
+                "metric": g.metric,
+                "target": json_opt(g.target, crate::render::json_decimal),
+                "due": g.due.map(|d| d.to_string()),
+                "due_in_year": g.due_in_year,
+                "actual": json_opt(g.actual, crate::render::json_decimal),
+                "projected": json_opt(g.projected, crate::render::json_decimal),
+                "attainment": json_opt(g.attainment, json_rate),
+            })
+        })
+        .collect();
+    let forecast =
+        if b.covered_months == 12 { Some(b.margin_current.net_revenue) } else { b.forecast_net_revenue };
+    json!({
+        "account": b.account.id,
+        "year": b.year,
+        "months": months,
+        "complete": b.months.is_some_and(|(a, z)| a.month() == 1 && z.month() == 12),
+        "figures": {
+            "current": fig(&b.margin_current),
+            "previous_same_months": fig(&b.margin_previous),
+            "previous_year": fig(b.margin_previous_full.as_ref().unwrap_or(&b.margin_previous)),
+        },
+        "categories": categories,
+        "forecast_net_revenue": json_opt(forecast, json_money),
+        "actions": {
+            "expected_revenue": json_money(b.expected_revenue),
+            "expected_revenue_weighted": json_money(b.expected_revenue_weighted),
+            "expected_revenue_later": json_money(b.expected_revenue_later),
+            "expected_revenue_later_weighted": json_money(b.expected_revenue_later_weighted),
+        },
+        "goals": goals,
+    })
 }

@@ -252,34 +252,34 @@ impl JsonWriter<'_> {
     }
 }
 
+/// A margin's figures as JSON values, in the order of [`crate::margin::FIGURES`].
+pub fn margin_figures_json(f: &MarginFigures) -> serde_json::Map<String, serde_json::Value> {
+    use crate::render::{json_decimal, json_money, json_opt, json_rate};
+    let mut m = serde_json::Map::new();
+    m.insert("gross_revenue".into(), json_money(f.gross_revenue));
+    m.insert("deductions".into(), json_money(f.deductions));
+    m.insert("net_revenue".into(), json_money(f.net_revenue));
+    m.insert("variable_costs".into(), json_opt(f.variable_costs, json_money));
+    m.insert("db1".into(), json_opt(f.db1, json_money));
+    m.insert("direct_costs".into(), json_money(f.direct_costs));
+    m.insert("db2".into(), json_opt(f.db2, json_money));
+    m.insert("overhead".into(), json_money(f.overhead));
+    m.insert("db3".into(), json_opt(f.db3, json_money));
+    m.insert("db1_rate".into(), json_opt(f.db1_rate, json_rate));
+    m.insert("db2_rate".into(), json_opt(f.db2_rate, json_rate));
+    m.insert("db3_rate".into(), json_opt(f.db3_rate, json_rate));
+    m.insert("quantity".into(), json_decimal(f.quantity));
+    m.insert("orders".into(), serde_json::json!(f.orders));
+    m.insert("returns".into(), json_money(f.returns));
+    m
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::margin::{Dim, MarginQuery, MarginRow};
-    use crate::render::{json_decimal, json_money, json_opt, json_rate};
     use serde_json::{Map, Value as Json, json};
     use std::str::FromStr;
-
-    /// A margin's figures as JSON values, in the order of [`FIGURES`].
-    fn figures_json(f: &MarginFigures) -> Map<String, Json> {
-        let mut m = Map::new();
-        m.insert("gross_revenue".into(), json_money(f.gross_revenue));
-        m.insert("deductions".into(), json_money(f.deductions));
-        m.insert("net_revenue".into(), json_money(f.net_revenue));
-        m.insert("variable_costs".into(), json_opt(f.variable_costs, json_money));
-        m.insert("db1".into(), json_opt(f.db1, json_money));
-        m.insert("direct_costs".into(), json_money(f.direct_costs));
-        m.insert("db2".into(), json_opt(f.db2, json_money));
-        m.insert("overhead".into(), json_money(f.overhead));
-        m.insert("db3".into(), json_opt(f.db3, json_money));
-        m.insert("db1_rate".into(), json_opt(f.db1_rate, json_rate));
-        m.insert("db2_rate".into(), json_opt(f.db2_rate, json_rate));
-        m.insert("db3_rate".into(), json_opt(f.db3_rate, json_rate));
-        m.insert("quantity".into(), json_decimal(f.quantity));
-        m.insert("orders".into(), json!(f.orders));
-        m.insert("returns".into(), json_money(f.returns));
-        m
-    }
 
     /// The JSON of a report built as serde_json values, the way [`MarginJson`] must match.
     fn json_by_values(report: &MarginReport) -> String {
@@ -294,7 +294,7 @@ mod tests {
                 if let Some(p) = &r.period {
                     m.insert("period".into(), json!(p));
                 }
-                m.extend(figures_json(&r.figures));
+                m.extend(margin_figures_json(&r.figures));
                 Json::Object(m)
             })
             .collect();
@@ -304,7 +304,7 @@ mod tests {
             "by": by,
             "period": report.period.name(),
             "rows": rows,
-            "total": figures_json(&report.total),
+            "total": margin_figures_json(&report.total),
         });
         serde_json::to_string_pretty(&value).unwrap() + "\n"
     }

@@ -28,7 +28,7 @@ mod retention;
 
 pub use abc::{abc_document, abc_json};
 pub use accounts::{accounts_document, accounts_json};
-pub use brief::brief_document;
+pub use brief::{brief_document, brief_json};
 pub use kpi::{kpi_document, kpi_json};
 pub use margin::{MarginJson, margin_document, margin_json, margin_table};
 pub use retention::{cohorts_document, cohorts_json, retention_document, retention_json};
