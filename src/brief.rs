@@ -583,13 +583,22 @@ pub fn brief(
     let anchor = anchor(account, today);
     let since = anchor.checked_sub_months(chrono::Months::new(12 * LOOK_BACK_YEARS)).unwrap_or(anchor);
     let recent = |d: NaiveDate| d >= since && d <= anchor;
+    // The annual reviews of the two years before, and always at least the last two: a review is
+    // held once a year, a few days earlier or later.
     let mut earlier_reviews: Vec<(NaiveDate, Option<String>)> = account
         .meetings
         .iter()
-        .filter(|m| m.kind == MeetingKind::AnnualReview && recent(m.date.0))
+        .filter(|m| m.kind == MeetingKind::AnnualReview && m.date.0 <= anchor)
         .map(|m| (m.date.0, m.summary.clone()))
         .collect();
     earlier_reviews.sort();
+    let last_two = earlier_reviews.len().saturating_sub(2);
+    let earlier_reviews: Vec<(NaiveDate, Option<String>)> = earlier_reviews
+        .into_iter()
+        .enumerate()
+        .filter(|(i, (d, _))| *i >= last_two || recent(*d))
+        .map(|(_, r)| r)
+        .collect();
     let mut events: Vec<(NaiveDate, String)> =
         account.events.iter().filter(|e| recent(e.date.0)).map(|e| (e.date.0, e.text.clone())).collect();
     events.sort();

@@ -43,6 +43,18 @@ pub struct KpiFigures {
     pub db2_ytd: Option<Decimal>,
     pub db2_ytd_prev_year: Option<Decimal>,
     pub db2_ytd_change: Option<Decimal>,
+    /// Net revenue of the same spans, and the DB II rates (DB II / net revenue) of both; the
+    /// change of the rate is their difference (a fraction: 0.012 is 1.2 percentage points).
+    pub net_revenue_ytd: Decimal,
+    pub net_revenue_ytd_prev_year: Decimal,
+    pub db2_rate_ytd: Option<Decimal>,
+    pub db2_rate_ytd_prev_year: Option<Decimal>,
+    pub db2_rate_change: Option<Decimal>,
+    /// Goals of the owner's accounts due in the month's year, measured against the exports: on
+    /// track (projected ≥ target) and behind. The projection is the brief's: the figure from
+    /// January to the month × all of last year / the same months of last year.
+    pub goals_on_track: u64,
+    pub goals_behind: u64,
     /// `[[services]]` dated in the month: how many, and their value.
     pub services_sold: u64,
     pub services_value: Decimal,
@@ -84,6 +96,10 @@ impl KpiFigures {
         self.net_revenue_prev_year += o.net_revenue_prev_year;
         self.db2_ytd = self.db2_ytd.zip(o.db2_ytd).map(|(a, b)| a + b);
         self.db2_ytd_prev_year = self.db2_ytd_prev_year.zip(o.db2_ytd_prev_year).map(|(a, b)| a + b);
+        self.net_revenue_ytd += o.net_revenue_ytd;
+        self.goals_on_track += o.goals_on_track;
+        self.goals_behind += o.goals_behind;
+        self.net_revenue_ytd_prev_year += o.net_revenue_ytd_prev_year;
         self.services_sold += o.services_sold;
         self.services_value += o.services_value;
         self.meetings += o.meetings;
@@ -96,6 +112,10 @@ impl KpiFigures {
         self.retention.finish_rates();
         self.net_revenue_change = change(Some(self.retention.net_revenue), Some(self.net_revenue_prev_year));
         self.db2_ytd_change = change(self.db2_ytd, self.db2_ytd_prev_year);
+        self.db2_rate_ytd = self.db2_ytd.and_then(|d| crate::money::quotient(d, self.net_revenue_ytd));
+        self.db2_rate_ytd_prev_year =
+            self.db2_ytd_prev_year.and_then(|d| crate::money::quotient(d, self.net_revenue_ytd_prev_year));
+        self.db2_rate_change = self.db2_rate_ytd.zip(self.db2_rate_ytd_prev_year).map(|(a, b)| a - b);
         self.complaints_median_days_to_close = median_days(&self.closing_days);
     }
 }
@@ -156,12 +176,59 @@ pub fn find_owner(owners: &[String], name: &str) -> Result<String, String> {
     Err(format!("no owner \"{name}\" among the accounts; owners: {known}"))
 }
 
+/// The margin figures of every account over `from ..= to`.
+fn margins_per_account(
+    ws: &Workspace,
+    cube: &Cube,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> HashMap<String, crate::margin::MarginFigures> {
+    let query = MarginQuery {
+        by: vec![Dim::Account],
+        period: PeriodKind::All,
+        from: Some(from),
+        to: Some(to),
+        accounts: Vec::new(),
+    };
+    margin_report(ws, cube, &query).rows.into_iter().map(|r| (r.keys.concat(), r.figures)).collect()
+}
+
+/// Whether a goal is on track: `Some(true)` when its projected figure reaches the target,
+/// `None` when it is not measured against the exports.
+fn goal_on_track(
+    goal: &crate::dossier::Goal,
+    ytd: Option<&crate::margin::MarginFigures>,
+    prev_ytd: Option<&crate::margin::MarginFigures>,
+    prev_year: Option<&crate::margin::MarginFigures>,
+    whole_year: bool,
+) -> Option<bool> {
+    let target = goal.target?.value();
+    let m = ytd?;
+    let actual = match goal.metric.as_deref()? {
+        "net_revenue" => Some(m.net_revenue),
+        "db1" => m.db1,
+        "db2" => m.db2,
+        "db3" => m.db3,
+        "orders" => Some(Decimal::from(m.orders)),
+        "quantity" => Some(m.quantity),
+        _ => None,
+    }?;
+    let projected = if whole_year {
+        actual
+    } else {
+        let base = prev_ytd.map(|p| p.net_revenue).filter(|b| *b > Decimal::ZERO)?;
+        let factor = crate::money::quotient(prev_year?.net_revenue, base)?;
+        actual.checked_mul(factor)?
+    };
+    Some(projected >= target)
+}
+
 fn db2_per_owner(
     ws: &Workspace,
     cube: &Cube,
     from: NaiveDate,
     to: NaiveDate,
-) -> HashMap<String, Option<Decimal>> {
+) -> HashMap<String, (Option<Decimal>, Decimal)> {
     let query = MarginQuery {
         by: vec![Dim::Owner],
         period: PeriodKind::All,
@@ -169,7 +236,11 @@ fn db2_per_owner(
         to: Some(to),
         accounts: Vec::new(),
     };
-    margin_report(ws, cube, &query).rows.into_iter().map(|r| (r.keys.concat(), r.figures.db2)).collect()
+    margin_report(ws, cube, &query)
+        .rows
+        .into_iter()
+        .map(|r| (r.keys.concat(), (r.figures.db2, r.figures.net_revenue)))
+        .collect()
 }
 
 /// Computes the KPIs of `month` per owner (only `owner`, when given) and for the team.
@@ -194,6 +265,15 @@ pub fn kpi_report(
     let db2 = db2_per_owner(ws, cube, ytd.0, ytd.1);
     let db2_prev = db2_per_owner(ws, cube, ytd_prev.0, ytd_prev.1);
     let in_month = |d: NaiveDate| d >= first_day && d <= last_day;
+    let account_ytd = margins_per_account(ws, cube, ytd.0, ytd.1);
+    let account_prev_ytd = margins_per_account(ws, cube, ytd_prev.0, ytd_prev.1);
+    let prev_year = month.year() - 1;
+    let account_prev_year = margins_per_account(
+        ws,
+        cube,
+        Month::new(prev_year, 1).first_day(),
+        Month::new(prev_year, 12).last_day(),
+    );
 
     let mut rows = Vec::new();
     let mut total = KpiFigures {
@@ -211,11 +291,28 @@ pub fn kpi_report(
                 .iter()
                 .map(|u| u.history.net_between(month - 12, month - 12))
                 .sum(),
-            db2_ytd: db2.get(&name).copied().unwrap_or(Some(Decimal::ZERO)),
-            db2_ytd_prev_year: db2_prev.get(&name).copied().unwrap_or(Some(Decimal::ZERO)),
+            db2_ytd: db2.get(&name).map_or(Some(Decimal::ZERO), |d| d.0),
+            db2_ytd_prev_year: db2_prev.get(&name).map_or(Some(Decimal::ZERO), |d| d.0),
+            net_revenue_ytd: db2.get(&name).map_or(Decimal::ZERO, |d| d.1),
+            net_revenue_ytd_prev_year: db2_prev.get(&name).map_or(Decimal::ZERO, |d| d.1),
             ..KpiFigures::default()
         };
         for account in ws.accounts.iter().filter(|a| owner_of(a) == name) {
+            for goal in
+                account.goals.iter().filter(|g| g.due.is_some_and(|d| Month::of(d.0).year() == month.year()))
+            {
+                match goal_on_track(
+                    goal,
+                    account_ytd.get(&account.id),
+                    account_prev_ytd.get(&account.id),
+                    account_prev_year.get(&account.id),
+                    month.month() == 12,
+                ) {
+                    Some(true) => f.goals_on_track += 1,
+                    Some(false) => f.goals_behind += 1,
+                    None => {}
+                }
+            }
             for s in account.services.iter().filter(|s| in_month(s.date.0)) {
                 f.services_sold += 1;
                 f.services_value += s.value.as_ref().map_or(Decimal::ZERO, |v| v.get_ref().value());

@@ -360,3 +360,14 @@ fn brief_json_has_the_figures_the_projection_and_the_goals() {
     assert!(md.contains("| revenue | Net revenue |"), "{md}");
     kam().current_dir(ws.path()).args(["brief", "a", "--format", "csv"]).assert().code(2);
 }
+
+/// The look back always holds the last two annual reviews, also one a few days more than two
+/// years before the next (Elbwerft: held 2024-11-26, next review 2026-12-03).
+#[test]
+fn the_look_back_holds_the_last_two_annual_reviews() {
+    let md = brief(&demo(), &["elbwerft"]);
+    assert!(
+        md.contains("- 2024-11-26 — Jahresgespräch 2024: Sonderpreis Auffanggurte bis Ende 2026 vereinbart."),
+        "{md}"
+    );
+}

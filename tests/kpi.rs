@@ -52,6 +52,8 @@ fn every_figure_of_a_month_by_hand() {
                "retention_rate": null, "churn_rate": null,
                "net_revenue": 300.0, "net_revenue_prev_year": 0.0,
                "db2_ytd": 100.0, "db2_ytd_prev_year": 42.0, "db2_ytd_change": 1.381,  // 58 / 42
+               // DB II rates: 100 / 550 (K1 250 + B1 300) and 42 / 480; their difference.
+               "db2_rate_ytd": 0.1818, "db2_rate_ytd_prev_year": 0.0875, "db2_rate_change": 0.0943,
                "services_sold": 2, "services_value": 1500.0, "meetings": 2, "complaints_open": 2,
                // Closed in 2024-12: the one opened 11-20 and closed 12-31, after 41 days.
                "complaints_closed": 1, "complaints_median_days_to_close": 41.0}),
@@ -87,6 +89,8 @@ fn every_figure_of_a_month_by_hand() {
         json!({"accounts": 5, "start": 1, "end": 3, "retained": 1, "churned": 0,
                "retention_rate": 1.0, "churn_rate": 0.0, "net_revenue": 380.0, "net_revenue_prev_year": 0.0,
                "db2_ytd": 50.0, "db2_ytd_prev_year": 200.0, "db2_ytd_change": -0.75,
+               // 50 / 730 (550 + 100 + 80) and 200 / 930 (480 + 370 + 80).
+               "db2_rate_ytd": 0.0685, "db2_rate_ytd_prev_year": 0.2151, "db2_rate_change": -0.1466,
                "services_sold": 2, "services_value": 1500.0, "meetings": 4, "complaints_open": 2,
                // The team's median of 41 and 0 days is their mean.
                "complaints_closed": 2, "complaints_median_days_to_close": 20.5}),
@@ -275,11 +279,18 @@ fn csv_has_one_line_per_owner_and_the_total() {
     assert_eq!(
         lines[0],
         "owner,accounts,start,end,retained,churned,retention_rate,churn_rate,net_revenue,net_revenue_prev_year,\
-         db2_ytd,db2_ytd_prev_year,db2_ytd_change,services_sold,services_value,meetings,complaints_open,\
-         complaints_closed,complaints_median_days_to_close"
+         db2_ytd,db2_ytd_prev_year,db2_ytd_change,db2_rate_ytd,db2_rate_ytd_prev_year,db2_rate_change,\
+         services_sold,services_value,meetings,complaints_open,complaints_closed,complaints_median_days_to_close,\
+         goals_on_track,goals_behind"
     );
-    assert_eq!(lines[2], "Anna,2,0,1,0,0,,,300.00,0.00,100.00,42.00,1.381,2,1500.00,2,2,1,41");
-    assert_eq!(lines[5], "Total,5,1,3,1,0,1,0,380.00,0.00,50.00,200.00,-0.75,2,1500.00,4,2,2,20.5");
+    assert_eq!(
+        lines[2],
+        "Anna,2,0,1,0,0,,,300.00,0.00,100.00,42.00,1.381,0.1818,0.0875,0.0943,2,1500.00,2,2,1,41,0,0"
+    );
+    assert_eq!(
+        lines[5],
+        "Total,5,1,3,1,0,1,0,380.00,0.00,50.00,200.00,-0.75,0.0685,0.2151,-0.1466,2,1500.00,4,2,2,20.5,0,0"
+    );
     assert_eq!(lines.len(), 6);
 }
 
@@ -335,7 +346,8 @@ fn online_retail_kpi() {
     );
     assert_figures(&r["total"], json!({"net_revenue": 31831.78, "retention_rate": 1.0}));
     let md = stdout(&dir, &["kpi", "--month", "2011-11", "--sales", file.to_str().unwrap()]);
-    assert!(md.contains("| Net revenue 2011-11              | 22,536.21 |"), "{md}");
+    let flat = md.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("| Net revenue 2011-11 | 22,536.21 |"), "{md}");
 }
 
 /// A month whose start reaches back before the exports (W = 3, exports from 2023-01) has its
@@ -345,9 +357,35 @@ fn a_month_whose_start_is_not_observed_is_marked() {
     let r = json(&boundaries(), &["kpi", "--month", "2023-02"]);
     assert_eq!(r["total"]["history_complete"], false);
     let md = stdout(&boundaries(), &["kpi", "--month", "2023-02"]);
-    assert!(md.contains("| Active at the start of the month² |"), "{md}");
+    let flat = md.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("| Active at the start of the month² | 0 |"), "{md}");
     assert!(md.contains("² Start not fully observed"), "{md}");
     let r = json(&boundaries(), &["kpi", "--month", "2023-04"]);
     assert_eq!(r["total"]["history_complete"], true);
     assert!(!stdout(&boundaries(), &["kpi", "--month", "2023-04"]).contains('²'));
+}
+
+/// Goals of an owner's accounts due this year, on track or behind by the brief's projection:
+/// 2026 to March, with 1,200 of net revenue in 2025 and 350 in its first quarter.
+#[test]
+fn goals_due_this_year_are_on_track_or_behind() {
+    let ws = TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    ws.write(
+        "s.csv",
+        b"date,customer,revenue,cost\n2025-01-10,C1,300,150\n2025-02-12,C1,50,25\n2025-07-10,C1,850,425\n\
+2026-01-10,C1,300,150\n2026-03-10,C1,190,95\n",
+    );
+    // Revenue: 490 × 1,200 / 350 = 1,680 < 2,000: behind. DB II: 245 × 1,200 / 350 = 840 ≥ 800:
+    // on track. A goal due 2027 and one of a metric kam does not measure are not counted.
+    ws.write(
+        "accounts/a.toml",
+        b"name = \"A\"\ncustomer_ids = [\"C1\"]\nowner = \"Anna\"\n\n\
+[[goals]]\ntitle = \"revenue\"\nmetric = \"net_revenue\"\ntarget = 2000\ndue = 2026-12-31\n\n\
+[[goals]]\ntitle = \"margin\"\nmetric = \"db2\"\ntarget = 800\ndue = 2026-12-31\n\n\
+[[goals]]\ntitle = \"later\"\nmetric = \"db2\"\ntarget = 1\ndue = 2027-12-31\n\n\
+[[goals]]\ntitle = \"visits\"\nmetric = \"visits\"\ntarget = 4\ndue = 2026-12-31\n",
+    );
+    let r = json(ws.path(), &["kpi", "--month", "2026-03"]);
+    assert_figures(owner(&r, "Anna"), json!({"goals_on_track": 1, "goals_behind": 1}));
+    assert_figures(&r["total"], json!({"goals_on_track": 1, "goals_behind": 1}));
 }

@@ -4,11 +4,12 @@ use super::{column, margin_definitions, source_text, tr};
 use crate::config::Language;
 use crate::i18n::label;
 use crate::kpi::{KpiFigures, KpiReport};
+use crate::money::Decimal;
 use crate::render::{Block, Column, Document, Table, Value, json_decimal, json_money, json_opt, json_rate};
 use serde_json::{Map, Value as Json, json};
 
 /// The columns of the team table, the CSV and the JSON objects, after `owner`.
-pub const KPI_FIGURES: [&str; 18] = [
+pub const KPI_FIGURES: [&str; 23] = [
     "accounts",
     "start",
     "end",
@@ -21,12 +22,17 @@ pub const KPI_FIGURES: [&str; 18] = [
     "db2_ytd",
     "db2_ytd_prev_year",
     "db2_ytd_change",
+    "db2_rate_ytd",
+    "db2_rate_ytd_prev_year",
+    "db2_rate_change",
     "services_sold",
     "services_value",
     "meetings",
     "complaints_open",
     "complaints_closed",
     "complaints_median_days_to_close",
+    "goals_on_track",
+    "goals_behind",
 ];
 
 fn figure_values(f: &KpiFigures) -> Vec<Value> {
@@ -43,12 +49,17 @@ fn figure_values(f: &KpiFigures) -> Vec<Value> {
         Value::Money(f.db2_ytd),
         Value::Money(f.db2_ytd_prev_year),
         Value::Rate(f.db2_ytd_change),
+        Value::Rate(f.db2_rate_ytd),
+        Value::Rate(f.db2_rate_ytd_prev_year),
+        Value::Rate(f.db2_rate_change),
         Value::Count(f.services_sold),
         Value::Money(Some(f.services_value)),
         Value::Count(f.meetings),
         Value::Count(f.complaints_open),
         Value::Count(f.complaints_closed),
         Value::Number(f.complaints_median_days_to_close),
+        Value::Count(f.goals_on_track),
+        Value::Count(f.goals_behind),
     ]
 }
 
@@ -90,6 +101,22 @@ fn owner_table(report: &KpiReport, f: &KpiFigures, language: Language) -> Table<
             Value::Money(f.db2_ytd_prev_year),
         ),
         (label(language, "db2_ytd_change"), Value::Rate(f.db2_ytd_change)),
+        (
+            tr(language, &format!("DB II rate {y0} to {y1}"), &format!("DB-II-Quote {y0} bis {y1}")),
+            Value::Rate(f.db2_rate_ytd),
+        ),
+        (
+            tr(language, &format!("DB II rate {p0} to {p1}"), &format!("DB-II-Quote {p0} bis {p1}")),
+            Value::Rate(f.db2_rate_ytd_prev_year),
+        ),
+        (
+            tr(
+                language,
+                "Change of DB II rate (percentage points)",
+                "Veränderung DB-II-Quote (Prozentpunkte)",
+            ),
+            Value::Number(f.db2_rate_change.map(|c| (c * Decimal::ONE_HUNDRED).round_dp(1))),
+        ),
         (label(language, "services_sold"), Value::Count(f.services_sold)),
         (label(language, "services_value"), Value::Money(Some(f.services_value))),
         (label(language, "meetings"), Value::Count(f.meetings)),
@@ -98,6 +125,22 @@ fn owner_table(report: &KpiReport, f: &KpiFigures, language: Language) -> Table<
         (
             label(language, "complaints_median_days_to_close"),
             Value::Number(f.complaints_median_days_to_close),
+        ),
+        (
+            tr(
+                language,
+                &format!("Goals due {} on track", report.month.year()),
+                &format!("Ziele {} im Plan", report.month.year()),
+            ),
+            Value::Count(f.goals_on_track),
+        ),
+        (
+            tr(
+                language,
+                &format!("Goals due {} behind", report.month.year()),
+                &format!("Ziele {} im Rückstand", report.month.year()),
+            ),
+            Value::Count(f.goals_behind),
         ),
     ];
     Table {
@@ -214,6 +257,9 @@ fn figures_json(f: &KpiFigures) -> Map<String, Json> {
     m.insert("db2_ytd".into(), json_opt(f.db2_ytd, json_money));
     m.insert("db2_ytd_prev_year".into(), json_opt(f.db2_ytd_prev_year, json_money));
     m.insert("db2_ytd_change".into(), json_opt(f.db2_ytd_change, json_rate));
+    m.insert("db2_rate_ytd".into(), json_opt(f.db2_rate_ytd, json_rate));
+    m.insert("db2_rate_ytd_prev_year".into(), json_opt(f.db2_rate_ytd_prev_year, json_rate));
+    m.insert("db2_rate_change".into(), json_opt(f.db2_rate_change, json_rate));
     m.insert("services_sold".into(), json!(f.services_sold));
     m.insert("services_value".into(), json_money(f.services_value));
     m.insert("meetings".into(), json!(f.meetings));
@@ -223,6 +269,8 @@ fn figures_json(f: &KpiFigures) -> Map<String, Json> {
         "complaints_median_days_to_close".into(),
         json_opt(f.complaints_median_days_to_close, json_decimal),
     );
+    m.insert("goals_on_track".into(), json!(f.goals_on_track));
+    m.insert("goals_behind".into(), json!(f.goals_behind));
     m
 }
 
