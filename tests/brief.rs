@@ -371,3 +371,28 @@ fn the_look_back_holds_the_last_two_annual_reviews() {
         "{md}"
     );
 }
+
+/// The plan: this year's open actions past due are overdue in the status, not next year's
+/// plan; agenda item 2 lists the actions due next year; every open action is in the action plan.
+#[test]
+fn overdue_actions_are_this_years_and_next_years_are_the_plan() {
+    let ws = common::TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    ws.write("s.csv", b"date,customer,revenue\n2026-01-05,C1,100\n");
+    ws.write(
+        "accounts/a.toml",
+        b"name = \"A\"\ncustomer_ids = [\"C1\"]\n\n\
+[[actions]]\ntitle = \"late one\"\ndue = 2026-03-01\n\n\
+[[actions]]\ntitle = \"next year\"\ndue = 2027-02-01\n\n\
+[[actions]]\ntitle = \"plain\"\ndue = 2026-12-20\n",
+    );
+    let md = brief(ws.path(), &["a", "--lang", "en"]);
+    assert!(md.contains("| late one | 2026-03-01 | ⚠ overdue since 2026-03-01 |"), "{md}");
+    let agenda =
+        md.split("## 2. Planned activities for next year").nth(1).unwrap().split("\n## ").next().unwrap();
+    assert!(agenda.contains("next year (due 2027-02-01)") && !agenda.contains("late one"), "{agenda}");
+    let plan = md.split("## Action plan").nth(1).unwrap().split("\n## ").next().unwrap();
+    assert!(
+        plan.contains("| plain ") && plan.contains("| late one ") && plan.contains("| next year "),
+        "{plan}"
+    );
+}

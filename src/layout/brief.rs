@@ -629,11 +629,14 @@ pub fn brief_document(
         .iter()
         .filter(|x| x.due.is_some_and(|d| d.0.format("%Y").to_string() == y.to_string()))
         .map(|x| {
-            vec![
-                Value::Text(x.title.clone()),
-                Value::Date(x.due.map(|d| d.0)),
-                Value::Text(status(x.status, language)),
-            ]
+            // An open action past its due date is overdue: a matter of this year, not next year's plan.
+            let state = match x.due {
+                Some(d) if x.status == ActionStatus::Open && d.0 < b.today => {
+                    w.t(&format!("⚠ overdue since {}", d.0), &format!("⚠ überfällig seit {}", d.0))
+                }
+                _ => status(x.status, language),
+            };
+            vec![Value::Text(x.title.clone()), Value::Date(x.due.map(|d| d.0)), Value::Text(state)]
         })
         .collect();
     if measures.is_empty() {
@@ -651,10 +654,13 @@ pub fn brief_document(
 
     // 3. Agenda item 2: planned activities.
     w.heading(2, w.t("2. Planned activities for next year", "2. Geplante Aktivitäten im nächsten Jahr"));
+    // The open actions due next year (or without a date); those of this year are in the status.
+    let next = (y + 1).to_string();
     let planned: Vec<String> = a
         .actions
         .iter()
         .filter(|x| x.status == ActionStatus::Open)
+        .filter(|x| x.due.is_none_or(|d| d.0.format("%Y").to_string() == next))
         .map(|x| {
             let due = x.due.map_or(String::new(), |d| format!(" ({} {d})", w.t("due", "bis")));
             let star =
@@ -662,7 +668,11 @@ pub fn brief_document(
             format!("{}{due}{star}", x.title)
         })
         .collect();
-    w.list_or_none(&planned, "No open actions ([[actions]]).", "Keine offenen Maßnahmen ([[actions]]).");
+    w.list_or_none(
+        &planned,
+        "No open actions due next year ([[actions]]).",
+        "Keine offenen Maßnahmen mit Termin im nächsten Jahr ([[actions]]).",
+    );
 
     // 4. Agenda item 3: cooperation.
     w.heading(2, w.t("3. Cooperation proposals", "3. Kooperationsvorschläge"));
@@ -807,7 +817,7 @@ pub fn brief_document(
     let milestones: Vec<Vec<Value>> = a
         .actions
         .iter()
-        .filter(|x| x.milestone || x.expected_revenue.is_some())
+        .filter(|x| x.milestone || x.expected_revenue.is_some() || x.status == ActionStatus::Open)
         .map(|x| {
             vec![
                 Value::Text(format!("{}{}", x.title, if x.milestone { " ◆" } else { "" })),
@@ -820,8 +830,8 @@ pub fn brief_document(
         .collect();
     if milestones.is_empty() {
         w.none(
-            "No milestones ([[actions]] with milestone = true).",
-            "Keine Meilensteine ([[actions]] mit milestone = true).",
+            "No open actions or milestones ([[actions]]).",
+            "Keine offenen Maßnahmen oder Meilensteine ([[actions]]).",
         );
     } else {
         w.table(
@@ -837,12 +847,12 @@ pub fn brief_document(
     }
     w.para(w.t(
         &format!(
-            "Revenue expected from the open actions: **{}** weighted by probability ({} unweighted).",
+            "Revenue expected from the open actions due in {y} (or without a date): **{}** weighted by probability ({} unweighted).",
             w.money(b.expected_revenue_weighted),
             w.money(b.expected_revenue)
         ),
         &format!(
-            "Erwarteter Umsatz aus den offenen Maßnahmen: **{}** nach Wahrscheinlichkeit gewichtet ({} ungewichtet).",
+            "Erwarteter Umsatz aus den offenen Maßnahmen mit Termin {y} (oder ohne Termin): **{}** nach Wahrscheinlichkeit gewichtet ({} ungewichtet).",
             w.money(b.expected_revenue_weighted),
             w.money(b.expected_revenue)
         ),
