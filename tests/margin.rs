@@ -362,3 +362,32 @@ fn abc_by_db2_and_over_the_last_twelve_months() {
         .code(1)
         .stderr(predicate::str::contains("DB II is unknown for 1 of the 2 customers"));
 }
+
+/// The spec example in the fixtures is the contract's own: where `../shared/spec-example` is
+/// present, every file of it (its expected JSON included) equals the fixture's copy, so the
+/// tests above compare with the contract's expected figures.
+#[test]
+fn the_spec_example_is_the_contracts() {
+    let shared = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/spec-example");
+    if !shared.is_dir() {
+        common::skipped(&format!("{} is absent", shared.display()));
+        return;
+    }
+    let fixture = fixture("spec-example");
+    let mut stack = vec![std::path::PathBuf::new()];
+    let mut compared = 0;
+    while let Some(rel) = stack.pop() {
+        for entry in std::fs::read_dir(shared.join(&rel)).unwrap() {
+            let entry = entry.unwrap();
+            let rel = rel.join(entry.file_name());
+            if entry.path().is_dir() {
+                stack.push(rel);
+            } else {
+                let ours = std::fs::read(fixture.join(&rel)).unwrap_or_default();
+                assert_eq!(ours, std::fs::read(entry.path()).unwrap(), "{} differs", rel.display());
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared >= 10, "{compared} files");
+}
