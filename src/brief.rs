@@ -299,6 +299,8 @@ pub struct Brief {
     pub special_prices: Vec<(SpecialPrice, PriceStatus)>,
     /// Annual reviews (meetings of that kind) and events of the last two years.
     pub earlier_reviews: Vec<(NaiveDate, Option<String>)>,
+    /// Goals agreed on the day of one of those reviews: (day, title, due).
+    pub agreements: Vec<(NaiveDate, String, Option<NaiveDate>)>,
     pub events: Vec<(NaiveDate, String)>,
     pub complaints: Vec<ComplaintLine>,
     /// The median of the days to close of the closed complaints listed.
@@ -599,6 +601,13 @@ pub fn brief(
         .filter(|(i, (d, _))| *i >= last_two || recent(*d))
         .map(|(_, r)| r)
         .collect();
+    let mut agreements: Vec<(NaiveDate, String, Option<NaiveDate>)> = account
+        .goals
+        .iter()
+        .filter_map(|g| g.agreed.map(|a| (a.0, g.title.clone(), g.due.map(|d| d.0))))
+        .filter(|(a, _, _)| earlier_reviews.iter().any(|(r, _)| r == a))
+        .collect();
+    agreements.sort();
     let mut events: Vec<(NaiveDate, String)> =
         account.events.iter().filter(|e| recent(e.date.0)).map(|e| (e.date.0, e.text.clone())).collect();
     events.sort();
@@ -766,6 +775,7 @@ pub fn brief(
         limit_utilisation,
         special_prices,
         earlier_reviews,
+        agreements,
         events,
         complaints,
         complaints_median_days,

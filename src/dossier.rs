@@ -306,6 +306,8 @@ pub struct Goal {
     pub metric: Option<String>,
     pub target: Option<Amount>,
     pub due: Option<Date>,
+    /// The day it was agreed, usually at an annual review: the brief's look back lists it there.
+    pub agreed: Option<Date>,
 }
 
 /// Whether `id` is a valid account id: lower-case letters, digits, `-` and `_`.

@@ -396,3 +396,14 @@ fn overdue_actions_are_this_years_and_next_years_are_the_plan() {
         "{plan}"
     );
 }
+
+/// A goal that records the day it was agreed shows in the look back beside that review.
+#[test]
+fn goals_agreed_at_a_review_are_in_the_look_back() {
+    let md = brief(&demo(), &["nordhafen"]);
+    assert!(md.contains("**In den Gesprächen vereinbart**"), "{md}");
+    assert!(
+        md.contains("- 2025-12-09 — vereinbart: Nettoumsatz 2027 auf 710 T€ steigern, bis 2027-12-31"),
+        "{md}"
+    );
+}

@@ -767,6 +767,23 @@ pub fn brief_document(
         .collect();
     w.para(format!("**{}**", w.t("Earlier annual reviews", "Frühere Jahresgespräche")));
     w.list_or_none(&reviews, "none recorded", "keine erfasst");
+    // What was agreed at them: the goals that record the day they were agreed.
+    let agreed: Vec<String> = b
+        .agreements
+        .iter()
+        .map(|(d, title, due)| {
+            let due = due
+                .map_or(String::new(), |d| w.t(&format!(", due {}", date(d)), &format!(", bis {}", date(d))));
+            w.t(
+                &format!("{} — agreed: {title}{due}", date(*d)),
+                &format!("{} — vereinbart: {title}{due}", date(*d)),
+            )
+        })
+        .collect();
+    if !agreed.is_empty() {
+        w.para(format!("**{}**", w.t("Agreed at the reviews", "In den Gesprächen vereinbart")));
+        w.bullets(agreed);
+    }
     let events: Vec<String> = b.events.iter().map(|(d, t)| format!("{} — {t}", date(*d))).collect();
     w.para(format!("**{}**", w.t("Important events", "Wichtige Ereignisse")));
     w.list_or_none(&events, "none recorded", "keine erfasst");
@@ -1045,6 +1062,10 @@ pub fn brief_document(
     defs.push(w.t(
         "Orders are distinct invoice numbers (a row without one is an order of its own); the average order value, orders below the minimum and the order rhythm (average days between order days) count orders with positive net revenue in the year. The stock turnover at the customer comes from the dossier ([profile] stock_turnover_days).",
         "Aufträge sind verschiedene Belegnummern (eine Zeile ohne Belegnummer ist ein eigener Auftrag); Durchschnittswert, Aufträge unter dem Mindestwert und Bestellrhythmus (mittlere Tage zwischen Auftragstagen) zählen Aufträge mit positivem Nettoumsatz im Jahr. Die Umschlaggeschwindigkeit beim Kunden stammt aus dem Dossier ([profile] stock_turnover_days).",
+    ));
+    defs.push(w.t(
+        "Where the exports end inside the year, every comparison with the year before is like for like: the months covered against the same months a year earlier, the full year before beside them; the projection for the year = the year before × this year so far / the same months a year earlier.",
+        "Enden die Exporte im laufenden Jahr, werden gleiche Monate verglichen: die erfassten Monate gegen dieselben Monate des Vorjahres, das ganze Vorjahr daneben; die Hochrechnung für das Jahr = Vorjahr × laufendes Jahr bisher / dieselben Monate des Vorjahres.",
     ));
     defs.push(w.t(
         "Return rate = returns / net revenue of purchases. Expected receivables = net revenue of the last 12 months × (1 + VAT rate) × DSO / 365 (receivables are gross; without [workspace] vat_rate, net of VAT).",
