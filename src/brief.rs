@@ -264,6 +264,8 @@ pub struct Brief {
     pub margin_previous: MarginFigures,
     /// … and all of Y−1, where the exports end inside Y.
     pub margin_previous_full: Option<MarginFigures>,
+    /// Whether the exports hold Y−1 from January on, so that it can be set against Y.
+    pub comparable: bool,
     /// Where the exports end inside Y: the full year projected, Y−1 × (Y so far / the same
     /// months of Y−1); `None` when those months of Y−1 had no revenue.
     pub forecast_net_revenue: Option<Decimal>,
@@ -306,11 +308,10 @@ pub struct Brief {
     /// The median of the days to close of the closed complaints listed.
     pub complaints_median_days: Option<Decimal>,
     pub contacts: Vec<(Contact, Option<NaiveDate>)>,
-    /// Σ expected revenue of the open actions due in Y (and those without a due date), and
-    /// weighted by their probability.
+    /// Σ expected revenue of the open actions due in Y, and weighted by their probability.
     pub expected_revenue: Decimal,
     pub expected_revenue_weighted: Decimal,
-    /// The same for the open actions due after Y: next year's plan.
+    /// The same for the open actions due after Y or without a date: the plan for the years after.
     pub expected_revenue_later: Decimal,
     pub expected_revenue_later_weighted: Decimal,
     /// `[[goals]]` due in Y or later, against the actual figures.
@@ -357,8 +358,9 @@ fn margin_of_months(ws: &Workspace, cube: &Cube, account: &Account, year: i32, t
     margin_report(ws, cube, &query).total
 }
 
+/// (current − previous) / |previous|, so that a rise from a negative figure reads as a rise.
 fn change(previous: Decimal, current: Decimal) -> Option<Decimal> {
-    crate::money::quotient(current - previous, previous)
+    crate::money::quotient(current - previous, previous.abs())
 }
 
 /// The anchor of "the last two years": the review date, else today.
@@ -406,15 +408,23 @@ pub fn brief(
     let (monthly_previous, _) = months_of_year(cube, &customers, year - 1);
     let data_end = cube.last_date;
     let data_ends_in_year = data_end.filter(|d| Month::of(*d) < Month::new(year, 12) && d.year() == year);
+    // Y−1 can be set against Y only where the exports hold it from January on.
+    let exported = cube.months();
+    let comparable = exported.is_some_and(|(first, _)| first <= Month::new(year - 1, 1));
     let previous_same_period = data_ends_in_year.map(|d| {
         let m = Month::of(d).month() as usize;
         let previous: Decimal = monthly_previous[..m].iter().copied().sum();
-        (Month::new(year - 1, m as u32), previous, change(previous, current.net))
+        let change = if comparable { change(previous, current.net) } else { None };
+        (Month::new(year - 1, m as u32), previous, change)
     });
 
     // Like for like: where the exports end inside Y, Y's months set against the same months of
     // Y−1, all of Y−1 beside them.
-    let covered = data_ends_in_year.map_or(12, |d| Month::of(d).month());
+    // The months of Y the exports cover, counted from January (0 when Y lies after them).
+    let covered = match exported {
+        Some((_, last)) if last < Month::new(year, 1) => 0,
+        _ => data_ends_in_year.map_or(12, |d| Month::of(d).month()),
+    };
     #[derive(Default)]
     struct Sums {
         previous: Decimal,
@@ -452,7 +462,7 @@ pub fn brief(
             category,
             previous: s.previous,
             current: s.current,
-            change: change(s.previous, s.current),
+            change: if comparable { change(s.previous, s.current) } else { None },
             previous_full: (covered < 12).then_some(s.previous_full),
             units_previous: s.units_previous,
             units_current: s.units_current,
@@ -460,14 +470,15 @@ pub fn brief(
         .collect();
 
     let margin_current = margin_of(ws, cube, account, year);
-    let margin_previous = margin_of_months(ws, cube, account, year - 1, covered);
+    let margin_previous = margin_of_months(ws, cube, account, year - 1, covered.max(1));
     let margin_previous_full = (covered < 12).then(|| margin_of(ws, cube, account, year - 1));
     // Null while the same months of Y−1 had no positive revenue to project from.
-    let forecast_net_revenue = margin_previous_full.as_ref().and_then(|full| {
-        let base = Some(margin_previous.net_revenue).filter(|b| *b > Decimal::ZERO)?;
-        let ratio = crate::money::quotient(current.net, base)?;
-        full.net_revenue.checked_mul(ratio)
-    });
+    let forecast_net_revenue =
+        margin_previous_full.as_ref().filter(|_| comparable && covered > 0).and_then(|full| {
+            let base = Some(margin_previous.net_revenue).filter(|b| *b > Decimal::ZERO)?;
+            let ratio = crate::money::quotient(current.net, base)?;
+            full.net_revenue.checked_mul(ratio)
+        });
 
     let share_of_wallet = account.profile.share_of_wallet.as_ref().map(|s| s.get_ref().value());
 
@@ -648,18 +659,25 @@ pub fn brief(
         if let Some(r) = &a.expected_revenue {
             let r = r.get_ref().value();
             let p = a.probability.as_ref().map_or(Decimal::ONE, |p| p.get_ref().value());
-            if a.due.is_some_and(|d| d.0.year() > year) {
-                expected_revenue_later += r;
-                expected_revenue_later_weighted += r * p;
-            } else if a.due.is_none_or(|d| d.0.year() == year) {
+            // Due in Y counts for Y (SPEC 4.1); due later, or without a date (listed in next
+            // year's plan), for the years after.
+            if a.due.is_some_and(|d| d.0.year() == year) {
                 expected_revenue += r;
                 expected_revenue_weighted += r * p;
+            } else if a.due.is_none_or(|d| d.0.year() > year) {
+                expected_revenue_later += r;
+                expected_revenue_later_weighted += r * p;
             }
         }
     }
 
     // Goals due in Y, or later (with the actual so far).
-    let forecast = if covered == 12 { Some(current.net) } else { forecast_net_revenue };
+    let months = cube.months().and_then(|(first, last)| {
+        let (a, b) = (Month::new(year, 1).max(first), Month::new(year, 12).min(last));
+        (a <= b).then_some((a, b))
+    });
+    let whole_year = months.is_some_and(|(a, z)| a.month() == 1 && z.month() == 12);
+    let forecast = if whole_year { Some(current.net) } else { forecast_net_revenue };
     let goals = account
         .goals
         .iter()
@@ -676,9 +694,9 @@ pub fn brief(
                 Some("quantity") => Some(m.quantity),
                 _ => None,
             };
-            let projected = if !due_in_year {
+            let projected = if !due_in_year || months.is_none() {
                 None
-            } else if covered == 12 {
+            } else if whole_year {
                 actual
             } else {
                 actual
@@ -700,10 +718,6 @@ pub fn brief(
             }
         })
         .collect();
-    let months = cube.months().and_then(|(first, last)| {
-        let (a, b) = (Month::new(year, 1).max(first), Month::new(year, 12).min(last));
-        (a <= b).then_some((a, b))
-    });
 
     let category_mapped =
         cube.categories.len() > 1 || (cube.categories.len() == 1 && !cube.categories.name(0).is_empty());
@@ -752,6 +766,7 @@ pub fn brief(
         margin_current,
         margin_previous,
         margin_previous_full,
+        comparable,
         forecast_net_revenue,
         covered_months: covered,
         monthly_current,

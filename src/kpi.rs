@@ -203,7 +203,9 @@ fn goal_on_track(
     whole_year: bool,
 ) -> Option<bool> {
     let target = goal.target?.value();
-    let m = ytd?;
+    // An account without sales this year has a figure of 0 so far.
+    let none = crate::margin::MarginFigures::zero();
+    let m = ytd.unwrap_or(&none);
     let actual = match goal.metric.as_deref()? {
         "net_revenue" => Some(m.net_revenue),
         "db1" => m.db1,
@@ -213,12 +215,16 @@ fn goal_on_track(
         "quantity" => Some(m.quantity),
         _ => None,
     }?;
-    let projected = if whole_year {
-        actual
-    } else {
-        let base = prev_ytd.map(|p| p.net_revenue).filter(|b| *b > Decimal::ZERO)?;
-        let factor = crate::money::quotient(prev_year?.net_revenue, base)?;
-        actual.checked_mul(factor)?
+    // Without a base to project from (no revenue in the same months last year), the figure so
+    // far is all that can be said.
+    let factor = prev_ytd
+        .map(|p| p.net_revenue)
+        .filter(|b| *b > Decimal::ZERO)
+        .zip(prev_year.map(|p| p.net_revenue))
+        .and_then(|(base, full)| crate::money::quotient(full, base));
+    let projected = match factor {
+        Some(f) if !whole_year => actual.checked_mul(f)?,
+        _ => actual,
     };
     Some(projected >= target)
 }

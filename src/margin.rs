@@ -83,6 +83,32 @@ pub struct MarginFigures {
 }
 
 impl MarginFigures {
+    /// The figures of a group without a row, a visit or a cost: every amount 0, rates undefined.
+    pub fn zero() -> Self {
+        MarginFigures {
+            gross_revenue: Decimal::ZERO,
+            deductions: Decimal::ZERO,
+            net_revenue: Decimal::ZERO,
+            variable_costs: Some(Decimal::ZERO),
+            db1: Some(Decimal::ZERO),
+            direct_costs: Decimal::ZERO,
+            db2: Some(Decimal::ZERO),
+            overhead: Decimal::ZERO,
+            db3: Some(Decimal::ZERO),
+            db1_rate: None,
+            db2_rate: None,
+            db3_rate: None,
+            quantity: Decimal::ZERO,
+            orders: 0,
+            returns: Decimal::ZERO,
+            visits: 0,
+            account_costs: Decimal::ZERO,
+            unknown_cost_rows: 0,
+            unknown_cost_net: Decimal::ZERO,
+            rows: 0,
+        }
+    }
+
     /// The figures of a group from its sums, its number of distinct invoices, its visits and
     /// its explicit costs, given the margin settings.
     pub fn of(s: &Sums, invoices: u64, visits: u64, costs: Decimal, settings: &MarginSettings) -> Self {

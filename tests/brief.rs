@@ -407,3 +407,41 @@ fn goals_agreed_at_a_review_are_in_the_look_back() {
         "{md}"
     );
 }
+
+/// Found in review: a change from a negative figure reads as a rise; a Y−1 the exports do not
+/// hold from January on is not compared; a year after the exports is no complete year; undated
+/// actions count for the years after.
+#[test]
+fn comparisons_only_where_both_sides_are_in_the_exports() {
+    let ws = common::TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    // Jan–Mar 2025 nets −50, Jan–Mar 2026 120: +340 %, not −340 %.
+    ws.write(
+        "s.csv",
+        b"date,customer,category,revenue,cost\n2025-01-10,C1,c,100,50\n2025-02-10,C1,c,-150,-75\n2025-06-10,C1,c,400,200\n2026-01-10,C1,c,120,60\n2026-03-10,C1,c,0.01,0\n",
+    );
+    ws.write(
+        "accounts/a.toml",
+        b"name = \"A\"\ncustomer_ids = [\"C1\"]\n\n[[actions]]\ntitle = \"undated\"\nexpected_revenue = 500\n",
+    );
+    let md = brief(ws.path(), &["a", "--lang", "en"]);
+    assert!(md.contains("2026 to Mar: 120.01 EUR, +340.0% against Jan–Mar 2025 (−50.00 EUR)."), "{md}");
+    let j = common::json(ws.path(), &["brief", "a"]);
+    assert_eq!(j["actions"]["expected_revenue"].as_f64(), Some(0.0));
+    assert_eq!(j["actions"]["expected_revenue_later"].as_f64(), Some(500.0));
+    // Exports from 2025-02: January of 2025 is missing, so 2025 is not compared.
+    ws.write("s.csv", b"date,customer,category,revenue,cost\n2025-02-10,C1,c,150,75\n2026-01-10,C1,c,300,150\n2026-03-10,C1,c,100,50\n");
+    let md = brief(ws.path(), &["a", "--lang", "en"]);
+    assert!(
+        md.contains("Jan–Mar 2025 is not wholly in the exports, so there is no comparison with it."),
+        "{md}"
+    );
+    assert!(md.contains("⚠ 2025 is not wholly in the exports"), "{md}");
+    assert!(!md.contains("Projection for all of 2026"), "{md}");
+    let j = common::json(ws.path(), &["brief", "a"]);
+    assert_eq!((j["comparable"].as_bool(), j["figures"]["previous_year"].is_null()), (Some(false), true));
+    assert!(j["forecast_net_revenue"].is_null());
+    // A year after the exports: no months, no forecast.
+    let j = common::json(ws.path(), &["brief", "a", "--year", "2027"]);
+    assert_eq!((j["months"].as_array().map(Vec::len), j["complete"].as_bool()), (Some(0), Some(false)));
+    assert!(j["forecast_net_revenue"].is_null());
+}

@@ -260,21 +260,40 @@ pub fn brief_document(
         let to = names[b.covered_months.clamp(1, 12) as usize - 1];
         let current = b.years.last().map_or(Decimal::ZERO, |l| l.net_revenue);
         let signed = |c: Decimal| if c > Decimal::ZERO { format!("+{}", w.pct(c)) } else { w.pct(c) };
-        let change = change.map_or(String::new(), signed);
-        w.para(w.t(
-            &format!(
-                "{y} to {to}: {}, {change} against Jan–{to} {} ({}).",
-                w.money(current),
-                y - 1,
-                w.money(prev)
-            ),
-            &format!(
-                "{y} bis {to}: {}, {change} gegenüber Jan–{to} {} ({}).",
-                w.money(current),
-                y - 1,
-                w.money(prev)
-            ),
-        ));
+        match change {
+            Some(c) => w.para(w.t(
+                &format!(
+                    "{y} to {to}: {}, {} against Jan–{to} {} ({}).",
+                    w.money(current),
+                    signed(c),
+                    y - 1,
+                    w.money(prev)
+                ),
+                &format!(
+                    "{y} bis {to}: {}, {} gegenüber Jan–{to} {} ({}).",
+                    w.money(current),
+                    signed(c),
+                    y - 1,
+                    w.money(prev)
+                ),
+            )),
+            None if !b.comparable => w.para(w.t(
+                &format!(
+                    "{y} to {to}: {}. Jan–{to} {} is not wholly in the exports, so there is no comparison with it.",
+                    w.money(current),
+                    y - 1
+                ),
+                &format!(
+                    "{y} bis {to}: {}. Jan–{to} {} liegt nicht ganz in den Exporten, ein Vergleich damit entfällt.",
+                    w.money(current),
+                    y - 1
+                ),
+            )),
+            None => w.para(w.t(
+                &format!("{y} to {to}: {}; Jan–{to} {} had no revenue to compare with.", w.money(current), y - 1),
+                &format!("{y} bis {to}: {}; Jan–{to} {} hatte keinen Umsatz zum Vergleich.", w.money(current), y - 1),
+            )),
+        }
         if let Some(f) = b.forecast_net_revenue {
             w.para(w.t(
                 &format!(
@@ -317,6 +336,12 @@ pub fn brief_document(
             w.t("Per product category", "Nach Warengruppe")
         },
     );
+    if !b.comparable {
+        w.para(w.t(
+            &format!("⚠ {} is not wholly in the exports: its figures below are partial and no change is given.", y - 1),
+            &format!("⚠ {} liegt nicht ganz in den Exporten: seine Zahlen unten sind unvollständig, eine Veränderung entfällt.", y - 1),
+        ));
+    }
     if b.categories.is_empty() {
         w.none("No sales in these two years.", "Keine Umsätze in diesen beiden Jahren.");
     } else {
@@ -627,7 +652,15 @@ pub fn brief_document(
     let measures: Vec<Vec<Value>> = a
         .actions
         .iter()
-        .filter(|x| x.due.is_some_and(|d| d.0.format("%Y").to_string() == y.to_string()))
+        .filter(|x| {
+            // Due in Y, or open and overdue from an earlier year.
+            x.due.is_some_and(|d| {
+                d.0.format("%Y").to_string() == y.to_string()
+                    || (x.status == ActionStatus::Open
+                        && d.0 < b.today
+                        && d.0.format("%Y").to_string() < y.to_string())
+            })
+        })
         .map(|x| {
             // An open action past its due date is overdue: a matter of this year, not next year's plan.
             let state = match x.due {
@@ -864,12 +897,12 @@ pub fn brief_document(
     }
     w.para(w.t(
         &format!(
-            "Revenue expected from the open actions due in {y} (or without a date): **{}** weighted by probability ({} unweighted).",
+            "Revenue expected from the open actions due in {y}: **{}** weighted by probability ({} unweighted).",
             w.money(b.expected_revenue_weighted),
             w.money(b.expected_revenue)
         ),
         &format!(
-            "Erwarteter Umsatz aus den offenen Maßnahmen mit Termin {y} (oder ohne Termin): **{}** nach Wahrscheinlichkeit gewichtet ({} ungewichtet).",
+            "Erwarteter Umsatz aus den offenen Maßnahmen mit Termin {y}: **{}** nach Wahrscheinlichkeit gewichtet ({} ungewichtet).",
             w.money(b.expected_revenue_weighted),
             w.money(b.expected_revenue)
         ),
@@ -878,12 +911,12 @@ pub fn brief_document(
     if !b.expected_revenue_later.is_zero() {
         w.para(w.t(
             &format!(
-                "Planned for the years after {y}: {} weighted ({} unweighted), from the open actions due then.",
+                "Planned for the years after {y}: {} weighted ({} unweighted), from the open actions due then or without a date.",
                 w.money(b.expected_revenue_later_weighted),
                 w.money(b.expected_revenue_later)
             ),
             &format!(
-                "Für die Jahre nach {y} geplant: {} gewichtet ({} ungewichtet), aus den offenen Maßnahmen mit späterem Termin.",
+                "Für die Jahre nach {y} geplant: {} gewichtet ({} ungewichtet), aus den offenen Maßnahmen mit späterem oder ohne Termin.",
                 w.money(b.expected_revenue_later_weighted),
                 w.money(b.expected_revenue_later)
             ),
@@ -1073,11 +1106,11 @@ pub fn brief_document(
     ));
     defs.push(w.t(
         &format!(
-            "Expected revenue: open actions; weighted = Σ expected_revenue × probability (1 where none is given). Special prices are flagged when they expire before the review or within {} days after it. The look back covers the two years up to the review date.",
+            "Expected revenue: open actions due in the year (those due later or without a date count for the years after); weighted = Σ expected_revenue × probability (1 where none is given). Special prices are flagged when they expire before the review or within {} days after it. The look back covers the two years up to the review date, and at least the last two annual reviews.",
             crate::brief::EXPIRY_WARNING_DAYS
         ),
         &format!(
-            "Erwarteter Umsatz: offene Maßnahmen; gewichtet = Σ expected_revenue × probability (1, wo keine angegeben ist). Sonderpreise werden markiert, wenn sie vor dem Gespräch oder bis {} Tage danach auslaufen. Der Rückblick umfasst die zwei Jahre bis zum Gesprächstermin.",
+            "Erwarteter Umsatz: offene Maßnahmen mit Termin im Jahr (spätere und solche ohne Termin zählen für die Folgejahre); gewichtet = Σ expected_revenue × probability (1, wo keine angegeben ist). Sonderpreise werden markiert, wenn sie vor dem Gespräch oder bis {} Tage danach auslaufen. Der Rückblick umfasst die zwei Jahre bis zum Gesprächstermin und mindestens die letzten beiden Jahresgespräche.",
             crate::brief::EXPIRY_WARNING_DAYS
         ),
     ));
@@ -1243,10 +1276,16 @@ pub fn brief_json(b: &Brief) -> serde_json::Value {
         "year": b.year,
         "months": months,
         "complete": b.months.is_some_and(|(a, z)| a.month() == 1 && z.month() == 12),
+        "comparable": b.comparable,
         "figures": {
             "current": fig(&b.margin_current),
-            "previous_same_months": fig(&b.margin_previous),
-            "previous_year": fig(b.margin_previous_full.as_ref().unwrap_or(&b.margin_previous)),
+            // Y−1 only where the exports hold it from January on.
+            "previous_same_months": if b.comparable { fig(&b.margin_previous) } else { serde_json::Value::Null },
+            "previous_year": if b.comparable {
+                fig(b.margin_previous_full.as_ref().unwrap_or(&b.margin_previous))
+            } else {
+                serde_json::Value::Null
+            },
         },
         "categories": categories,
         "forecast_net_revenue": json_opt(forecast, json_money),

@@ -96,13 +96,13 @@ pub fn margin_definitions(language: Language, settings: &MarginSettings, currenc
         tr(
             language,
             &format!(
-                "DB II = DB I − direct costs: {} per order (distinct invoice numbers; a row without one counts as one order) + {} per visit + {} of returns + the account's [[costs]] in the period.",
+                "DB II = DB I − direct costs: {} per order (distinct invoice numbers of purchases; a purchase row without one counts as one order; a credit note is no order) + {} per visit + {} of returns + the account's [[costs]] in the period.",
                 money(settings.cost_per_order),
                 money(settings.cost_per_visit),
                 pct(settings.return_handling_rate)
             ),
             &format!(
-                "DB II = DB I − Kundenkosten: {} je Auftrag (verschiedene Belegnummern; eine Zeile ohne Belegnummer zählt als ein Auftrag) + {} je Besuch + {} der Retouren + [[costs]] des Kunden im Zeitraum.",
+                "DB II = DB I − Kundenkosten: {} je Auftrag (verschiedene Belegnummern der Käufe; eine Kaufzeile ohne Belegnummer zählt als ein Auftrag; eine Gutschrift ist kein Auftrag) + {} je Besuch + {} der Retouren + [[costs]] des Kunden im Zeitraum.",
                 money(settings.cost_per_order),
                 money(settings.cost_per_visit),
                 pct(settings.return_handling_rate)

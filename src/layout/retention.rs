@@ -88,10 +88,10 @@ pub fn mark_notes(language: Language, clipped: bool, history: bool, w: u32) -> V
         notes.push(tr(
             language,
             &format!(
-                "{MARK_HISTORY} Start not fully observed: the {w} months before the period reach back before the exports' first month, so start, retained, churned and reactivated undercount, and new includes customers who bought before the exports begin."
+                "{MARK_HISTORY} Start not fully observed: the {w} months before the period reach back before the exports' first month, so start, retained, churned and reactivated undercount, and new includes units that bought before the exports begin."
             ),
             &format!(
-                "{MARK_HISTORY} Beginn nicht vollständig beobachtet: die {w} Monate vor dem Zeitraum reichen vor den ersten Monat der Exporte zurück; Beginn, gehalten, abgewandert und reaktiviert sind daher zu niedrig, und neu enthält Kunden, die schon vor den Exporten gekauft haben."
+                "{MARK_HISTORY} Beginn nicht vollständig beobachtet: die {w} Monate vor dem Zeitraum reichen vor den ersten Monat der Exporte zurück; Beginn, gehalten, abgewandert und reaktiviert sind daher zu niedrig, und neu enthält Einheiten, die schon vor den Exporten gekauft haben."
             ),
         ));
     }
