@@ -264,6 +264,8 @@ pub struct Brief {
     pub margin_previous: MarginFigures,
     /// … and all of Y−1, where the exports end inside Y.
     pub margin_previous_full: Option<MarginFigures>,
+    /// Per category, the margin figures of Y's months and of the same months of Y−1.
+    pub category_figures: BTreeMap<String, (Option<MarginFigures>, Option<MarginFigures>)>,
     /// Whether the exports hold Y−1 from January on, so that it can be set against Y.
     pub comparable: bool,
     /// Where the exports end inside Y: the full year projected, Y−1 × (Y so far / the same
@@ -344,6 +346,29 @@ fn months_of_year(cube: &Cube, customers: &HashSet<u32>, year: i32) -> ([Decimal
 
 fn margin_of(ws: &Workspace, cube: &Cube, account: &Account, year: i32) -> MarginFigures {
     margin_of_months(ws, cube, account, year, 12)
+}
+
+/// The margin figures per category of January to month `to` (1 to 12) of `year`.
+fn category_margins(
+    ws: &Workspace,
+    cube: &Cube,
+    account: &Account,
+    year: i32,
+    to: u32,
+) -> BTreeMap<String, MarginFigures> {
+    let query = MarginQuery {
+        by: vec![Dim::Account, Dim::Category],
+        period: PeriodKind::All,
+        from: NaiveDate::from_ymd_opt(year, 1, 1),
+        to: Some(Month::new(year, to).last_day()),
+        accounts: vec![account.id.clone()],
+    };
+    margin_report(ws, cube, &query)
+        .rows
+        .into_iter()
+        .filter(|r| r.keys.first().is_some_and(|k| *k == account.id))
+        .map(|r| (r.keys.get(1).cloned().unwrap_or_default(), r.figures))
+        .collect()
 }
 
 /// The margin figures of January to month `to` (1 to 12) of `year`.
@@ -472,6 +497,14 @@ pub fn brief(
     let margin_current = margin_of(ws, cube, account, year);
     let margin_previous = margin_of_months(ws, cube, account, year - 1, covered.max(1));
     let margin_previous_full = (covered < 12).then(|| margin_of(ws, cube, account, year - 1));
+    let mut category_figures: BTreeMap<String, (Option<MarginFigures>, Option<MarginFigures>)> =
+        BTreeMap::new();
+    for (c, f) in category_margins(ws, cube, account, year, 12) {
+        category_figures.entry(c).or_default().0 = Some(f);
+    }
+    for (c, f) in category_margins(ws, cube, account, year - 1, covered.max(1)) {
+        category_figures.entry(c).or_default().1 = Some(f);
+    }
     // Null while the same months of Y−1 had no positive revenue to project from.
     let forecast_net_revenue =
         margin_previous_full.as_ref().filter(|_| comparable && covered > 0).and_then(|full| {
@@ -766,6 +799,7 @@ pub fn brief(
         margin_current,
         margin_previous,
         margin_previous_full,
+        category_figures,
         comparable,
         forecast_net_revenue,
         covered_months: covered,

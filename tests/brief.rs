@@ -334,6 +334,11 @@ fn brief_json_has_the_figures_the_projection_and_the_goals() {
     assert_eq!(num(&j["figures"]["previous_year"]["net_revenue"]), 1200.0);
     // 1,200 × 490 / 350 = 1,680.
     assert_eq!(num(&j["forecast_net_revenue"]), 1680.0);
+    // Per category, the margin figures of both spans: tools 450 against 300.
+    let tools = j["categories"].as_array().unwrap().iter().find(|c| c["category"] == "tools").unwrap();
+    assert_eq!(num(&tools["current"]["net_revenue"]), 450.0);
+    assert_eq!(num(&tools["previous_same_months"]["net_revenue"]), 300.0);
+    assert_eq!(num(&tools["current"]["db1"]), 225.0);
     // Revenue: actual 490, projected 490 × 1,680 / 490 = 1,680, attainment 0.84. DB II: 245
     // (490 − 245 cost), projected 840, attainment 0.84. A goal due later: the actual so far. A
     // metric kam does not measure: nulls. A goal due before Y is not shown.

@@ -1241,15 +1241,18 @@ pub fn brief_json(b: &Brief) -> serde_json::Value {
     let fig = |m: &MarginFigures| serde_json::Value::Object(super::margin::margin_figures_json(m));
     let months: Vec<String> = b.months.map_or_else(Vec::new, |(a, z)| vec![a.to_string(), z.to_string()]);
     let categories: Vec<serde_json::Value> = b
-        .categories
+        .category_figures
         .iter()
-        .map(|c| {
+        .map(|(category, (current, previous))| {
+            let line = b.categories.iter().find(|c| {
+                c.category == *category || (category.is_empty() && c.category == crate::margin::NONE)
+            });
+            let or_null = |f: &Option<MarginFigures>| f.as_ref().map_or(serde_json::Value::Null, fig);
             json!({
-                "category": c.category,
-                "current": {"net_revenue": json_money(c.current), "quantity": crate::render::json_decimal(c.units_current)},
-                "previous_same_months": {"net_revenue": json_money(c.previous), "quantity": crate::render::json_decimal(c.units_previous)},
-                "previous_year": json_opt(c.previous_full.or(Some(c.previous).filter(|_| b.covered_months == 12)), json_money),
-                "change": json_opt(c.change, json_rate),
+                "category": category,
+                "current": or_null(current),
+                "previous_same_months": if b.comparable { or_null(previous) } else { serde_json::Value::Null },
+                "change": json_opt(line.and_then(|l| l.change), json_rate),
             })
         })
         .collect();
