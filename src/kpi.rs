@@ -36,7 +36,8 @@ pub struct KpiFigures {
     /// (NRR and GRR are not part of the KPIs).
     pub retention: RetentionFigures,
     /// Net revenue of the same month a year earlier.
-    pub net_revenue_prev_year: Decimal,
+    /// `None` when the exports do not reach back to that month: unknown, not 0.
+    pub net_revenue_prev_year: Option<Decimal>,
     pub net_revenue_change: Option<Decimal>,
     /// DB II from January 1 to the month's end, and the same span a year earlier; `None` is
     /// unknown (rows without cost data).
@@ -93,7 +94,8 @@ impl KpiFigures {
     fn add(&mut self, o: &KpiFigures) {
         self.accounts += o.accounts;
         self.retention.add_counts(&o.retention);
-        self.net_revenue_prev_year += o.net_revenue_prev_year;
+        self.net_revenue_prev_year =
+            self.net_revenue_prev_year.zip(o.net_revenue_prev_year).map(|(a, b)| a + b);
         self.db2_ytd = self.db2_ytd.zip(o.db2_ytd).map(|(a, b)| a + b);
         self.db2_ytd_prev_year = self.db2_ytd_prev_year.zip(o.db2_ytd_prev_year).map(|(a, b)| a + b);
         self.net_revenue_ytd += o.net_revenue_ytd;
@@ -110,7 +112,7 @@ impl KpiFigures {
 
     fn finish(&mut self) {
         self.retention.finish_rates();
-        self.net_revenue_change = change(Some(self.retention.net_revenue), Some(self.net_revenue_prev_year));
+        self.net_revenue_change = change(Some(self.retention.net_revenue), self.net_revenue_prev_year);
         self.db2_ytd_change = change(self.db2_ytd, self.db2_ytd_prev_year);
         self.db2_rate_ytd = self.db2_ytd.and_then(|d| crate::money::quotient(d, self.net_revenue_ytd));
         self.db2_rate_ytd_prev_year =
@@ -285,6 +287,7 @@ pub fn kpi_report(
     let mut total = KpiFigures {
         db2_ytd: Some(Decimal::ZERO),
         db2_ytd_prev_year: Some(Decimal::ZERO),
+        net_revenue_prev_year: Some(Decimal::ZERO),
         ..KpiFigures::default()
     };
     for name in shown {
@@ -293,12 +296,15 @@ pub fn kpi_report(
         let mut f = KpiFigures {
             accounts: members.len() as u64,
             retention: RetentionFigures { nrr: None, grr: None, ..r },
-            net_revenue_prev_year: members
-                .iter()
-                .map(|u| u.history.net_between(month - 12, month - 12))
-                .sum(),
+            // A year earlier is known only where the exports reach back to it.
+            net_revenue_prev_year: data_first
+                .filter(|f| *f <= month - 12)
+                .map(|_| members.iter().map(|u| u.history.net_between(month - 12, month - 12)).sum()),
             db2_ytd: db2.get(&name).map_or(Some(Decimal::ZERO), |d| d.0),
-            db2_ytd_prev_year: db2_prev.get(&name).map_or(Some(Decimal::ZERO), |d| d.0),
+            db2_ytd_prev_year: db2_prev
+                .get(&name)
+                .map_or(Some(Decimal::ZERO), |d| d.0)
+                .filter(|_| data_first.is_some_and(|f| f <= Month::new(month.year() - 1, 1))),
             net_revenue_ytd: db2.get(&name).map_or(Decimal::ZERO, |d| d.1),
             net_revenue_ytd_prev_year: db2_prev.get(&name).map_or(Decimal::ZERO, |d| d.1),
             ..KpiFigures::default()

@@ -356,6 +356,11 @@ fn online_retail_kpi() {
 fn a_month_whose_start_is_not_observed_is_marked() {
     let r = json(&boundaries(), &["kpi", "--month", "2023-02"]);
     assert_eq!(r["total"]["history_complete"], false);
+    // A year earlier lies before the exports: unknown, not 0.
+    assert!(
+        r["total"]["net_revenue_prev_year"].is_null() && r["total"]["db2_ytd_prev_year"].is_null(),
+        "{r:#}"
+    );
     let md = stdout(&boundaries(), &["kpi", "--month", "2023-02"]);
     let flat = md.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ");
     assert!(flat.contains("| Active at the start of the month² | 0 |"), "{md}");

@@ -45,7 +45,7 @@ fn figure_values(f: &KpiFigures) -> Vec<Value> {
         Value::Rate(f.retention.retention_rate),
         Value::Rate(f.retention.churn_rate),
         Value::Money(Some(f.retention.net_revenue)),
-        Value::Money(Some(f.net_revenue_prev_year)),
+        Value::Money(f.net_revenue_prev_year),
         Value::Money(f.db2_ytd),
         Value::Money(f.db2_ytd_prev_year),
         Value::Rate(f.db2_ytd_change),
@@ -90,7 +90,7 @@ fn owner_table(report: &KpiReport, f: &KpiFigures, language: Language) -> Table<
         (unsure(label(language, "retention_rate")), Value::Rate(f.retention.retention_rate)),
         (unsure(label(language, "churn_rate")), Value::Rate(f.retention.churn_rate)),
         (format!("{} {month}", label(language, "net_revenue")), Value::Money(Some(f.retention.net_revenue))),
-        (format!("{} {prev}", label(language, "net_revenue")), Value::Money(Some(f.net_revenue_prev_year))),
+        (format!("{} {prev}", label(language, "net_revenue")), Value::Money(f.net_revenue_prev_year)),
         (tr(language, "Change of net revenue", "Veränderung Nettoumsatz"), Value::Rate(f.net_revenue_change)),
         (
             tr(language, &format!("DB II {y0} to {y1}"), &format!("DB II {y0} bis {y1}")),
@@ -253,7 +253,7 @@ fn figures_json(f: &KpiFigures) -> Map<String, Json> {
     m.insert("retention_rate".into(), json_opt(f.retention.retention_rate, json_rate));
     m.insert("churn_rate".into(), json_opt(f.retention.churn_rate, json_rate));
     m.insert("net_revenue".into(), json_money(f.retention.net_revenue));
-    m.insert("net_revenue_prev_year".into(), json_money(f.net_revenue_prev_year));
+    m.insert("net_revenue_prev_year".into(), json_opt(f.net_revenue_prev_year, json_money));
     m.insert("db2_ytd".into(), json_opt(f.db2_ytd, json_money));
     m.insert("db2_ytd_prev_year".into(), json_opt(f.db2_ytd_prev_year, json_money));
     m.insert("db2_ytd_change".into(), json_opt(f.db2_ytd_change, json_rate));
