@@ -136,6 +136,8 @@ pub struct KpiReport {
     pub window_months: u32,
     /// The largest W among the accounts (an account's own may exceed kam.toml's).
     pub widest_window: u32,
+    /// The accounts with a W of their own.
+    pub own_windows: Vec<(String, u32)>,
     pub owners: Vec<KpiOwner>,
     pub total: KpiFigures,
     /// The DB II spans: January 1 to the month's end, and the same a year earlier.
@@ -353,6 +355,7 @@ pub fn kpi_report(
         month,
         window_months: w,
         widest_window: ws.accounts.iter().filter_map(|a| a.window_months()).max().unwrap_or(w).max(w),
+        own_windows: crate::retention::own_windows(ws),
         owners: rows,
         total,
         ytd,

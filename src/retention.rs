@@ -405,6 +405,8 @@ pub struct RetentionReport {
     pub window_months: u32,
     /// The largest W among the units (an account's own may exceed kam.toml's).
     pub widest_window: u32,
+    /// The accounts with a W of their own, where those count (not with `--window`).
+    pub own_windows: Vec<(String, u32)>,
     /// Whether W was given with `--window` rather than read from kam.toml.
     pub window_from_flag: bool,
     pub from: Option<NaiveDate>,
@@ -415,6 +417,11 @@ pub struct RetentionReport {
     pub units: usize,
     pub rows: Vec<RetentionRow>,
     pub source: Source,
+}
+
+/// The accounts whose dossier sets a W of their own, with it.
+pub fn own_windows(ws: &Workspace) -> Vec<(String, u32)> {
+    ws.accounts.iter().filter_map(|a| a.window_months().map(|w| (a.id.clone(), w))).collect()
 }
 
 /// The months a report covers: `--from`/`--to`, else the exports' first and last month.
@@ -477,6 +484,7 @@ pub fn retention_report(ws: &Workspace, cube: &Cube, query: &RetentionQuery) -> 
         period: query.period,
         window_months: w,
         widest_window: units.iter().map(|u| u.history.window_or(w)).max().unwrap_or(w).max(w),
+        own_windows: own_windows(ws).into_iter().filter(|_| query.window.is_none()).collect(),
         window_from_flag: query.window.is_some(),
         from: query.from,
         to: query.to,

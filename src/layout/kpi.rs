@@ -178,7 +178,12 @@ pub fn kpi_document(report: &KpiReport, language: Language, workspace: &str) -> 
         Block::Heading(1, format!("{} {} — {workspace}", label(language, "kpi_title"), report.month)),
         Block::Bullets(vec![
             format!("{}: {}", tr(language, "Month", "Monat"), report.month),
-            format!("{}: W = {w} {}", label(language, "window"), tr(language, "month(s)", "Monat(e)")),
+            format!(
+                "{}: W = {w} {}{}",
+                label(language, "window"),
+                tr(language, "month(s)", "Monat(e)"),
+                super::own_windows_text(language, &report.own_windows)
+            ),
             format!(
                 "{}: {}",
                 label(language, "source"),

@@ -131,3 +131,12 @@ pub fn margin_definitions(language: Language, settings: &MarginSettings, currenc
         ),
     ]
 }
+
+/// "; own windows: donau-landtechnik 6" for the accounts with a W of their own.
+pub fn own_windows_text(language: Language, own: &[(String, u32)]) -> String {
+    if own.is_empty() {
+        return String::new();
+    }
+    let list = own.iter().map(|(id, w)| format!("{id} {w}")).collect::<Vec<_>>().join(", ");
+    tr(language, &format!("; own windows: {list}"), &format!("; eigene Fenster: {list}"))
+}

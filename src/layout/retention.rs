@@ -205,10 +205,11 @@ pub fn retention_document(
             format!("{}: {}", tr(language, "Units", "Einheiten"), units_label(language, report.by)),
             format!("{}: {span}, {}", label(language, "range"), period_text(language, report.period)),
             format!(
-                "{}: W = {} {}",
+                "{}: W = {} {}{}",
                 label(language, "window"),
                 report.window_months,
-                tr(language, "month(s)", "Monat(e)")
+                tr(language, "month(s)", "Monat(e)"),
+                super::own_windows_text(language, &report.own_windows)
             ),
             source_bullet(language, &report.source),
             format!("{}: {}", tr(language, "Currency", "Währung"), report.source.currency),
