@@ -35,6 +35,7 @@ pub fn label(language: Language, key: &str) -> String {
         "quantity" => ("Quantity", "Menge"),
         "orders" => ("Orders", "Aufträge"),
         "returns" => ("Returns", "Retouren"),
+        "visits" => ("Visits", "Besuche"),
         // Accounts and ABC.
         "net_revenue_12m" => ("Net revenue, last 12 months", "Nettoumsatz letzte 12 Monate"),
         "net_revenue_prev_12m" => ("Previous 12 months", "Vorjahreszeitraum"),

@@ -1143,7 +1143,7 @@ fn ladder(
         ("db3", |m| m.db3, false),
         ("db3_rate", |m| m.db3_rate, true),
     ];
-    let rows = figures
+    let mut rows: Vec<Vec<Value>> = figures
         .iter()
         .map(|(key, pick, is_rate)| {
             let value =
@@ -1155,6 +1155,21 @@ fn ladder(
             cells
         })
         .collect();
+    // Units, orders, returns and visits, over the same spans.
+    type Count = fn(&MarginFigures) -> Value;
+    let counts: [(&str, Count); 4] = [
+        ("quantity", |m| Value::Number(Some(m.quantity))),
+        ("orders", |m| Value::Count(m.orders)),
+        ("returns", |m| Value::Money(Some(m.returns))),
+        ("visits", |m| Value::Count(m.visits)),
+    ];
+    for (key, value) in counts {
+        let mut cells = vec![Value::Text(crate::i18n::label(w.language, key)), value(prev), value(cur)];
+        if let Some(full) = full {
+            cells.push(value(full));
+        }
+        rows.push(cells);
+    }
     let mut columns = vec![
         ("figure", w.t("Figure", "Kennzahl")),
         ("previous", labels.0.clone()),
