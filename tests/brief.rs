@@ -275,6 +275,13 @@ fn years_outside_the_exports_are_unknown_not_zero() {
     assert!(md.contains("| 2026 (to 2026-03)         |"), "{md}");
 }
 
+/// An export whose last month is March 2026. 2025: tools 100 in each of Jan–Mar (300) and 700
+/// later (1,000 in all); safety 50 in Feb and 150 in Nov. 2026 to March: tools 450, safety 40.
+const PARTIAL_YEAR: &[u8] = b"date,customer,category,quantity,revenue,cost\n\
+2025-01-10,C1,tools,1,100,50\n2025-02-10,C1,tools,1,100,50\n2025-03-10,C1,tools,1,100,50\n\
+2025-07-10,C1,tools,7,700,350\n2025-02-12,C1,safety,5,50,25\n2025-11-12,C1,safety,15,150,75\n\
+2026-01-10,C1,tools,3,300,150\n2026-03-10,C1,tools,2,150,75\n2026-03-12,C1,safety,4,40,20\n";
+
 /// Like for like: with exports ending in March of Y, every comparison sets January to March of Y
 /// against January to March of Y−1, all of Y−1 beside it, and the full year is projected.
 #[test]
@@ -282,13 +289,7 @@ fn a_partial_year_is_compared_like_for_like() {
     let ws = common::TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
     // Y−1 = 2025: tools 100 in each of Jan–Mar (300) and 700 later (1,000 in all); safety 50 in
     // Feb and 150 in Nov. Y = 2026 to March: tools 450, safety 40.
-    ws.write(
-        "s.csv",
-        b"date,customer,category,quantity,revenue,cost\n\
-2025-01-10,C1,tools,1,100,50\n2025-02-10,C1,tools,1,100,50\n2025-03-10,C1,tools,1,100,50\n\
-2025-07-10,C1,tools,7,700,350\n2025-02-12,C1,safety,5,50,25\n2025-11-12,C1,safety,15,150,75\n\
-2026-01-10,C1,tools,3,300,150\n2026-03-10,C1,tools,2,150,75\n2026-03-12,C1,safety,4,40,20\n",
-    );
+    ws.write("s.csv", PARTIAL_YEAR);
     ws.write("accounts/a.toml", b"name = \"A\"\ncustomer_ids = [\"C1\"]\n");
     let md = brief(ws.path(), &["a", "--lang", "en"]);
     // Tools: 450 against 300 is +50.0 %; safety 40 against 50 is −20.0 %; the full 2025 beside.
@@ -307,13 +308,7 @@ fn a_partial_year_is_compared_like_for_like() {
 #[test]
 fn brief_json_has_the_figures_the_projection_and_the_goals() {
     let ws = common::TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
-    ws.write(
-        "s.csv",
-        b"date,customer,category,quantity,revenue,cost\n\
-2025-01-10,C1,tools,1,100,50\n2025-02-10,C1,tools,1,100,50\n2025-03-10,C1,tools,1,100,50\n\
-2025-07-10,C1,tools,7,700,350\n2025-02-12,C1,safety,5,50,25\n2025-11-12,C1,safety,15,150,75\n\
-2026-01-10,C1,tools,3,300,150\n2026-03-10,C1,tools,2,150,75\n2026-03-12,C1,safety,4,40,20\n",
-    );
+    ws.write("s.csv", PARTIAL_YEAR);
     ws.write(
         "accounts/a.toml",
         b"name = \"A\"\ncustomer_ids = [\"C1\"]\n\n\
