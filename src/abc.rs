@@ -244,13 +244,8 @@ pub fn abc_report(
                 accounts: Vec::new(),
             };
             let margin = crate::margin::margin_report(ws, cube, &query);
-            let special = [crate::margin::UNASSIGNED, crate::margin::ACCOUNT_COSTS];
-            let db2: HashMap<&str, Option<Decimal>> = margin
-                .rows
-                .iter()
-                .filter(|r| !special.contains(&r.keys[0].as_str()))
-                .map(|r| (r.keys[0].as_str(), r.figures.db2))
-                .collect();
+            let db2: HashMap<&str, Option<Decimal>> =
+                margin.rows.iter().filter_map(|r| Some((r.keys[0].named()?, r.figures.db2))).collect();
             let unknown: Vec<&str> = units
                 .iter()
                 .filter(|u| db2.get(u.0.as_str()).is_some_and(Option::is_none))

@@ -4,7 +4,7 @@
 use crate::cube::{Cube, Sums};
 use crate::dates::{Date, Month};
 use crate::dossier::{Account, ActionStatus, Complaint, Contact, MeetingKind, SpecialPrice};
-use crate::margin::{Dim, MarginFigures, MarginQuery, margin_report};
+use crate::margin::{Dim, GroupName, MarginFigures, MarginQuery, margin_report};
 use crate::money::Decimal;
 use crate::periods::PeriodKind;
 use crate::sales::SaleRow;
@@ -141,7 +141,7 @@ pub const GOAL_METRICS: [&str; 6] = ["net_revenue", "db1", "db2", "db3", "orders
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CategoryLine {
-    pub category: String,
+    pub category: GroupName,
     /// Net revenue of Y−1: of the months of Y the exports cover (like for like), where they end
     /// inside Y; else of all of Y−1.
     pub previous: Decimal,
@@ -265,7 +265,7 @@ pub struct Brief {
     /// … and all of Y−1, where the exports end inside Y.
     pub margin_previous_full: Option<MarginFigures>,
     /// Per category, the margin figures of Y's months and of the same months of Y−1.
-    pub category_figures: BTreeMap<String, (Option<MarginFigures>, Option<MarginFigures>)>,
+    pub category_figures: BTreeMap<GroupName, (Option<MarginFigures>, Option<MarginFigures>)>,
     /// Whether the exports hold Y−1 from January on, so that it can be set against Y.
     pub comparable: bool,
     /// Where the exports end inside Y: the full year projected, Y−1 × (Y so far / the same
@@ -355,7 +355,7 @@ fn category_margins(
     account: &Account,
     year: i32,
     to: u32,
-) -> BTreeMap<String, MarginFigures> {
+) -> BTreeMap<GroupName, MarginFigures> {
     let query = MarginQuery {
         by: vec![Dim::Account, Dim::Category],
         period: PeriodKind::All,
@@ -366,8 +366,8 @@ fn category_margins(
     margin_report(ws, cube, &query)
         .rows
         .into_iter()
-        .filter(|r| r.keys.first().is_some_and(|k| *k == account.id))
-        .map(|r| (r.keys.get(1).cloned().unwrap_or_default(), r.figures))
+        .filter(|r| r.keys.first().is_some_and(|k| *k == *account.id))
+        .filter_map(|r| Some((r.keys.get(1)?.clone(), r.figures)))
         .collect()
 }
 
@@ -458,7 +458,7 @@ pub fn brief(
         units_previous: Decimal,
         units_current: Decimal,
     }
-    let mut by_category: BTreeMap<String, Sums> = BTreeMap::new();
+    let mut by_category: BTreeMap<GroupName, Sums> = BTreeMap::new();
     for (key, cell) in &cube.cells {
         if !customers.contains(&key.customer) {
             continue;
@@ -468,8 +468,8 @@ pub fn brief(
             continue;
         }
         let name = cube.categories.name(key.category);
-        let name = if name.is_empty() { crate::margin::NONE } else { name };
-        let entry = by_category.entry(name.to_string()).or_default();
+        let name = if name.is_empty() { GroupName::NoCategory } else { GroupName::Named(name.to_string()) };
+        let entry = by_category.entry(name).or_default();
         if y == year {
             entry.current += cell.sums.net;
             entry.units_current += cell.sums.quantity;
@@ -497,7 +497,7 @@ pub fn brief(
     let margin_current = margin_of(ws, cube, account, year);
     let margin_previous = margin_of_months(ws, cube, account, year - 1, covered.max(1));
     let margin_previous_full = (covered < 12).then(|| margin_of(ws, cube, account, year - 1));
-    let mut category_figures: BTreeMap<String, (Option<MarginFigures>, Option<MarginFigures>)> =
+    let mut category_figures: BTreeMap<GroupName, (Option<MarginFigures>, Option<MarginFigures>)> =
         BTreeMap::new();
     for (c, f) in category_margins(ws, cube, account, year, 12) {
         category_figures.entry(c).or_default().0 = Some(f);

@@ -205,7 +205,7 @@ fn csv_io(e: csv::Error) -> std::io::Error {
 }
 
 /// `kam margin`.
-pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>) -> Outcome {
+pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>, all_figures: bool) -> Outcome {
     let (ws, cube) = load(globals, &query.cube_spec())?;
     for id in &query.accounts {
         if ws.account(id).is_none() {
@@ -235,7 +235,7 @@ pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>) -> Out
     }
     let written = write(
         globals,
-        || layout::margin_document(&report, language, &ws.config.name),
+        || layout::margin_document(&report, language, &ws.config.name, all_figures),
         || layout::margin_json(&report),
         language,
     );
@@ -296,7 +296,12 @@ pub fn accounts(globals: &Globals, to: Option<chrono::NaiveDate>, today: chrono:
 }
 
 /// `kam retention`: the retention and churn table, or with `cohorts` the cohort matrix.
-pub fn retention(globals: &Globals, query: &crate::retention::RetentionQuery, cohorts: bool) -> Outcome {
+/// `cohorts` is the number of months since the first purchase the Markdown matrix shows.
+pub fn retention(
+    globals: &Globals,
+    query: &crate::retention::RetentionQuery,
+    cohorts: Option<usize>,
+) -> Outcome {
     let (ws, cube) = load(globals, &CubeSpec { without_invoices: true, ..CubeSpec::default() })?;
     if query.by != crate::retention::Unit::Customer && ws.accounts.is_empty() {
         crate::say!(
@@ -306,11 +311,11 @@ pub fn retention(globals: &Globals, query: &crate::retention::RetentionQuery, co
         );
     }
     let language = language(globals, &ws);
-    if cohorts {
+    if let Some(months) = cohorts {
         let report = crate::retention::cohort_report(&ws, &cube, query);
         write(
             globals,
-            || layout::cohorts_document(&report, language, &ws.config.name),
+            || layout::cohorts_document(&report, language, &ws.config.name, months),
             || layout::cohorts_json(&report),
             language,
         )

@@ -19,7 +19,7 @@
 
 use crate::cube::Cube;
 use crate::dates::Month;
-use crate::margin::{Dim, MarginQuery, margin_report};
+use crate::margin::{Dim, GroupName, MarginQuery, margin_report};
 use crate::money::Decimal;
 use crate::periods::PeriodKind;
 use crate::retention::{RetentionFigures, Source, Unit, owner_of, owners, period_figures, unit_histories};
@@ -125,7 +125,7 @@ impl KpiFigures {
 /// One owner's KPIs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct KpiOwner {
-    pub owner: String,
+    pub owner: GroupName,
     pub figures: KpiFigures,
 }
 
@@ -163,19 +163,20 @@ pub fn parse_month(s: &str) -> Result<Month, String> {
 }
 
 /// Finds `name` among the owners: exactly, else ignoring case when that is unambiguous.
-pub fn find_owner(owners: &[String], name: &str) -> Result<String, String> {
+pub fn find_owner(owners: &[GroupName], name: &str) -> Result<GroupName, String> {
     let name = name.trim();
-    if let Some(o) = owners.iter().find(|o| o.as_str() == name) {
+    if let Some(o) = owners.iter().find(|o| o.machine() == name) {
         return Ok(o.clone());
     }
-    let folded: Vec<&String> = owners.iter().filter(|o| o.to_lowercase() == name.to_lowercase()).collect();
+    let folded: Vec<&GroupName> =
+        owners.iter().filter(|o| o.machine().to_lowercase() == name.to_lowercase()).collect();
     if let [one] = folded.as_slice() {
         return Ok((*one).clone());
     }
     let known = if owners.is_empty() {
         "none (no account has an owner yet)".to_string()
     } else {
-        owners.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(", ")
+        owners.iter().map(|o| format!("\"{}\"", o.machine())).collect::<Vec<_>>().join(", ")
     };
     Err(format!("no owner \"{name}\" among the accounts; owners: {known}"))
 }
@@ -194,7 +195,11 @@ fn margins_per_account(
         to: Some(to),
         accounts: Vec::new(),
     };
-    margin_report(ws, cube, &query).rows.into_iter().map(|r| (r.keys.concat(), r.figures)).collect()
+    margin_report(ws, cube, &query)
+        .rows
+        .into_iter()
+        .map(|r| (r.keys.iter().map(GroupName::machine).collect(), r.figures))
+        .collect()
 }
 
 /// Whether a goal is on track: `Some(true)` when its projected figure reaches the target,
@@ -249,7 +254,7 @@ fn db2_per_owner(
     margin_report(ws, cube, &query)
         .rows
         .into_iter()
-        .map(|r| (r.keys.concat(), (r.figures.db2, r.figures.net_revenue)))
+        .map(|r| (r.keys.iter().map(GroupName::machine).collect(), (r.figures.db2, r.figures.net_revenue)))
         .collect()
 }
 
@@ -293,7 +298,7 @@ pub fn kpi_report(
         ..KpiFigures::default()
     };
     for name in shown {
-        let members: Vec<_> = units.iter().filter(|u| u.group.as_deref() == Some(name.as_str())).collect();
+        let members: Vec<_> = units.iter().filter(|u| u.group.as_ref() == Some(&name)).collect();
         let r = period_figures(members.iter().map(|u| &u.history), month, month, w, data_first);
         let mut f = KpiFigures {
             accounts: members.len() as u64,
@@ -302,13 +307,13 @@ pub fn kpi_report(
             net_revenue_prev_year: data_first
                 .filter(|f| *f <= month - 12)
                 .map(|_| members.iter().map(|u| u.history.net_between(month - 12, month - 12)).sum()),
-            db2_ytd: db2.get(&name).map_or(Some(Decimal::ZERO), |d| d.0),
+            db2_ytd: db2.get(name.machine()).map_or(Some(Decimal::ZERO), |d| d.0),
             db2_ytd_prev_year: db2_prev
-                .get(&name)
+                .get(name.machine())
                 .map_or(Some(Decimal::ZERO), |d| d.0)
                 .filter(|_| data_first.is_some_and(|f| f <= Month::new(month.year() - 1, 1))),
-            net_revenue_ytd: db2.get(&name).map_or(Decimal::ZERO, |d| d.1),
-            net_revenue_ytd_prev_year: db2_prev.get(&name).map_or(Decimal::ZERO, |d| d.1),
+            net_revenue_ytd: db2.get(name.machine()).map_or(Decimal::ZERO, |d| d.1),
+            net_revenue_ytd_prev_year: db2_prev.get(name.machine()).map_or(Decimal::ZERO, |d| d.1),
             ..KpiFigures::default()
         };
         for account in ws.accounts.iter().filter(|a| owner_of(a) == name) {
@@ -388,8 +393,8 @@ mod tests {
 
     #[test]
     fn owners_are_found_exactly_or_ignoring_case() {
-        let owners = vec!["Anna Berg".to_string(), "Ben".to_string()];
-        assert_eq!(find_owner(&owners, "anna berg"), Ok("Anna Berg".to_string()));
+        let owners = vec![GroupName::Named("Anna Berg".into()), GroupName::Named("Ben".into())];
+        assert_eq!(find_owner(&owners, "anna berg"), Ok(GroupName::Named("Anna Berg".into())));
         let err = find_owner(&owners, "Carla").unwrap_err();
         assert!(err.contains("\"Anna Berg\", \"Ben\""), "{err}");
     }

@@ -507,6 +507,11 @@ struct RetentionArgs {
     /// The cohort matrix instead: rows by month of first purchase, columns by months since.
     #[arg(long)]
     cohorts: bool,
+
+    /// With --cohorts: the months since the first purchase the Markdown table shows (M+0 …
+    /// M+N−1); CSV, JSON and Excel hold them all.
+    #[arg(long, value_name = "N", default_value_t = 12, requires = "cohorts", value_parser = clap::value_parser!(u32).range(1..=600))]
+    months: u32,
 }
 
 impl RetentionArgs {
@@ -552,6 +557,11 @@ struct MarginArgs {
     /// Sort rows by a figure (largest first), a grouping or period, instead of by group and period.
     #[arg(long, value_name = "FIELD")]
     sort: Option<String>,
+
+    /// The figures of the Markdown table: `main` (net revenue, DB I–III and their rates) or
+    /// `all` (every figure). CSV, JSON and Excel always hold all.
+    #[arg(long, value_name = "WHICH", default_value = "main", value_parser = ["main", "all"])]
+    figures: String,
 }
 
 #[derive(Debug, Args)]
@@ -691,7 +701,7 @@ fn main() -> ExitCode {
             }
             let query =
                 MarginQuery { by: args.by, period: args.range.period, from, to, accounts: args.accounts };
-            commands::margin(&globals, &query, args.sort.as_deref())
+            commands::margin(&globals, &query, args.sort.as_deref(), args.figures == "all")
         }
         Command::Accounts { to } => commands::accounts(&globals, to, today),
         Command::Abc { by, measure, days } => match days.resolve() {
@@ -699,7 +709,7 @@ fn main() -> ExitCode {
             Err(msg) => return usage_error(&msg),
         },
         Command::Retention(args) => match args.query() {
-            Ok(query) => commands::retention(&globals, &query, args.cohorts),
+            Ok(query) => commands::retention(&globals, &query, args.cohorts.then_some(args.months as usize)),
             Err(msg) => return usage_error(&msg),
         },
         Command::Brief { id, year, upcoming } => {

@@ -11,10 +11,7 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap;
 use std::str::FromStr;
 
-pub const UNASSIGNED: &str = "(unassigned)";
-pub const NONE: &str = "(none)";
-pub const NO_OWNER: &str = "(no owner)";
-pub const ACCOUNT_COSTS: &str = "(account costs)";
+pub use crate::group::GroupName;
 
 /// What rows are grouped by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -213,7 +210,7 @@ impl MarginQuery {
 /// One row: the group's keys (in the order of `by`), its period, its figures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarginRow {
-    pub keys: Vec<String>,
+    pub keys: Vec<GroupName>,
     pub period: Option<String>,
     pub figures: MarginFigures,
 }
@@ -235,8 +232,17 @@ pub struct MarginReport {
     pub rows_read: u64,
 }
 
-fn name_or_none(name: &str) -> String {
-    if name.is_empty() { NONE.to_string() } else { name.to_string() }
+/// The group of a grouping's code, `name` being the name the code stands for, if any.
+fn group_name(dim: Dim, code: u32, name: &str) -> GroupName {
+    match (dim, code) {
+        (_, CODE_ACCOUNT_COSTS) => GroupName::AccountCosts,
+        (Dim::Account | Dim::Customer | Dim::Owner, CODE_NONE) => GroupName::Unassigned,
+        (Dim::Owner, CODE_NO_OWNER) => GroupName::NoOwner,
+        // (The rows are ranked by machine names, `(none)` for an empty name.)
+        (Dim::Category, _) if code == ANY || name.is_empty() || name == "(none)" => GroupName::NoCategory,
+        (Dim::Product, _) if code == ANY || name.is_empty() || name == "(none)" => GroupName::NoProduct,
+        _ => GroupName::Named(name.to_string()),
+    }
 }
 
 /// Group codes that stand for no interned name.
@@ -296,18 +302,17 @@ pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
             Dim::Product => key.product,
         }
     };
+    // The machine name of a code, by which rows are ordered.
     let name = |dim: Dim, code: u32| -> String {
-        match (dim, code) {
-            (_, CODE_ACCOUNT_COSTS) => ACCOUNT_COSTS.to_string(),
-            (Dim::Account | Dim::Customer | Dim::Owner, CODE_NONE) => UNASSIGNED.to_string(),
-            (Dim::Owner, CODE_NO_OWNER) => NO_OWNER.to_string(),
-            (Dim::Account, i) => ws.accounts[i as usize].id.clone(),
-            (Dim::Customer, c) => cube.customers.name(c).to_string(),
-            (Dim::Owner, o) => owners.name(o).to_string(),
-            (Dim::Category, ANY) | (Dim::Product, ANY) => NONE.to_string(),
-            (Dim::Category, c) => name_or_none(cube.categories.name(c)),
-            (Dim::Product, p) => name_or_none(cube.products.name(p)),
-        }
+        let named = match (dim, code) {
+            (_, CODE_ACCOUNT_COSTS | CODE_NONE) | (Dim::Owner, CODE_NO_OWNER) => "",
+            (Dim::Account, i) => ws.accounts[i as usize].id.as_str(),
+            (Dim::Customer, c) => cube.customers.name(c),
+            (Dim::Owner, o) => owners.name(o),
+            (Dim::Category, c) => cube.categories.name(c),
+            (Dim::Product, p) => cube.products.name(p),
+        };
+        group_name(dim, code, named).machine().to_string()
     };
     let period_of = |month: Month| match query.period {
         PeriodKind::All => Month(0),
@@ -570,7 +575,11 @@ impl MarginGroups {
                 }
             };
             MarginRow {
-                keys: ranks.iter().enumerate().map(|(d, r)| r.name(codes[d]).to_string()).collect(),
+                keys: ranks
+                    .iter()
+                    .enumerate()
+                    .map(|(d, r)| group_name(query.by[d], codes[d], r.name(codes[d])))
+                    .collect(),
                 period: has_period.then(|| periods.name(period.0 as u32).to_string()),
                 figures,
             }

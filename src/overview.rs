@@ -70,7 +70,7 @@ pub fn accounts_report(
         .map(|(i, a)| {
             let net = cur[i].1;
             let net_prev = prev[i].1;
-            let db2_rate = margin.rows.iter().find(|r| r.keys[0] == a.id).and_then(|r| r.figures.db2_rate);
+            let db2_rate = margin.rows.iter().find(|r| r.keys[0] == *a.id).and_then(|r| r.figures.db2_rate);
             let class = classes.iter().find(|r| r.id == a.id).map_or(Class::C, |r| r.class);
             AccountLine {
                 id: a.id.clone(),

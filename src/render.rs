@@ -11,11 +11,24 @@ use comfy_table::{CellAlignment, ContentArrangement, Table as Grid, presets};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
     Text(String),
+    /// A text shown in the report language, written as its machine name in CSV and JSON
+    /// (e.g. "(ohne KAM)" and `(no owner)`).
+    Label {
+        shown: String,
+        key: &'static str,
+    },
+    /// Markdown made by the report itself (e.g. a `code` span), written as it is.
+    Markup(String),
     /// Money; `None` is unknown.
     Money(Option<Decimal>),
     /// A fraction (0.25 is 25 %); `None` is unknown or undefined.
     Rate(Option<Decimal>),
     Count(u64),
+    /// A change as a fraction (0.286 is "+28,6 %"), signed; `None` is unknown.
+    Change(Option<Decimal>),
+    /// A change of a rate in percentage points, as the difference of the fractions (0.004 is
+    /// "+0,4 Pp."); `None` is unknown.
+    PointChange(Option<Decimal>),
     /// A decimal that is not money (quantities, days).
     Number(Option<Decimal>),
     Date(Option<NaiveDate>),
@@ -23,7 +36,7 @@ pub enum Value {
 
 impl Value {
     fn is_numeric(&self) -> bool {
-        !matches!(self, Value::Text(_) | Value::Date(_))
+        !matches!(self, Value::Text(_) | Value::Label { .. } | Value::Markup(_) | Value::Date(_))
     }
 }
 
@@ -270,8 +283,128 @@ impl Style {
         }
         out.push_str(match self.language {
             Language::En => "%",
-            Language::De => " %",
+            Language::De => "\u{a0}%",
         });
+    }
+
+    /// A change as a signed percentage: "+28,6 %", "−3,0 %", "0,0 %".
+    pub fn change(&self, value: Decimal) -> String {
+        let mut out = String::new();
+        self.push_change(&mut out, value, false);
+        out
+    }
+
+    /// A change of a rate in percentage points: "+0,4 Pp.", "−1,2 pp".
+    pub fn point_change(&self, value: Decimal) -> String {
+        let mut out = String::new();
+        self.push_change(&mut out, value, true);
+        out
+    }
+
+    fn push_change(&self, out: &mut String, value: Decimal, points: bool) {
+        if rounded_units(value, 3).is_some_and(|u| u > 0) {
+            out.push('+');
+        }
+        if points {
+            let (mark, sep) = self.marks();
+            match rounded_units(value, 3) {
+                Some(units) => push_units(out, units, 1, mark, Some(sep), '−'),
+                None => out.push_str(&self.number_by_decimal(value * Decimal::ONE_HUNDRED, 1)),
+            }
+            out.push_str(match self.language {
+                Language::En => "\u{a0}pp",
+                Language::De => "\u{a0}Pp.",
+            });
+        } else {
+            self.push_percent(out, value);
+        }
+    }
+
+    /// A day: 01.12.2026 in German, 2026-12-01 in English.
+    pub fn date(&self, date: NaiveDate) -> String {
+        let mut out = String::new();
+        self.push_date(&mut out, date);
+        out
+    }
+
+    fn push_date(&self, out: &mut String, date: NaiveDate) {
+        use std::fmt::Write;
+        let _ = match self.language {
+            Language::En => write!(out, "{}", date.format("%Y-%m-%d")),
+            Language::De => write!(out, "{}", date.format("%d.%m.%Y")),
+        };
+    }
+
+    /// A month's short name: "Okt.", "Oct".
+    pub fn month_name(&self, month: u32) -> &'static str {
+        const EN: [&str; 12] =
+            ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+        const DE: [&str; 12] =
+            ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sep.", "Okt.", "Nov.", "Dez."];
+        let i = (month.clamp(1, 12) - 1) as usize;
+        match self.language {
+            Language::En => EN[i],
+            Language::De => DE[i],
+        }
+    }
+
+    /// A month: "Okt. 2026", "Oct 2026".
+    pub fn month(&self, month: crate::dates::Month) -> String {
+        format!("{}\u{a0}{}", self.month_name(month.month()), month.year())
+    }
+
+    /// A span of months: "Jan.–Okt. 2025", "Nov. 2025–Feb. 2026", "Okt. 2026" for one month.
+    pub fn months(&self, first: crate::dates::Month, last: crate::dates::Month) -> String {
+        if first == last {
+            self.month(first)
+        } else if first.year() == last.year() {
+            format!(
+                "{}–{}\u{a0}{}",
+                self.month_name(first.month()),
+                self.month_name(last.month()),
+                last.year()
+            )
+        } else {
+            format!("{}–{}", self.month(first), self.month(last))
+        }
+    }
+
+    /// A span of days; whole months are written as months ("Jan.–Okt. 2026"), others as days
+    /// ("15.01.2026–31.10.2026").
+    pub fn days(&self, first: NaiveDate, last: NaiveDate) -> String {
+        use crate::dates::Month;
+        let (a, b) = (Month::of(first), Month::of(last));
+        if first == a.first_day() && last == b.last_day() {
+            self.months(a, b)
+        } else {
+            format!("{}–{}", self.date(first), self.date(last))
+        }
+    }
+
+    /// A quarter: "Q2 2026".
+    pub fn quarter(&self, year: i32, quarter: u32) -> String {
+        format!("Q{quarter}\u{a0}{year}")
+    }
+
+    /// A period label of the reports (`2026-05`, `2026-Q2`, `2026`) as shown.
+    pub fn period(&self, label: &str) -> String {
+        let parse = |s: &str| s.parse::<i32>().ok();
+        match label.split_once('-') {
+            Some((y, q)) if q.starts_with('Q') => match (parse(y), q[1..].parse::<u32>().ok()) {
+                (Some(y), Some(q)) => self.quarter(y, q),
+                _ => label.to_string(),
+            },
+            Some((y, m)) => match (parse(y), m.parse::<u32>().ok().filter(|m| (1..=12).contains(m))) {
+                (Some(y), Some(m)) => self.month(crate::dates::Month::new(y, m)),
+                _ => label.to_string(),
+            },
+            None => label.to_string(),
+        }
+    }
+
+    /// An amount with its currency: "575.135,07 EUR" (a no-break space between).
+    pub fn amount(&self, value: Decimal, currency: &str) -> String {
+        format!("{}\u{a0}{currency}", self.money(value))
     }
 
     pub fn value(&self, value: &Value) -> String {
@@ -284,21 +417,24 @@ impl Style {
     pub fn push_value(&self, out: &mut String, value: &Value) {
         const UNKNOWN: &str = "–";
         match value {
-            Value::Text(s) => push_escaped(out, s),
+            Value::Text(s) | Value::Label { shown: s, .. } => push_escaped(out, s),
+            Value::Markup(s) => out.push_str(s),
             Value::Money(Some(v)) => self.push_number(out, *v, 2),
             Value::Rate(Some(v)) => self.push_percent(out, *v),
             Value::Count(n) => {
                 let (_, sep) = self.marks();
                 push_units(out, i128::from(*n), 0, '.', Some(sep), '−');
             }
+            Value::Change(Some(v)) => self.push_change(out, *v, false),
+            Value::PointChange(Some(v)) => self.push_change(out, *v, true),
             Value::Number(Some(v)) => self.push_number(out, *v, v.scale().min(2)),
-            Value::Date(Some(d)) => {
-                use std::fmt::Write;
-                let _ = write!(out, "{}", d.format("%Y-%m-%d"));
-            }
-            Value::Money(None) | Value::Rate(None) | Value::Number(None) | Value::Date(None) => {
-                out.push_str(UNKNOWN)
-            }
+            Value::Date(Some(d)) => self.push_date(out, *d),
+            Value::Money(None)
+            | Value::Rate(None)
+            | Value::Change(None)
+            | Value::PointChange(None)
+            | Value::Number(None)
+            | Value::Date(None) => out.push_str(UNKNOWN),
         }
     }
 }
@@ -329,8 +465,18 @@ impl Style {
                 let places = v.scale().min(2);
                 rounded_units(*v, places).map(|u| units_width(u, places))
             }
-            Value::Money(None) | Value::Rate(None) | Value::Number(None) | Value::Date(None) => Some(1),
-            Value::Text(_) | Value::Date(Some(_)) => None,
+            Value::Money(None)
+            | Value::Rate(None)
+            | Value::Change(None)
+            | Value::PointChange(None)
+            | Value::Number(None)
+            | Value::Date(None) => Some(1),
+            Value::Text(_)
+            | Value::Label { .. }
+            | Value::Markup(_)
+            | Value::Date(Some(_))
+            | Value::Change(Some(_))
+            | Value::PointChange(Some(_)) => None,
         };
         width.unwrap_or_else(|| {
             scratch.clear();
@@ -351,7 +497,7 @@ impl Style {
             Value::Rate(Some(v)) => {
                 let suffix = match self.language {
                     Language::En => "%",
-                    Language::De => " %",
+                    Language::De => "\u{a0}%",
                 };
                 rounded_units(*v, 3).map(|u| (u, 1, mark, suffix))
             }
@@ -360,11 +506,21 @@ impl Style {
                 let places = v.scale().min(2);
                 rounded_units(*v, places).map(|u| (u, places, mark, ""))
             }
-            Value::Money(None) | Value::Rate(None) | Value::Number(None) | Value::Date(None) => {
+            Value::Money(None)
+            | Value::Rate(None)
+            | Value::Change(None)
+            | Value::PointChange(None)
+            | Value::Number(None)
+            | Value::Date(None) => {
                 text.char_in_front('–');
                 return true;
             }
-            Value::Text(_) | Value::Date(Some(_)) => None,
+            Value::Text(_)
+            | Value::Label { .. }
+            | Value::Markup(_)
+            | Value::Date(Some(_))
+            | Value::Change(Some(_))
+            | Value::PointChange(Some(_)) => None,
         };
         match units {
             Some((units, places, mark, suffix)) => {
@@ -509,17 +665,11 @@ fn push_plain(out: &mut String, mut units: i128, mut scale: u32) {
 
 /// Appends `s` as a Markdown table cell: `|` escaped, line breaks as spaces.
 fn push_escaped(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '|' => out.push_str("\\|"),
-            '\n' => out.push(' '),
-            c => out.push(c),
-        }
-    }
+    crate::markdown::push_cell(out, s)
 }
 
 fn escape_cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    crate::markdown::cell(s).into_owned()
 }
 
 /// A table as GitHub-flavoured Markdown: columns padded to their widest cell, numbers
@@ -848,19 +998,27 @@ pub fn csv_value(value: &Value) -> String {
 /// Appends [`csv_value`] to `out`.
 pub fn push_csv_value(out: &mut String, value: &Value) {
     match value {
-        Value::Text(s) => out.push_str(s),
+        Value::Text(s) | Value::Markup(s) => out.push_str(s),
+        Value::Label { key, .. } => out.push_str(key),
         Value::Money(Some(v)) => match rounded_units(*v, 2) {
             Some(cents) => push_units(out, cents, 2, '.', None, '-'),
             None => out.push_str(&format!("{:.2}", round_money(*v))),
         },
-        Value::Rate(Some(v)) => push_rounded_plain(out, *v, 4),
+        Value::Rate(Some(v)) | Value::Change(Some(v)) | Value::PointChange(Some(v)) => {
+            push_rounded_plain(out, *v, 4)
+        }
         Value::Count(n) => push_units(out, i128::from(*n), 0, '.', None, '-'),
         Value::Number(Some(v)) => push_plain(out, v.mantissa(), v.scale()),
         Value::Date(Some(d)) => {
             use std::fmt::Write;
             let _ = write!(out, "{}", d.format("%Y-%m-%d"));
         }
-        Value::Money(None) | Value::Rate(None) | Value::Number(None) | Value::Date(None) => {}
+        Value::Money(None)
+        | Value::Rate(None)
+        | Value::Change(None)
+        | Value::PointChange(None)
+        | Value::Number(None)
+        | Value::Date(None) => {}
     }
 }
 
@@ -963,29 +1121,79 @@ pub fn sparkline(values: &[Decimal], max: Decimal) -> String {
         .collect()
 }
 
-/// A Mermaid `xychart-beta` block with one bar series and one line series over `labels`.
-pub fn mermaid_xychart(
+/// A round upper bound of a chart's axis at or above `max`: 1, 2, 2.5 or 5 times a power of 10.
+pub fn axis_max(max: Decimal) -> Decimal {
+    if max <= Decimal::ZERO {
+        return Decimal::ONE;
+    }
+    let mut power = Decimal::ONE;
+    while power * Decimal::TEN <= max {
+        power *= Decimal::TEN;
+    }
+    for step in [Decimal::ONE, Decimal::TWO, Decimal::new(25, 1), Decimal::new(5, 0), Decimal::TEN] {
+        if step * power >= max {
+            return (step * power).normalize();
+        }
+    }
+    power * Decimal::TEN
+}
+
+/// A Mermaid chart (`xychart-beta`, Mermaid 10.6 and later) of bars and lines over `labels`:
+/// each series `(is_bar, values)` as long as the labels, the y-axis from 0 (or a round bound
+/// below the smallest value, where one is negative) to `y_max`, the series coloured in the
+/// order of `palette` (e.g. `"#9ecae1, #c0392b"`).
+pub fn mermaid_chart(
     title: &str,
     labels: &[String],
     y_label: &str,
+    y_max: Decimal,
+    series: &[(bool, Vec<Decimal>)],
+    palette: &str,
+) -> String {
+    let min = series.iter().flat_map(|(_, v)| v.iter().copied()).min().unwrap_or(Decimal::ZERO);
+    let y_min = if min < Decimal::ZERO { -axis_max(-min) } else { Decimal::ZERO };
+    let label = crate::markdown::mermaid_label;
+    let mut out = format!(
+        "```mermaid\n%%{{init: {{\"themeVariables\": {{\"xyChart\": {{\"plotColorPalette\": \"{palette}\"}}}}}}}}%%\nxychart-beta\n    title \"{}\"\n    x-axis [{}]\n    y-axis \"{}\" {} --> {}\n",
+        label(title),
+        labels.iter().map(|l| format!("\"{}\"", label(l))).collect::<Vec<_>>().join(", "),
+        label(y_label),
+        y_min.normalize(),
+        y_max.normalize(),
+    );
+    for (is_bar, values) in series {
+        let values = values.iter().map(|v| v.normalize().to_string()).collect::<Vec<_>>().join(", ");
+        out.push_str(&format!("    {} [{values}]\n", if *is_bar { "bar" } else { "line" }));
+    }
+    out.push_str("```");
+    out
+}
+
+/// A Mermaid bar-and-line chart of two money series over the same labels: bars in a light
+/// blue, the line in a strong red, the y-axis from 0 to a round maximum, in thousands (the unit
+/// then e.g. "Tsd. EUR", `thousands` naming them) where the largest value is 10,000 or more.
+pub fn mermaid_xychart(
+    title: &str,
+    labels: &[String],
+    currency: &str,
+    thousands: &str,
     bars: &[Decimal],
     line: &[Decimal],
 ) -> String {
-    let series = |values: &[Decimal]| {
-        values
-            .iter()
-            .map(|v| v.round_dp_with_strategy(0, crate::money::ROUNDING).to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+    let max = bars.iter().chain(line).copied().max().unwrap_or(Decimal::ZERO);
+    let scale = if max >= Decimal::from(10_000) { Decimal::from(1000) } else { Decimal::ONE };
+    let unit = if scale > Decimal::ONE { format!("{thousands} {currency}") } else { currency.to_string() };
+    let places = if scale > Decimal::ONE { 1 } else { 0 };
+    let series = |values: &[Decimal]| -> Vec<Decimal> {
+        values.iter().map(|v| (*v / scale).round_dp_with_strategy(places, crate::money::ROUNDING)).collect()
     };
-    let quote = |s: &str| s.replace('"', "'");
-    format!(
-        "```mermaid\nxychart-beta\n    title \"{}\"\n    x-axis [{}]\n    y-axis \"{}\"\n    bar [{}]\n    line [{}]\n```",
-        quote(title),
-        labels.iter().map(|l| format!("\"{}\"", quote(l))).collect::<Vec<_>>().join(", "),
-        quote(y_label),
-        series(bars),
-        series(line)
+    mermaid_chart(
+        title,
+        labels,
+        &unit,
+        axis_max(max / scale),
+        &[(true, series(bars)), (false, series(line))],
+        "#9ecae1, #c0392b",
     )
 }
 
@@ -1006,7 +1214,31 @@ mod tests {
         assert_eq!(en.money(d("1234567.891")), "1,234,567.89");
         assert_eq!(en.money(d("-0.005")), "−0.01");
         assert_eq!(en.money(d("999.999")), "1,000.00");
-        assert_eq!(de.percent(d("0.4783")), "47,8 %");
+        assert_eq!(de.percent(d("0.4783")), "47,8\u{a0}%");
+        assert_eq!(de.change(d("0.2857")), "+28,6\u{a0}%");
+        assert_eq!(de.change(d("-0.03")), "−3,0\u{a0}%");
+        assert_eq!(de.change(d("0.0004")), "0,0\u{a0}%");
+        assert_eq!(en.change(d("0.2857")), "+28.6%");
+        assert_eq!(de.point_change(d("0.004")), "+0,4\u{a0}Pp.");
+        assert_eq!(en.point_change(d("-0.012")), "−1.2\u{a0}pp");
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        assert_eq!(de.date(day), "01.12.2026");
+        assert_eq!(en.date(day), "2026-12-01");
+        use crate::dates::Month;
+        assert_eq!(de.month(Month::new(2026, 10)), "Okt.\u{a0}2026");
+        assert_eq!(de.months(Month::new(2025, 1), Month::new(2025, 10)), "Jan.–Okt.\u{a0}2025");
+        assert_eq!(de.months(Month::new(2025, 11), Month::new(2026, 2)), "Nov.\u{a0}2025–Feb.\u{a0}2026");
+        assert_eq!(en.months(Month::new(2025, 1), Month::new(2025, 10)), "Jan–Oct\u{a0}2025");
+        assert_eq!(de.period("2026-Q2"), "Q2\u{a0}2026");
+        assert_eq!(de.period("2026-03"), "März\u{a0}2026");
+        assert_eq!(de.period("2026"), "2026");
+        assert_eq!(de.amount(d("5"), "EUR"), "5,00\u{a0}EUR");
+        assert_eq!(axis_max(d("91")), d("100"));
+        assert_eq!(axis_max(d("100")), d("100"));
+        assert_eq!(axis_max(d("101")), d("200"));
+        assert_eq!(axis_max(d("2100")), d("2500"));
+        assert_eq!(axis_max(d("0.3")), d("1"));
+        assert_eq!(axis_max(d("0")), d("1"));
         assert_eq!(en.percent(d("0.4783")), "47.8%");
         assert_eq!(en.value(&Value::Money(None)), "–");
         assert_eq!(en.number(d("0"), 2), "0.00");
@@ -1184,7 +1416,7 @@ mod tests {
         let p = style.number_by_decimal(value * Decimal::ONE_HUNDRED, 1);
         match style.language {
             Language::En => format!("{p}%"),
-            Language::De => format!("{p} %"),
+            Language::De => format!("{p}\u{a0}%"),
         }
     }
 

@@ -24,7 +24,7 @@
 
 use crate::cube::{Cube, NO_CUSTOMER};
 use crate::dates::Month;
-use crate::margin::NO_OWNER;
+use crate::group::GroupName;
 use crate::money::Decimal;
 use crate::periods::PeriodKind;
 use crate::workspace::Workspace;
@@ -147,18 +147,18 @@ impl History {
 #[derive(Debug, Clone)]
 pub struct UnitHistory {
     pub id: String,
-    pub group: Option<String>,
+    pub group: Option<GroupName>,
     pub history: History,
 }
 
-/// The owner key of an account: its owner, or `(no owner)`.
-pub fn owner_of(account: &crate::dossier::Account) -> String {
-    account.owner.clone().unwrap_or_else(|| NO_OWNER.to_string())
+/// The owner group of an account: its owner, or no owner.
+pub fn owner_of(account: &crate::dossier::Account) -> GroupName {
+    GroupName::owner(account.owner.as_deref())
 }
 
 /// The owners of the workspace's accounts, sorted, each once.
-pub fn owners(ws: &Workspace) -> Vec<String> {
-    let mut owners: Vec<String> = ws.accounts.iter().map(owner_of).collect();
+pub fn owners(ws: &Workspace) -> Vec<GroupName> {
+    let mut owners: Vec<GroupName> = ws.accounts.iter().map(owner_of).collect();
     owners.sort();
     owners.dedup();
     owners
@@ -365,7 +365,7 @@ impl RetentionQuery {
 /// One row: the owner (under `--by owner`), the period and its figures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetentionRow {
-    pub owner: Option<String>,
+    pub owner: Option<GroupName>,
     /// `2026-03`, `2026-Q1`, `2026`.
     pub period: String,
     /// The period's first and last month, clipped to the range.
@@ -462,7 +462,7 @@ pub fn retention_report(ws: &Workspace, cube: &Cube, query: &RetentionQuery) -> 
     let periods =
         span.map_or_else(Vec::new, |(first, last)| periods_and_wholeness(query.period, first, last));
     let mut rows = Vec::new();
-    let groups: Vec<Option<String>> = match query.by {
+    let groups: Vec<Option<GroupName>> = match query.by {
         Unit::Owner => owners(ws).into_iter().map(Some).collect(),
         _ => vec![None],
     };
@@ -498,7 +498,7 @@ pub fn retention_report(ws: &Workspace, cube: &Cube, query: &RetentionQuery) -> 
 /// One cohort: the units whose first purchase fell in one month.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CohortRow {
-    pub owner: Option<String>,
+    pub owner: Option<GroupName>,
     pub cohort: Month,
     pub size: u64,
     /// For k = 0, 1, …: the share of the cohort with a purchase in month cohort + k, up to the
@@ -558,7 +558,7 @@ pub fn cohort_report(ws: &Workspace, cube: &Cube, query: &RetentionQuery) -> Coh
     let units = unit_histories(ws, cube, query.by, false);
     let last = query.to.map(Month::of).or_else(|| cube.months().map(|d| d.1));
     let first = query.from.map(Month::of);
-    let groups: Vec<Option<String>> = match query.by {
+    let groups: Vec<Option<GroupName>> = match query.by {
         Unit::Owner => owners(ws).into_iter().map(Some).collect(),
         _ => vec![None],
     };

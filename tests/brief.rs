@@ -21,6 +21,19 @@ fn brief(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// The brief with no-break spaces as spaces and runs of spaces as one, so that table rows read
+/// `| a | 1.00 |` whatever the column widths.
+fn flat(md: &str) -> String {
+    let md = md.replace('\u{a0}', " ");
+    let mut out = String::with_capacity(md.len());
+    for c in md.chars() {
+        if !(c == ' ' && out.ends_with(' ')) {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[test]
 fn snapshot_of_a_rich_and_a_sparse_brief() {
     insta::assert_snapshot!("brief_nordhafen_de", brief(&demo(), &["nordhafen"]));
@@ -51,11 +64,11 @@ fn margin_ladder_equals_kam_margin() {
         ("deductions", "Deductions"),
         ("net_revenue", "Net revenue"),
         ("variable_costs", "Variable costs"),
-        ("db1", "DB I "),
+        ("db1", "CM I "),
         ("direct_costs", "Direct costs"),
-        ("db2", "DB II "),
+        ("db2", "CM II "),
         ("overhead", "Overhead"),
-        ("db3", "DB III "),
+        ("db3", "CM III "),
     ] {
         let i = header.iter().position(|h| *h == figure).unwrap();
         let expected = style.money(Decimal::from_str(values[i]).unwrap());
@@ -91,9 +104,10 @@ fn retention_equals_kam_retention() {
     let pct = |v: &serde_json::Value| style.percent(Decimal::from_str(&v.to_string()).unwrap());
     let expected =
         format!("Net revenue retention {}, gross revenue retention {}", pct(&row["nrr"]), pct(&row["grr"]));
-    assert!(md.contains(&expected), "{expected} not in the brief:\n{md}");
-    let state = if row["end"] == 1 && row["start"] == 1 { "kept" } else { "churned" };
-    assert!(md.contains(&format!("2025-01 to 2025-12: {state}")), "{md}");
+    let md = flat(&md);
+    assert!(md.contains(&flat(&expected)), "{expected} not in the brief:\n{md}");
+    let state = if row["end"] == 1 && row["start"] == 1 { "retained" } else { "churned" };
+    assert!(md.contains(&format!("Jan–Dec 2025: {state}")), "{md}");
 }
 
 #[test]
@@ -219,7 +233,7 @@ fn the_brief_is_markdown_or_its_figures_as_json() {
 fn a_retention_figure_whose_start_is_not_observed_is_marked() {
     let dir = common::fixture("spec-example");
     let first = brief(&dir, &["alpha", "--year", "2025", "--lang", "en"]);
-    assert!(first.contains("⚠ The start of 2025-01 is not fully observed"), "{first}");
+    assert!(flat(&first).contains("⚠ The start of Jan 2025 is not fully observed"), "{first}");
     let later = brief(&dir, &["alpha", "--year", "2026", "--lang", "en"]);
     assert!(!later.contains("not fully observed"), "{later}");
 }
@@ -235,13 +249,13 @@ fn expected_receivables_include_vat_when_its_rate_is_set() {
     }
     ws.write("s.csv", csv.as_bytes());
     ws.write("accounts/a.toml", b"name = \"A\"\ncustomer_ids = [\"C1\"]\n\n[credit]\ndso_days = 30\n");
-    let net = brief(ws.path(), &["a", "--lang", "en"]);
+    let net = flat(&brief(ws.path(), &["a", "--lang", "en"]));
     assert!(
         net.contains("expected receivables 300.00 EUR (net of VAT; [workspace] vat_rate adds it)"),
         "{net}"
     );
     ws.write("kam.toml", b"[workspace]\nsales = [\"s.csv\"]\nvat_rate = 0.19\n");
-    let gross = brief(ws.path(), &["a", "--lang", "en"]);
+    let gross = flat(&brief(ws.path(), &["a", "--lang", "en"]));
     assert!(gross.contains("expected receivables 357.00 EUR (gross, with 19.0% VAT)"), "{gross}");
     ws.write("kam.toml", b"[workspace]\nsales = [\"s.csv\"]\nvat_rate = 19\n");
     common::check_fails(ws.path())
@@ -260,7 +274,10 @@ fn share_of_wallet_is_worked_out_on_the_last_twelve_months_and_rounded() {
         b"name = \"A\"\ncustomer_ids = [\"C1\"]\n\n[profile]\nshare_of_wallet = 0.3\n",
     );
     let md = brief(ws.path(), &["a", "--lang", "en"]);
-    assert!(md.contains("Share of wallet: 30.0% (so the customer spends about 12,200 EUR a year"), "{md}");
+    assert!(
+        flat(&md).contains("Share of wallet: 30.0% (so the customer spends about 12,200 EUR a year"),
+        "{md}"
+    );
 }
 
 /// Years the exports do not hold are unknown, not zero; a year they hold in part says which
@@ -268,11 +285,11 @@ fn share_of_wallet_is_worked_out_on_the_last_twelve_months_and_rounded() {
 #[test]
 fn years_outside_the_exports_are_unknown_not_zero() {
     let dir = common::fixture("spec-example");
-    let md = brief(&dir, &["alpha", "--year", "2025", "--lang", "en"]);
-    assert!(md.contains("| 2023 (not in the exports) |           – |     – |      – |"), "{md}");
-    assert!(md.contains("| 2025                      |"), "{md}");
-    let md = brief(&dir, &["alpha", "--year", "2026", "--lang", "en"]);
-    assert!(md.contains("| 2026 (to 2026-03)         |"), "{md}");
+    let md = flat(&brief(&dir, &["alpha", "--year", "2025", "--lang", "en"]));
+    assert!(md.contains("| 2023 (not in the exports) | – | – | – |"), "{md}");
+    assert!(md.contains("| 2025 |"), "{md}");
+    let md = flat(&brief(&dir, &["alpha", "--year", "2026", "--lang", "en"]));
+    assert!(md.contains("| 2026 (to Mar 2026) |"), "{md}");
 }
 
 /// An export whose last month is March 2026. 2025: tools 100 in each of Jan–Mar (300) and 700
@@ -291,15 +308,15 @@ fn a_partial_year_is_compared_like_for_like() {
     // Feb and 150 in Nov. Y = 2026 to March: tools 450, safety 40.
     ws.write("s.csv", PARTIAL_YEAR);
     ws.write("accounts/a.toml", b"name = \"A\"\ncustomer_ids = [\"C1\"]\n");
-    let md = brief(ws.path(), &["a", "--lang", "en"]);
+    let md = flat(&brief(ws.path(), &["a", "--lang", "en"]));
     // Tools: 450 against 300 is +50.0 %; safety 40 against 50 is −20.0 %; the full 2025 beside.
     assert!(md.contains("### Per product category, Jan–Mar 2026 against Jan–Mar 2025"), "{md}");
-    assert!(md.contains("| safety   |        50.00 |        40.00 | −20.0% |           200.00 |                  5 |                  4 |"), "{md}");
-    assert!(md.contains("| tools    |       300.00 |       450.00 |  50.0% |         1,000.00 |                  3 |                  5 |"), "{md}");
+    assert!(md.contains("| safety | 50.00 | 40.00 | −20.0% | 200.00 | 5 | 4 |"), "{md}");
+    assert!(md.contains("| tools | 300.00 | 450.00 | +50.0% | 1,000.00 | 3 | 5 |"), "{md}");
     // The ladder: net revenue 350 (Jan–Mar 2025), 490 (2026), 1,200 (2025).
-    assert!(md.contains("| Net revenue    |       350.00 |       490.00 |         1,200.00 |"), "{md}");
+    assert!(md.contains("| Net revenue | 350.00 | 490.00 | 1,200.00 |"), "{md}");
     // Status: 490 against 350 is +40.0 %; the projection 1,200 × 490 / 350 = 1,680.
-    assert!(md.contains("2026 to Mar: 490.00 EUR, +40.0% against Jan–Mar 2025 (350.00 EUR)."), "{md}");
+    assert!(md.contains("Jan–Mar 2026: 490.00 EUR, +40.0% against Jan–Mar 2025 (350.00 EUR)."), "{md}");
     assert!(md.contains("Projection for all of 2026: about 1,680 EUR"), "{md}");
 }
 
@@ -367,7 +384,7 @@ fn brief_json_has_the_figures_the_projection_and_the_goals() {
 fn the_look_back_holds_the_last_two_annual_reviews() {
     let md = brief(&demo(), &["elbwerft"]);
     assert!(
-        md.contains("- 2024-11-26 — Jahresgespräch 2024: Sonderpreis Auffanggurte bis Ende 2026 vereinbart."),
+        md.contains("- 26.11.2024 — Jahresgespräch 2024: Sonderpreis Auffanggurte bis Ende 2026 vereinbart."),
         "{md}"
     );
 }
@@ -403,7 +420,7 @@ fn goals_agreed_at_a_review_are_in_the_look_back() {
     let md = brief(&demo(), &["nordhafen"]);
     assert!(md.contains("**In den Gesprächen vereinbart**"), "{md}");
     assert!(
-        md.contains("- 2025-12-09 — vereinbart: Nettoumsatz 2027 auf 710 T€ steigern, bis 2027-12-31"),
+        md.contains("- 09.12.2025 — vereinbart: Nettoumsatz 2027 auf 710 T€ steigern, bis 31.12.2027"),
         "{md}"
     );
 }
@@ -423,14 +440,14 @@ fn comparisons_only_where_both_sides_are_in_the_exports() {
         "accounts/a.toml",
         b"name = \"A\"\ncustomer_ids = [\"C1\"]\n\n[[actions]]\ntitle = \"undated\"\nexpected_revenue = 500\n",
     );
-    let md = brief(ws.path(), &["a", "--lang", "en"]);
-    assert!(md.contains("2026 to Mar: 120.01 EUR, +340.0% against Jan–Mar 2025 (−50.00 EUR)."), "{md}");
+    let md = flat(&brief(ws.path(), &["a", "--lang", "en"]));
+    assert!(md.contains("Jan–Mar 2026: 120.01 EUR, +340.0% against Jan–Mar 2025 (−50.00 EUR)."), "{md}");
     let j = common::json(ws.path(), &["brief", "a"]);
     assert_eq!(j["actions"]["expected_revenue"].as_f64(), Some(0.0));
     assert_eq!(j["actions"]["expected_revenue_later"].as_f64(), Some(500.0));
     // Exports from 2025-02: January of 2025 is missing, so 2025 is not compared.
     ws.write("s.csv", b"date,customer,category,revenue,cost\n2025-02-10,C1,c,150,75\n2026-01-10,C1,c,300,150\n2026-03-10,C1,c,100,50\n");
-    let md = brief(ws.path(), &["a", "--lang", "en"]);
+    let md = flat(&brief(ws.path(), &["a", "--lang", "en"]));
     assert!(
         md.contains("Jan–Mar 2025 is not wholly in the exports, so there is no comparison with it."),
         "{md}"

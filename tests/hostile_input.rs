@@ -181,7 +181,7 @@ fn output_through_a_symlink_replaces_its_file_and_keeps_the_link() {
     kam_in(ws.path()).args(["margin", "-o", "latest.md"]).assert().success();
     assert!(fs::symlink_metadata(ws.path().join("latest.md")).unwrap().file_type().is_symlink());
     let real = ws.path().join("reports/real.md");
-    assert!(fs::read_to_string(&real).unwrap().contains("| Account"));
+    assert!(fs::read_to_string(&real).unwrap().contains("| Key account"));
     assert_eq!(fs::metadata(&real).unwrap().permissions().mode() & 0o777, 0o600);
 }
 
@@ -203,7 +203,7 @@ fn output_format_follows_the_file_extension() {
     kam_in(ws.path()).args(["margin", "-o", "r.json"]).assert().success();
     assert!(fs::read_to_string(ws.path().join("r.json")).unwrap().starts_with('{'));
     kam_in(ws.path()).args(["margin", "-o", "r.csv", "--format", "md"]).assert().success();
-    assert!(fs::read_to_string(ws.path().join("r.csv")).unwrap().contains("| Account"));
+    assert!(fs::read_to_string(ws.path().join("r.csv")).unwrap().contains("| Key account"));
 }
 
 // 5. Exports skipped or read twice.

@@ -264,7 +264,7 @@ fn window_flag_overrides_the_setting() {
         json!({"start": 2, "end": 1, "retained": 0, "churned": 2, "new": 1, "reactivated": 0}),
     );
     let md = stdout(&boundaries(), &["retention", "--window", "1"]);
-    assert!(md.contains("Window W = 1 month(s) (--window)"), "{md}");
+    assert!(md.contains("Window W = 1 month (--window)"), "{md}");
 }
 
 #[test]

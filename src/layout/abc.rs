@@ -16,7 +16,10 @@ pub fn abc_document(
     let table = abc_table(report, language, report.rows.iter());
     let candidates: Vec<&crate::abc::AbcRow> = report.candidates().collect();
     let mut blocks = vec![
-        Block::Heading(1, format!("{} — {workspace}", label(language, "abc_title"))),
+        Block::Heading(
+            1,
+            format!("{} — {}", label(language, "abc_title"), crate::markdown::inline(workspace)),
+        ),
         Block::Bullets(vec![
             format!("{}: {}", tr(language, "Units", "Einheiten"), label(language, report.unit.name())),
             format!("{}: {}", label(language, "range"), range_text(language, report.from, report.to)),

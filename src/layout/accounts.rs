@@ -1,6 +1,6 @@
 //! `kam accounts`: the account overview.
 
-use super::{column, tr};
+use super::{column, select_columns, tr};
 use crate::config::Language;
 use crate::i18n::label;
 use crate::render::{Block, Document, Table, Value, json_money, json_opt, json_rate};
@@ -34,11 +34,11 @@ pub fn accounts_document(
             vec![
                 Value::Text(r.id.clone()),
                 Value::Text(r.name.clone()),
-                Value::Text(r.owner.clone().unwrap_or_else(|| crate::margin::NO_OWNER.into())),
+                super::group_value(language, &crate::group::GroupName::owner(r.owner.as_deref())),
                 Value::Text(r.segment.clone().unwrap_or_default()),
                 Value::Money(Some(r.net_revenue)),
                 Value::Money(Some(r.net_revenue_prev)),
-                Value::Rate(r.change),
+                Value::Change(r.change),
                 Value::Rate(r.db2_rate),
                 Value::Text(r.class.letter().into()),
                 Value::Date(r.last_meeting),
@@ -48,19 +48,29 @@ pub fn accounts_document(
         })
         .collect();
     let table = Table { columns, rows: rows.into(), total: None };
+    // The Markdown table: the columns a reader scans; CSV and JSON have them all.
+    let shown = ["name", "owner", "net_revenue_12m", "change", "db2_rate", "class", "next_review"];
+    let page = select_columns(&table, &shown);
     let (c, p) = (report.current, report.previous);
+    let style = crate::render::Style::new(language);
+    let (c0, c1) = (style.month(c.0), style.month(c.1));
+    let (p0, p1) = (style.month(p.0), style.month(p.1));
+    let today = style.date(report.today);
     let blocks = vec![
-        Block::Heading(1, format!("{} — {workspace}", label(language, "accounts_title"))),
+        Block::Heading(
+            1,
+            format!("{} — {}", label(language, "accounts_title"), crate::markdown::inline(workspace)),
+        ),
         Block::Bullets(vec![
             tr(
                 language,
-                &format!("Last 12 months: {} to {}; previous 12 months: {} to {}", c.0, c.1, p.0, p.1),
-                &format!("Letzte 12 Monate: {} bis {}; Vorjahreszeitraum: {} bis {}", c.0, c.1, p.0, p.1),
+                &format!("Last 12 months: {c0}–{c1}; previous 12 months: {p0}–{p1}"),
+                &format!("Letzte 12 Monate: {c0}–{c1}; Vorjahreszeitraum: {p0}–{p1}"),
             ),
             format!("{}: {}", tr(language, "Currency", "Währung"), report.currency),
-            tr(language, &format!("As of {}", report.today), &format!("Stand {}", report.today)),
+            tr(language, &format!("As of {today}"), &format!("Stand {today}")),
         ]),
-        Block::Table(table.clone()),
+        Block::Table(page),
         Block::Heading(2, label(language, "definitions")),
         Block::Bullets(vec![
             tr(
@@ -70,8 +80,8 @@ pub fn accounts_document(
             ),
             tr(
                 language,
-                "DB II rate and ABC class (among the accounts) over the last 12 months, as `kam margin --by account` and `kam abc --by account` compute them.",
-                "DB-II-Quote und ABC-Klasse (unter den Schlüsselkunden) über die letzten 12 Monate, wie `kam margin --by account` und `kam abc --by account` sie berechnen.",
+                "CM II rate and ABC class (among the accounts) over the last 12 months, as `kam margin --by account` and `kam abc --by account` compute them. The table shows the columns read most; `--format csv`, `json` and `xlsx` hold every column (id, segment, the previous 12 months, last meeting, open complaints).",
+                "DB-II-Quote und ABC-Klasse (unter den Schlüsselkunden) über die letzten 12 Monate, wie `kam margin --by account` und `kam abc --by account` sie berechnen. Die Tabelle zeigt die meistgelesenen Spalten; `--format csv`, `json` und `xlsx` enthalten alle (Kennung, Segment, Vorjahreszeitraum, letzter Kontakt, offene Reklamationen).",
             ),
             tr(
                 language,

@@ -9,11 +9,6 @@ use crate::money::Decimal;
 use crate::render::{Block, Column, Document, Style, Table, Value, mermaid_xychart, sparkline};
 use chrono::NaiveDate;
 
-const MONTHS_EN: [&str; 12] =
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const MONTHS_DE: [&str; 12] =
-    ["Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez"];
-
 struct Writer<'a> {
     language: Language,
     style: Style,
@@ -27,7 +22,25 @@ impl Writer<'_> {
     }
 
     fn money(&self, v: Decimal) -> String {
-        format!("{} {}", self.style.money(v), self.currency)
+        self.style.amount(v, self.currency)
+    }
+
+    /// A text from the dossier or the exports, escaped for the Markdown around it.
+    fn e<'s>(&self, text: &'s str) -> std::borrow::Cow<'s, str> {
+        crate::markdown::inline(text)
+    }
+
+    /// Texts from the dossier as list items.
+    fn items(&self, texts: &[String]) -> Vec<String> {
+        texts.iter().map(|t| self.e(t).into_owned()).collect()
+    }
+
+    fn date(&self, d: NaiveDate) -> String {
+        self.style.date(d)
+    }
+
+    fn count(&self, n: u64) -> String {
+        self.style.value(&Value::Count(n))
     }
 
     fn pct(&self, v: Decimal) -> String {
@@ -40,12 +53,17 @@ impl Writer<'_> {
         let million = Decimal::from(1_000_000);
         if v.abs() >= million {
             let m = (v / million).round_dp(2);
-            return format!("{} {} {}", self.style.number(m, 2), self.t("million", "Mio."), self.currency);
+            return format!(
+                "{}\u{a0}{}\u{a0}{}",
+                self.style.number(m, 2),
+                self.t("million", "Mio."),
+                self.currency
+            );
         }
         let digits = v.abs().trunc().to_string().len() as u32;
         let factor = Decimal::from(10u64.pow(digits.saturating_sub(3)));
         let rounded = (v / factor).round() * factor;
-        format!("{} {}", self.style.number(rounded, 0), self.currency)
+        format!("{}\u{a0}{}", self.style.number(rounded, 0), self.currency)
     }
 
     fn heading(&mut self, level: u8, text: String) {
@@ -82,16 +100,12 @@ impl Writer<'_> {
     }
 }
 
-fn date(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
 fn influence(i: Influence, language: Language) -> String {
     let (en, de) = match i {
         Influence::DecisionMaker => ("decision-maker", "Entscheider"),
-        Influence::Influencer => ("influencer", "Beeinflusser"),
+        Influence::Influencer => ("influencer", "Meinungsbildner"),
         Influence::User => ("user", "Anwender"),
-        Influence::Gatekeeper => ("gatekeeper", "Türhüter"),
+        Influence::Gatekeeper => ("gatekeeper", "Gatekeeper"),
     };
     tr(language, en, de)
 }
@@ -127,31 +141,36 @@ pub fn brief_document(
     let y = b.year;
 
     // 1. Header.
-    w.heading(1, format!("{} — {} {y}", a.name, w.t("annual review", "Jahresgespräch")));
+    w.heading(1, format!("{} — {} {y}", w.e(&a.name), w.t("annual review", "Jahresgespräch")));
     let mut head = vec![];
-    let ids = if a.customer_ids.is_empty() { "–".to_string() } else { a.customer_ids.join(", ") };
+    let ids = if a.customer_ids.is_empty() {
+        "–".to_string()
+    } else {
+        w.e(&a.customer_ids.join(", ")).into_owned()
+    };
     head.push(format!("{}: {ids}", w.t("Customer numbers", "Kundennummern")));
-    let owner = a.owner.clone().unwrap_or_else(|| w.t("no owner", "kein KAM"));
+    let owner = a.owner.as_deref().map_or_else(|| w.t("no owner", "kein KAM"), |o| w.e(o).into_owned());
     let team = if a.team.is_empty() {
         String::new()
     } else {
-        format!(" ({}: {})", w.t("team", "Team"), a.team.join(", "))
+        format!(" ({}: {})", w.t("team", "Team"), w.e(&a.team.join(", ")))
     };
     head.push(format!("{}: {owner}{team}", w.t("Key account manager", "Key Account Manager")));
     if let Some(s) = &a.segment {
-        head.push(format!("{}: {s}", w.t("Segment", "Segment")));
+        head.push(format!("{}: {}", w.t("Segment", "Segment"), w.e(s)));
     }
     if let Some(s) = a.since {
-        head.push(format!("{}: {s}", w.t("Customer since", "Kunde seit")));
+        head.push(format!("{}: {}", w.t("Customer since", "Kunde seit"), w.date(s.0)));
     }
     if !a.roles.is_empty() {
-        head.push(format!("{}: {}", w.t("Our roles", "Unsere Rollen"), a.roles.join(", ")));
+        head.push(format!("{}: {}", w.t("Our roles", "Unsere Rollen"), w.e(&a.roles.join(", "))));
     }
     head.push(format!(
-        "{}: {workspace}, {} {}",
+        "{}: {}, {} {}",
         w.t("Prepared by", "Erstellt von"),
+        w.e(workspace),
         w.t("as of", "Stand"),
-        b.today
+        w.date(b.today)
     ));
     w.bullets(head);
     let review = a.review.clone().unwrap_or_default();
@@ -159,14 +178,13 @@ pub fn brief_document(
     let mut items = vec![];
     match review.date {
         Some(d) => {
-            let alternatives =
-                review.alternatives.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ");
+            let alternatives = review.alternatives.iter().map(|d| w.date(d.0)).collect::<Vec<_>>().join(", ");
             let alt = if alternatives.is_empty() {
                 String::new()
             } else {
                 format!(" ({}: {alternatives})", w.t("alternatives", "Ausweichtermine"))
             };
-            items.push(format!("{}: {d}{alt}", w.t("Date", "Termin")));
+            items.push(format!("{}: {}{alt}", w.t("Date", "Termin"), w.date(d.0)));
         }
         None => items.push(format!(
             "{}: {}",
@@ -175,16 +193,16 @@ pub fn brief_document(
         )),
     }
     if let Some(p) = &review.place {
-        items.push(format!("{}: {p}", w.t("Place", "Ort")));
+        items.push(format!("{}: {}", w.t("Place", "Ort"), w.e(p)));
     }
     if let Some(v) = &review.occasion {
-        items.push(format!("{}: {v}", w.t("Occasion", "Anlass")));
+        items.push(format!("{}: {}", w.t("Occasion", "Anlass"), w.e(v)));
     }
     if let Some(v) = &review.hook {
-        items.push(format!("{}: {v}", w.t("Hook", "Aufhänger")));
+        items.push(format!("{}: {}", w.t("Hook", "Aufhänger"), w.e(v)));
     }
     if let Some(v) = &review.main_goal {
-        items.push(format!("**{}: {v}**", w.t("Main goal", "Hauptziel")));
+        items.push(format!("**{}: {}**", w.t("Main goal", "Hauptziel"), w.e(v.trim())));
     }
     w.bullets(items);
 
@@ -201,8 +219,8 @@ pub fn brief_document(
     }
     if let Some(end) = b.data_ends_in_year {
         w.para(w.t(
-            &format!("The exports reach until {end}: {y} is not complete."),
-            &format!("Die Exporte reichen bis {end}: {y} ist noch nicht vollständig."),
+            &format!("The exports reach until {}: {y} is not complete.", w.date(end)),
+            &format!("Die Exporte reichen bis {}: {y} ist noch nicht vollständig.", w.date(end)),
         ));
     }
     w.heading(3, w.t("Revenue and units", "Umsatz und Menge"));
@@ -225,12 +243,14 @@ pub fn brief_document(
                 ],
                 coverage => {
                     let year = match coverage {
-                        Coverage::From(m) => {
-                            w.t(&format!("{} (from {m})", l.year), &format!("{} (ab {m})", l.year))
-                        }
-                        Coverage::To(m) => {
-                            w.t(&format!("{} (to {m})", l.year), &format!("{} (bis {m})", l.year))
-                        }
+                        Coverage::From(m) => w.t(
+                            &format!("{} (from {})", l.year, w.style.month(m)),
+                            &format!("{} (ab {})", l.year, w.style.month(m)),
+                        ),
+                        Coverage::To(m) => w.t(
+                            &format!("{} (to {})", l.year, w.style.month(m)),
+                            &format!("{} (bis {})", l.year, w.style.month(m)),
+                        ),
                         _ => l.year.to_string(),
                     };
                     vec![
@@ -252,78 +272,67 @@ pub fn brief_document(
         ],
         rows,
     );
+    // Like for like: the months of Y the exports cover, against the same months of Y−1.
+    let partial = b.covered_months < 12;
+    let span_style = Style::new(language);
+    let span = |year: i32| {
+        if partial {
+            span_style.months(
+                crate::dates::Month::new(year, 1),
+                crate::dates::Month::new(year, b.covered_months.clamp(1, 12)),
+            )
+        } else {
+            year.to_string()
+        }
+    };
     if let Some((_, prev, change)) = b.previous_same_period {
-        let names = match language {
-            Language::En => MONTHS_EN,
-            Language::De => MONTHS_DE,
-        };
-        let to = names[b.covered_months.clamp(1, 12) as usize - 1];
+        let (now, before) = (span(y), span(y - 1));
         let current = b.years.last().map_or(Decimal::ZERO, |l| l.net_revenue);
-        let signed = |c: Decimal| if c > Decimal::ZERO { format!("+{}", w.pct(c)) } else { w.pct(c) };
         match change {
             Some(c) => w.para(w.t(
                 &format!(
-                    "{y} to {to}: {}, {} against Jan–{to} {} ({}).",
+                    "{now}: {}, {} against {before} ({}).",
                     w.money(current),
-                    signed(c),
-                    y - 1,
+                    w.style.change(c),
                     w.money(prev)
                 ),
                 &format!(
-                    "{y} bis {to}: {}, {} gegenüber Jan–{to} {} ({}).",
+                    "{now}: {}, {} gegenüber {before} ({}).",
                     w.money(current),
-                    signed(c),
-                    y - 1,
+                    w.style.change(c),
                     w.money(prev)
                 ),
             )),
             None if !b.comparable => w.para(w.t(
                 &format!(
-                    "{y} to {to}: {}. Jan–{to} {} is not wholly in the exports, so there is no comparison with it.",
+                    "{now}: {}. {before} is not wholly in the exports, so there is no comparison with it.",
                     w.money(current),
-                    y - 1
                 ),
                 &format!(
-                    "{y} bis {to}: {}. Jan–{to} {} liegt nicht ganz in den Exporten, ein Vergleich damit entfällt.",
+                    "{now}: {}. {before} liegt nicht ganz in den Exporten, ein Vergleich damit entfällt.",
                     w.money(current),
-                    y - 1
                 ),
             )),
             None => w.para(w.t(
-                &format!("{y} to {to}: {}; Jan–{to} {} had no revenue to compare with.", w.money(current), y - 1),
-                &format!("{y} bis {to}: {}; Jan–{to} {} hatte keinen Umsatz zum Vergleich.", w.money(current), y - 1),
+                &format!("{now}: {}; {before} had no revenue to compare with.", w.money(current)),
+                &format!("{now}: {}; {before} hatte keinen Umsatz zum Vergleich.", w.money(current)),
             )),
         }
         if let Some(f) = b.forecast_net_revenue {
             w.para(w.t(
                 &format!(
-                    "Projection for all of {y}: about {} ({} × {y} so far / Jan–{to} {}; a projection, not a figure of the exports).",
+                    "Projection for all of {y}: about {} ({} × {now} / {before}; a projection, not a figure of the exports).",
                     w.estimate(f),
                     y - 1,
-                    y - 1
                 ),
                 &format!(
-                    "Hochrechnung für das ganze Jahr {y}: rund {} ({} × {y} bisher / Jan–{to} {}; eine Projektion, keine Zahl der Exporte).",
+                    "Hochrechnung für das ganze Jahr {y}: rund {} ({} × {now} / {before}; eine Projektion, keine Zahl der Exporte).",
                     w.estimate(f),
                     y - 1,
-                    y - 1
                 ),
             ));
         }
     }
-    // Like for like: the months of Y the exports cover, against the same months of Y−1.
-    let partial = b.covered_months < 12;
-    let span = |year: i32| {
-        if partial {
-            let names = match language {
-                Language::En => MONTHS_EN,
-                Language::De => MONTHS_DE,
-            };
-            format!("{}–{} {year}", names[0], names[b.covered_months as usize - 1])
-        } else {
-            year.to_string()
-        }
-    };
     let full_label = w.t(&format!("{} (full year)", y - 1), &format!("{} (ganzes Jahr)", y - 1));
     w.heading(
         3,
@@ -350,10 +359,10 @@ pub fn brief_document(
             .iter()
             .map(|c| {
                 let mut cells = vec![
-                    Value::Text(c.category.clone()),
+                    super::group_value(w.language, &c.category),
                     Value::Money(Some(c.previous)),
                     Value::Money(Some(c.current)),
-                    Value::Rate(c.change),
+                    Value::Change(c.change),
                 ];
                 if let Some(full) = c.previous_full {
                     cells.push(Value::Money(Some(full)));
@@ -381,21 +390,29 @@ pub fn brief_document(
     let labels = (span(y - 1), span(y), full_label);
     ladder(&mut w, &b.margin_previous, &b.margin_current, b.margin_previous_full.as_ref(), &labels);
     w.heading(3, w.t("Net revenue per month", "Nettoumsatz je Monat"));
-    let months = match language {
-        Language::En => MONTHS_EN,
-        Language::De => MONTHS_DE,
-    };
-    let labels: Vec<String> = months.iter().map(|m| m.to_string()).collect();
-    // A year the exports end in is drawn only up to their last month.
+    // A year the exports end in is drawn, like for like, only up to their last month.
     let months_in_year = b.data_ends_in_year.map_or(12, |d| d.format("%m").to_string().parse().unwrap_or(12));
+    let labels: Vec<String> =
+        (1..=months_in_year as u32).map(|m| w.style.month_name(m).to_string()).collect();
+    let shown = |year: i32| {
+        if months_in_year < 12 {
+            w.style.months(
+                crate::dates::Month::new(year, 1),
+                crate::dates::Month::new(year, months_in_year as u32),
+            )
+        } else {
+            year.to_string()
+        }
+    };
     w.blocks.push(Block::Raw(mermaid_xychart(
         &w.t(
-            &format!("Net revenue {} (bars) and {y} (line)", y - 1),
-            &format!("Nettoumsatz {} (Balken) und {y} (Linie)", y - 1),
+            &format!("Net revenue: bars {}, line {}", shown(y - 1), shown(y)),
+            &format!("Nettoumsatz: Balken {}, Linie {}", shown(y - 1), shown(y)),
         ),
         &labels,
         b.currency.as_str(),
-        &b.monthly_previous,
+        &w.t("thousand", "Tsd."),
+        &b.monthly_previous[..months_in_year],
         &b.monthly_current[..months_in_year],
     )));
     let max =
@@ -435,7 +452,7 @@ pub fn brief_document(
         Some(p) if p.peers > 0 => items.push(w.t(
             &format!(
                 "Comparable accounts (segment {}): {} others, average net revenue {} in {y}; this account ranks {} of {}",
-                p.segment,
+                w.e(&p.segment),
                 p.peers,
                 p.average.map_or("–".into(), |v| w.money(v)),
                 p.rank,
@@ -443,7 +460,7 @@ pub fn brief_document(
             ),
             &format!(
                 "Vergleichbare Kunden (Segment {}): {} weitere, durchschnittlicher Nettoumsatz {} in {y}; dieser Kunde liegt auf Platz {} von {}",
-                p.segment,
+                w.e(&p.segment),
                 p.peers,
                 p.average.map_or("–".into(), |v| w.money(v)),
                 p.rank,
@@ -451,8 +468,8 @@ pub fn brief_document(
             ),
         )),
         Some(p) => items.push(w.t(
-            &format!("No other account in segment {}", p.segment),
-            &format!("Kein weiterer Kunde im Segment {}", p.segment),
+            &format!("No other account in segment {}", w.e(&p.segment)),
+            &format!("Kein weiterer Kunde im Segment {}", w.e(&p.segment)),
         )),
         None => items.push(w.t("Comparable accounts: no segment set", "Vergleichbare Kunden: kein Segment angegeben")),
     }
@@ -463,7 +480,7 @@ pub fn brief_document(
     let mut items = vec![format!(
         "{}: {}{}",
         w.t("Orders with revenue (without credit notes)", "Aufträge mit Umsatz (ohne Gutschriften)"),
-        o.orders,
+        w.count(o.orders),
         o.average_value.map_or(String::new(), |v| format!(
             ", {} {}",
             w.t("average value", "Durchschnittswert"),
@@ -471,9 +488,15 @@ pub fn brief_document(
         ))
     )];
     match (o.min_order_value, o.below_minimum) {
-        (Some(m), Some(n)) => items.push(w.t(
-            &format!("Minimum order value {}: {n} orders below it", w.money(m)),
-            &format!("Mindestauftragswert {}: {n} Aufträge darunter", w.money(m)),
+        (Some(m), Some(n)) => items.push(format!(
+            "{} ({})",
+            super::plural(
+                language,
+                n,
+                ("order below the minimum order value", "orders below the minimum order value"),
+                ("Auftrag unter dem Mindestauftragswert", "Aufträge unter dem Mindestauftragswert"),
+            ),
+            w.money(m)
         )),
         _ => items.push(w.t("Minimum order value: not agreed", "Mindestauftragswert: nicht vereinbart")),
     }
@@ -508,11 +531,11 @@ pub fn brief_document(
             b.return_rate.map_or(String::new(), |r| format!(" ({} der Käufe)", w.pct(r)))
         ),
     ));
-    let visits = b.visits.iter().map(|d| date(*d)).collect::<Vec<_>>().join(", ");
+    let visits = b.visits.iter().map(|d| w.date(*d)).collect::<Vec<_>>().join(", ");
     items.push(format!(
         "{}: {}{}",
         w.t("Visits", "Besuche"),
-        b.visits.len(),
+        w.count(b.visits.len() as u64),
         if visits.is_empty() { String::new() } else { format!(" ({visits})") }
     ));
     w.bullets(items);
@@ -521,9 +544,9 @@ pub fn brief_document(
         .iter()
         .filter(|p| p.start.0.format("%Y").to_string() == y.to_string())
         .map(|p| {
-            let end = p.end.map_or(String::new(), |e| format!(" – {e}"));
-            let result = p.result.as_ref().map_or(String::new(), |r| format!(": {r}"));
-            format!("{} ({}{end}){result}", p.name, p.start)
+            let end = p.end.map_or(String::new(), |e| format!("–{}", w.date(e.0)));
+            let result = p.result.as_ref().map_or(String::new(), |r| format!(": {}", w.e(r)));
+            format!("{} ({}{end}){result}", w.e(&p.name), w.date(p.start.0))
         })
         .collect();
     w.para(format!("**{}**", w.t("Promotions", "Aktionen")));
@@ -540,10 +563,13 @@ pub fn brief_document(
         let scores = b
             .satisfaction
             .iter()
-            .map(|(d, s)| format!("{} {}", date(*d), s.normalize()))
+            .map(|(d, s)| {
+                let score = w.style.number(s.normalize(), s.normalize().scale().min(1));
+                format!("{score}/10 ({})", w.style.month(crate::dates::Month::of(*d)))
+            })
             .collect::<Vec<_>>()
             .join(" → ");
-        items.push(format!("{}: {scores} / 10", w.t("Satisfaction", "Zufriedenheit")));
+        items.push(format!("{}: {scores}", w.t("Satisfaction", "Zufriedenheit")));
     }
     match (b.dso_days, b.payment_terms_days, b.dso_over_terms) {
         (Some(d), Some(t), Some(over)) => items.push(w.t(
@@ -558,7 +584,7 @@ pub fn brief_document(
             w.t("DSO: unknown ([credit] dso_days)", "Debitorenlaufzeit: unbekannt ([credit] dso_days)"),
         ),
     }
-    let rating = a.credit.rating.clone().unwrap_or_else(|| "–".into());
+    let rating = a.credit.rating.as_deref().map_or_else(|| "–".into(), |r| w.e(r).into_owned());
     let limit = a.credit.limit.as_ref().map_or("–".into(), |l| w.money(l.get_ref().value()));
     let mut credit = w.t(
         &format!(
@@ -580,7 +606,7 @@ pub fn brief_document(
         };
         credit.push_str(&w.t(
             &format!("; expected receivables {} ({en})", w.money(r)),
-            &format!("; zu erwartende Forderungen {} ({de})", w.money(r)),
+            &format!("; voraussichtlicher Forderungsbestand {} ({de})", w.money(r)),
         ));
         if let Some(u) = b.limit_utilisation {
             credit.push_str(
@@ -596,9 +622,10 @@ pub fn brief_document(
     match (&b.retention, b.retention_span) {
         (Some(r), Some((from, to))) => {
             let state = match (r.start > 0, r.end > 0) {
-                (true, true) => {
-                    w.t("kept (active at the start and at the end)", "gehalten (am Anfang und am Ende aktiv)")
-                }
+                (true, true) => w.t(
+                    "retained (active at the start and at the end)",
+                    "gehalten (am Anfang und am Ende aktiv)",
+                ),
                 (true, false) => w.t(
                     "⚠ churned (no purchase in the last months)",
                     "⚠ abgewandert (kein Kauf in den letzten Monaten)",
@@ -609,28 +636,32 @@ pub fn brief_document(
                 (false, true) => w.t("reactivated", "reaktiviert"),
                 (false, false) => w.t("inactive", "inaktiv"),
             };
+            let window = super::months_text(language, b.window_months);
+            let months = w.style.months(from, to);
             items.push(w.t(
-                &format!("{from} to {to}: {state}; window {} months", b.window_months),
-                &format!("{from} bis {to}: {state}; Fenster {} Monate", b.window_months),
+                &format!("{months}: {state}; window {window}"),
+                &format!("{months}: {state}; Fenster {window}"),
             ));
             // A figure that cannot be trusted as a whole says so where it is shown.
             if !r.history_complete {
                 items.push(w.t(
                     &format!(
-                        "⚠ The start of {from} is not fully observed: the exports begin less than {} months before it, so an account that bought before them reads as new.",
-                        b.window_months
+                        "⚠ The start of {} is not fully observed: the exports begin less than {} before it, so an account that bought before them reads as new.",
+                        w.style.month(from),
+                        super::months_text(language, b.window_months)
                     ),
                     &format!(
-                        "⚠ Der Beginn von {from} ist nicht vollständig beobachtet: die Exporte beginnen weniger als {} Monate davor, ein Kunde, der schon vorher gekauft hat, erscheint daher als neu.",
-                        b.window_months
+                        "⚠ Der Beginn von {} ist nicht vollständig beobachtet: die Exporte beginnen weniger als {} davor, ein Kunde, der schon vorher gekauft hat, erscheint daher als neu.",
+                        w.style.month(from),
+                        super::months_text(language, b.window_months)
                     ),
                 ));
             }
             let nrr = r.nrr.map_or("–".into(), |v| w.pct(v));
             let grr = r.grr.map_or("–".into(), |v| w.pct(v));
             items.push(w.t(
-                &format!("Net revenue retention {nrr}, gross revenue retention {grr} (12 months to {to} against the 12 before)"),
-                &format!("Net Revenue Retention {nrr}, Gross Revenue Retention {grr} (12 Monate bis {to} gegenüber den 12 davor)"),
+                &format!("Net revenue retention {nrr}, gross revenue retention {grr} (12 months to {} against the 12 before)", w.style.month(to)),
+                &format!("Net Revenue Retention {nrr}, Gross Revenue Retention {grr} (12 Monate bis {} gegenüber den 12 davor)", w.style.month(to)),
             ));
         }
         _ => items.push(w.t(
@@ -639,8 +670,9 @@ pub fn brief_document(
         )),
     }
     for (id, last, active) in &b.customer_status {
-        let last = last.map_or("–".to_string(), |m| m.to_string());
+        let last = last.map_or("–".to_string(), |m| w.style.month(m));
         let state = if *active { w.t("active", "aktiv") } else { w.t("inactive", "inaktiv") };
+        let id = w.e(id);
         items.push(w.t(
             &format!("Customer number {id}: last purchase {last}, {state}"),
             &format!("Kundennummer {id}: letzter Kauf {last}, {state}"),
@@ -664,9 +696,10 @@ pub fn brief_document(
         .map(|x| {
             // An open action past its due date is overdue: a matter of this year, not next year's plan.
             let state = match x.due {
-                Some(d) if x.status == ActionStatus::Open && d.0 < b.today => {
-                    w.t(&format!("⚠ overdue since {}", d.0), &format!("⚠ überfällig seit {}", d.0))
-                }
+                Some(d) if x.status == ActionStatus::Open && d.0 < b.today => w.t(
+                    &format!("⚠ overdue since {}", w.date(d.0)),
+                    &format!("⚠ überfällig seit {}", w.date(d.0)),
+                ),
                 _ => status(x.status, language),
             };
             vec![Value::Text(x.title.clone()), Value::Date(x.due.map(|d| d.0)), Value::Text(state)]
@@ -695,10 +728,10 @@ pub fn brief_document(
         .filter(|x| x.status == ActionStatus::Open)
         .filter(|x| x.due.is_none_or(|d| d.0.format("%Y").to_string() == next))
         .map(|x| {
-            let due = x.due.map_or(String::new(), |d| format!(" ({} {d})", w.t("due", "bis")));
+            let due = x.due.map_or(String::new(), |d| format!(" ({} {})", w.t("due", "bis"), w.date(d.0)));
             let star =
                 if x.milestone { format!(" — {}", w.t("milestone", "Meilenstein")) } else { String::new() };
-            format!("{}{due}{star}", x.title)
+            format!("{}{due}{star}", w.e(&x.title))
         })
         .collect();
     w.list_or_none(
@@ -710,7 +743,7 @@ pub fn brief_document(
     // 4. Agenda item 3: cooperation.
     w.heading(2, w.t("3. Cooperation proposals", "3. Kooperationsvorschläge"));
     w.list_or_none(
-        &review.cooperation,
+        &w.items(&review.cooperation),
         "None prepared ([review] cooperation).",
         "Keine vorbereitet ([review] cooperation).",
     );
@@ -738,7 +771,7 @@ pub fn brief_document(
         items.push(format!(
             "{} {}: {}",
             w.t("Minimum price", "Mindestpreis"),
-            p.product,
+            w.e(&p.product),
             w.money(p.price.get_ref().value())
         ));
     }
@@ -778,7 +811,7 @@ pub fn brief_document(
     }
     w.para(format!("**{}**", w.t("Proposals", "Vorschläge")));
     w.list_or_none(
-        &review.conditions,
+        &w.items(&review.conditions),
         "None prepared ([review] conditions).",
         "Keine vorbereitet ([review] conditions).",
     );
@@ -786,7 +819,7 @@ pub fn brief_document(
     // 6. Agenda item 5: future topics.
     w.heading(2, w.t("5. Future topics", "5. Zukunftsthemen"));
     w.list_or_none(
-        &review.future_topics,
+        &w.items(&review.future_topics),
         "None prepared ([review] future_topics).",
         "Keine vorbereitet ([review] future_topics).",
     );
@@ -796,7 +829,7 @@ pub fn brief_document(
     let reviews: Vec<String> = b
         .earlier_reviews
         .iter()
-        .map(|(d, s)| format!("{} — {}", date(*d), s.clone().unwrap_or_default()))
+        .map(|(d, s)| format!("{} — {}", w.date(*d), w.e(s.as_deref().unwrap_or_default())))
         .collect();
     w.para(format!("**{}**", w.t("Earlier annual reviews", "Frühere Jahresgespräche")));
     w.list_or_none(&reviews, "none recorded", "keine erfasst");
@@ -805,11 +838,13 @@ pub fn brief_document(
         .agreements
         .iter()
         .map(|(d, title, due)| {
-            let due = due
-                .map_or(String::new(), |d| w.t(&format!(", due {}", date(d)), &format!(", bis {}", date(d))));
+            let due = due.map_or(String::new(), |d| {
+                w.t(&format!(", due {}", w.date(d)), &format!(", bis {}", w.date(d)))
+            });
+            let title = w.e(title);
             w.t(
-                &format!("{} — agreed: {title}{due}", date(*d)),
-                &format!("{} — vereinbart: {title}{due}", date(*d)),
+                &format!("{} — agreed: {title}{due}", w.date(*d)),
+                &format!("{} — vereinbart: {title}{due}", w.date(*d)),
             )
         })
         .collect();
@@ -817,7 +852,7 @@ pub fn brief_document(
         w.para(format!("**{}**", w.t("Agreed at the reviews", "In den Gesprächen vereinbart")));
         w.bullets(agreed);
     }
-    let events: Vec<String> = b.events.iter().map(|(d, t)| format!("{} — {t}", date(*d))).collect();
+    let events: Vec<String> = b.events.iter().map(|(d, t)| format!("{} — {}", w.date(*d), w.e(t))).collect();
     w.para(format!("**{}**", w.t("Important events", "Wichtige Ereignisse")));
     w.list_or_none(&events, "none recorded", "keine erfasst");
     w.para(format!("**{}**", w.t("Complaints", "Reklamationen")));
@@ -894,6 +929,9 @@ pub fn brief_document(
             ],
             milestones,
         );
+    }
+    if let Some(chart) = action_gantt(b, language) {
+        w.blocks.push(Block::Raw(chart));
     }
     w.para(w.t(
         &format!(
@@ -1019,32 +1057,11 @@ pub fn brief_document(
             ],
             rows,
         );
-        let edges: Vec<(usize, usize)> = b
-            .contacts
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (c, _))| {
-                let boss = c.reports_to.as_ref()?;
-                let j = b.contacts.iter().position(|(x, _)| x.name.trim() == boss.trim())?;
-                Some((j, i))
-            })
-            .collect();
-        if !edges.is_empty() {
-            let mut graph = String::from("```mermaid\ngraph TD\n");
-            for (i, (c, _)) in b.contacts.iter().enumerate() {
-                let role = c.role.as_ref().map_or(String::new(), |r| format!("<br/>{r}"));
-                graph.push_str(&format!(
-                    "    c{i}[\"{}{}\"]\n",
-                    c.name.replace('"', "'"),
-                    role.replace('"', "'")
-                ));
-            }
-            for (boss, report) in edges {
-                graph.push_str(&format!("    c{boss} --> c{report}\n"));
-            }
-            graph.push_str("```");
-            w.blocks.push(Block::Raw(graph));
-        }
+        w.blocks.push(Block::Raw(relationship_map(b, language)));
+        w.para(w.t(
+            "Colour by attitude: green champion, light green supporter, grey neutral, red critic, white unknown; arrows point from a contact to those reporting to them.",
+            "Farbe nach Haltung: grün Fürsprecher, hellgrün Unterstützer, grau neutral, rot Kritiker, weiß unbekannt; Pfeile zeigen von einer Person zu denen, die an sie berichten.",
+        ));
     }
 
     // 11. Questions.
@@ -1061,7 +1078,7 @@ pub fn brief_document(
         let list = questions
             .iter()
             .enumerate()
-            .map(|(i, q)| format!("{}. {q}", i + 1))
+            .map(|(i, q)| format!("{}. {}", i + 1, w.e(q)))
             .collect::<Vec<_>>()
             .join("\n");
         w.blocks.push(Block::Raw(list));
@@ -1076,7 +1093,7 @@ pub fn brief_document(
             vec![
                 Value::Text(checklist_label(*item, language)),
                 Value::Text(if *ok { "✓".into() } else { w.t("missing", "fehlt") }),
-                Value::Text(if *ok { String::new() } else { checklist_source(*item, language) }),
+                Value::Markup(if *ok { String::new() } else { checklist_source(*item, language) }),
             ]
         })
         .collect();
@@ -1102,7 +1119,7 @@ pub fn brief_document(
     ));
     defs.push(w.t(
         "Return rate = returns / net revenue of purchases. Expected receivables = net revenue of the last 12 months × (1 + VAT rate) × DSO / 365 (receivables are gross; without [workspace] vat_rate, net of VAT).",
-        "Retourenquote = Retouren / Nettoumsatz der Käufe. Zu erwartende Forderungen = Nettoumsatz der letzten 12 Monate × (1 + USt.-Satz) × Debitorenlaufzeit / 365 (Forderungen sind brutto; ohne [workspace] vat_rate netto ohne USt.).",
+        "Retourenquote = Retouren / Nettoumsatz der Käufe. Voraussichtlicher Forderungsbestand = Nettoumsatz der letzten 12 Monate × (1 + USt.-Satz) × Debitorenlaufzeit / 365 (Forderungen sind brutto; ohne [workspace] vat_rate netto ohne USt.).",
     ));
     defs.push(w.t(
         &format!(
@@ -1117,6 +1134,101 @@ pub fn brief_document(
     w.bullets(defs);
 
     Document { blocks: w.blocks, csv_table: None }
+}
+
+/// The relationship map as a Mermaid flowchart: every contact a box with name, role and
+/// influence, coloured by attitude, an arrow from each contact to those reporting to them.
+fn relationship_map(b: &Brief, language: Language) -> String {
+    use crate::markdown::mermaid_label;
+    let mut graph = String::from("```mermaid\nflowchart TD\n");
+    for (i, (c, _)) in b.contacts.iter().enumerate() {
+        let mut label = mermaid_label(&c.name);
+        if let Some(role) = &c.role {
+            label.push_str("<br/>");
+            label.push_str(&mermaid_label(role));
+        }
+        if let Some(inf) = c.influence {
+            label.push_str("<br/>");
+            label.push_str(&mermaid_label(&format!("({})", influence(inf, language))));
+        }
+        let class = match c.attitude {
+            Some(Attitude::Champion) => "champion",
+            Some(Attitude::Supporter) => "supporter",
+            Some(Attitude::Neutral) => "neutral",
+            Some(Attitude::Critic) => "critic",
+            None => "unknown",
+        };
+        graph.push_str(&format!("    c{i}[\"{label}\"]:::{class}\n"));
+    }
+    for (i, (c, _)) in b.contacts.iter().enumerate() {
+        let boss = c.reports_to.as_ref().and_then(|boss| {
+            b.contacts.iter().position(|(x, _)| x.name.trim() == boss.trim()).filter(|&j| j != i)
+        });
+        if let Some(j) = boss {
+            graph.push_str(&format!("    c{j} --> c{i}\n"));
+        }
+    }
+    graph.push_str(concat!(
+        "    classDef champion fill:#2e7d32,stroke:#1b5e20,color:#ffffff\n",
+        "    classDef supporter fill:#a5d6a7,stroke:#2e7d32,color:#000000\n",
+        "    classDef neutral fill:#e0e0e0,stroke:#757575,color:#000000\n",
+        "    classDef critic fill:#c62828,stroke:#8e0000,color:#ffffff\n",
+        "    classDef unknown fill:#ffffff,stroke:#757575,color:#000000\n",
+        "```",
+    ));
+    graph
+}
+
+/// The action plan as a Mermaid timeline (`gantt`): open actions as bars from the day of the
+/// brief to their due date (overdue ones and milestones as points), done ones as points.
+fn action_gantt(b: &Brief, language: Language) -> Option<String> {
+    let dated: Vec<_> = b
+        .account
+        .actions
+        .iter()
+        .filter(|x| x.status != ActionStatus::Dropped)
+        .filter_map(|x| Some((x, x.due?.0)))
+        .collect();
+    if dated.is_empty() {
+        return None;
+    }
+    // Task names end at a colon: it is written as Mermaid's entity code, as are the characters
+    // Mermaid reads as syntax.
+    let name = |title: &str| -> String {
+        let clean = crate::markdown::mermaid_label(title.trim()).replace(':', "#58;");
+        if clean.is_empty() { "–".to_string() } else { clean }
+    };
+    let mut open = String::new();
+    let mut done = String::new();
+    for (i, (x, due)) in dated.iter().enumerate() {
+        let day = due.format("%Y-%m-%d");
+        let line = match x.status {
+            ActionStatus::Open if x.milestone && *due < b.today => {
+                format!("crit, milestone, a{i}, {day}, 0d")
+            }
+            ActionStatus::Open if x.milestone => format!("milestone, a{i}, {day}, 0d"),
+            ActionStatus::Open if *due < b.today => format!("crit, milestone, a{i}, {day}, 0d"),
+            ActionStatus::Open => format!("active, a{i}, {}, {day}", b.today.format("%Y-%m-%d")),
+            _ => format!("done, milestone, a{i}, {day}, 0d"),
+        };
+        let target = if x.status == ActionStatus::Open { &mut open } else { &mut done };
+        target.push_str(&format!("    {} :{line}\n", name(&x.title)));
+    }
+    let mut chart = format!(
+        "```mermaid\ngantt\n    dateFormat YYYY-MM-DD\n    axisFormat {}\n",
+        match language {
+            Language::En => "%Y-%m",
+            Language::De => "%m/%Y",
+        }
+    );
+    if !done.is_empty() {
+        chart.push_str(&format!("    section {}\n{done}", tr(language, "Done", "Erledigt")));
+    }
+    if !open.is_empty() {
+        chart.push_str(&format!("    section {}\n{open}", tr(language, "Open", "Offen")));
+    }
+    chart.push_str("```");
+    Some(chart)
 }
 
 /// The DB I–III ladder of Y−1 (like for like) and Y, with all of Y−1 beside where given; the
@@ -1259,12 +1371,10 @@ pub fn brief_json(b: &Brief) -> serde_json::Value {
         .category_figures
         .iter()
         .map(|(category, (current, previous))| {
-            let line = b.categories.iter().find(|c| {
-                c.category == *category || (category.is_empty() && c.category == crate::margin::NONE)
-            });
+            let line = b.categories.iter().find(|c| c.category == *category);
             let or_null = |f: &Option<MarginFigures>| f.as_ref().map_or(serde_json::Value::Null, fig);
             json!({
-                "category": category,
+                "category": category.machine(),
                 "current": or_null(current),
                 "previous_same_months": if b.comparable { or_null(previous) } else { serde_json::Value::Null },
                 "change": json_opt(line.and_then(|l| l.change), json_rate),

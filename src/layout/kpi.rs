@@ -4,7 +4,6 @@ use super::{column, margin_definitions, source_text, tr};
 use crate::config::Language;
 use crate::i18n::label;
 use crate::kpi::{KpiFigures, KpiReport};
-use crate::money::Decimal;
 use crate::render::{Block, Column, Document, Table, Value, json_decimal, json_money, json_opt, json_rate};
 use serde_json::{Map, Value as Json, json};
 
@@ -63,97 +62,83 @@ fn figure_values(f: &KpiFigures) -> Vec<Value> {
     ]
 }
 
-/// One owner's (or the team's) KPIs as a two-column table: figure, value.
-fn owner_table(report: &KpiReport, f: &KpiFigures, language: Language) -> Table<'static> {
-    let month = report.month;
-    let prev = report.month - 12;
-    let (y0, y1) = report.ytd;
-    let (p0, p1) = report.ytd_prev;
+/// The KPI table: one row per figure, one column per owner shown (and the team).
+fn kpi_table(report: &KpiReport, shown: &[(String, &KpiFigures)], language: Language) -> Table<'static> {
+    let style = crate::render::Style::new(language);
+    let month = style.month(report.month);
+    let prev = style.month(report.month - 12);
+    let ytd = style.days(report.ytd.0, report.ytd.1);
+    let ytd_prev = style.days(report.ytd_prev.0, report.ytd_prev.1);
     // The figures that undercount while the month's start is not fully observed carry its mark.
-    let unsure = |l: String| {
-        if f.retention.history_complete { l } else { format!("{l}{}", super::retention::MARK_HISTORY) }
-    };
-    let lines: Vec<(String, Value)> = vec![
-        (label(language, "accounts"), Value::Count(f.accounts)),
-        (
-            unsure(tr(language, "Active at the start of the month", "Aktiv zu Monatsbeginn")),
-            Value::Count(f.retention.start),
-        ),
-        (
-            tr(language, "Active at the end of the month", "Aktiv am Monatsende"),
-            Value::Count(f.retention.end),
-        ),
-        (unsure(label(language, "retained")), Value::Count(f.retention.retained)),
-        (unsure(label(language, "churned")), Value::Count(f.retention.churned)),
-        (unsure(label(language, "new")), Value::Count(f.retention.new)),
-        (unsure(label(language, "reactivated")), Value::Count(f.retention.reactivated)),
-        (unsure(label(language, "retention_rate")), Value::Rate(f.retention.retention_rate)),
-        (unsure(label(language, "churn_rate")), Value::Rate(f.retention.churn_rate)),
-        (format!("{} {month}", label(language, "net_revenue")), Value::Money(Some(f.retention.net_revenue))),
-        (format!("{} {prev}", label(language, "net_revenue")), Value::Money(f.net_revenue_prev_year)),
-        (tr(language, "Change of net revenue", "Veränderung Nettoumsatz"), Value::Rate(f.net_revenue_change)),
-        (
-            tr(language, &format!("DB II {y0} to {y1}"), &format!("DB II {y0} bis {y1}")),
-            Value::Money(f.db2_ytd),
-        ),
-        (
-            tr(language, &format!("DB II {p0} to {p1}"), &format!("DB II {p0} bis {p1}")),
-            Value::Money(f.db2_ytd_prev_year),
-        ),
-        (label(language, "db2_ytd_change"), Value::Rate(f.db2_ytd_change)),
-        (
-            tr(language, &format!("DB II rate {y0} to {y1}"), &format!("DB-II-Quote {y0} bis {y1}")),
-            Value::Rate(f.db2_rate_ytd),
-        ),
-        (
-            tr(language, &format!("DB II rate {p0} to {p1}"), &format!("DB-II-Quote {p0} bis {p1}")),
-            Value::Rate(f.db2_rate_ytd_prev_year),
-        ),
-        (
-            tr(
-                language,
-                "Change of DB II rate (percentage points)",
-                "Veränderung DB-II-Quote (Prozentpunkte)",
-            ),
-            Value::Number(f.db2_rate_change.map(|c| (c * Decimal::ONE_HUNDRED).round_dp(1))),
-        ),
-        (label(language, "services_sold"), Value::Count(f.services_sold)),
-        (label(language, "services_value"), Value::Money(Some(f.services_value))),
-        (label(language, "meetings"), Value::Count(f.meetings)),
-        (label(language, "complaints_open"), Value::Count(f.complaints_open)),
-        (label(language, "complaints_closed"), Value::Count(f.complaints_closed)),
-        (
-            label(language, "complaints_median_days_to_close"),
-            Value::Number(f.complaints_median_days_to_close),
-        ),
-        (
-            tr(
-                language,
-                &format!("Goals due {} on track", report.month.year()),
-                &format!("Ziele {} im Plan", report.month.year()),
-            ),
-            Value::Count(f.goals_on_track),
-        ),
-        (
-            tr(
-                language,
-                &format!("Goals due {} behind", report.month.year()),
-                &format!("Ziele {} im Rückstand", report.month.year()),
-            ),
-            Value::Count(f.goals_behind),
-        ),
+    let any_unsure = shown.iter().any(|(_, f)| !f.retention.history_complete);
+    let unsure = |l: String| if any_unsure { format!("{l}{}", super::retention::MARK_HISTORY) } else { l };
+    let year = report.month.year();
+    type Figure = fn(&KpiFigures) -> Value;
+    let lines: Vec<(String, Figure)> = vec![
+        (label(language, "accounts"), |f| Value::Count(f.accounts)),
+        (unsure(tr(language, "Active at the start of the month", "Aktiv zu Monatsbeginn")), |f| {
+            Value::Count(f.retention.start)
+        }),
+        (tr(language, "Active at the end of the month", "Aktiv am Monatsende"), |f| {
+            Value::Count(f.retention.end)
+        }),
+        (unsure(label(language, "retained")), |f| Value::Count(f.retention.retained)),
+        (unsure(label(language, "churned")), |f| Value::Count(f.retention.churned)),
+        (unsure(label(language, "new")), |f| Value::Count(f.retention.new)),
+        (unsure(label(language, "reactivated")), |f| Value::Count(f.retention.reactivated)),
+        (unsure(label(language, "retention_rate")), |f| Value::Rate(f.retention.retention_rate)),
+        (unsure(label(language, "churn_rate")), |f| Value::Rate(f.retention.churn_rate)),
+        (format!("{} {month}", label(language, "net_revenue")), |f| {
+            Value::Money(Some(f.retention.net_revenue))
+        }),
+        (format!("{} {prev}", label(language, "net_revenue")), |f| Value::Money(f.net_revenue_prev_year)),
+        (tr(language, "Change in net revenue", "Veränderung Nettoumsatz"), |f| {
+            Value::Change(f.net_revenue_change)
+        }),
+        (format!("{} {ytd}", label(language, "db2")), |f| Value::Money(f.db2_ytd)),
+        (format!("{} {ytd_prev}", label(language, "db2")), |f| Value::Money(f.db2_ytd_prev_year)),
+        (tr(language, "Change in CM II", "Veränderung DB II"), |f| Value::Change(f.db2_ytd_change)),
+        (tr(language, &format!("CM II rate {ytd}"), &format!("DB-II-Quote {ytd}")), |f| {
+            Value::Rate(f.db2_rate_ytd)
+        }),
+        (tr(language, &format!("CM II rate {ytd_prev}"), &format!("DB-II-Quote {ytd_prev}")), |f| {
+            Value::Rate(f.db2_rate_ytd_prev_year)
+        }),
+        (tr(language, "Change in CM II rate", "Veränderung DB-II-Quote"), |f| {
+            Value::PointChange(f.db2_rate_change)
+        }),
+        (label(language, "services_sold"), |f| Value::Count(f.services_sold)),
+        (label(language, "services_value"), |f| Value::Money(Some(f.services_value))),
+        (label(language, "meetings"), |f| Value::Count(f.meetings)),
+        (label(language, "complaints_open"), |f| Value::Count(f.complaints_open)),
+        (label(language, "complaints_closed"), |f| Value::Count(f.complaints_closed)),
+        (label(language, "complaints_median_days_to_close"), |f| {
+            Value::Number(f.complaints_median_days_to_close)
+        }),
+        (tr(language, &format!("Goals due {year} on track"), &format!("Ziele {year} im Plan")), |f| {
+            Value::Count(f.goals_on_track)
+        }),
+        (tr(language, &format!("Goals due {year} behind"), &format!("Ziele {year} im Rückstand")), |f| {
+            Value::Count(f.goals_behind)
+        }),
     ];
-    Table {
-        columns: vec![
-            Column { key: "figure".into(), label: tr(language, "Key figure", "Kennzahl") },
-            Column { key: "value".into(), label: tr(language, "Value", "Wert") },
-        ],
-        rows: lines.into_iter().map(|(l, v)| vec![Value::Text(l), v]).collect::<Vec<_>>().into(),
-        total: None,
-    }
+    let mut columns = vec![Column { key: "figure".into(), label: tr(language, "Key figure", "Kennzahl") }];
+    columns.extend(shown.iter().map(|(name, _)| Column { key: name.clone(), label: name.clone() }));
+    let rows: Vec<Vec<Value>> = lines
+        .into_iter()
+        .map(|(l, figure)| {
+            let mut cells = vec![Value::Text(l)];
+            cells.extend(shown.iter().map(|(_, f)| figure(f)));
+            cells
+        })
+        .collect();
+    Table { columns, rows: rows.into(), total: None }
 }
 
-/// The team table: one row per owner and the total; also the CSV table.
+/// The owners shown side by side in one table: more are split over several tables.
+const OWNERS_PER_TABLE: usize = 4;
+
+/// The team table of the CSV: one row per owner and the total.
 fn team_table(report: &KpiReport, language: Language) -> Table<'static> {
     let mut columns = vec![column(language, "owner")];
     columns.extend(KPI_FIGURES.iter().map(|k| column(language, k)));
@@ -161,7 +146,7 @@ fn team_table(report: &KpiReport, language: Language) -> Table<'static> {
         .owners
         .iter()
         .map(|o| {
-            let mut cells = vec![Value::Text(o.owner.clone())];
+            let mut cells = vec![super::group_value(language, &o.owner)];
             cells.extend(figure_values(&o.figures));
             cells
         })
@@ -173,15 +158,24 @@ fn team_table(report: &KpiReport, language: Language) -> Table<'static> {
 
 /// `kam kpi` as a document.
 pub fn kpi_document(report: &KpiReport, language: Language, workspace: &str) -> Document<'static> {
+    let style = crate::render::Style::new(language);
     let w = report.window_months;
     let mut blocks = vec![
-        Block::Heading(1, format!("{} {} — {workspace}", label(language, "kpi_title"), report.month)),
-        Block::Bullets(vec![
-            format!("{}: {}", tr(language, "Month", "Monat"), report.month),
+        Block::Heading(
+            1,
             format!(
-                "{}: W = {w} {}{}",
+                "{} {} — {}",
+                label(language, "kpi_title"),
+                style.month(report.month),
+                crate::markdown::inline(workspace)
+            ),
+        ),
+        Block::Bullets(vec![
+            format!("{}: {}", tr(language, "Month", "Monat"), style.month(report.month)),
+            format!(
+                "{}: W = {}{}",
                 label(language, "window"),
-                tr(language, "month(s)", "Monat(e)"),
+                super::months_text(language, w),
                 super::own_windows_text(language, &report.own_windows)
             ),
             format!(
@@ -199,15 +193,18 @@ pub fn kpi_document(report: &KpiReport, language: Language, workspace: &str) -> 
             "Der Arbeitsbereich hat noch keine Schlüsselkunden, also keinen KAM, über den zu berichten wäre.",
         )));
     }
-    for o in &report.owners {
-        blocks.push(Block::Heading(2, o.owner.clone()));
-        blocks.push(Block::Table(owner_table(report, &o.figures, language)));
+    let team_label = tr(language, "Team", "Team");
+    let mut shown: Vec<(String, &KpiFigures)> = report
+        .owners
+        .iter()
+        .map(|o| (super::group_text(language, &o.owner).into_owned(), &o.figures))
+        .collect();
+    if report.owners.len() != 1 {
+        shown.push((team_label, &report.total));
     }
-    let team = team_table(report, language);
-    blocks.push(Block::Heading(2, tr(language, "Team total", "Team gesamt")));
-    blocks.push(Block::Table(owner_table(report, &report.total, language)));
-    if report.owners.len() > 1 {
-        blocks.push(Block::Table(team.clone()));
+    let chunks: Vec<&[(String, &KpiFigures)]> = shown.chunks(OWNERS_PER_TABLE).collect();
+    for chunk in &chunks {
+        blocks.push(Block::Table(kpi_table(report, chunk, language)));
     }
     let unsure = !report.total.retention.history_complete
         || report.owners.iter().any(|o| !o.figures.retention.history_complete);
@@ -216,20 +213,21 @@ pub fn kpi_document(report: &KpiReport, language: Language, workspace: &str) -> 
         Some(Block::Bullets(super::retention::mark_notes(language, false, true, widest))).filter(|_| unsure),
     );
     blocks.push(Block::Heading(2, label(language, "definitions")));
+    let w_text = super::months_text(language, w);
     let mut definitions = vec![
         tr(
             language,
             &format!(
-                "Each owner is measured on the key accounts it owns (accounts without owner: (no owner)). Retention of the month as `kam retention --by owner --period month`: an account is active at the end of a month when it bought in the last W = {w} month(s) (net revenue > 0 on a row; returns are no purchase); start = active at the end of the month before, end = active at the end of the month; retention rate = retained / start, churn rate = churned / start."
+                "Each owner is measured on the key accounts it owns (accounts without owner: (no owner)). Retention of the month as `kam retention --by owner --period month`: an account is active at the end of a month when it bought in the last W = {w_text} (net revenue > 0 on a row; returns do not count as purchases); start = active at the end of the month before, end = active at the end of the month; retention rate = retained / start, churn rate = churned / start."
             ),
             &format!(
-                "Jeder KAM wird an seinen Schlüsselkunden gemessen (Schlüsselkunden ohne KAM: (no owner)). Kundenbindung des Monats wie `kam retention --by owner --period month`: ein Kunde ist am Monatsende aktiv, wenn er in den letzten W = {w} Monat(en) gekauft hat (Nettoumsatz > 0 in einer Zeile; Retouren sind kein Kauf); Beginn = aktiv am Ende des Vormonats, Ende = aktiv am Monatsende; Kundenbindungsrate = gehalten / Beginn, Abwanderungsrate = abgewandert / Beginn."
+                "Jeder KAM wird an seinen Schlüsselkunden gemessen (Schlüsselkunden ohne KAM: (ohne KAM)). Kundenbindung des Monats wie `kam retention --by owner --period month`: ein Kunde ist am Monatsende aktiv, wenn er in den letzten W = {w_text} gekauft hat (Nettoumsatz > 0 in einer Zeile; Retouren zählen nicht als Kauf); Beginn = aktiv am Ende des Vormonats, Ende = aktiv am Monatsende; Kundenbindungsrate = gehalten / Beginn, Abwanderungsrate = abgewandert / Beginn."
             ),
         ),
         tr(
             language,
-            "Net revenue of the month against the same month a year earlier. DB II from January 1 to the month's end against the same span a year earlier, as `kam margin --by owner` computes it; change = (this year − last year) / |last year| (– when last year is 0 or unknown).",
-            "Nettoumsatz des Monats gegen den Vorjahresmonat. DB II vom 1. Januar bis Monatsende gegen denselben Zeitraum des Vorjahres, wie `kam margin --by owner` ihn berechnet; Veränderung = (dieses Jahr − Vorjahr) / |Vorjahr| (– wenn das Vorjahr 0 oder unbekannt ist).",
+            "Net revenue of the month against the same month a year earlier. CM II from January 1 to the month's end against the same span a year earlier, as `kam margin --by owner` computes it; change = (this year − last year) / |last year| (– when last year is 0 or unknown); the change in the CM II rate is the difference of the rates in percentage points (pp).",
+            "Nettoumsatz des Monats gegen den Vorjahresmonat. DB II vom 1. Januar bis Monatsende gegen denselben Zeitraum des Vorjahres, wie `kam margin --by owner` ihn berechnet; Veränderung = (dieses Jahr − Vorjahr) / |Vorjahr| (– wenn das Vorjahr 0 oder unbekannt ist); die Veränderung der DB-II-Quote ist die Differenz der Quoten in Prozentpunkten (Pp.).",
         ),
         tr(
             language,
@@ -238,13 +236,13 @@ pub fn kpi_document(report: &KpiReport, language: Language, workspace: &str) -> 
         ),
         tr(
             language,
-            "Team total: the sum over the owners shown; its rates are worked out from the summed counts.",
-            "Team gesamt: Summe über die gezeigten KAMs; die Quoten werden aus den summierten Zahlen berechnet.",
+            "Team: the sum over the owners shown; its rates are worked out from the summed counts.",
+            "Team: Summe über die gezeigten KAMs; die Quoten werden aus den summierten Zahlen berechnet.",
         ),
     ];
     definitions.extend(margin_definitions(language, &report.margin, &report.source.currency));
     blocks.push(Block::Bullets(definitions));
-    Document { blocks, csv_table: Some(team) }
+    Document { blocks, csv_table: Some(team_table(report, language)) }
 }
 
 fn figures_json(f: &KpiFigures) -> Map<String, Json> {
@@ -286,7 +284,7 @@ pub fn kpi_json(report: &KpiReport) -> Json {
         .iter()
         .map(|o| {
             let mut m = Map::new();
-            m.insert("owner".into(), json!(o.owner));
+            m.insert("owner".into(), json!(o.owner.machine()));
             m.extend(figures_json(&o.figures));
             Json::Object(m)
         })

@@ -33,39 +33,68 @@ fn figure_values(f: &MarginFigures) -> [Value; 15] {
     ]
 }
 
+/// The figures of the Markdown table by default, as indexes into [`FIGURES`]: net revenue,
+/// DB I, its rate, DB II, its rate, DB III, its rate.
+const MAIN_FIGURES: [usize; 7] = [2, 4, 9, 6, 10, 8, 11];
+
 /// The margin table: group keys, period, then every figure of SPEC 3.1.
 pub fn margin_table(report: &MarginReport, language: Language) -> Table<'_> {
+    let all: Vec<usize> = (0..FIGURES.len()).collect();
+    figures_table(report, language, all, false)
+}
+
+/// The margin table with the figures `which` (indexes into [`FIGURES`]); with `shown`, the
+/// periods as the report language writes them, else as their machine labels.
+fn figures_table(report: &MarginReport, language: Language, which: Vec<usize>, shown: bool) -> Table<'_> {
     let has_period = report.period != crate::periods::PeriodKind::All;
     let mut columns: Vec<Column> = report.by.iter().map(|d| column(language, d.name())).collect();
     if has_period {
         columns.push(column(language, "period"));
     }
-    columns.extend(FIGURES.iter().map(|f| column(language, f)));
+    columns.extend(which.iter().map(|&f| column(language, FIGURES[f])));
+    let style = Style::new(language);
+    let total_values = figure_values(&report.total);
+    let mut total: Vec<Value> = vec![Value::Text(label(language, "total"))];
+    total.extend((1..report.by.len() + usize::from(has_period)).map(|_| Value::Text(String::new())));
+    total.extend(which.iter().map(|&f| total_values[f].clone()));
     // The rows' values are made when the table is written, row by row.
     let rows = Rows::made(report.rows.len(), move |i, cells| {
         let r = &report.rows[i];
         for key in &r.keys {
-            cells.text(key);
+            super::push_group(cells, language, key);
         }
         if has_period {
-            cells.text(r.period.as_deref().unwrap_or_default());
+            let period = r.period.as_deref().unwrap_or_default();
+            if shown {
+                cells.text(&style.period(period));
+            } else {
+                cells.text(period);
+            }
         }
-        for value in figure_values(&r.figures) {
-            cells.push(value);
+        let values = figure_values(&r.figures);
+        for &f in &which {
+            cells.push(values[f].clone());
         }
     });
-    let mut total: Vec<Value> = vec![Value::Text(label(language, "total"))];
-    total.extend((1..report.by.len() + usize::from(has_period)).map(|_| Value::Text(String::new())));
-    total.extend(figure_values(&report.total));
     Table { columns, rows, total: Some(total) }
 }
 
 /// `kam margin` as a document.
-pub fn margin_document<'r>(report: &'r MarginReport, language: Language, workspace: &str) -> Document<'r> {
+pub fn margin_document<'r>(
+    report: &'r MarginReport,
+    language: Language,
+    workspace: &str,
+    all_figures: bool,
+) -> Document<'r> {
     let by: Vec<String> = report.by.iter().map(|d| label(language, d.name())).collect();
     let table = margin_table(report, language);
+    let which = if all_figures { (0..FIGURES.len()).collect() } else { MAIN_FIGURES.to_vec() };
+    let page = figures_table(report, language, which, true);
     let mut blocks = vec![
-        Block::Heading(1, format!("{} — {workspace}", label(language, "margin_title"))),
+        Block::Heading(
+            1,
+            format!("{} — {}", label(language, "margin_title"), crate::markdown::inline(workspace)),
+        ),
         Block::Bullets(vec![
             format!("{}: {}", label(language, "by"), by.join(", ")),
             format!(
@@ -81,7 +110,7 @@ pub fn margin_document<'r>(report: &'r MarginReport, language: Language, workspa
             ),
             format!("{}: {}", tr(language, "Currency", "Währung"), report.currency),
         ]),
-        Block::CsvTable,
+        Block::Table(page),
         Block::Heading(2, label(language, "definitions")),
         Block::Bullets(margin_definitions(language, &report.settings, &report.currency)),
     ];
@@ -149,8 +178,8 @@ impl WriteJson for MarginJson<'_> {
             keys.clear();
             for (dim, key) in report.by.iter().zip(&r.keys) {
                 match keys.iter_mut().find(|(name, _)| *name == dim.name()) {
-                    Some(entry) => entry.1 = key,
-                    None => keys.push((dim.name(), key)),
+                    Some(entry) => entry.1 = key.machine(),
+                    None => keys.push((dim.name(), key.machine())),
                 }
             }
             if let Some(p) = &r.period {
@@ -289,7 +318,7 @@ mod tests {
             .map(|r| {
                 let mut m = Map::new();
                 for (dim, key) in report.by.iter().zip(&r.keys) {
-                    m.insert(dim.name().into(), json!(key));
+                    m.insert(dim.name().into(), json!(key.machine()));
                 }
                 if let Some(p) = &r.period {
                     m.insert("period".into(), json!(p));
@@ -344,7 +373,11 @@ mod tests {
             query: MarginQuery::default(),
             rows: (0..rows)
                 .map(|i| MarginRow {
-                    keys: by.iter().enumerate().map(|(j, _)| format!("k{i}-{j} \u{e4}\\\n")).collect(),
+                    keys: by
+                        .iter()
+                        .enumerate()
+                        .map(|(j, _)| crate::group::GroupName::Named(format!("k{i}-{j} \u{e4}\\\n")))
+                        .collect(),
                     period: (period != crate::periods::PeriodKind::All)
                         .then(|| format!("2026-0{}", i % 9 + 1)),
                     figures: figures(i as i64 - 2),

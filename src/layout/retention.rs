@@ -1,10 +1,10 @@
 //! `kam retention`: the retention and churn table, and the cohort matrix.
 
-use super::{column, period_text, source_text, tr};
+use super::{column, group_text, group_value, period_text, source_text, tr};
 use crate::config::Language;
+use crate::group::GroupName;
 use crate::i18n::label;
-use crate::money::ROUNDING_NAME;
-use crate::render::{Block, Column, Document, Table, Value, json_money, json_opt, json_rate};
+use crate::render::{Block, Column, Document, Style, Table, Value, json_money, json_opt, json_rate};
 use crate::retention::{CohortReport, CohortRow, RetentionFigures, RetentionReport, Source, Unit};
 use serde_json::{Map, Value as Json, json};
 
@@ -88,10 +88,12 @@ pub fn mark_notes(language: Language, clipped: bool, history: bool, w: u32) -> V
         notes.push(tr(
             language,
             &format!(
-                "{MARK_HISTORY} Start not fully observed: the {w} months before the period reach back before the exports' first month, so start, retained, churned and reactivated undercount, and new includes units that bought before the exports begin."
+                "{MARK_HISTORY} Start not fully observed: the {} before the period reach back before the exports' first month, so start, retained, churned and reactivated undercount, and new includes units that bought before the exports begin.",
+                super::months_text(language, w)
             ),
             &format!(
-                "{MARK_HISTORY} Beginn nicht vollständig beobachtet: die {w} Monate vor dem Zeitraum reichen vor den ersten Monat der Exporte zurück; Beginn, gehalten, abgewandert und reaktiviert sind daher zu niedrig, und neu enthält Einheiten, die schon vor den Exporten gekauft haben."
+                "{MARK_HISTORY} Beginn nicht vollständig beobachtet: die {} vor dem Zeitraum reichen vor den ersten Monat der Exporte zurück; Beginn, gehalten, abgewandert und reaktiviert sind daher zu niedrig, und neu enthält Einheiten, die schon vor den Exporten gekauft haben.",
+                super::months_text(language, w)
             ),
         ));
     }
@@ -121,14 +123,15 @@ fn retention_table<'a>(
         .map(|r| {
             let mut cells = Vec::new();
             if with_owner {
-                cells.push(Value::Text(r.owner.clone().unwrap_or_default()));
+                cells.push(r.owner.as_ref().map_or(Value::Text(String::new()), |o| group_value(language, o)));
             }
             if csv {
                 cells.push(Value::Text(r.period.clone()));
                 cells.push(Value::Text(r.complete.to_string()));
                 cells.push(Value::Text(r.figures.history_complete.to_string()));
             } else {
-                cells.push(Value::Text(marked_period(&r.period, r.complete, r.figures.history_complete)));
+                let shown = Style::new(language).period(&r.period);
+                cells.push(Value::Text(marked_period(&shown, r.complete, r.figures.history_complete)));
             }
             cells.extend(figure_values(&r.figures));
             cells
@@ -145,16 +148,18 @@ pub fn retention_definitions(language: Language, w: u32, from_flag: bool) -> Vec
         tr(
             language,
             &format!(
-                "Window W = {w} month(s) ({origin}). A unit is active at the end of month m when it made a purchase in months m−W+1 … m; after W months without one it has churned."
+                "Window W = {} ({origin}). A unit is active at the end of month m when it made a purchase in months m−W+1 … m; after W months without one it has churned.",
+                super::months_text(language, w)
             ),
             &format!(
-                "Fenster W = {w} Monat(e) ({origin}). Eine Einheit ist am Ende des Monats m aktiv, wenn sie in den Monaten m−W+1 … m gekauft hat; nach W Monaten ohne Kauf gilt sie als abgewandert."
+                "Fenster W = {} ({origin}). Eine Einheit ist am Ende des Monats m aktiv, wenn sie in den Monaten m−W+1 … m gekauft hat; nach W Monaten ohne Kauf gilt sie als abgewandert.",
+                super::months_text(language, w)
             ),
         ),
         tr(
             language,
-            "A purchase is a sales row with net revenue > 0; a month with only returns is no purchase. Rows without a customer number count for no unit; an account buys through any of its customer numbers.",
-            "Ein Kauf ist eine Umsatzzeile mit Nettoumsatz > 0; ein Monat mit nur Retouren ist kein Kauf. Zeilen ohne Kundennummer zählen zu keiner Einheit; ein Schlüsselkunde kauft über jede seiner Kundennummern.",
+            "A purchase is a sales row with net revenue > 0; returns do not count as purchases, so a month with only returns has none. Rows without a customer number count for no unit; an account buys through any of its customer numbers.",
+            "Ein Kauf ist eine Umsatzzeile mit Nettoumsatz > 0; Retouren zählen nicht als Kauf, ein Monat mit nur Retouren hat also keinen. Zeilen ohne Kundennummer zählen zu keiner Einheit; ein Schlüsselkunde kauft über jede seiner Kundennummern.",
         ),
         tr(
             language,
@@ -178,12 +183,8 @@ pub fn retention_definitions(language: Language, w: u32, from_flag: bool) -> Vec
         ),
         tr(
             language,
-            &format!(
-                "Money is shown rounded to cents, {ROUNDING_NAME}; rates to 4 places (here as percent)."
-            ),
-            &format!(
-                "Beträge werden auf Cent gerundet angezeigt, {ROUNDING_NAME}; Quoten auf 4 Stellen (hier in Prozent)."
-            ),
+            "Money is shown rounded to cents, half away from zero; rates to 4 places (here as percent).",
+            "Beträge werden auf Cent kaufmännisch gerundet angezeigt; Quoten auf 4 Stellen (hier in Prozent).",
         ),
     ]
 }
@@ -197,18 +198,20 @@ pub fn retention_document(
     let with_owner = report.by == Unit::Owner;
     let span = report.span.map_or_else(
         || tr(language, "no months (the exports are empty)", "keine Monate (die Exporte sind leer)"),
-        |(a, b)| tr(language, &format!("{a} to {b}"), &format!("{a} bis {b}")),
+        |(a, b)| Style::new(language).months(a, b),
     );
     let mut blocks = vec![
-        Block::Heading(1, format!("{} — {workspace}", label(language, "retention_title"))),
+        Block::Heading(
+            1,
+            format!("{} — {}", label(language, "retention_title"), crate::markdown::inline(workspace)),
+        ),
         Block::Bullets(vec![
             format!("{}: {}", tr(language, "Units", "Einheiten"), units_label(language, report.by)),
             format!("{}: {span}, {}", label(language, "range"), period_text(language, report.period)),
             format!(
-                "{}: W = {} {}{}",
+                "{}: W = {}{}",
                 label(language, "window"),
-                report.window_months,
-                tr(language, "month(s)", "Monat(e)"),
+                super::months_text(language, report.window_months),
                 super::own_windows_text(language, &report.own_windows)
             ),
             source_bullet(language, &report.source),
@@ -229,11 +232,12 @@ pub fn retention_document(
         )));
     }
     if with_owner {
-        let mut owners: Vec<&str> = report.rows.iter().filter_map(|r| r.owner.as_deref()).collect();
+        let mut owners: Vec<&GroupName> = report.rows.iter().filter_map(|r| r.owner.as_ref()).collect();
         owners.dedup();
         for owner in owners {
-            blocks.push(Block::Heading(2, owner.to_string()));
-            let rows = report.rows.iter().filter(|r| r.owner.as_deref() == Some(owner));
+            blocks
+                .push(Block::Heading(2, crate::markdown::inline(&group_text(language, owner)).into_owned()));
+            let rows = report.rows.iter().filter(|r| r.owner.as_ref() == Some(owner));
             blocks.push(Block::Table(retention_table(language, false, rows, false)));
         }
     } else if !report.rows.is_empty() {
@@ -272,10 +276,10 @@ pub fn retention_figures_json(f: &RetentionFigures) -> Map<String, Json> {
 }
 
 /// A JSON row that starts with its owner, where the report is split by owner.
-fn owner_map(owner: Option<&str>) -> Map<String, Json> {
+fn owner_map(owner: Option<&GroupName>) -> Map<String, Json> {
     let mut m = Map::new();
     if let Some(owner) = owner {
-        m.insert("owner".into(), json!(owner));
+        m.insert("owner".into(), json!(owner.machine()));
     }
     m
 }
@@ -286,7 +290,7 @@ pub fn retention_json(report: &RetentionReport) -> Json {
         .rows
         .iter()
         .map(|r| {
-            let mut m = owner_map(r.owner.as_deref());
+            let mut m = owner_map(r.owner.as_ref());
             m.insert("period".into(), json!(r.period));
             m.insert("complete".into(), json!(r.complete));
             m.insert("history_complete".into(), json!(r.figures.history_complete));
@@ -315,8 +319,10 @@ fn cohort_table<'a>(
     with_owner: bool,
     rows: impl Iterator<Item = &'a CohortRow> + Clone,
     marks: Option<Option<crate::dates::Month>>,
+    months: usize,
 ) -> Table<'static> {
-    let width = rows.clone().map(|r| r.retention.len()).max().unwrap_or(0);
+    let style = Style::new(language);
+    let width = rows.clone().map(|r| r.retention.len()).max().unwrap_or(0).min(months);
     let mut columns: Vec<Column> = Vec::new();
     if with_owner {
         columns.push(column(language, "owner"));
@@ -328,9 +334,9 @@ fn cohort_table<'a>(
         .map(|r| {
             let mut cells = Vec::new();
             if with_owner {
-                cells.push(Value::Text(r.owner.clone().unwrap_or_default()));
+                cells.push(r.owner.as_ref().map_or(Value::Text(String::new()), |o| group_value(language, o)));
             }
-            let mut cohort = r.cohort.to_string();
+            let mut cohort = if marks.is_some() { style.month(r.cohort) } else { r.cohort.to_string() };
             if let Some(first) = marks {
                 if first == Some(r.cohort) {
                     cohort.push_str(MARK_FIRST_COHORT);
@@ -352,19 +358,27 @@ fn cohort_table<'a>(
 }
 
 /// `kam retention --cohorts` as a document.
-pub fn cohorts_document(report: &CohortReport, language: Language, workspace: &str) -> Document<'static> {
+pub fn cohorts_document(
+    report: &CohortReport,
+    language: Language,
+    workspace: &str,
+    months: usize,
+) -> Document<'static> {
+    let style = Style::new(language);
     let with_owner = report.by == Unit::Owner;
-    let last = report.last.map_or_else(|| "–".to_string(), |m| m.to_string());
+    let last = report.last.map_or_else(|| "–".to_string(), |m| style.month(m));
     let selected = match (report.from, report.to) {
         (None, None) => tr(language, "all", "alle"),
-        (Some(f), None) => tr(language, &format!("first purchase from {f}"), &format!("Erstkauf ab {f}")),
-        (None, Some(t)) => tr(language, &format!("first purchase up to {t}"), &format!("Erstkauf bis {t}")),
-        (Some(f), Some(t)) => {
-            tr(language, &format!("first purchase {f} to {t}"), &format!("Erstkauf {f} bis {t}"))
+        (from, to) => {
+            let range = super::range_text(language, from, to);
+            tr(language, &format!("first purchase {range}"), &format!("Erstkauf {range}"))
         }
     };
     let mut blocks = vec![
-        Block::Heading(1, format!("{} — {workspace}", label(language, "cohorts_title"))),
+        Block::Heading(
+            1,
+            format!("{} — {}", label(language, "cohorts_title"), crate::markdown::inline(workspace)),
+        ),
         Block::Bullets(vec![
             format!("{}: {}", tr(language, "Units", "Einheiten"), units_label(language, report.by)),
             format!("{}: {selected}", tr(language, "Cohorts", "Kohorten")),
@@ -379,18 +393,26 @@ pub fn cohorts_document(report: &CohortReport, language: Language, workspace: &s
             "Keine Kohorte: keine Einheit hat im Bereich zum ersten Mal gekauft.",
         )));
     } else if with_owner {
-        let mut owners: Vec<&str> = report.rows.iter().filter_map(|r| r.owner.as_deref()).collect();
+        let mut owners: Vec<&GroupName> = report.rows.iter().filter_map(|r| r.owner.as_ref()).collect();
         owners.dedup();
         for owner in owners {
-            blocks.push(Block::Heading(2, owner.to_string()));
-            let rows = report.rows.iter().filter(move |r| r.owner.as_deref() == Some(owner));
-            blocks.push(Block::Table(cohort_table(language, false, rows, Some(report.data_first))));
+            blocks
+                .push(Block::Heading(2, crate::markdown::inline(&group_text(language, owner)).into_owned()));
+            let rows = report.rows.iter().filter(move |r| r.owner.as_ref() == Some(owner));
+            blocks.push(Block::Table(cohort_table(language, false, rows, Some(report.data_first), months)));
         }
     } else {
-        blocks.push(Block::Table(cohort_table(language, false, report.rows.iter(), Some(report.data_first))));
+        blocks.push(Block::Table(cohort_table(
+            language,
+            false,
+            report.rows.iter(),
+            Some(report.data_first),
+            months,
+        )));
     }
     let mut notes = Vec::new();
     if let Some(first) = report.data_first.filter(|f| report.rows.iter().any(|r| r.cohort == *f)) {
+        let first = style.month(first);
         notes.push(tr(
             language,
             &format!(
@@ -421,13 +443,13 @@ pub fn cohorts_document(report: &CohortReport, language: Language, workspace: &s
     blocks.push(Block::Bullets(vec![
         tr(
             language,
-            "A unit's cohort is the month of its first purchase (a sales row with net revenue > 0; returns are no purchase). Size = units in the cohort.",
-            "Die Kohorte einer Einheit ist der Monat ihres ersten Kaufs (eine Umsatzzeile mit Nettoumsatz > 0; Retouren sind kein Kauf). Größe = Einheiten der Kohorte.",
+            "A unit's cohort is the month of its first purchase (a sales row with net revenue > 0; returns do not count as purchases). Size = units in the cohort.",
+            "Die Kohorte einer Einheit ist der Monat ihres ersten Kaufs (eine Umsatzzeile mit Nettoumsatz > 0; Retouren zählen nicht als Kauf). Größe = Einheiten der Kohorte.",
         ),
         tr(
             language,
-            "Column M+k: the share of the cohort with a purchase in month cohort + k (100% at M+0), up to the last month. It does not depend on the window W.",
-            "Spalte M+k: der Anteil der Kohorte mit einem Kauf im Monat Kohorte + k (100 % bei M+0), bis zum letzten Monat. Das Fenster W spielt keine Rolle.",
+            &format!("Column M+k: the share of the cohort with a purchase in month cohort + k (100% at M+0), up to the last month. It does not depend on the window W. The table shows M+0 to M+{} (--months); CSV, JSON and Excel hold every month.", months.saturating_sub(1)),
+            &format!("Spalte M+k: der Anteil der Kohorte mit einem Kauf im Monat Kohorte + k (100 % bei M+0), bis zum letzten Monat. Das Fenster W spielt keine Rolle. Die Tabelle zeigt M+0 bis M+{} (--months); CSV, JSON und Excel enthalten alle Monate.", months.saturating_sub(1)),
         ),
         tr(
             language,
@@ -435,7 +457,10 @@ pub fn cohorts_document(report: &CohortReport, language: Language, workspace: &s
             "Anteile auf 4 Stellen gerundet (hier in Prozent).",
         ),
     ]));
-    Document { blocks, csv_table: Some(cohort_table(language, with_owner, report.rows.iter(), None)) }
+    Document {
+        blocks,
+        csv_table: Some(cohort_table(language, with_owner, report.rows.iter(), None, usize::MAX)),
+    }
 }
 
 /// `kam retention --cohorts --format json` (SPEC 4.1).
@@ -444,7 +469,7 @@ pub fn cohorts_json(report: &CohortReport) -> Json {
         .rows
         .iter()
         .map(|r| {
-            let mut m = owner_map(r.owner.as_deref());
+            let mut m = owner_map(r.owner.as_ref());
             m.insert("cohort".into(), json!(r.cohort.to_string()));
             m.insert("size".into(), json!(r.size));
             m.insert("retention".into(), Json::Array(r.retention.iter().map(|s| json_rate(*s)).collect()));
