@@ -1591,7 +1591,7 @@ fn push_padded(buf: &mut Vec<u8>, mut n: u64, width: usize) {
 /// A plain or gzip-compressed output file.
 enum Output {
     Plain(BufWriter<File>),
-    Gzip(GzEncoder<BufWriter<File>>),
+    Gzip(Box<GzEncoder<BufWriter<File>>>),
 }
 
 impl Output {
@@ -1601,7 +1601,7 @@ impl Output {
         }
         let file = BufWriter::with_capacity(1 << 20, File::create(path)?);
         Ok(if path.extension().is_some_and(|e| e == "gz") {
-            Output::Gzip(GzEncoder::new(file, Compression::new(6)))
+            Output::Gzip(Box::new(GzEncoder::new(file, Compression::new(6))))
         } else {
             Output::Plain(file)
         })

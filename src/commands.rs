@@ -183,6 +183,23 @@ fn write<'d, J: WriteJson>(
             };
             emit_with(globals.output.as_deref(), |out| write_csv(table, out).map_err(csv_io))
         }
+        Format::Xlsx => {
+            let Some(output) = globals.output.as_deref() else {
+                return Err(Failure::usage(
+                    "--format xlsx writes a workbook: name its file with -o FILE.xlsx",
+                ));
+            };
+            let doc = doc();
+            let bytes = crate::xlsx::workbook(&doc, language)
+                .map_err(|e| Failure::input(format!("cannot make the workbook: {e}")))?;
+            emit_with(Some(output), |out| out.write_all(&bytes))
+        }
+        Format::Term => {
+            let doc = doc();
+            emit_with(globals.output.as_deref(), |out| {
+                crate::term::write_terminal(&doc, &Style::new(language), out)
+            })
+        }
     };
     result.with_context(|| format!("cannot write {}", target_name(globals))).map_err(Failure::from)
 }
@@ -372,7 +389,9 @@ pub fn brief(
     today: chrono::NaiveDate,
 ) -> Outcome {
     use chrono::Datelike;
-    if globals.format == Format::Csv || (upcoming.is_some() && globals.format != Format::Markdown) {
+    if matches!(globals.format, Format::Csv | Format::Xlsx | Format::Term)
+        || (upcoming.is_some() && globals.format != Format::Markdown)
+    {
         return Err(Failure::usage(
             "the brief is a Markdown document (--format md) or, for one account, its figures as data (--format json)",
         ));
@@ -651,15 +670,15 @@ pub fn check(globals: &Globals, today: chrono::NaiveDate) -> Outcome {
     let report = crate::check::check(&globals.options, today);
     let failed = report.diagnostics.has_errors();
     match (globals.format, &globals.output) {
-        (Format::Csv, _) => {
-            return Err(Failure::usage("kam check writes text (the default) or --format json, not CSV"));
+        (Format::Csv | Format::Xlsx, _) => {
+            return Err(Failure::usage("kam check writes text (the default) or --format json"));
         }
         (Format::Json, output) => {
             let json = crate::check::check_json(&report);
             emit_with(output.as_deref(), |out| json.write_json(out))
                 .with_context(|| format!("cannot write {}", target_name(globals)))?;
         }
-        (Format::Markdown, Some(output)) => {
+        (Format::Markdown | Format::Term, Some(output)) => {
             let mut text = String::new();
             for d in report.diagnostics.items() {
                 text.push_str(&format!("{d}\n"));
@@ -670,7 +689,7 @@ pub fn check(globals: &Globals, today: chrono::NaiveDate) -> Outcome {
                 .with_context(|| format!("cannot write {}", output.display()))?;
             crate::say!("{}", report.summary());
         }
-        (Format::Markdown, None) => {
+        (Format::Markdown | Format::Term, None) => {
             print_diagnostics(&report.diagnostics);
             crate::say!("{}", report.summary());
         }

@@ -14,6 +14,7 @@ pub mod money;
 pub mod sales;
 pub mod tomlfile;
 pub mod workspace;
+pub mod xlsx;
 
 use chrono::NaiveDate;
 
@@ -64,3 +65,4 @@ pub mod periods;
 pub mod render;
 pub mod retention;
 pub mod scaffold;
+pub mod term;

@@ -33,7 +33,9 @@ struct Cli {
     #[arg(long, value_name = "FILE", num_args = 1.., global = true)]
     sales: Vec<String>,
 
-    /// Output format: md (Markdown), csv or json [default: from the extension of -o FILE, else md].
+    /// Output format: md (Markdown), csv, json, xlsx (Excel, with -o FILE) or term (tables drawn
+    /// for the terminal) [default: from the extension of -o FILE, else term for a table report
+    /// on a terminal, else md].
     #[arg(long, value_name = "FORMAT", value_parser = parse_format, global = true)]
     format: Option<Format>,
 
@@ -680,6 +682,20 @@ fn main() -> ExitCode {
             .or_else(|| {
                 let by_name = !matches!(cli.command, Command::Brief { .. });
                 cli.output.as_deref().filter(|_| by_name).and_then(kam::output::format_of)
+            })
+            .or_else(|| {
+                // A table report read on a terminal is drawn for it.
+                let table_report = matches!(
+                    cli.command,
+                    Command::Margin(_)
+                        | Command::Accounts { .. }
+                        | Command::Abc { .. }
+                        | Command::Retention(_)
+                        | Command::Kpi { .. }
+                );
+                use std::io::IsTerminal;
+                (table_report && cli.output.is_none() && std::io::stdout().is_terminal())
+                    .then_some(Format::Term)
             })
             .unwrap_or_default(),
         output: cli.output,

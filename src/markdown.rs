@@ -17,7 +17,7 @@
 use std::borrow::Cow;
 
 /// Whether `text` needs no escaping in any inline context (the common case: names, titles).
-fn plain(text: &str) -> bool {
+fn needs_no_escape(text: &str) -> bool {
     !text.bytes().any(|b| {
         matches!(
             b,
@@ -47,7 +47,7 @@ fn plain(text: &str) -> bool {
 
 /// `text` escaped for a paragraph, list item, heading or link text.
 pub fn inline(text: &str) -> Cow<'_, str> {
-    if plain(text) {
+    if needs_no_escape(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -128,7 +128,7 @@ pub fn cell(text: &str) -> Cow<'_, str> {
 
 /// Appends `text` escaped for a table cell.
 pub fn push_cell(out: &mut String, text: &str) {
-    if plain(text) {
+    if needs_no_escape(text) {
         out.push_str(text);
     } else {
         push_inline(out, text);
@@ -173,6 +173,40 @@ pub fn mermaid_label(text: &str) -> String {
     out
 }
 
+/// The text of a line of kam's Markdown without its markup, for the places that show plain
+/// text (Excel, the terminal): escapes undone, `**`, code-span backticks and the underscores of
+/// an emphasised line removed, `&amp;` as `&`.
+pub fn plain(markdown: &str) -> String {
+    let mut out = String::with_capacity(markdown.len());
+    let chars: Vec<char> = markdown.chars().collect();
+    let last = chars.len().saturating_sub(1);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' if chars.get(i + 1).is_some_and(|n| n.is_ascii_punctuation()) => {
+                out.push(chars[i + 1]);
+                i += 2;
+                continue;
+            }
+            '*' if chars.get(i + 1) == Some(&'*') => {
+                i += 2;
+                continue;
+            }
+            '`' => {}
+            '_' if i == 0 || i == last => {}
+            '&' if chars[i..].starts_with(&['&', 'a', 'm', 'p', ';']) => {
+                out.push('&');
+                i += 5;
+                continue;
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,6 +247,15 @@ mod tests {
         assert_eq!(inline("![bild](x.png)"), "!\\[bild\\](x.png)");
         assert_eq!(inline("&amp; &#35; & Co."), "&amp;amp; &amp;#35; & Co.");
         assert_eq!(inline("`code`"), "\\`code\\`");
+    }
+
+    #[test]
+    fn plain_text_undoes_the_escapes() {
+        for text in ["<b>fett</b> | \\| `x` *y* _z_ &amp; # 1. - a", "Nordhafen GmbH & Co. KG", "1) x #"] {
+            assert_eq!(plain(&inline(text)), text, "{text}");
+        }
+        assert_eq!(plain("**Hinweis:** `kam check` listet sie"), "Hinweis: kam check listet sie");
+        assert_eq!(plain("_keine erfasst_"), "keine erfasst");
     }
 
     #[test]

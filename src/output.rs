@@ -11,6 +11,10 @@ pub enum Format {
     Markdown,
     Csv,
     Json,
+    /// Excel: every table a worksheet of real cells (needs `-o FILE`).
+    Xlsx,
+    /// The terminal: tables drawn and fitted to its width.
+    Term,
 }
 
 impl FromStr for Format {
@@ -20,7 +24,9 @@ impl FromStr for Format {
             "md" | "markdown" => Ok(Format::Markdown),
             "csv" => Ok(Format::Csv),
             "json" => Ok(Format::Json),
-            _ => Err(format!("unknown format \"{s}\"; expected md, csv or json")),
+            "xlsx" => Ok(Format::Xlsx),
+            "term" => Ok(Format::Term),
+            _ => Err(format!("unknown format \"{s}\"; expected md, csv, json, xlsx or term")),
         }
     }
 }
@@ -70,6 +76,7 @@ pub fn format_of(path: &Path) -> Option<Format> {
         "md" | "markdown" => Some(Format::Markdown),
         "csv" => Some(Format::Csv),
         "json" => Some(Format::Json),
+        "xlsx" => Some(Format::Xlsx),
         _ => None,
     }
 }

@@ -35,7 +35,8 @@ pub enum Value {
 }
 
 impl Value {
-    fn is_numeric(&self) -> bool {
+    /// Whether the value is a number (right-aligned in tables).
+    pub fn is_numeric(&self) -> bool {
         !matches!(self, Value::Text(_) | Value::Label { .. } | Value::Markup(_) | Value::Date(_))
     }
 }
@@ -411,6 +412,16 @@ impl Style {
         let mut out = String::new();
         self.push_value(&mut out, value);
         out
+    }
+
+    /// A value as [`Style::value`] shows it, its text without Markdown escapes (for the
+    /// terminal).
+    pub fn plain_value(&self, value: &Value) -> String {
+        match value {
+            Value::Text(s) | Value::Label { shown: s, .. } => s.clone(),
+            Value::Markup(s) => crate::markdown::plain(s),
+            _ => self.value(value),
+        }
     }
 
     /// Appends [`Style::value`] to `out`.
@@ -998,7 +1009,7 @@ pub fn csv_value(value: &Value) -> String {
 /// Appends [`csv_value`] to `out`.
 pub fn push_csv_value(out: &mut String, value: &Value) {
     match value {
-        Value::Text(s) | Value::Markup(s) => out.push_str(s),
+        Value::Text(s) | Value::Markup(s) => push_csv_text(out, s),
         Value::Label { key, .. } => out.push_str(key),
         Value::Money(Some(v)) => match rounded_units(*v, 2) {
             Some(cents) => push_units(out, cents, 2, '.', None, '-'),
@@ -1020,6 +1031,16 @@ pub fn push_csv_value(out: &mut String, value: &Value) {
         | Value::Number(None)
         | Value::Date(None) => {}
     }
+}
+
+/// Appends a text cell for CSV. A text that a spreadsheet would read as a formula (starting
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`, as OWASP
+/// recommends against CSV injection; number columns are numbers and stay as they are.
+fn push_csv_text(out: &mut String, s: &str) {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        out.push('\'');
+    }
+    out.push_str(s);
 }
 
 /// Appends `value` as [`json_decimal`] writes it.
@@ -1204,6 +1225,25 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn csv_text_cannot_become_a_formula() {
+        for (text, csv) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+49 40 123", "'+49 40 123"),
+            ("-5", "'-5"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("Nordhafen", "Nordhafen"),
+            ("a=b", "a=b"),
+        ] {
+            assert_eq!(csv_value(&Value::Text(text.into())), csv, "{text:?}");
+        }
+        // Numbers stay numbers.
+        assert_eq!(csv_value(&Value::Money(Some(d("-5")))), "-5.00");
+        assert_eq!(csv_value(&Value::Change(Some(d("-0.25")))), "-0.25");
     }
 
     #[test]
