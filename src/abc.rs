@@ -120,6 +120,7 @@ pub struct AbcReport {
     /// The total of the measure over all units.
     pub total: Decimal,
     pub rows: Vec<AbcRow>,
+    pub currency: String,
 }
 
 impl AbcReport {
@@ -270,7 +271,16 @@ pub fn abc_report(
         }
     };
     let (total, rows) = classify_by(units, &ws.config.abc);
-    Ok(AbcReport { unit, measure, limits: ws.config.abc.clone(), from, to, total, rows })
+    Ok(AbcReport {
+        unit,
+        measure,
+        limits: ws.config.abc.clone(),
+        from,
+        to,
+        total,
+        rows,
+        currency: ws.config.currency.clone(),
+    })
 }
 
 #[cfg(test)]

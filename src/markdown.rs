@@ -140,7 +140,10 @@ pub fn push_cell(out: &mut String, text: &str) {
 pub fn mermaid_label(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
-    for c in text.chars() {
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + 1).copied();
         if c.is_control() {
             space = true;
             continue;
@@ -165,7 +168,8 @@ pub fn mermaid_label(text: &str) -> String {
             '}' => out.push_str("#125;"),
             '|' => out.push_str("#124;"),
             ';' => out.push_str("#59;"),
-            '%' => out.push_str("#37;"),
+            // `%%` starts a comment or a directive.
+            '%' if prev == Some('%') || next == Some('%') => out.push_str("#37;"),
             '\\' => out.push_str("#92;"),
             _ => out.push(c),
         }
@@ -263,5 +267,6 @@ mod tests {
         assert_eq!(mermaid_label("a\"] --> b"), "a#quot;#93; --#gt; b");
         assert_eq!(mermaid_label("<b>x</b>\n%% y"), "#lt;b#gt;x#lt;/b#gt; #37;#37; y");
         assert_eq!(mermaid_label("#quot;"), "#35;quot#59;");
+        assert_eq!(mermaid_label("in % %%{init}%%"), "in % #37;#37;#123;init#125;#37;#37;");
     }
 }

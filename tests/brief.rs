@@ -251,12 +251,12 @@ fn expected_receivables_include_vat_when_its_rate_is_set() {
     ws.write("accounts/a.toml", b"name = \"A\"\ncustomer_ids = [\"C1\"]\n\n[credit]\ndso_days = 30\n");
     let net = flat(&brief(ws.path(), &["a", "--lang", "en"]));
     assert!(
-        net.contains("expected receivables 300.00 EUR (net of VAT; [workspace] vat_rate adds it)"),
+        net.contains("expected receivables 300.00 EUR (net of VAT; gross with [workspace] vat_rate)"),
         "{net}"
     );
     ws.write("kam.toml", b"[workspace]\nsales = [\"s.csv\"]\nvat_rate = 0.19\n");
     let gross = flat(&brief(ws.path(), &["a", "--lang", "en"]));
-    assert!(gross.contains("expected receivables 357.00 EUR (gross, with 19.0% VAT)"), "{gross}");
+    assert!(gross.contains("expected receivables 357.00 EUR (gross, incl. 19.0% VAT)"), "{gross}");
     ws.write("kam.toml", b"[workspace]\nsales = [\"s.csv\"]\nvat_rate = 19\n");
     common::check_fails(ws.path())
         .has("kam.toml:3:12: error: vat_rate must be a fraction from 0 to 1 (0.19 for 19 %), found 19");

@@ -6,6 +6,49 @@ use crate::i18n::label;
 use crate::render::{Block, Column, Document, Style, Table, Value, json_money, json_opt, json_rate};
 use serde_json::{Value as Json, json};
 
+/// The units shown in the Pareto chart, largest first.
+const PARETO_UNITS: usize = 20;
+
+/// The Pareto chart: the share of each of the largest units as bars, the cumulative share as a
+/// line, both in percent.
+fn pareto_chart(report: &crate::abc::AbcReport, language: Language) -> Option<Block<'static>> {
+    use crate::money::Decimal;
+    let rows: Vec<_> = report.rows.iter().take(PARETO_UNITS).collect();
+    if rows.len() < 2 || rows.iter().any(|r| r.share.is_none()) {
+        return None;
+    }
+    let pct = |v: Option<Decimal>| (v.unwrap_or_default() * Decimal::ONE_HUNDRED).round_dp(1);
+    // The units by rank (the table below names them in the same order).
+    let labels: Vec<String> = (1..=rows.len()).map(|rank| rank.to_string()).collect();
+    let shares: Vec<Decimal> = rows.iter().map(|r| pct(r.share).max(Decimal::ZERO)).collect();
+    let cumulative: Vec<Decimal> =
+        rows.iter().map(|r| pct(r.cumulative_share).clamp(Decimal::ZERO, Decimal::ONE_HUNDRED)).collect();
+    let n = rows.len();
+    let title = if report.rows.len() > n {
+        tr(
+            language,
+            &format!("Pareto: share of the {n} largest by rank (bars) and cumulative share (line), in %"),
+            &format!(
+                "Pareto: Anteil der {n} größten nach Rang (Balken) und kumulierter Anteil (Linie), in %"
+            ),
+        )
+    } else {
+        tr(
+            language,
+            "Pareto: share of each unit by rank (bars) and cumulative share (line), in %",
+            "Pareto: Anteil jeder Einheit nach Rang (Balken) und kumulierter Anteil (Linie), in %",
+        )
+    };
+    Some(Block::Raw(crate::render::mermaid_chart(
+        &title,
+        &labels,
+        "%",
+        Decimal::ONE_HUNDRED,
+        &[(true, shares), (false, cumulative)],
+        "#9ecae1, #c0392b",
+    )))
+}
+
 /// `kam abc` as a document: candidates first, then every unit with its class.
 pub fn abc_document(
     report: &crate::abc::AbcReport,
@@ -21,18 +64,22 @@ pub fn abc_document(
             format!("{} — {}", label(language, "abc_title"), crate::markdown::inline(workspace)),
         ),
         Block::Bullets(vec![
-            format!("{}: {}", tr(language, "Units", "Einheiten"), label(language, report.unit.name())),
+            format!(
+                "{}: {}",
+                tr(language, "Unit of analysis", "Analyseebene"),
+                label(language, report.unit.name())
+            ),
             format!("{}: {}", label(language, "range"), range_text(language, report.from, report.to)),
             match report.measure {
                 crate::abc::Measure::NetRevenue => format!(
                     "{}: {}",
                     tr(language, "Total net revenue", "Nettoumsatz gesamt"),
-                    style.money(report.total)
+                    style.amount(report.total, &report.currency)
                 ),
                 crate::abc::Measure::Db2 => format!(
                     "{}: {}",
-                    tr(language, "Ranked by DB II; total DB II", "Rangfolge nach DB II; DB II gesamt"),
-                    style.money(report.total)
+                    tr(language, "Ranked by CM II; total CM II", "Rangfolge nach DB II; DB II gesamt"),
+                    style.amount(report.total, &report.currency)
                 ),
             },
         ]),
@@ -43,17 +90,20 @@ pub fn abc_document(
             blocks.push(Block::Paragraph(tr(
                 language,
                 "Every class-A customer already belongs to a key account.",
-                "Alle A-Kunden sind bereits Schlüsselkunden.",
+                "Alle A-Kunden sind bereits einem Schlüsselkunden zugeordnet.",
             )));
         } else {
             blocks.push(Block::Paragraph(tr(
                 language,
-                "Class-A customers that belong to no account yet:",
+                "Class-A customers that belong to no key account yet:",
                 "A-Kunden, die noch keinem Schlüsselkunden-Dossier zugeordnet sind:",
             )));
             blocks.push(Block::Table(abc_table(report, language, candidates.into_iter())));
         }
         blocks.push(Block::Heading(2, tr(language, "All customers", "Alle Kunden")));
+    }
+    if let Some(chart) = pareto_chart(report, language) {
+        blocks.push(chart);
     }
     blocks.push(Block::Table(table.clone()));
     blocks.push(Block::Heading(2, label(language, "definitions")));
@@ -61,22 +111,22 @@ pub fn abc_document(
         tr(
             language,
             &format!(
-                "Units are sorted by {} in the range, largest first (ties by id). With the cumulative share s before a unit: class A while s < {}, B while s < {}, else C ([abc] in kam.toml).",
-                if report.measure == crate::abc::Measure::Db2 { "DB II" } else { "net revenue" },
-                report.limits.a.normalize(),
-                report.limits.b.normalize()
+                "Units are sorted by {} in the range, largest first (ties by ID). With the cumulative share s before a unit: class A while s is below {}, B while it is below {}, else C ([abc] in kam.toml).",
+                if report.measure == crate::abc::Measure::Db2 { "CM II" } else { "net revenue" },
+                style.percent(report.limits.a),
+                style.percent(report.limits.b)
             ),
             &format!(
-                "Einheiten nach {} im Zeitraum absteigend sortiert (bei Gleichstand nach Nummer). Mit dem kumulierten Anteil s vor einer Einheit: Klasse A solange s < {}, B solange s < {}, sonst C ([abc] in kam.toml).",
+                "Einheiten nach {} im Zeitraum absteigend sortiert (bei Gleichstand nach Kennung). Mit dem kumulierten Anteil s vor einer Einheit: Klasse A, solange s unter {} liegt, B, solange s unter {} liegt, sonst C ([abc] in kam.toml).",
                 if report.measure == crate::abc::Measure::Db2 { "DB II" } else { "Nettoumsatz" },
-                report.limits.a.normalize(),
-                report.limits.b.normalize()
+                style.percent(report.limits.a),
+                style.percent(report.limits.b)
             ),
         ),
         tr(
             language,
             "The range is by default the 12 calendar months ending with the exports' last month; --from, --to or --year set another.",
-            "Der Zeitraum sind ohne Angabe die 12 Kalendermonate bis zum letzten Monat der Exporte; --from, --to oder --year wählen einen anderen.",
+            "Ohne Angabe umfasst der Zeitraum die 12 Kalendermonate bis zum letzten Monat der Exporte; mit --from, --to oder --year lässt sich ein anderer wählen.",
         ),
         match report.measure {
             crate::abc::Measure::NetRevenue => tr(
@@ -86,8 +136,8 @@ pub fn abc_document(
             ),
             crate::abc::Measure::Db2 => tr(
                 language,
-                "DB II as kam margin computes it for the same unit and range; for customers without the visits and account costs, which belong to an account. Shares are of the total DB II of all units; while it is not positive, every unit is class C.",
-                "DB II wie kam margin ihn für dieselbe Einheit und denselben Zeitraum berechnet; für Kunden ohne Besuche und Kundeneinzelkosten, die einem Schlüsselkunden gehören. Anteile beziehen sich auf den DB II aller Einheiten; solange er nicht positiv ist, sind alle Einheiten Klasse C.",
+                "CM II as kam margin computes it for the same unit and range; for customer numbers, excluding visits and account costs, which belong to the key account. Shares are of the total CM II of all units; while it is not positive, every unit is class C.",
+                "DB II, wie kam margin ihn für dieselbe Einheit und denselben Zeitraum berechnet; für Kundennummern ohne Besuche und Kundeneinzelkosten, da diese dem Schlüsselkunden zugeordnet sind. Anteile beziehen sich auf den DB II aller Einheiten; solange er nicht positiv ist, fallen alle Einheiten in Klasse C.",
             ),
         },
     ]));
@@ -110,6 +160,9 @@ fn abc_table<'a>(
         .map(|k| {
             if *k == "account" {
                 Column { key: "account".into(), label: label(language, "in_account") }
+            } else if *k == "id" {
+                // The unit's own name: a customer number, or a key account.
+                Column { key: "id".into(), label: label(language, report.unit.name()) }
             } else {
                 column(language, k)
             }

@@ -80,13 +80,13 @@ pub fn accounts_document(
             ),
             tr(
                 language,
-                "CM II rate and ABC class (among the accounts) over the last 12 months, as `kam margin --by account` and `kam abc --by account` compute them. The table shows the columns read most; `--format csv`, `json` and `xlsx` hold every column (id, segment, the previous 12 months, last meeting, open complaints).",
-                "DB-II-Quote und ABC-Klasse (unter den Schlüsselkunden) über die letzten 12 Monate, wie `kam margin --by account` und `kam abc --by account` sie berechnen. Die Tabelle zeigt die meistgelesenen Spalten; `--format csv`, `json` und `xlsx` enthalten alle (Kennung, Segment, Vorjahreszeitraum, letzter Kontakt, offene Reklamationen).",
+                "CM II rate and ABC class (among the key accounts) over the last 12 months, as `kam margin --by account` and `kam abc --by account` compute them. The table shows the most-used columns; `--format csv`, `json` and `xlsx` hold every column (id, segment, the previous 12 months, last meeting, open complaints).",
+                "DB-II-Quote und ABC-Klasse (unter den Schlüsselkunden) über die letzten 12 Monate, wie `kam margin --by account` und `kam abc --by account` sie berechnen. Die Tabelle zeigt die wichtigsten Spalten; `--format csv`, `json` und `xlsx` enthalten alle Spalten (Kennung, Segment, Vorjahreszeitraum, letzter Kontakt, offene Reklamationen).",
             ),
             tr(
                 language,
                 "Last meeting: the latest [[meetings]] entry up to today; open complaints: opened and not closed by today.",
-                "Letzter Kontakt: der jüngste Eintrag unter [[meetings]] bis heute; offene Reklamationen: eröffnet und bis heute nicht geschlossen.",
+                "Letzter Kontakt: der jüngste Eintrag unter [[meetings]] bis heute; offene Reklamationen: eröffnet und bis heute nicht erledigt.",
             ),
         ]),
     ];

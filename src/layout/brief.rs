@@ -129,6 +129,22 @@ fn status(s: ActionStatus, language: Language) -> String {
     tr(language, en, de)
 }
 
+/// A number of days: "1 Tag", "30 Tage", "1 day", "30 days".
+fn days_text(language: Language, n: impl Into<i64>) -> String {
+    let n: i64 = n.into();
+    let one = n.abs() == 1;
+    match language {
+        Language::En => format!("{n} {}", if one { "day" } else { "days" }),
+        Language::De => format!("{n} {}", if one { "Tag" } else { "Tage" }),
+    }
+}
+
+/// A number of days in the dative: "1 Tag", "14 Tagen" ("nach 14 Tagen").
+fn days_dative(n: impl Into<i64>) -> String {
+    let n: i64 = n.into();
+    format!("{n} {}", if n.abs() == 1 { "Tag" } else { "Tagen" })
+}
+
 /// The brief as a document.
 pub fn brief_document(
     b: &Brief,
@@ -213,14 +229,14 @@ pub fn brief_document(
             "**{}**",
             w.t(
                 &format!("No sales in {y} in the exports for this account's customer numbers."),
-                &format!("Keine Umsätze {y} in den Exporten für die Kundennummern dieses Kunden.")
+                &format!("Keine Umsätze {y} in den Exporten für die Kundennummern dieses Schlüsselkunden.")
             )
         ));
     }
     if let Some(end) = b.data_ends_in_year {
         w.para(w.t(
-            &format!("The exports reach until {}: {y} is not complete.", w.date(end)),
-            &format!("Die Exporte reichen bis {}: {y} ist noch nicht vollständig.", w.date(end)),
+            &format!("The exports run until {}, so {y} is not complete.", w.date(end)),
+            &format!("Die Exporte reichen bis zum {}; {y} ist noch nicht vollständig erfasst.", w.date(end)),
         ));
     }
     w.heading(3, w.t("Revenue and units", "Umsatz und Menge"));
@@ -309,7 +325,7 @@ pub fn brief_document(
                     w.money(current),
                 ),
                 &format!(
-                    "{now}: {}. {before} liegt nicht ganz in den Exporten, ein Vergleich damit entfällt.",
+                    "{now}: {}. {before} ist in den Exporten nicht vollständig enthalten; ein Vergleich entfällt.",
                     w.money(current),
                 ),
             )),
@@ -321,12 +337,12 @@ pub fn brief_document(
         if let Some(f) = b.forecast_net_revenue {
             w.para(w.t(
                 &format!(
-                    "Projection for all of {y}: about {} ({} × {now} / {before}; a projection, not a figure of the exports).",
+                    "Projection for all of {y}: about {} ({} × {now} / {before}; a projection, not a figure from the exports).",
                     w.estimate(f),
                     y - 1,
                 ),
                 &format!(
-                    "Hochrechnung für das ganze Jahr {y}: rund {} ({} × {now} / {before}; eine Projektion, keine Zahl der Exporte).",
+                    "Hochrechnung für das ganze Jahr {y}: rund {} ({} × {now} / {before}; hochgerechnet, kein Istwert aus den Exporten).",
                     w.estimate(f),
                     y - 1,
                 ),
@@ -348,7 +364,7 @@ pub fn brief_document(
     if !b.comparable {
         w.para(w.t(
             &format!("⚠ {} is not wholly in the exports: its figures below are partial and no change is given.", y - 1),
-            &format!("⚠ {} liegt nicht ganz in den Exporten: seine Zahlen unten sind unvollständig, eine Veränderung entfällt.", y - 1),
+            &format!("⚠ {} ist in den Exporten nicht vollständig enthalten: Die Zahlen unten sind unvollständig; eine Veränderung wird nicht ausgewiesen.", y - 1),
         ));
     }
     if b.categories.is_empty() {
@@ -459,7 +475,7 @@ pub fn brief_document(
                 p.of
             ),
             &format!(
-                "Vergleichbare Kunden (Segment {}): {} weitere, durchschnittlicher Nettoumsatz {} in {y}; dieser Kunde liegt auf Platz {} von {}",
+                "Vergleichbare Schlüsselkunden (Segment „{}“): {} weitere, durchschnittlicher Nettoumsatz {} in {y}; dieser Schlüsselkunde liegt auf Rang {} von {}",
                 w.e(&p.segment),
                 p.peers,
                 p.average.map_or("–".into(), |v| w.money(v)),
@@ -468,10 +484,10 @@ pub fn brief_document(
             ),
         )),
         Some(p) => items.push(w.t(
-            &format!("No other account in segment {}", w.e(&p.segment)),
-            &format!("Kein weiterer Kunde im Segment {}", w.e(&p.segment)),
+            &format!("No other key account in segment \"{}\"", w.e(&p.segment)),
+            &format!("Kein weiterer Schlüsselkunde im Segment „{}“", w.e(&p.segment)),
         )),
-        None => items.push(w.t("Comparable accounts: no segment set", "Vergleichbare Kunden: kein Segment angegeben")),
+        None => items.push(w.t("Comparable key accounts: no segment set", "Vergleichbare Schlüsselkunden: kein Segment angegeben")),
     }
     w.bullets(items);
 
@@ -573,8 +589,18 @@ pub fn brief_document(
     }
     match (b.dso_days, b.payment_terms_days, b.dso_over_terms) {
         (Some(d), Some(t), Some(over)) => items.push(w.t(
-            &format!("DSO {d} days against payment terms of {t} days ({over:+} days)"),
-            &format!("Debitorenlaufzeit {d} Tage bei {t} Tagen Zahlungsziel ({over:+} Tage)"),
+            &format!(
+                "DSO {} against payment terms of {} ({over:+} {})",
+                days_text(language, d),
+                days_text(language, t),
+                if over.abs() == 1 { "day" } else { "days" }
+            ),
+            &format!(
+                "Debitorenlaufzeit {} bei {} Zahlungsziel ({over:+} {})",
+                days_text(language, d),
+                days_text(language, t),
+                if over.abs() == 1 { "Tag" } else { "Tage" }
+            ),
         )),
         (Some(d), _, _) => items.push(w.t(
             &format!("DSO {d} days (no payment terms recorded)"),
@@ -598,21 +624,23 @@ pub fn brief_document(
     );
     if let Some(r) = b.expected_receivables {
         let (en, de) = match b.vat_rate {
-            Some(v) => (format!("gross, with {} VAT", w.pct(v)), format!("brutto, mit {} USt.", w.pct(v))),
+            Some(v) => (format!("gross, incl. {} VAT", w.pct(v)), format!("brutto inkl. {} USt.", w.pct(v))),
             None => (
-                "net of VAT; [workspace] vat_rate adds it".to_string(),
-                "netto ohne USt.; [workspace] vat_rate rechnet sie ein".to_string(),
+                "net of VAT; gross with [workspace] vat_rate".to_string(),
+                "netto ohne USt.; brutto mit [workspace] vat_rate".to_string(),
             ),
+        };
+        let (en, de) = match b.limit_utilisation {
+            Some(u) => (
+                format!("{en}; {} of the credit limit", w.pct(u)),
+                format!("{de}; {} des Kreditlimits", w.pct(u)),
+            ),
+            None => (en, de),
         };
         credit.push_str(&w.t(
             &format!("; expected receivables {} ({en})", w.money(r)),
             &format!("; voraussichtlicher Forderungsbestand {} ({de})", w.money(r)),
         ));
-        if let Some(u) = b.limit_utilisation {
-            credit.push_str(
-                &w.t(&format!(" ({} of the limit)", w.pct(u)), &format!(" ({} des Limits)", w.pct(u))),
-            );
-        }
     }
     items.push(credit);
     w.bullets(items);
@@ -624,7 +652,7 @@ pub fn brief_document(
             let state = match (r.start > 0, r.end > 0) {
                 (true, true) => w.t(
                     "retained (active at the start and at the end)",
-                    "gehalten (am Anfang und am Ende aktiv)",
+                    "gehalten (zu Beginn und am Ende aktiv)",
                 ),
                 (true, false) => w.t(
                     "⚠ churned (no purchase in the last months)",
@@ -651,7 +679,7 @@ pub fn brief_document(
                         super::months_text(language, b.window_months)
                     ),
                     &format!(
-                        "⚠ Der Beginn von {} ist nicht vollständig beobachtet: die Exporte beginnen weniger als {} davor, ein Kunde, der schon vorher gekauft hat, erscheint daher als neu.",
+                        "⚠ Der Beginn von {} ist nicht vollständig beobachtet: Die Exporte beginnen weniger als {} davor; ein Kunde, der schon vorher gekauft hat, erscheint daher als neu.",
                         w.style.month(from),
                         super::months_text(language, b.window_months)
                     ),
@@ -661,12 +689,12 @@ pub fn brief_document(
             let grr = r.grr.map_or("–".into(), |v| w.pct(v));
             items.push(w.t(
                 &format!("Net revenue retention {nrr}, gross revenue retention {grr} (12 months to {} against the 12 before)", w.style.month(to)),
-                &format!("Net Revenue Retention {nrr}, Gross Revenue Retention {grr} (12 Monate bis {} gegenüber den 12 davor)", w.style.month(to)),
+                &format!("Net Revenue Retention {nrr}, Gross Revenue Retention {grr} (12 Monate bis {} gegenüber den 12 Monaten davor)", w.style.month(to)),
             ));
         }
         _ => items.push(w.t(
             "No retention figures: the exports do not cover this year.",
-            "Keine Bindungskennzahlen: die Exporte decken dieses Jahr nicht ab.",
+            "Keine Bindungskennzahlen: Die Exporte decken dieses Jahr nicht ab.",
         )),
     }
     for (id, last, active) in &b.customer_status {
@@ -680,7 +708,7 @@ pub fn brief_document(
     }
     w.bullets(items);
 
-    w.heading(3, w.t(&format!("Measures {y}"), &format!("Maßnahmen {y}")));
+    w.heading(3, w.t(&format!("Actions {y}"), &format!("Maßnahmen {y}")));
     let measures: Vec<Vec<Value>> = a
         .actions
         .iter()
@@ -745,7 +773,7 @@ pub fn brief_document(
     w.list_or_none(
         &w.items(&review.cooperation),
         "None prepared ([review] cooperation).",
-        "Keine vorbereitet ([review] cooperation).",
+        "Keine Vorschläge vorbereitet ([review] cooperation).",
     );
 
     // 5. Agenda item 4: conditions.
@@ -803,7 +831,7 @@ pub fn brief_document(
             &[
                 ("product", w.t("Special price for", "Sonderpreis für")),
                 ("price", w.t("Price", "Preis")),
-                ("until", w.t("Until", "Bis")),
+                ("until", w.t("Valid until", "Gültig bis")),
                 ("note", w.t("Note", "Hinweis")),
             ],
             rows,
@@ -813,7 +841,7 @@ pub fn brief_document(
     w.list_or_none(
         &w.items(&review.conditions),
         "None prepared ([review] conditions).",
-        "Keine vorbereitet ([review] conditions).",
+        "Keine Vorschläge vorbereitet ([review] conditions).",
     );
 
     // 6. Agenda item 5: future topics.
@@ -821,11 +849,11 @@ pub fn brief_document(
     w.list_or_none(
         &w.items(&review.future_topics),
         "None prepared ([review] future_topics).",
-        "Keine vorbereitet ([review] future_topics).",
+        "Keine Themen vorbereitet ([review] future_topics).",
     );
 
     // 7. Look back.
-    w.heading(2, w.t("Look back: the last two years", "Rückblick: die letzten zwei Jahre"));
+    w.heading(2, w.t("Looking back: the last two years", "Rückblick: die letzten zwei Jahre"));
     let reviews: Vec<String> = b
         .earlier_reviews
         .iter()
@@ -864,12 +892,14 @@ pub fn brief_document(
             .iter()
             .map(|l| {
                 let state = match (l.days_to_close, l.days_open) {
-                    (Some(d), _) => {
-                        w.t(&format!("closed after {d} days"), &format!("nach {d} Tagen erledigt"))
-                    }
-                    (None, Some(d)) => {
-                        w.t(&format!("⚠ open for {d} days"), &format!("⚠ seit {d} Tagen offen"))
-                    }
+                    (Some(d), _) => w.t(
+                        &format!("closed after {}", days_text(language, d)),
+                        &format!("nach {} erledigt", days_dative(d)),
+                    ),
+                    (None, Some(d)) => w.t(
+                        &format!("⚠ open for {}", days_text(language, d)),
+                        &format!("⚠ seit {} offen", days_dative(d)),
+                    ),
                     _ => String::new(),
                 };
                 vec![
@@ -1060,7 +1090,7 @@ pub fn brief_document(
         w.blocks.push(Block::Raw(relationship_map(b, language)));
         w.para(w.t(
             "Colour by attitude: green champion, light green supporter, grey neutral, red critic, white unknown; arrows point from a contact to those reporting to them.",
-            "Farbe nach Haltung: grün Fürsprecher, hellgrün Unterstützer, grau neutral, rot Kritiker, weiß unbekannt; Pfeile zeigen von einer Person zu denen, die an sie berichten.",
+            "Farbe nach Haltung: grün Fürsprecher, hellgrün Unterstützer, grau neutral, rot Kritiker, weiß unbekannt; Pfeile zeigen von einer Person zu den ihr direkt unterstellten Personen.",
         ));
     }
 
@@ -1070,8 +1100,8 @@ pub fn brief_document(
     let n = questions.len();
     if !(10..=14).contains(&n) {
         w.para(w.t(
-            &format!("> ⚠ **{n} questions prepared.** About 10 to 14 questions work best in a sales conversation; more than 15 hurt."),
-            &format!("> ⚠ **{n} Fragen vorbereitet.** Etwa 10 bis 14 Fragen sind für ein Verkaufsgespräch ideal; mehr als 15 schaden."),
+            &format!("> ⚠ **{} prepared.** About 10 to 14 questions work best in a sales conversation; 15 or more hurt.", super::plural(language, n as u64, ("question", "questions"), ("Frage", "Fragen"))),
+            &format!("> ⚠ **{} vorbereitet.** Etwa 10 bis 14 Fragen sind für ein Verkaufsgespräch ideal; ab 15 schaden sie.", super::plural(language, n as u64, ("question", "questions"), ("Frage", "Fragen"))),
         ));
     }
     if n > 0 {
@@ -1101,7 +1131,7 @@ pub fn brief_document(
         &[
             ("item", w.t("Information", "Information")),
             ("status", w.t("Status", "Status")),
-            ("source", w.t("Where it comes from", "Woher sie kommt")),
+            ("source", w.t("Source", "Quelle")),
         ],
         rows,
     );
@@ -1111,11 +1141,11 @@ pub fn brief_document(
     let mut defs = margin_definitions(language, settings, &b.currency);
     defs.push(w.t(
         "Orders are distinct invoice numbers (a row without one is an order of its own); the average order value, orders below the minimum and the order rhythm (average days between order days) count orders with positive net revenue in the year. The stock turnover at the customer comes from the dossier ([profile] stock_turnover_days).",
-        "Aufträge sind verschiedene Belegnummern (eine Zeile ohne Belegnummer ist ein eigener Auftrag); Durchschnittswert, Aufträge unter dem Mindestwert und Bestellrhythmus (mittlere Tage zwischen Auftragstagen) zählen Aufträge mit positivem Nettoumsatz im Jahr. Die Umschlaggeschwindigkeit beim Kunden stammt aus dem Dossier ([profile] stock_turnover_days).",
+        "Als Auftrag zählt jede Belegnummer (eine Zeile ohne Belegnummer ist ein eigener Auftrag); Durchschnittswert, Aufträge unter dem Mindestauftragswert und Bestellrhythmus (mittlerer Abstand zwischen Auftragstagen in Tagen) berücksichtigen nur Aufträge mit positivem Nettoumsatz im Jahr. Die Umschlaggeschwindigkeit beim Kunden stammt aus dem Dossier ([profile] stock_turnover_days).",
     ));
     defs.push(w.t(
         "Where the exports end inside the year, every comparison with the year before is like for like: the months covered against the same months a year earlier, the full year before beside them; the projection for the year = the year before × this year so far / the same months a year earlier.",
-        "Enden die Exporte im laufenden Jahr, werden gleiche Monate verglichen: die erfassten Monate gegen dieselben Monate des Vorjahres, das ganze Vorjahr daneben; die Hochrechnung für das Jahr = Vorjahr × laufendes Jahr bisher / dieselben Monate des Vorjahres.",
+        "Enden die Exporte im laufenden Jahr, werden gleiche Monate verglichen: die erfassten Monate mit denselben Monaten des Vorjahres, das ganze Vorjahr daneben; die Hochrechnung für das Jahr = Vorjahr × laufendes Jahr bisher / dieselben Monate des Vorjahres.",
     ));
     defs.push(w.t(
         "Return rate = returns / net revenue of purchases. Expected receivables = net revenue of the last 12 months × (1 + VAT rate) × DSO / 365 (receivables are gross; without [workspace] vat_rate, net of VAT).",
@@ -1123,11 +1153,11 @@ pub fn brief_document(
     ));
     defs.push(w.t(
         &format!(
-            "Expected revenue: open actions due in the year (those due later or without a date count for the years after); weighted = Σ expected_revenue × probability (1 where none is given). Special prices are flagged when they expire before the review or within {} days after it. The look back covers the two years up to the review date, and at least the last two annual reviews.",
+            "Expected revenue: open actions due in the year (those due later or without a date count for the years after); weighted = Σ expected_revenue × probability (1 where none is given). Special prices are flagged when they expire before the review or within {} days after it. The look-back covers the two years up to the review date, and at least the last two annual reviews.",
             crate::brief::EXPIRY_WARNING_DAYS
         ),
         &format!(
-            "Erwarteter Umsatz: offene Maßnahmen mit Termin im Jahr (spätere und solche ohne Termin zählen für die Folgejahre); gewichtet = Σ expected_revenue × probability (1, wo keine angegeben ist). Sonderpreise werden markiert, wenn sie vor dem Gespräch oder bis {} Tage danach auslaufen. Der Rückblick umfasst die zwei Jahre bis zum Gesprächstermin und mindestens die letzten beiden Jahresgespräche.",
+            "Erwarteter Umsatz: offene Maßnahmen mit Termin im Jahr (spätere und solche ohne Termin zählen für die Folgejahre); gewichtet = Σ expected_revenue × probability (1, wo keine angegeben ist). Sonderpreise werden markiert, wenn sie vor dem Gespräch oder innerhalb von {} Tagen danach auslaufen. Der Rückblick umfasst die zwei Jahre bis zum Gesprächstermin und mindestens die letzten beiden Jahresgespräche.",
             crate::brief::EXPIRY_WARNING_DAYS
         ),
     ));
@@ -1307,7 +1337,7 @@ fn checklist_label(item: ChecklistItem, language: Language) -> String {
         ChecklistItem::ComparableCustomers => {
             ("Average revenue of comparable customers", "Durchschnittsumsatz vergleichbarer Kunden")
         }
-        ChecklistItem::MinimumOrderSize => ("Minimum order size", "Mindestauftragsgröße"),
+        ChecklistItem::MinimumOrderSize => ("Minimum order value", "Mindestauftragswert"),
         ChecklistItem::TurnoverSpeed => ("Stock turnover at the customer", "Umschlaggeschwindigkeit"),
         ChecklistItem::Returns => ("Returns", "Retouren"),
         ChecklistItem::Promotions => ("Promotions", "Aktionen"),

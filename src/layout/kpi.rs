@@ -118,7 +118,7 @@ fn kpi_table(report: &KpiReport, shown: &[(String, &KpiFigures)], language: Lang
         (tr(language, &format!("Goals due {year} on track"), &format!("Ziele {year} im Plan")), |f| {
             Value::Count(f.goals_on_track)
         }),
-        (tr(language, &format!("Goals due {year} behind"), &format!("Ziele {year} im Rückstand")), |f| {
+        (tr(language, &format!("Goals due {year} off track"), &format!("Ziele {year} im Rückstand")), |f| {
             Value::Count(f.goals_behind)
         }),
     ];
@@ -218,26 +218,26 @@ pub fn kpi_document(report: &KpiReport, language: Language, workspace: &str) -> 
         tr(
             language,
             &format!(
-                "Each owner is measured on the key accounts it owns (accounts without owner: (no owner)). Retention of the month as `kam retention --by owner --period month`: an account is active at the end of a month when it bought in the last W = {w_text} (net revenue > 0 on a row; returns do not count as purchases); start = active at the end of the month before, end = active at the end of the month; retention rate = retained / start, churn rate = churned / start."
+                "Each owner is measured on the key accounts they own (key accounts without an owner appear under \"(no owner)\"). Retention of the month as `kam retention --by owner --period month`: an account is active at the end of a month when it bought in the last W = {w_text} (net revenue > 0 on a row; returns do not count as purchases); start = active at the end of the month before, end = active at the end of the month; retention rate = retained / start, churn rate = churned / start."
             ),
             &format!(
-                "Jeder KAM wird an seinen Schlüsselkunden gemessen (Schlüsselkunden ohne KAM: (ohne KAM)). Kundenbindung des Monats wie `kam retention --by owner --period month`: ein Kunde ist am Monatsende aktiv, wenn er in den letzten W = {w_text} gekauft hat (Nettoumsatz > 0 in einer Zeile; Retouren zählen nicht als Kauf); Beginn = aktiv am Ende des Vormonats, Ende = aktiv am Monatsende; Kundenbindungsrate = gehalten / Beginn, Abwanderungsrate = abgewandert / Beginn."
+                "Jeder KAM wird an seinen Schlüsselkunden gemessen (Schlüsselkunden ohne KAM erscheinen unter „(ohne KAM)“). Kundenbindung des Monats wie `kam retention --by owner --period month`: Ein Schlüsselkunde ist am Monatsende aktiv, wenn er innerhalb der letzten W = {w_text} gekauft hat (Nettoumsatz > 0 in einer Zeile; Retouren zählen nicht als Kauf); Beginn = aktiv am Ende des Vormonats, Ende = aktiv am Monatsende; Kundenbindungsrate = gehalten / Beginn, Abwanderungsrate = abgewandert / Beginn."
             ),
         ),
         tr(
             language,
-            "Net revenue of the month against the same month a year earlier. CM II from January 1 to the month's end against the same span a year earlier, as `kam margin --by owner` computes it; change = (this year − last year) / |last year| (– when last year is 0 or unknown); the change in the CM II rate is the difference of the rates in percentage points (pp).",
-            "Nettoumsatz des Monats gegen den Vorjahresmonat. DB II vom 1. Januar bis Monatsende gegen denselben Zeitraum des Vorjahres, wie `kam margin --by owner` ihn berechnet; Veränderung = (dieses Jahr − Vorjahr) / |Vorjahr| (– wenn das Vorjahr 0 oder unbekannt ist); die Veränderung der DB-II-Quote ist die Differenz der Quoten in Prozentpunkten (Pp.).",
+            "Net revenue of the month against the same month a year earlier. CM II from January 1 to the month's end against the same span a year earlier, as `kam margin --by owner` computes it; change = (this year − last year) / |last year| (– when last year is 0 or unknown); the change in the CM II rate is the difference between the rates in percentage points (pp).",
+            "Nettoumsatz des Monats im Vergleich zum Vorjahresmonat. DB II vom 1. Januar bis Monatsende gegenüber demselben Zeitraum des Vorjahres, wie `kam margin --by owner` ihn berechnet; Veränderung = (laufendes Jahr − Vorjahr) / |Vorjahr| („–“, wenn das Vorjahr 0 oder unbekannt ist); die Veränderung der DB-II-Quote ist die Differenz der Quoten in Prozentpunkten (Pp.).",
         ),
         tr(
             language,
-            "Services sold and meetings (every kind): [[services]] and [[meetings]] of the dossiers dated in the month; a service without value counts with 0. Open complaints: opened by the month's end and not closed by then.",
-            "Verkaufte Zusatzleistungen und Kundenkontakte (jeder Art): [[services]] und [[meetings]] der Dossiers mit Datum im Monat; eine Leistung ohne Wert zählt mit 0. Offene Reklamationen: bis Monatsende eröffnet und bis dahin nicht geschlossen.",
+            "Services sold and meetings (all kinds): [[services]] and [[meetings]] of the dossiers dated in the month; a service without value counts as 0. Open complaints: opened by the month's end and not closed by then.",
+            "Verkaufte Zusatzleistungen und Kundenkontakte (alle Arten): [[services]] und [[meetings]] der Dossiers mit Datum im Monat; eine Leistung ohne Wert zählt mit 0. Offene Reklamationen: bis Monatsende eröffnet und bis dahin nicht erledigt.",
         ),
         tr(
             language,
             "Team: the sum over the owners shown; its rates are worked out from the summed counts.",
-            "Team: Summe über die gezeigten KAMs; die Quoten werden aus den summierten Zahlen berechnet.",
+            "Team: Summe der gezeigten KAMs; die Quoten werden aus den summierten Zahlen berechnet.",
         ),
     ];
     definitions.extend(margin_definitions(language, &report.margin, &report.source.currency));

@@ -118,21 +118,24 @@ pub fn margin_document<'r>(
         let style = Style::new(language);
         blocks.insert(
             3,
-            Block::Paragraph(tr(
-                language,
-                &format!(
-                    "**Note:** {} rows ({} {} net revenue) have no cost data, so DB I–III of their groups are unknown (–).",
+            Block::Paragraph({
+                let rows = super::plural(
+                    language,
                     report.total.unknown_cost_rows,
-                    style.money(report.total.unknown_cost_net),
-                    report.currency
-                ),
-                &format!(
-                    "**Hinweis:** {} Zeilen ({} {} Nettoumsatz) haben keine Kostenangabe; DB I–III ihrer Gruppen sind daher unbekannt (–).",
-                    report.total.unknown_cost_rows,
-                    style.money(report.total.unknown_cost_net),
-                    report.currency
-                ),
-            )),
+                    ("row", "rows"),
+                    ("Zeile", "Zeilen"),
+                );
+                let net = style.amount(report.total.unknown_cost_net, &report.currency);
+                tr(
+                    language,
+                    &format!(
+                        "**Note:** {rows} ({net} net revenue) have no cost data, so CM I–III of their groups are unknown (–)."
+                    ),
+                    &format!(
+                        "**Hinweis:** {rows} ({net} Nettoumsatz) ohne Kostenangabe; DB I–III ihrer Gruppen sind daher unbekannt (–)."
+                    ),
+                )
+            }),
         );
     }
     Document { blocks, csv_table: Some(table) }

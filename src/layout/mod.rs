@@ -79,7 +79,7 @@ pub(crate) fn period_text(language: Language, period: crate::periods::PeriodKind
 pub(crate) fn range_text(language: Language, from: Option<NaiveDate>, to: Option<NaiveDate>) -> String {
     let style = Style::new(language);
     match (from, to) {
-        (None, None) => tr(language, "all rows of the exports", "alle Zeilen der Exporte"),
+        (None, None) => tr(language, "all exported data", "gesamter Exportzeitraum"),
         (Some(f), None) => tr(language, &format!("from {}", style.date(f)), &format!("ab {}", style.date(f))),
         (None, Some(t)) => {
             tr(language, &format!("up to {}", style.date(t)), &format!("bis {}", style.date(t)))
@@ -144,16 +144,16 @@ pub fn margin_definitions(language: Language, settings: &MarginSettings, currenc
     let cost_rule = match settings.default_cost_rate {
         Some(r) => tr(
             language,
-            &format!("rows without cost data are costed at default_cost_rate = {} of net revenue", pct(r)),
+            &format!("Rows without cost data are costed at default_cost_rate = {} of net revenue.", pct(r)),
             &format!(
-                "Zeilen ohne Kostenangabe werden mit default_cost_rate = {} des Nettoumsatzes bewertet",
+                "Zeilen ohne Kostenangabe werden mit default_cost_rate = {} des Nettoumsatzes bewertet.",
                 pct(r)
             ),
         ),
         None => tr(
             language,
             "default_cost_rate is unset: where rows lack cost data, CM I–III are unknown (–).",
-            "default_cost_rate ist nicht gesetzt: fehlen Kostenangaben, sind DB I–III unbekannt (–).",
+            "default_cost_rate ist nicht gesetzt: Fehlen Kostenangaben, sind DB I–III unbekannt (–).",
         ),
     };
     vec![
@@ -170,13 +170,13 @@ pub fn margin_definitions(language: Language, settings: &MarginSettings, currenc
         tr(
             language,
             &format!(
-                "CM II = CM I − direct costs: {} per order (distinct invoice numbers of purchases; a purchase row without one counts as one order; a credit note is no order) + {} per visit + {} of returns + the account's [[costs]] in the period.",
+                "CM II = CM I − direct costs: {} per order (the number of distinct invoice numbers of purchases; a purchase row without one counts as one order; a credit note is not an order) + {} per visit + {} of returns + the key account's [[costs]] in the period.",
                 money(settings.cost_per_order),
                 money(settings.cost_per_visit),
                 pct(settings.return_handling_rate)
             ),
             &format!(
-                "DB II = DB I − Kundeneinzelkosten: {} je Auftrag (verschiedene Belegnummern der Käufe; eine Kaufzeile ohne Belegnummer zählt als ein Auftrag; eine Gutschrift ist kein Auftrag) + {} je Besuch + {} der Retouren + [[costs]] des Kunden im Zeitraum.",
+                "DB II = DB I − Kundeneinzelkosten: {} je Auftrag (Anzahl verschiedener Belegnummern der Käufe; eine Kaufzeile ohne Belegnummer zählt als ein Auftrag; eine Gutschrift ist kein Auftrag) + {} je Besuch + {} der Retouren + [[costs]] des Schlüsselkunden im Zeitraum.",
                 money(settings.cost_per_order),
                 money(settings.cost_per_visit),
                 pct(settings.return_handling_rate)
@@ -196,8 +196,8 @@ pub fn margin_definitions(language: Language, settings: &MarginSettings, currenc
         cost_rule,
         tr(
             language,
-            "Amounts are exact; shown rounded to cents, half away from zero; rates to 4 places (here as percent).",
-            "Beträge werden exakt gerechnet und erst zur Anzeige auf Cent kaufmännisch gerundet; Quoten auf 4 Stellen (hier in Prozent).",
+            "Amounts are calculated exactly and rounded to the cent (half away from zero) only for display; rates to 4 decimal places (shown here as percentages with one decimal).",
+            "Beträge werden exakt gerechnet und erst zur Anzeige auf Cent kaufmännisch gerundet; Quoten auf 4 Nachkommastellen (hier als Prozentwert mit einer Nachkommastelle).",
         ),
     ]
 }
@@ -209,7 +209,7 @@ pub fn own_windows_text(language: Language, own: &[(String, u32)]) -> String {
     }
     let list = own
         .iter()
-        .map(|(id, w)| format!("{}: {}", crate::markdown::inline(id), months_text(language, *w)))
+        .map(|(id, w)| format!("{} ({})", crate::markdown::inline(id), months_text(language, *w)))
         .collect::<Vec<_>>()
         .join(", ");
     tr(language, &format!("; own windows: {list}"), &format!("; eigene Fenster: {list}"))

@@ -80,7 +80,7 @@ pub fn mark_notes(language: Language, clipped: bool, history: bool, w: u32) -> V
             language,
             &format!("{MARK_CLIPPED} Period cut short: the exports (or the range) end inside it."),
             &format!(
-                "{MARK_CLIPPED} Zeitraum nicht vollständig: die Exporte (oder der Bereich) enden in ihm."
+                "{MARK_CLIPPED} Periode unvollständig: Die Exporte (bzw. der gewählte Zeitraum) enden innerhalb dieser Periode."
             ),
         ));
     }
@@ -92,7 +92,7 @@ pub fn mark_notes(language: Language, clipped: bool, history: bool, w: u32) -> V
                 super::months_text(language, w)
             ),
             &format!(
-                "{MARK_HISTORY} Beginn nicht vollständig beobachtet: die {} vor dem Zeitraum reichen vor den ersten Monat der Exporte zurück; Beginn, gehalten, abgewandert und reaktiviert sind daher zu niedrig, und neu enthält Einheiten, die schon vor den Exporten gekauft haben.",
+                "{MARK_HISTORY} Beginn nicht vollständig beobachtet: Die {} vor der Periode reichen vor den ersten Monat der Exporte zurück; „Aktiv zu Beginn“, „Gehalten“, „Abgewandert“ und „Reaktiviert“ sind daher zu niedrig, und „Neu“ enthält Einheiten, die schon vor den Exporten gekauft haben.",
                 super::months_text(language, w)
             ),
         ));
@@ -168,18 +168,18 @@ pub fn retention_definitions(language: Language, w: u32, from_flag: bool) -> Vec
         ),
         tr(
             language,
-            "Retention rate = retained / start, churn rate = churned / start (– when start is 0). Net revenue: of the units in the period, returns included.",
-            "Kundenbindungsrate = gehalten / Beginn, Abwanderungsrate = abgewandert / Beginn (– wenn Beginn 0 ist). Nettoumsatz: der Einheiten im Zeitraum, Retouren eingerechnet.",
+            "Retention rate = retained / start, churn rate = churned / start (– when start is 0). Net revenue: that of the units in the period, including returns.",
+            "Kundenbindungsrate = gehalten / Beginn, Abwanderungsrate = abgewandert / Beginn („–“, wenn Beginn 0 ist). Nettoumsatz: Umsatz der Einheiten in der Periode einschließlich Retouren.",
         ),
         tr(
             language,
-            "NRR and GRR over trailing twelve months: base = units with net revenue > 0 in the 12 months before the 12 months ending at b; NRR = their net revenue in the last 12 months / in the 12 before; GRR counts each unit's last 12 months at most at its earlier figure and not below 0. – when the exports do not reach back to month b−23 or the base had no revenue.",
-            "NRR und GRR über rollierende zwölf Monate: Basis = Einheiten mit Nettoumsatz > 0 in den 12 Monaten vor den 12 Monaten bis b; NRR = deren Nettoumsatz der letzten 12 Monate / der 12 davor; GRR zählt die letzten 12 Monate jeder Einheit höchstens mit ihrem früheren Wert und nicht unter 0. – wenn die Exporte nicht bis zum Monat b−23 zurückreichen oder die Basis keinen Umsatz hatte.",
+            "NRR and GRR over trailing 12-month windows: base = units with net revenue > 0 in the 12 months before the 12 months ending at b; NRR = their net revenue in the last 12 months / in the 12 before; GRR counts each unit's last 12 months at most at its earlier figure and not below 0. Shown as – when the exports do not reach back to month b−23 or the base had no revenue.",
+            "NRR und GRR über rollierende 12 Monate: Basis = Einheiten mit Nettoumsatz > 0 in den 12 Monaten vor den 12 Monaten bis b; NRR = deren Nettoumsatz der letzten 12 Monate / der 12 davor; GRR zählt die letzten 12 Monate jeder Einheit höchstens mit ihrem früheren Wert und nicht unter 0. „–“, wenn die Exporte nicht bis zum Monat b−23 zurückreichen oder die Basis keinen Umsatz hatte.",
         ),
         tr(
             language,
             "Periods are calendar months, quarters or years, cut to the range (--from/--to, else the exports' first and last month); history before the range counts for the start and for first purchases.",
-            "Zeiträume sind Kalendermonate, -quartale oder -jahre, begrenzt auf den Bereich (--from/--to, sonst erster und letzter Monat der Exporte); die Zeit vor dem Bereich zählt für den Beginn und für Erstkäufe.",
+            "Zeiträume sind Kalendermonate, -quartale oder -jahre, begrenzt auf den Zeitraum (--from/--to, sonst erster und letzter Monat der Exporte); die Zeit davor zählt für den Beginn und für Erstkäufe.",
         ),
         tr(
             language,
@@ -206,7 +206,11 @@ pub fn retention_document(
             format!("{} — {}", label(language, "retention_title"), crate::markdown::inline(workspace)),
         ),
         Block::Bullets(vec![
-            format!("{}: {}", tr(language, "Units", "Einheiten"), units_label(language, report.by)),
+            format!(
+                "{}: {}",
+                tr(language, "Unit of analysis", "Analyseebene"),
+                units_label(language, report.by)
+            ),
             format!("{}: {span}, {}", label(language, "range"), period_text(language, report.period)),
             format!(
                 "{}: W = {}{}",
@@ -222,13 +226,13 @@ pub fn retention_document(
         blocks.push(Block::Paragraph(tr(
             language,
             "No owner to show: the workspace has no key accounts yet.",
-            "Kein KAM: der Arbeitsbereich hat noch keine Schlüsselkunden.",
+            "Keine KAMs: Der Arbeitsbereich enthält noch keine Schlüsselkunden.",
         )));
     } else if report.rows.is_empty() {
         blocks.push(Block::Paragraph(tr(
             language,
             "No period to show: the exports hold no rows in the range.",
-            "Kein Zeitraum: die Exporte enthalten im Bereich keine Zeilen.",
+            "Keine Daten: Die Exporte enthalten im gewählten Zeitraum keine Zeilen.",
         )));
     }
     if with_owner {
@@ -243,6 +247,9 @@ pub fn retention_document(
     } else if !report.rows.is_empty() {
         blocks.push(Block::Table(retention_table(language, false, report.rows.iter(), false)));
     }
+    if !with_owner && report.rows.len() >= 2 {
+        blocks.extend(retention_charts(report, language));
+    }
     let clipped = report.rows.iter().any(|r| !r.complete);
     let history = report.rows.iter().any(|r| !r.figures.history_complete);
     let notes = mark_notes(language, clipped, history, report.widest_window);
@@ -256,6 +263,46 @@ pub fn retention_document(
         report.window_from_flag,
     )));
     Document { blocks, csv_table: Some(retention_table(language, with_owner, report.rows.iter(), true)) }
+}
+
+/// The charts of a retention table: the active units at each period's end as bars, and NRR and
+/// GRR (where known) as lines.
+fn retention_charts(report: &RetentionReport, language: Language) -> Vec<Block<'static>> {
+    use crate::money::Decimal;
+    use crate::render::{axis_max, mermaid_chart};
+    let style = Style::new(language);
+    let labels: Vec<String> = report.rows.iter().map(|r| style.period(&r.period)).collect();
+    let active: Vec<Decimal> = report.rows.iter().map(|r| Decimal::from(r.figures.end)).collect();
+    let top = axis_max(active.iter().copied().max().unwrap_or(Decimal::ONE));
+    let mut blocks = vec![Block::Raw(mermaid_chart(
+        &tr(language, "Active units at the end of each period", "Aktive Einheiten am Ende jeder Periode"),
+        &labels,
+        &tr(language, "units", "Einheiten"),
+        top,
+        &[(true, active)],
+        "#4e79a7",
+    ))];
+    let known: Vec<_> = report
+        .rows
+        .iter()
+        .zip(&labels)
+        .filter_map(|(r, l)| Some((l.clone(), r.figures.nrr?, r.figures.grr?)))
+        .collect();
+    if known.len() >= 2 {
+        let pct = |v: Decimal| (v * Decimal::ONE_HUNDRED).round_dp(1);
+        let nrr: Vec<Decimal> = known.iter().map(|k| pct(k.1)).collect();
+        let grr: Vec<Decimal> = known.iter().map(|k| pct(k.2)).collect();
+        let most = nrr.iter().chain(&grr).copied().max().unwrap_or(Decimal::ONE_HUNDRED);
+        blocks.push(Block::Raw(mermaid_chart(
+            &tr(language, "NRR (dark blue) and GRR (orange) in %", "NRR (dunkelblau) und GRR (orange) in %"),
+            &known.iter().map(|k| k.0.clone()).collect::<Vec<_>>(),
+            "%",
+            axis_max(most.max(Decimal::ONE_HUNDRED)),
+            &[(false, nrr), (false, grr)],
+            "#1f4e79, #f28e2b",
+        )));
+    }
+    blocks
 }
 
 /// The JSON fields of one set of retention figures (SPEC 4.1).
@@ -380,7 +427,11 @@ pub fn cohorts_document(
             format!("{} — {}", label(language, "cohorts_title"), crate::markdown::inline(workspace)),
         ),
         Block::Bullets(vec![
-            format!("{}: {}", tr(language, "Units", "Einheiten"), units_label(language, report.by)),
+            format!(
+                "{}: {}",
+                tr(language, "Unit of analysis", "Analyseebene"),
+                units_label(language, report.by)
+            ),
             format!("{}: {selected}", tr(language, "Cohorts", "Kohorten")),
             format!("{}: {last}", tr(language, "Last month", "Letzter Monat")),
             source_bullet(language, &report.source),
@@ -390,7 +441,7 @@ pub fn cohorts_document(
         blocks.push(Block::Paragraph(tr(
             language,
             "No cohort to show: no unit made a first purchase in the range.",
-            "Keine Kohorte: keine Einheit hat im Bereich zum ersten Mal gekauft.",
+            "Keine Kohorte: Keine Einheit hat im gewählten Zeitraum erstmals gekauft.",
         )));
     } else if with_owner {
         let mut owners: Vec<&GroupName> = report.rows.iter().filter_map(|r| r.owner.as_ref()).collect();
@@ -416,10 +467,10 @@ pub fn cohorts_document(
         notes.push(tr(
             language,
             &format!(
-                "{MARK_FIRST_COHORT} {first} is the exports' first month: its cohort holds every unit that bought then, also those whose first purchase was earlier."
+                "{MARK_FIRST_COHORT} {first} is the exports' first month: its cohort holds every unit that bought then, including those whose first purchase was earlier."
             ),
             &format!(
-                "{MARK_FIRST_COHORT} {first} ist der erste Monat der Exporte: seine Kohorte enthält jede Einheit, die dann gekauft hat, auch solche mit früherem Erstkauf."
+                "{MARK_FIRST_COHORT} {first} ist der erste Monat der Exporte: Die Kohorte enthält alle Einheiten, die in diesem Monat gekauft haben, auch solche mit früherem Erstkauf."
             ),
         ));
     }
@@ -427,11 +478,11 @@ pub fn cohorts_document(
         notes.push(tr(
             language,
             &format!(
-                "{MARK_SMALL_COHORT} Fewer than {} units: too small a cohort to read its shares.",
+                "{MARK_SMALL_COHORT} Fewer than {} units: cohort too small for its shares to be meaningful.",
                 crate::retention::SMALL_COHORT
             ),
             &format!(
-                "{MARK_SMALL_COHORT} Weniger als {} Einheiten: eine zu kleine Kohorte, um ihre Anteile zu deuten.",
+                "{MARK_SMALL_COHORT} Weniger als {} Einheiten: Kohorte zu klein für belastbare Aussagen.",
                 crate::retention::SMALL_COHORT
             ),
         ));
@@ -444,7 +495,7 @@ pub fn cohorts_document(
         tr(
             language,
             "A unit's cohort is the month of its first purchase (a sales row with net revenue > 0; returns do not count as purchases). Size = units in the cohort.",
-            "Die Kohorte einer Einheit ist der Monat ihres ersten Kaufs (eine Umsatzzeile mit Nettoumsatz > 0; Retouren zählen nicht als Kauf). Größe = Einheiten der Kohorte.",
+            "Die Kohorte einer Einheit ist der Monat ihres ersten Kaufs (eine Umsatzzeile mit Nettoumsatz > 0; Retouren zählen nicht als Kauf). Größe = Anzahl der Einheiten in der Kohorte.",
         ),
         tr(
             language,
