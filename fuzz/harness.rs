@@ -334,7 +334,10 @@ fn edit(input: &[u8], _: &Path) -> Result<(), String> {
             // what `kam log` checks before it writes (closing a complaint before it was opened).
             let mut after = Diagnostics::new();
             if kam::dossier::load_text(path, &change.text, &mut after).is_none()
-                && after.items().iter().any(|d| !d.message.contains("before it was opened"))
+                && after
+                    .items()
+                    .iter()
+                    .any(|d| !d.message.text(kam::config::Language::En).contains("before it was opened"))
             {
                 return Err(format!("the edited dossier does not load: {:?}", after.items()));
             }

@@ -1,11 +1,9 @@
 //! `kam check`: validates the workspace and the exports, reporting every problem in one run.
 
-use crate::config::Language;
 use crate::dates::Date;
 use crate::diag::{Diagnostics, Location, display_path};
 use crate::dossier::ActionStatus;
 use crate::money::Decimal;
-use crate::render::Style;
 use crate::sales::{ImportStats, read_exports};
 use crate::workspace::{Options, Workspace};
 use chrono::NaiveDate;
@@ -67,7 +65,7 @@ pub fn check_json(report: &CheckReport) -> CheckJson {
                     (Some(display_path(file)), Some(*line), None, column.clone())
                 }
             };
-            ProblemJson { severity, file, line, column, header, message: d.message.clone() }
+            ProblemJson { severity, file, line, column, header, message: d.message.to_string() }
         })
         .collect();
     CheckJson {
@@ -84,38 +82,50 @@ pub fn check_json(report: &CheckReport) -> CheckJson {
 impl CheckReport {
     /// The closing line: counts of problems and of what was checked.
     pub fn summary(&self) -> String {
+        use crate::messages::Message;
         let d = &self.diagnostics;
-        let checked = format!(
-            "{} {}, {} {} with {} {}",
-            self.accounts,
-            plural(self.accounts as u64, "account", "accounts"),
-            self.stats.files,
-            plural(self.stats.files as u64, "export", "exports"),
-            self.stats.rows,
-            plural(self.stats.rows, "row", "rows"),
+        let count = |n: u64, one: Message, many: Message| if n == 1 { one } else { many };
+        let accounts = self.accounts as u64;
+        let files = self.stats.files as u64;
+        let rows = self.stats.rows;
+        let checked = crate::msg!(
+            "{accounts}, {exports} with {rows}",
+            accounts = count(
+                accounts,
+                crate::msg!("{n} account", n = accounts),
+                crate::msg!("{n} accounts", n = accounts)
+            ),
+            exports =
+                count(files, crate::msg!("{n} export", n = files), crate::msg!("{n} exports", n = files)),
+            rows = count(rows, crate::msg!("{n} row", n = rows), crate::msg!("{n} rows", n = rows)),
         );
-        if d.has_errors() {
-            format!(
-                "check failed: {} {}, {} {} ({checked})",
-                d.error_count(),
-                plural(d.error_count() as u64, "error", "errors"),
-                d.warning_count(),
-                plural(d.warning_count() as u64, "warning", "warnings")
+        let errors = d.error_count() as u64;
+        let warnings = d.warning_count() as u64;
+        let errors_text =
+            count(errors, crate::msg!("{n} error", n = errors), crate::msg!("{n} errors", n = errors));
+        let warnings_text = count(
+            warnings,
+            crate::msg!("{n} warning", n = warnings),
+            crate::msg!("{n} warnings", n = warnings),
+        );
+        let line = if d.has_errors() {
+            crate::msg!(
+                "check failed: {errors}, {warnings} ({checked})",
+                errors = errors_text,
+                warnings = warnings_text,
+                checked = checked
             )
-        } else if d.warning_count() > 0 {
-            format!(
-                "check passed with {} {} ({checked})",
-                d.warning_count(),
-                plural(d.warning_count() as u64, "warning", "warnings")
+        } else if warnings > 0 {
+            crate::msg!(
+                "check passed with {warnings} ({checked})",
+                warnings = warnings_text,
+                checked = checked
             )
         } else {
-            format!("check passed ({checked})")
-        }
+            crate::msg!("check passed ({checked})", checked = checked)
+        };
+        line.to_string()
     }
-}
-
-fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
 }
 
 /// Checks the workspace as of `today` (for deadlines).
@@ -180,73 +190,98 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
         let header = ws.config.import.columns.as_ref().and_then(|c| c.deductions.clone());
         diags.warning(
             Location::None,
-            format!(
-                "every value of the deductions column{} lies between 0 and 1: is it a discount rate rather than an amount? kam subtracts it from the revenue as an amount",
-                header.map_or(String::new(), |h| format!(" \"{h}\""))
-            ),
+            match header {
+                Some(h) => crate::msg!(
+                    "every value of the deductions column \"{header}\" lies between 0 and 1: is it a discount rate rather than an amount? kam subtracts it from the revenue as an amount",
+                    header = h
+                ),
+                None => crate::msg!(
+                    "every value of the deductions column lies between 0 and 1: is it a discount rate rather than an amount? kam subtracts it from the revenue as an amount"
+                ),
+            },
         );
     }
     if report.stats.files == 0 && ws.sales_files.is_empty() && !diags.has_errors() {
         diags.warning(
             Location::None,
-            "no sales exports to read: set `sales` under [workspace] in kam.toml or pass --sales FILE",
+            crate::msg!(
+                "no sales exports to read: set `sales` under [workspace] in kam.toml or pass --sales FILE"
+            ),
         );
     }
 
-    // Messages are in English, and so are their numbers.
-    let style = Style::new(Language::En);
-    let share = |part: Decimal| -> String {
-        crate::money::quotient(part, total_net).map_or_else(|| "–".to_string(), |s| style.percent(s))
-    };
+    let share = |part: Decimal| crate::messages::Arg::Percent(crate::money::quotient(part, total_net));
     let currency = &ws.config.currency;
     if !unassigned.is_empty() {
         // A dossier that did not load may list some of them.
         let unsure = match ws.broken_dossiers {
-            0 => String::new(),
-            1 => " (1 dossier did not load: some may be its customers)".to_string(),
-            n => format!(" ({n} dossiers did not load: some may be their customers)"),
+            0 => crate::messages::Message::none(),
+            1 => crate::msg!(" (1 dossier did not load: some may be its customers)"),
+            n => crate::msg!(" ({n} dossiers did not load: some may be their customers)", n = n),
         };
         let revenue: Decimal = unassigned.values().copied().sum();
-        diags.warning(
-            Location::None,
-            format!(
-                "{} export {} to no account{unsure}: {} of net revenue ({} {currency}); `kam abc` lists the candidates",
-                unassigned.len(),
-                plural(unassigned.len() as u64, "customer belongs", "customers belong"),
-                share(revenue),
-                style.money(revenue),
-            ),
-        );
+        let n = unassigned.len();
+        let message = if n == 1 {
+            crate::msg!(
+                "{n} export customer belongs to no account{unsure}: {share} of net revenue ({amount} {currency}); `kam abc` lists the candidates",
+                n = n,
+                unsure = unsure,
+                share = share(revenue),
+                amount = crate::messages::Arg::Money(revenue),
+                currency = currency
+            )
+        } else {
+            crate::msg!(
+                "{n} export customers belong to no account{unsure}: {share} of net revenue ({amount} {currency}); `kam abc` lists the candidates",
+                n = n,
+                unsure = unsure,
+                share = share(revenue),
+                amount = crate::messages::Arg::Money(revenue),
+                currency = currency
+            )
+        };
+        diags.warning(Location::None, message);
     }
     if no_customer.0 > 0 {
         diags.warning(
             Location::None,
-            format!(
-                "{} {} without a customer: {} {currency} net revenue ({}), reported as (unassigned)",
-                no_customer.0,
-                plural(no_customer.0, "row", "rows"),
-                style.money(no_customer.1),
-                share(no_customer.1),
+            crate::msg!(
+                "{rows} without a customer: {amount} {currency} net revenue ({share}), reported as {unassigned}",
+                rows = if no_customer.0 == 1 {
+                    crate::msg!("{n} row", n = no_customer.0)
+                } else {
+                    crate::msg!("{n} rows", n = no_customer.0)
+                },
+                amount = crate::messages::Arg::Money(no_customer.1),
+                currency = currency,
+                share = share(no_customer.1),
+                unassigned = crate::msg!("(unassigned)")
             ),
         );
     }
     for (file, line, first_file, first_line) in &duplicates {
         let first = if file == first_file {
-            format!("line {first_line}")
+            crate::msg!("line {line}", line = first_line.to_string())
         } else {
-            format!("{}:{first_line}", display_path(&ws.sales_files[*first_file]))
+            crate::messages::Message::raw(format!(
+                "{}:{first_line}",
+                display_path(&ws.sales_files[*first_file])
+            ))
         };
         diags.warning(
             Location::Csv { file: ws.sales_files[*file].clone(), line: *line, column: None },
-            format!("looks like a duplicate of {first} (same invoice, product, date and amount)"),
+            crate::msg!(
+                "looks like a duplicate of {first} (same invoice, product, date and amount)",
+                first = first
+            ),
         );
     }
     if duplicate_count > duplicates.len() as u64 {
         diags.warning(
             Location::None,
-            format!(
-                "{} more duplicate-looking rows are not listed",
-                duplicate_count - duplicates.len() as u64
+            crate::msg!(
+                "{n} more duplicate-looking rows are not listed",
+                n = duplicate_count - duplicates.len() as u64
             ),
         );
     }
@@ -259,7 +294,13 @@ pub fn check(options: &Options, today: NaiveDate) -> CheckReport {
                         .get(j)
                         .cloned()
                         .unwrap_or(Location::File(account.path.clone()));
-                    diags.warning(loc, format!("customer \"{}\" has no sales in the exports", id.trim()));
+                    diags.warning(
+                        loc,
+                        crate::msg!(
+                            "customer \"{customer}\" has no sales in the exports",
+                            customer = id.trim()
+                        ),
+                    );
                 }
             }
         }
@@ -290,12 +331,11 @@ fn dossier_warnings(ws: &Workspace, today: NaiveDate, diags: &mut Diagnostics) {
         let i = &ws.config.import;
         diags.warning(
             Location::None,
-            format!(
-                "no kam.toml in this folder or a folder above, so every setting has its default: exports {}, \
-                 delimiter \",\", decimal mark \".\", dates \"{}\", UTF-8, dossiers in {}/; `kam init` writes a kam.toml to adjust",
-                ws.config.sales.join(" and "),
-                i.date_format.as_str(),
-                ws.config.accounts_dir
+            crate::msg!(
+                "no kam.toml in this folder or a folder above, so every setting has its default: exports {exports}, delimiter \",\", decimal mark \".\", dates \"{dates}\", UTF-8, dossiers in {dir}/; `kam init` writes a kam.toml to adjust",
+                exports = ws.config.sales.join(", "),
+                dates = i.date_format.as_str(),
+                dir = &ws.config.accounts_dir
             ),
         );
     }
@@ -306,9 +346,11 @@ fn dossier_warnings(ws: &Workspace, today: NaiveDate, diags: &mut Diagnostics) {
         match owners.get(&owner.to_lowercase()) {
             Some((other, path)) if *other != owner => diags.warning(
                 Location::File(a.path.clone()),
-                format!(
-                    "owner \"{owner}\" differs only in case from \"{other}\" in {}; the KPI report counts them as two people",
-                    display_path(path)
+                crate::msg!(
+                    "owner \"{owner}\" differs only in case from \"{other}\" in {file}; the KPI report counts them as two people",
+                    owner = owner,
+                    other = *other,
+                    file = display_path(path)
                 ),
             ),
             Some(_) => {}
@@ -322,7 +364,9 @@ fn dossier_warnings(ws: &Workspace, today: NaiveDate, diags: &mut Diagnostics) {
         if a.customer_ids.is_empty() {
             diags.warning(
                 file(),
-                "no `customer_ids`: no sales belong to this account, so its figures are zero; list its customer numbers in the exports",
+                crate::msg!(
+                    "no `customer_ids`: no sales belong to this account, so its figures are zero; list its customer numbers in the exports"
+                ),
             );
         }
         let mut names = std::collections::HashSet::new();
@@ -330,9 +374,9 @@ fn dossier_warnings(ws: &Workspace, today: NaiveDate, diags: &mut Diagnostics) {
             if !names.insert(c.name.trim().to_lowercase()) {
                 diags.warning(
                     file(),
-                    format!(
-                        "two [[contacts]] are named \"{}\"; attendees and reports_to cannot tell them apart",
-                        c.name.trim()
+                    crate::msg!(
+                        "two [[contacts]] are named \"{name}\"; attendees and reports_to cannot tell them apart",
+                        name = c.name.trim()
                     ),
                 );
             }
@@ -340,11 +384,18 @@ fn dossier_warnings(ws: &Workspace, today: NaiveDate, diags: &mut Diagnostics) {
         if let Some(review) = &a.review {
             let n = review.questions().len();
             if !(10..=14).contains(&n) {
-                let advice = if n < 10 { "prepare" } else { "cut them down to" };
-                diags.warning(
-                    file(),
-                    format!("[review] has {n} questions; {advice} about 10 to 14 (more than 15 hurt a sales conversation)"),
-                );
+                let message = if n < 10 {
+                    crate::msg!(
+                        "[review] has {n} questions; prepare about 10 to 14 (15 or more hurt a sales conversation)",
+                        n = n
+                    )
+                } else {
+                    crate::msg!(
+                        "[review] has {n} questions; cut them down to about 10 to 14 (15 or more hurt a sales conversation)",
+                        n = n
+                    )
+                };
+                diags.warning(file(), message);
             }
         }
         for action in &a.actions {
@@ -354,9 +405,11 @@ fn dossier_warnings(ws: &Workspace, today: NaiveDate, diags: &mut Diagnostics) {
                 let days = (today.0 - due.0).num_days();
                 diags.warning(
                     file(),
-                    format!(
-                        "action \"{}\" was due on {due} ({days} days ago) and is still open",
-                        action.title
+                    crate::msg!(
+                        "action \"{title}\" was due on {due} ({days} days ago) and is still open",
+                        title = &action.title,
+                        due = due.to_string(),
+                        days = days
                     ),
                 );
             }
@@ -365,12 +418,14 @@ fn dossier_warnings(ws: &Workspace, today: NaiveDate, diags: &mut Diagnostics) {
             if c.closed.is_none() {
                 let days = (today.0 - c.opened.0).num_days();
                 if days > 14 {
-                    let subject = c.subject.as_deref().unwrap_or("(no subject)");
+                    let subject = c.subject.as_deref().unwrap_or("–");
                     diags.warning(
                         file(),
-                        format!(
-                            "complaint \"{subject}\" opened on {} has been open for {days} days",
-                            c.opened
+                        crate::msg!(
+                            "complaint \"{subject}\" opened on {opened} has been open for {days} days",
+                            subject = subject,
+                            opened = c.opened.to_string(),
+                            days = days
                         ),
                     );
                 }

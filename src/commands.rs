@@ -25,22 +25,22 @@ pub const EXIT_USAGE: u8 = 2;
 pub struct Failure {
     pub code: u8,
     pub diagnostics: Vec<crate::diag::Diagnostic>,
-    pub message: Option<String>,
+    pub message: Option<crate::messages::Message>,
 }
 
 impl Failure {
     /// Bad input: exit code 1.
-    pub fn input(message: impl Into<String>) -> Failure {
+    pub fn input(message: impl Into<crate::messages::Message>) -> Failure {
         Failure { code: EXIT_BAD_INPUT, diagnostics: Vec::new(), message: Some(message.into()) }
     }
 
     /// Wrong usage of the command line: exit code 2.
-    pub fn usage(message: impl Into<String>) -> Failure {
+    pub fn usage(message: impl Into<crate::messages::Message>) -> Failure {
         Failure { code: EXIT_USAGE, diagnostics: Vec::new(), message: Some(message.into()) }
     }
 
     /// Problems listed with their places, and a closing message if any: exit code 1.
-    pub fn listed(diagnostics: &Diagnostics, message: Option<String>) -> Failure {
+    pub fn listed(diagnostics: &Diagnostics, message: Option<crate::messages::Message>) -> Failure {
         Failure { code: EXIT_BAD_INPUT, diagnostics: diagnostics.items().to_vec(), message }
     }
 
@@ -50,7 +50,7 @@ impl Failure {
             crate::say!("{d}");
         }
         if let Some(message) = &self.message {
-            crate::say!("error: {message}");
+            crate::say!("{}: {message}", crate::messages::severity_word(true));
         }
     }
 }
@@ -63,7 +63,7 @@ impl From<anyhow::Error> for Failure {
 
 impl From<crate::edit::Refusal> for Failure {
     fn from(r: crate::edit::Refusal) -> Failure {
-        Failure { code: EXIT_BAD_INPUT, diagnostics: r.diagnostics, message: Some(r.message) }
+        Failure { code: EXIT_BAD_INPUT, diagnostics: r.diagnostics, message: Some(r.message.into()) }
     }
 }
 
@@ -115,10 +115,10 @@ fn load_workspace(globals: &Globals) -> Result<Workspace, Failure> {
 /// Refuses to write `output` when it is a file the command reads.
 fn refuse_input(inputs: &crate::fsutil::Inputs, output: &std::path::Path) -> Outcome {
     match inputs.overwritten_by(output) {
-        Some(input) => Err(Failure::usage(format!(
-            "-o {} would overwrite {}, which this command reads; choose another file",
-            output.display(),
-            crate::diag::display_path(input)
+        Some(input) => Err(Failure::usage(crate::msg!(
+            "-o {output} would overwrite {input}, which this command reads; choose another file",
+            output = output.display().to_string(),
+            input = crate::diag::display_path(input)
         ))),
         None => Ok(()),
     }
@@ -136,10 +136,9 @@ fn read_cube<A: crate::sales::RowSink>(
     if diags.has_errors() {
         return Err(Failure::listed(
             &diags,
-            Some(
+            Some(crate::msg!(
                 "the exports have problems (listed above); nothing was written. `kam check` lists them too."
-                    .to_string(),
-            ),
+            )),
         ));
     }
     print_diagnostics(&diags);
@@ -177,21 +176,22 @@ fn write<'d, J: WriteJson>(
         Format::Csv => {
             let doc = doc();
             let Some(table) = doc.csv_table.as_ref() else {
-                return Err(Failure::usage(
-                    "this report has no table to write as CSV; use --format md or json",
-                ));
+                return Err(Failure::usage(crate::msg!(
+                    "this report has no table to write as CSV; use --format md or json"
+                )));
             };
             emit_with(globals.output.as_deref(), |out| write_csv(table, out).map_err(csv_io))
         }
         Format::Xlsx => {
             let Some(output) = globals.output.as_deref() else {
-                return Err(Failure::usage(
-                    "--format xlsx writes a workbook: name its file with -o FILE.xlsx",
-                ));
+                return Err(Failure::usage(crate::msg!(
+                    "--format xlsx writes a workbook: name its file with -o FILE.xlsx"
+                )));
             };
             let doc = doc();
-            let bytes = crate::xlsx::workbook(&doc, language)
-                .map_err(|e| Failure::input(format!("cannot make the workbook: {e}")))?;
+            let bytes = crate::xlsx::workbook(&doc, language).map_err(|e| {
+                Failure::input(crate::msg!("cannot make the workbook: {e}", e = e.to_string()))
+            })?;
             emit_with(Some(output), |out| out.write_all(&bytes))
         }
         Format::Term => {
@@ -242,12 +242,15 @@ pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>, all_fi
     let language = language(globals, &ws);
     if report.total.unknown_cost_rows > 0 {
         crate::say!(
-            "warning: {} of {} rows ({} {} net revenue) have no cost data, so DB I–III are unknown for their groups; \
-             map a `cost`, `unit_cost` or `profit` column under [import.columns], or set `default_cost_rate` under [margin] in kam.toml",
-            report.total.unknown_cost_rows,
-            report.total.rows,
-            Style::new(language).money(report.total.unknown_cost_net),
-            ws.config.currency
+            "{}: {}",
+            crate::messages::severity_word(false),
+            crate::msg!(
+                "{n} of {rows} rows ({amount} {currency} net revenue) have no cost data, so DB I–III are unknown for their groups; map a `cost`, `unit_cost` or `profit` column under [import.columns], or set `default_cost_rate` under [margin] in kam.toml",
+                n = report.total.unknown_cost_rows,
+                rows = report.total.rows,
+                amount = crate::messages::Arg::Money(report.total.unknown_cost_net),
+                currency = &ws.config.currency
+            )
         );
     }
     let written = write(
@@ -262,9 +265,16 @@ pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>, all_fi
 
 /// No account `id`: the closest id, and the known ones.
 fn no_such_account(ws: &Workspace, id: &str) -> Failure {
-    let hint = crate::diag::closest(id, ws.accounts.iter().map(|a| a.id.as_str()))
-        .map_or(".".to_string(), |c| format!("; did you mean `{c}`?"));
-    Failure::input(format!("no account `{id}`{hint} Known accounts: {}", known_ids(ws)))
+    let known = known_ids(ws);
+    Failure::input(match crate::diag::closest(id, ws.accounts.iter().map(|a| a.id.as_str())) {
+        Some(c) => crate::msg!(
+            "no account `{id}`; did you mean `{c}`? Known accounts: {known}",
+            id = id,
+            c = c,
+            known = known
+        ),
+        None => crate::msg!("no account `{id}`. Known accounts: {known}", id = id, known = known),
+    })
 }
 
 /// The account ids of the workspace, for messages.
@@ -322,9 +332,13 @@ pub fn retention(
     let (ws, cube) = load(globals, &CubeSpec { without_invoices: true, ..CubeSpec::default() })?;
     if query.by != crate::retention::Unit::Customer && ws.accounts.is_empty() {
         crate::say!(
-            "warning: the workspace has no key accounts, so --by {} counts nothing; use --by customer or add dossiers under {}/",
-            query.by.name(),
-            ws.config.accounts_dir
+            "{}: {}",
+            crate::messages::severity_word(false),
+            crate::msg!(
+                "the workspace has no key accounts, so --by {by} counts nothing; use --by customer or add dossiers under {dir}/",
+                by = query.by.name(),
+                dir = &ws.config.accounts_dir
+            )
         );
     }
     let language = language(globals, &ws);
@@ -353,13 +367,17 @@ pub fn kpi(globals: &Globals, month: crate::dates::Month, owner: Option<&str>) -
     // A month the exports do not cover would read as a month without sales: a churn of 100 %.
     match cube.months() {
         Some((first, last)) if month < first || month > last => {
-            return Err(Failure::usage(format!(
-                "--month {month} lies outside the exports, which cover {first} to {last}; choose a month of that range"
+            return Err(Failure::usage(crate::msg!(
+                "--month {month} lies outside the exports, which cover {first} to {last}; choose a month of that range",
+                month = month.to_string(),
+                first = first.to_string(),
+                last = last.to_string()
             )));
         }
         None => {
-            return Err(Failure::input(format!(
-                "the exports hold no sales, so there is no month to report on (--month {month})"
+            return Err(Failure::input(crate::msg!(
+                "the exports hold no sales, so there is no month to report on (--month {month})",
+                month = month.to_string()
             )));
         }
         Some(_) => {}
@@ -367,8 +385,11 @@ pub fn kpi(globals: &Globals, month: crate::dates::Month, owner: Option<&str>) -
     let report = crate::kpi::kpi_report(&ws, &cube, month, owner).map_err(Failure::input)?;
     if report.total.db2_ytd.is_none() || report.total.db2_ytd_prev_year.is_none() {
         crate::say!(
-            "warning: rows without cost data make DB II unknown for some owners; map a `cost`, `unit_cost` or \
-             `profit` column under [import.columns], or set `default_cost_rate` under [margin] in kam.toml"
+            "{}: {}",
+            crate::messages::severity_word(false),
+            crate::msg!(
+                "rows without cost data make DB II unknown for some owners; map a `cost`, `unit_cost` or `profit` column under [import.columns], or set `default_cost_rate` under [margin] in kam.toml"
+            )
         );
     }
     let language = language(globals, &ws);
@@ -392,12 +413,14 @@ pub fn brief(
     if matches!(globals.format, Format::Csv | Format::Xlsx | Format::Term)
         || (upcoming.is_some() && globals.format != Format::Markdown)
     {
-        return Err(Failure::usage(
-            "the brief is a Markdown document (--format md) or, for one account, its figures as data (--format json)",
-        ));
+        return Err(Failure::usage(crate::msg!(
+            "the brief is a Markdown document (--format md) or, for one account, its figures as data (--format json)"
+        )));
     }
     if upcoming.is_some() && globals.output.is_none() {
-        return Err(Failure::usage("--upcoming writes one file per account: name a folder with -o DIR"));
+        return Err(Failure::usage(crate::msg!(
+            "--upcoming writes one file per account: name a folder with -o DIR"
+        )));
     }
     let mut diags = Diagnostics::new();
     let ws = Workspace::load(&globals.options, &mut diags);
@@ -412,7 +435,9 @@ pub fn brief(
         },
         (None, Some(days)) => crate::brief::upcoming(&ws, today, days),
         (None, None) => {
-            return Err(Failure::usage("name an account (kam brief ID) or use --upcoming DAYS -o DIR"));
+            return Err(Failure::usage(crate::msg!(
+                "name an account (kam brief ID) or use --upcoming DAYS -o DIR"
+            )));
         }
     };
     let dir = match upcoming {
@@ -425,7 +450,10 @@ pub fn brief(
         }
     };
     if accounts.is_empty() {
-        crate::say!("no annual review within the next {} days", upcoming.unwrap_or(0));
+        crate::say!(
+            "{}",
+            crate::msg!("no annual review within the next {days} days", days = upcoming.unwrap_or(0))
+        );
         return Ok(());
     }
     let books = crate::brief::OrderBook::for_accounts(accounts.iter().copied());
@@ -447,13 +475,21 @@ pub fn brief(
             refuse_input(&inputs, &path)?;
             crate::fsutil::replace(&path, markdown(&doc, &style).as_bytes())
                 .with_context(|| format!("cannot write {}", path.display()))?;
-            crate::say!("wrote {}", path.display());
+            crate::say!("{}", crate::msg!("wrote {file}", file = path.display().to_string()));
         }
         return Ok(());
     }
     let b = crate::brief::brief(&ws, &cube, &book, accounts[0], year, today);
     if !b.has_sales_in_year {
-        crate::say!("warning: account `{}` has no sales in {year} in the exports", accounts[0].id);
+        crate::say!(
+            "{}: {}",
+            crate::messages::severity_word(false),
+            crate::msg!(
+                "account `{id}` has no sales in {year} in the exports",
+                id = &accounts[0].id,
+                year = year
+            )
+        );
     }
     write(
         globals,
@@ -470,7 +506,10 @@ pub fn brief(
 /// `-o FILE` is for reports and pages; the commands that edit dossiers refuse it.
 fn refuse_output_file(globals: &Globals, command: &str) -> Outcome {
     match &globals.output {
-        Some(_) => Err(Failure::usage(format!("kam {command} writes no report; -o FILE does not apply"))),
+        Some(_) => Err(Failure::usage(crate::msg!(
+            "kam {command} writes no report; -o FILE does not apply",
+            command = command
+        ))),
         None => Ok(()),
     }
 }
@@ -489,9 +528,9 @@ fn accounts_folder(globals: &Globals) -> Result<(PathBuf, bool), Failure> {
         Some(config) if !diags.has_errors() => Ok((root.join(config.accounts_dir), true)),
         _ => Err(Failure::listed(
             &diags,
-            Some(format!(
-                "{} has errors (listed above), so the accounts folder is unsure; nothing was written",
-                crate::diag::display_path(&config_path)
+            Some(crate::msg!(
+                "{file} has errors (listed above), so the accounts folder is unsure; nothing was written",
+                file = crate::diag::display_path(&config_path)
             )),
         )),
     }
@@ -514,51 +553,66 @@ pub fn init(
     let language = globals.language.unwrap_or_default();
     let done =
         crate::scaffold::init(&dir, name, language, currency.unwrap_or("EUR")).map_err(Failure::input)?;
+    crate::messages::set_language(language, true);
     let shown = crate::diag::display_path(&done.root);
-    let mut msg = format!("Created a kam workspace in {shown}:\n");
+    let mut msg = crate::msg!("Created a kam workspace in {folder}:", folder = &shown).to_string();
+    msg.push('\n');
     let what = |file: &str| match file {
-        "kam.toml" => "the settings, each explained: name, language, the sales exports and how to read them",
-        "accounts/" => "one dossier per key account",
-        "accounts/example.toml" => {
-            "an example dossier with every key explained: rename it or start anew with kam new"
+        "kam.toml" => {
+            crate::msg!(
+                "the settings, each explained: name, language, the sales exports and how to read them"
+            )
         }
-        "reports/" => "for generated reports (kept out of git)",
-        ".gitignore" => "keeps reports/ and kam's lock file out of git",
-        _ => "",
+        "accounts/" => crate::msg!("one dossier per key account"),
+        "accounts/example.toml" => {
+            crate::msg!("an example dossier with every key explained: rename it or start anew with kam new")
+        }
+        "reports/" => crate::msg!("for generated reports (kept out of git)"),
+        ".gitignore" => crate::msg!("keeps reports/ and kam's lock file out of git"),
+        _ => crate::messages::Message::none(),
     };
     for file in &done.created {
         msg.push_str(&format!("  {file:<23}{}\n", what(file)));
     }
     if done.gitignore_extended {
-        msg.push_str("  .gitignore             added reports/ and kam's lock file\n");
+        msg.push_str(&format!(
+            "  .gitignore             {}\n",
+            crate::msg!("added reports/ and kam's lock file")
+        ));
     }
     if let Some(why) = &done.example_skipped {
-        msg.push_str(&format!("  (no example dossier: {why})\n"));
+        msg.push_str(&format!("  ({})\n", crate::msg!("no example dossier: {why}", why = why)));
     }
-    let mut steps = Vec::new();
+    let mut steps: Vec<String> = Vec::new();
     if shown != "." {
         let quoted = if shown.contains(char::is_whitespace) { format!("\"{shown}\"") } else { shown.clone() };
         steps.push(format!("cd {quoted}"));
     }
     steps.push(
-        "Put the CSV sales exports of your ERP in sales/ and describe their columns under [import] in kam.toml."
+        crate::msg!(
+            "Put the CSV sales exports of your ERP in sales/ and describe their columns under [import] in kam.toml."
+        )
+        .to_string(),
+    );
+    steps.push(format!(
+        "{}\n       kam new nordwind --name \"Nordwind Handels GmbH\" --owner \"Anna Berg\" --customer-id 10042",
+        crate::msg!("Add a dossier per key account:")
+    ));
+    steps.push(
+        crate::msg!("Run kam check, then kam accounts, kam margin --by account --period year, kam abc.")
             .to_string(),
     );
-    steps.push(
-        "Add a dossier per key account:\n       kam new nordwind --name \"Nordwind Handels GmbH\" --owner \"Anna Berg\" --customer-id 10042"
-            .to_string(),
-    );
-    steps.push(
-        "Run kam check, then kam accounts, kam margin --by account --period year, kam abc.".to_string(),
-    );
-    steps.push(
-        "Keep the dossiers up to date from the shell:\n       kam log nordwind meeting --kind call --summary \"Talked about the framework contract\""
-            .to_string(),
-    );
-    steps.push(
-        "Keep the workspace in git: git init && git add -A && git commit -m \"kam workspace\"".to_string(),
-    );
-    msg.push_str("Next steps (every command's --help has examples):\n");
+    steps.push(format!(
+        "{}\n       kam log nordwind meeting --kind call --summary \"{}\"",
+        crate::msg!("Keep the dossiers up to date from the shell:"),
+        crate::msg!("Talked about the framework contract")
+    ));
+    steps.push(format!(
+        "{} git init && git add -A && git commit -m \"kam workspace\"",
+        crate::msg!("Keep the workspace in git:")
+    ));
+    msg.push_str(&crate::msg!("Next steps (every command's --help has examples):").to_string());
+    msg.push('\n');
     for (i, step) in steps.iter().enumerate() {
         msg.push_str(&format!("  {}. {step}\n", i + 1));
     }
@@ -570,20 +624,27 @@ pub fn init(
 pub fn new_account(globals: &Globals, account: &crate::scaffold::NewAccount) -> Outcome {
     refuse_output_file(globals, "new")?;
     let (dir, has_config) = accounts_folder(globals)?;
-    let created = crate::scaffold::new_account(&dir, account)?;
+    // The dossier's comments in the language of messages: the workspace's, or --lang.
+    let created = crate::scaffold::new_account(&dir, account, crate::messages::language())?;
     for w in &created.warnings {
-        crate::say!("warning: {w}");
+        crate::say!("{}: {w}", crate::messages::severity_word(false));
     }
     if !has_config {
         crate::say!(
-            "note: no kam.toml here or in a folder above, so the dossier went to {}; `kam init` makes a workspace",
-            crate::diag::display_path(&dir)
+            "{}",
+            crate::msg!(
+                "note: no kam.toml here or in a folder above, so the dossier went to {dir}; `kam init` makes a workspace",
+                dir = crate::diag::display_path(&dir)
+            )
         );
     }
     crate::say!(
-        "created {}: fill in what you know; `kam log {} …` adds meetings, complaints, services and more",
-        crate::diag::display_path(&created.path),
-        account.id
+        "{}",
+        crate::msg!(
+            "created {file}: fill in what you know; `kam log {id} …` adds meetings, complaints, services and more",
+            file = crate::diag::display_path(&created.path),
+            id = &account.id
+        )
     );
     Ok(())
 }
@@ -596,11 +657,11 @@ pub fn log(globals: &Globals, id: &str, edit: &crate::edit::Edit, dry_run: bool)
     if !dir.is_dir() {
         let shown = crate::diag::display_path(&dir);
         return Err(Failure::input(if has_config {
-            format!("the accounts folder {shown} (accounts_dir in kam.toml) does not exist")
+            crate::msg!("the accounts folder {dir} (accounts_dir in kam.toml) does not exist", dir = &shown)
         } else {
-            format!(
-                "no kam workspace here: no kam.toml in this folder or above, and no {shown}/ folder; \
-                 `kam init` makes one, -C DIR names one"
+            crate::msg!(
+                "no kam workspace here: no kam.toml in this folder or above, and no {dir}/ folder; `kam init` makes one, -C DIR names one",
+                dir = &shown
             )
         }));
     }
@@ -608,13 +669,19 @@ pub fn log(globals: &Globals, id: &str, edit: &crate::edit::Edit, dry_run: bool)
     let file = crate::diag::display_path(&logged.path);
     for name in &logged.unknown_attendees {
         crate::say!(
-            "warning: attendee \"{name}\" is not among the [[contacts]] of {file}; check the spelling or add the contact"
+            "{}: {}",
+            crate::messages::severity_word(false),
+            crate::msg!(
+                "attendee \"{name}\" is not among the [[contacts]] of {file}; check the spelling or add the contact",
+                name = name,
+                file = &file
+            )
         );
     }
     match &logged.outcome {
         crate::edit::Outcome::Changed(change) => {
             if dry_run {
-                crate::say!("dry run: nothing was written");
+                crate::say!("{}", crate::msg!("dry run: nothing was written"));
             }
             let text = format!("{file}:{}: {}\n{}\n", change.line, change.summary, change.shown);
             emit(None, &text).context("cannot write to stdout")?;
@@ -671,7 +738,7 @@ pub fn check(globals: &Globals, today: chrono::NaiveDate) -> Outcome {
     let failed = report.diagnostics.has_errors();
     match (globals.format, &globals.output) {
         (Format::Csv | Format::Xlsx, _) => {
-            return Err(Failure::usage("kam check writes text (the default) or --format json"));
+            return Err(Failure::usage(crate::msg!("kam check writes text (the default) or --format json")));
         }
         (Format::Json, output) => {
             let json = crate::check::check_json(&report);

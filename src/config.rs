@@ -256,6 +256,10 @@ impl Config {
                 return (None, false);
             }
         };
+        // The language of the messages about the file itself, before it is parsed.
+        if let Some(language) = language_in(&text) {
+            crate::messages::set_language(language, false);
+        }
         let first = diags.items().len();
         let before = diags.error_count();
         let raw: RawConfig = match crate::tomlfile::parse_all(path, &text) {
@@ -270,6 +274,7 @@ impl Config {
             }
         };
         let config = resolve(raw, folder_name, path, &text, diags);
+        crate::messages::set_language(config.language, false);
         if diags.error_count() == before {
             return (Some(config), true);
         }
@@ -280,6 +285,23 @@ impl Config {
         });
         (if in_import { None } else { Some(config) }, false)
     }
+}
+
+/// The `language` a kam.toml's text sets, read line by line (also when the file does not parse).
+pub fn language_in(text: &str) -> Option<Language> {
+    text.lines().find_map(|l| match l.split('#').next().unwrap_or("").replace([' ', '\t'], "").as_str() {
+        "language=\"de\"" | "language='de'" => Some(Language::De),
+        "language=\"en\"" | "language='en'" => Some(Language::En),
+        _ => None,
+    })
+}
+
+/// The language of the workspace that `dir` (or the folder found upwards) holds, for the
+/// messages of a command before the workspace is loaded.
+pub fn workspace_language(dir: Option<&Path>) -> Option<Language> {
+    let root = crate::workspace::find_root(dir).ok()?;
+    let text = std::fs::read_to_string(root.join(CONFIG_FILE)).ok()?;
+    language_in(&text)
 }
 
 /// The lines (1-based) of the `[import]` tables of a kam.toml.
@@ -311,7 +333,7 @@ fn import_lines(text: &str) -> Vec<std::ops::Range<usize>> {
 
 fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Diagnostics) -> Config {
     let at = |span: std::ops::Range<usize>| text_location(path, text, span.start);
-    let mut error = |span: std::ops::Range<usize>, msg: String| {
+    let mut error = |span: std::ops::Range<usize>, msg: crate::messages::Message| {
         diags.push(Diagnostic::error(at(span), msg));
     };
 
@@ -320,7 +342,10 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
         "en" => Language::En,
         "de" => Language::De,
         other => {
-            error(w.language.span(), format!("unknown language \"{other}\"; expected \"en\" or \"de\""));
+            error(
+                w.language.span(),
+                crate::msg!("unknown language \"{other}\"; expected \"en\" or \"de\"", other = other),
+            );
             Language::En
         }
     };
@@ -330,10 +355,16 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
     if let (Some(v), Some(rate)) = (&w.vat_rate, vat_rate)
         && !(Decimal::ZERO..=Decimal::ONE).contains(&rate)
     {
-        error(v.span(), format!("vat_rate must be a fraction from 0 to 1 (0.19 for 19 %), found {rate}"));
+        error(
+            v.span(),
+            crate::msg!(
+                "vat_rate must be a fraction from 0 to 1 (0.19 for 19 %), found {rate}",
+                rate = rate.to_string()
+            ),
+        );
     }
     if w.currency.get_ref().trim().is_empty() {
-        error(w.currency.span(), "`currency` must not be empty".into());
+        error(w.currency.span(), crate::msg!("`currency` must not be empty"));
     }
 
     let i = raw.import;
@@ -346,8 +377,9 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
         s => {
             error(
                 i.delimiter.span(),
-                format!(
-                    "delimiter \"{s}\" is not one ASCII character; expected e.g. \",\", \";\", \"tab\" or \"auto\""
+                crate::msg!(
+                    "delimiter \"{s}\" is not one ASCII character; expected e.g. \",\", \";\", \"tab\" or \"auto\"",
+                    s = s
                 ),
             );
             Delimiter::Byte(b',')
@@ -357,7 +389,10 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
         "." => DecimalMark::Point,
         "," => DecimalMark::Comma,
         s => {
-            error(i.decimal_mark.span(), format!("decimal_mark \"{s}\" is neither \".\" nor \",\""));
+            error(
+                i.decimal_mark.span(),
+                crate::msg!("decimal_mark \"{s}\" is neither \".\" nor \",\"", s = s),
+            );
             DecimalMark::Point
         }
     };
@@ -367,9 +402,9 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
         let span = if i.delimiter.span().is_empty() { i.decimal_mark.span() } else { i.delimiter.span() };
         error(
             span,
-            format!(
-                "the delimiter (\",\" unless set) and the decimal mark are both \"{}\", so 1{}5 could be one amount or two cells; exports with a decimal comma are mostly separated by \";\"",
-                d as char, d as char
+            crate::msg!(
+                "the delimiter (\",\" unless set) and the decimal mark are both \"{d}\", so 1{d}5 could be one amount or two cells; exports with a decimal comma are mostly separated by \";\"",
+                d = d as char
             ),
         );
     }
@@ -386,7 +421,7 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
         s => {
             error(
                 i.encoding.span(),
-                format!("unknown encoding \"{s}\"; expected \"utf-8\" or \"windows-1252\""),
+                crate::msg!("unknown encoding \"{s}\"; expected \"utf-8\" or \"windows-1252\"", s = s),
             );
             Encoding::Utf8
         }
@@ -394,7 +429,7 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
     if let Some(spanned) = &i.columns {
         let columns = spanned.get_ref();
         if columns.date.is_none() || columns.customer.is_none() {
-            error(spanned.span(), "[import.columns] must map `date` and `customer`".into());
+            error(spanned.span(), crate::msg!("[import.columns] must map `date` and `customer`"));
         }
         let mapped = columns.fields();
         for (k, (field, header)) in mapped.iter().enumerate() {
@@ -403,8 +438,11 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
             {
                 error(
                     spanned.span(),
-                    format!(
-                        "[import.columns] maps both `{other}` and `{field}` to the column \"{header}\"; each field needs its own column"
+                    crate::msg!(
+                        "[import.columns] maps both `{other}` and `{field}` to the column \"{header}\"; each field needs its own column",
+                        other = other.to_string(),
+                        field = field.to_string(),
+                        header = header.to_string()
                     ),
                 );
             }
@@ -412,7 +450,7 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
         if columns.revenue.is_none() && (columns.quantity.is_none() || columns.unit_price.is_none()) {
             error(
                 spanned.span(),
-                "[import.columns] must map `revenue`, or `quantity` and `unit_price`".into(),
+                crate::msg!("[import.columns] must map `revenue`, or `quantity` and `unit_price`"),
             );
         }
     }
@@ -423,7 +461,10 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
     } else {
         error(
             raw.retention.inactive_after_months.span(),
-            format!("inactive_after_months must be a whole number of months from 1 to 120, found {months}"),
+            crate::msg!(
+                "inactive_after_months must be a whole number of months from 1 to 120, found {months}",
+                months = months.to_string()
+            ),
         );
         3
     };
@@ -432,11 +473,16 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
         let Some(v) = v else { return default };
         let x = v.get_ref().value();
         if x < Decimal::ZERO || max.is_some_and(|m| x > m) {
-            let range = match max {
-                Some(m) => format!("from 0 to {m}"),
-                None => "0 or more".into(),
+            let message = match max {
+                Some(m) => crate::msg!(
+                    "{name} must be from 0 to {max}, found {x}",
+                    name = name,
+                    max = m.to_string(),
+                    x = x.to_string()
+                ),
+                None => crate::msg!("{name} must be 0 or more, found {x}", name = name, x = x.to_string()),
             };
-            error(v.span(), format!("{name} must be {range}, found {x}"));
+            error(v.span(), message);
         }
         x
     };
@@ -456,7 +502,10 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
     let b = amount(&raw.abc.b, "[abc] b", one, Decimal::new(95, 2));
     if a > b {
         let span = raw.abc.b.as_ref().map_or(0..0, |v| v.span());
-        error(span, format!("[abc] b ({b}) must not be below a ({a})"));
+        error(
+            span,
+            crate::msg!("[abc] b ({b}) must not be below a ({a})", b = b.to_string(), a = a.to_string()),
+        );
     }
 
     Config {

@@ -42,16 +42,17 @@ enum Fast {
 impl DateFormat {
     /// Checks that `format` is a usable chrono date format (it must name year, month and day; a
     /// time of day in it, like `%d.%m.%Y %H:%M`, is read and ignored).
-    pub fn new(format: &str) -> Result<Self, String> {
+    pub fn new(format: &str) -> Result<Self, crate::messages::Message> {
         let sample = NaiveDate::from_ymd_opt(2026, 1, 31).expect("a valid date");
         let at = sample.and_hms_opt(8, 15, 30).expect("a valid time");
         let written = format_date(at, format)
-            .ok_or_else(|| format!("\"{format}\" is not a valid chrono date format"))?;
+            .ok_or_else(|| crate::msg!("\"{format}\" is not a valid chrono date format", format = format))?;
         match NaiveDate::parse_and_remainder(&written, format) {
             Ok((back, "")) if back == sample => {}
             _ => {
-                return Err(format!(
-                    "date format \"{format}\" does not name year, month and day (like \"%d.%m.%Y\")"
+                return Err(crate::msg!(
+                    "date format \"{format}\" does not name year, month and day (like \"%d.%m.%Y\")",
+                    format = format
                 ));
             }
         }

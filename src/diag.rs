@@ -36,15 +36,15 @@ pub enum Location {
 pub struct Diagnostic {
     pub severity: Severity,
     pub location: Location,
-    pub message: String,
+    pub message: crate::messages::Message,
 }
 
 impl Diagnostic {
-    pub fn error(location: Location, message: impl Into<String>) -> Self {
+    pub fn error(location: Location, message: impl Into<crate::messages::Message>) -> Self {
         Diagnostic { severity: Severity::Error, location, message: message.into() }
     }
 
-    pub fn warning(location: Location, message: impl Into<String>) -> Self {
+    pub fn warning(location: Location, message: impl Into<crate::messages::Message>) -> Self {
         Diagnostic { severity: Severity::Warning, location, message: message.into() }
     }
 
@@ -71,7 +71,11 @@ impl fmt::Display for Location {
                 write!(f, "{}:{}", display_path(file), line)
             }
             Location::Csv { file, line, column: Some(header) } => {
-                write!(f, "{}:{}: column \"{}\"", display_path(file), line, header)
+                let column = match crate::messages::language() {
+                    crate::config::Language::En => "column",
+                    crate::config::Language::De => "Spalte",
+                };
+                write!(f, "{}:{}: {column} \"{}\"", display_path(file), line, header)
             }
         }
     }
@@ -79,10 +83,7 @@ impl fmt::Display for Location {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
+        let severity = crate::messages::severity_word(self.severity == Severity::Error);
         match self.location {
             Location::None => write!(f, "{}: {}", severity, self.message),
             _ => write!(f, "{}: {}: {}", self.location, severity, self.message),
@@ -107,19 +108,23 @@ impl Diagnostics {
         self.items.push(diagnostic);
     }
 
-    pub fn error(&mut self, location: Location, message: impl Into<String>) {
+    pub fn error(&mut self, location: Location, message: impl Into<crate::messages::Message>) {
         self.push(Diagnostic::error(location, message));
     }
 
-    pub fn warning(&mut self, location: Location, message: impl Into<String>) {
+    pub fn warning(&mut self, location: Location, message: impl Into<crate::messages::Message>) {
         self.push(Diagnostic::warning(location, message));
     }
 
     /// Says that `count` more errors were found at `location` than are listed; they count in
     /// [`Diagnostics::error_count`].
     pub fn not_listed(&mut self, location: Location, count: u64) {
-        let problems = if count == 1 { "problem" } else { "problems" };
-        self.error(location, format!("{count} more {problems} in this file are not listed"));
+        let message = if count == 1 {
+            crate::msg!("{count} more problem in this file is not listed", count = count)
+        } else {
+            crate::msg!("{count} more problems in this file are not listed", count = count)
+        };
+        self.error(location, message);
         self.unlisted += (count as usize).saturating_sub(1);
     }
 

@@ -317,10 +317,11 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 /// The message for an invalid account id.
-pub fn invalid_id_message(id: &str) -> String {
-    format!(
-        "\"{id}\" is not a valid account id: use lower-case letters, digits, \"-\" and \"_\" only (like \"{}\")",
-        suggest_id(id)
+pub fn invalid_id_message(id: &str) -> crate::messages::Message {
+    crate::msg!(
+        "\"{id}\" is not a valid account id: use lower-case letters, digits, \"-\" and \"_\" only (like \"{like}\")",
+        id = id,
+        like = suggest_id(id)
     )
 }
 
@@ -395,16 +396,16 @@ fn validate(a: &Account, text: &str, diags: &mut Diagnostics) {
     let at = |span: std::ops::Range<usize>| text_location(&a.path, text, span.start);
     let file = || Location::File(a.path.clone());
     if a.name.trim().is_empty() {
-        diags.error(file(), "`name` must not be empty");
+        diags.error(file(), crate::msg!("`name` must not be empty"));
     }
     if let Some(w) = &a.retention.inactive_after_months
         && !(1..=120).contains(w.get_ref())
     {
         diags.error(
             at(w.span()),
-            format!(
-                "inactive_after_months must be a whole number of months from 1 to 120, found {}",
-                w.get_ref()
+            crate::msg!(
+                "inactive_after_months must be a whole number of months from 1 to 120, found {months}",
+                months = w.get_ref().to_string()
             ),
         );
     }
@@ -412,9 +413,12 @@ fn validate(a: &Account, text: &str, diags: &mut Diagnostics) {
     for (i, c) in a.customer_ids.iter().enumerate() {
         let loc = a.customer_id_lines.get(i).cloned().unwrap_or_else(file);
         if c.trim().is_empty() {
-            diags.error(loc, "empty customer number in `customer_ids`");
+            diags.error(loc, crate::msg!("empty customer number in `customer_ids`"));
         } else if !seen.insert(c.trim()) {
-            diags.warning(loc, format!("customer \"{}\" is listed twice in `customer_ids`", c.trim()));
+            diags.warning(
+                loc,
+                crate::msg!("customer \"{customer}\" is listed twice in `customer_ids`", customer = c.trim()),
+            );
         }
     }
     let mut fraction = |v: &Option<Spanned<Amount>>, what: &str| {
@@ -423,7 +427,11 @@ fn validate(a: &Account, text: &str, diags: &mut Diagnostics) {
             if x < Decimal::ZERO || x > Decimal::ONE {
                 diags.push(Diagnostic::error(
                     at(v.span()),
-                    format!("{what} must be a fraction from 0 to 1 (0.45 for 45 %), found {x}"),
+                    crate::msg!(
+                        "{what} must be a fraction from 0 to 1 (0.45 for 45 %), found {x}",
+                        what = what,
+                        x = x.to_string()
+                    ),
                 ));
             }
         }
@@ -438,32 +446,39 @@ fn validate(a: &Account, text: &str, diags: &mut Diagnostics) {
     {
         diags.error(
             at(days.span()),
-            format!("stock_turnover_days must be a number of days above 0, found {}", days.get_ref()),
+            crate::msg!(
+                "stock_turnover_days must be a number of days above 0, found {days}",
+                days = days.get_ref().to_string()
+            ),
         );
     }
-    let mut non_negative = |v: Option<&Spanned<Amount>>, what: &str| {
+    let mut non_negative = |v: Option<&Spanned<Amount>>, what: crate::messages::Message| {
         if let Some(v) = v
             && v.get_ref().value() < Decimal::ZERO
         {
             diags.push(Diagnostic::error(
                 at(v.span()),
-                format!("{what} must not be negative, found {}", v.get_ref()),
+                crate::msg!(
+                    "{what} must not be negative, found {x}",
+                    what = what,
+                    x = v.get_ref().to_string()
+                ),
             ));
         }
     };
-    non_negative(a.conditions.min_order_value.as_ref(), "min_order_value");
-    non_negative(a.credit.limit.as_ref(), "credit limit");
+    non_negative(a.conditions.min_order_value.as_ref(), crate::messages::Message::raw("min_order_value"));
+    non_negative(a.credit.limit.as_ref(), crate::msg!("credit limit"));
     for p in &a.conditions.special_prices {
-        non_negative(Some(&p.price), "a special price");
+        non_negative(Some(&p.price), crate::msg!("a special price"));
     }
     for p in &a.conditions.min_prices {
-        non_negative(Some(&p.price), "a minimum price");
+        non_negative(Some(&p.price), crate::msg!("a minimum price"));
     }
     for s in &a.services {
-        non_negative(s.value.as_ref(), "a service value");
+        non_negative(s.value.as_ref(), crate::msg!("a service value"));
     }
     for action in &a.actions {
-        non_negative(action.expected_revenue.as_ref(), "expected_revenue");
+        non_negative(action.expected_revenue.as_ref(), crate::messages::Message::raw("expected_revenue"));
     }
     for p in &a.promotions {
         if let Some(end) = p.end
@@ -471,7 +486,12 @@ fn validate(a: &Account, text: &str, diags: &mut Diagnostics) {
         {
             diags.error(
                 file(),
-                format!("promotion \"{}\" ends on {end} before it starts on {}", p.name, p.start),
+                crate::msg!(
+                    "promotion \"{name}\" ends on {end} before it starts on {start}",
+                    name = &p.name,
+                    end = end.to_string(),
+                    start = p.start.to_string()
+                ),
             );
         }
     }
@@ -480,7 +500,7 @@ fn validate(a: &Account, text: &str, diags: &mut Diagnostics) {
         if x < Decimal::ZERO || x > Decimal::TEN {
             diags.push(Diagnostic::error(
                 at(s.score.span()),
-                format!("satisfaction score must be from 0 to 10, found {x}"),
+                crate::msg!("satisfaction score must be from 0 to 10, found {x}", x = x.to_string()),
             ));
         }
     }
@@ -490,7 +510,11 @@ fn validate(a: &Account, text: &str, diags: &mut Diagnostics) {
         {
             diags.push(Diagnostic::error(
                 at(closed.span()),
-                format!("complaint closed on {} before it was opened on {}", closed.get_ref(), c.opened),
+                crate::msg!(
+                    "complaint closed on {closed} before it was opened on {opened}",
+                    closed = closed.get_ref().to_string(),
+                    opened = c.opened.to_string()
+                ),
             ));
         }
     }

@@ -181,7 +181,7 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
 
 /// Parses an account id: lower-case letters, digits, `-` and `_` (so never a path).
 pub fn parse_id(s: &str) -> Result<String, String> {
-    if dossier::is_valid_id(s) { Ok(s.to_string()) } else { Err(dossier::invalid_id_message(s)) }
+    if dossier::is_valid_id(s) { Ok(s.to_string()) } else { Err(dossier::invalid_id_message(s).to_string()) }
 }
 
 /// Parses a text value: surrounding spaces are dropped, and it must not be empty.
@@ -867,7 +867,7 @@ pub struct Logged {
 /// folder lock, after checking that the dossier is valid before and after the edit.
 pub fn log(accounts_dir: &Path, id: &str, edit: &Edit, dry_run: bool) -> Result<Logged, Refusal> {
     if !dossier::is_valid_id(id) {
-        return Err(Refusal::new(dossier::invalid_id_message(id)));
+        return Err(Refusal::new(dossier::invalid_id_message(id).to_string()));
     }
     let path = accounts_dir.join(format!("{id}.toml"));
     if !path.is_file() {

@@ -58,6 +58,7 @@ pub mod kpi;
 pub mod layout;
 pub mod margin;
 pub mod markdown;
+pub mod messages;
 pub mod output;
 pub mod overview;
 pub mod parallel;

@@ -674,6 +674,14 @@ fn usage_error(msg: &str) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match cli.lang {
+        Some(language) => kam::messages::set_language(language, true),
+        None => {
+            if let Some(language) = kam::config::workspace_language(cli.dir.as_deref()) {
+                kam::messages::set_language(language, false);
+            }
+        }
+    }
     let globals = Globals {
         options: kam::workspace::Options { dir: cli.dir, sales: cli.sales },
         // The brief is Markdown whatever its file is called; other reports follow the extension.

@@ -71,6 +71,11 @@ pub const LIMIT_DIGITS: u32 = 15;
 /// The limit as text, for messages.
 pub const LIMIT_TEXT: &str = "10^15 (a thousand trillion)";
 
+/// [`LIMIT_TEXT`] as a message.
+pub fn limit_text() -> crate::messages::Message {
+    crate::msg!("10^15 (a thousand trillion)")
+}
+
 /// Whether `value` is below 10^15 in magnitude (see [`LIMIT_DIGITS`]).
 pub fn within_limit(value: Decimal) -> bool {
     let places = (value.scale() + LIMIT_DIGITS) as usize;
@@ -164,22 +169,26 @@ pub enum AmountError {
 
 impl AmountError {
     /// What was expected, for a message that also shows the raw value.
-    pub fn expected(self, mark: DecimalMark) -> String {
+    pub fn expected(self, mark: DecimalMark) -> crate::messages::Message {
         let m = mark.mark() as char;
         let s = mark.separator() as char;
         match self {
-            AmountError::Empty => "expected an amount, found an empty cell".to_string(),
-            AmountError::Malformed => format!(
-                "expected digits with \"{m}\" as decimal mark and an optional sign, like {}",
-                mark.example()
+            AmountError::Empty => crate::msg!("expected an amount, found an empty cell"),
+            AmountError::Malformed => crate::msg!(
+                "expected digits with \"{m}\" as decimal mark and an optional sign, like {example}",
+                m = m,
+                example = mark.example()
             ),
-            AmountError::Grouping => format!(
-                "\"{s}\" separates groups of three digits before the decimal mark \"{m}\", like {}",
-                mark.example()
+            AmountError::Grouping => crate::msg!(
+                "\"{s}\" separates groups of three digits before the decimal mark \"{m}\", like {example}",
+                s = s,
+                m = m,
+                example = mark.example()
             ),
-            AmountError::TooLong => "more than 28 significant digits".to_string(),
-            AmountError::TooLarge => format!(
-                "an amount of {LIMIT_TEXT} or more is beyond what kam reads; is this the right column?"
+            AmountError::TooLong => crate::msg!("more than 28 significant digits"),
+            AmountError::TooLarge => crate::msg!(
+                "an amount of {limit} or more is beyond what kam reads; is this the right column?",
+                limit = limit_text()
             ),
         }
     }

@@ -16,11 +16,14 @@ use serde::Deserialize;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// The template of `kam.toml`.
+/// The template of `kam.toml`, and its German (with the import settings of a German ERP:
+/// `;`, decimal comma, `%d.%m.%Y`, Windows-1252).
 pub const CONFIG_TEMPLATE: &str = include_str!("templates/kam.toml");
+pub const CONFIG_TEMPLATE_DE: &str = include_str!("templates/kam.de.toml");
 
-/// The template of a dossier.
+/// The template of a dossier, and its German.
 pub const DOSSIER_TEMPLATE: &str = include_str!("templates/dossier.toml");
+pub const DOSSIER_TEMPLATE_DE: &str = include_str!("templates/dossier.de.toml");
 
 /// The id of the example dossier `kam init` writes.
 pub const EXAMPLE_ID: &str = "example";
@@ -44,29 +47,30 @@ fn with_comment(line: &str, comment: &str) -> String {
 
 /// The text of `kam.toml` for a new workspace.
 pub fn config_text(name: &str, language: Language, currency: &str) -> String {
-    let language = match language {
-        Language::En => "en",
-        Language::De => "de",
-    };
-    CONFIG_TEMPLATE
-        .replace(
-            "{{name}}",
-            &with_comment(&format!("name = {}", toml_string(name)), "shown in report headers"),
-        )
-        .replace(
-            "{{language}}",
-            &with_comment(
-                &format!("language = {}", toml_string(language)),
-                "\"en\" or \"de\": labels and number format of the Markdown reports",
-            ),
-        )
-        .replace(
-            "{{currency}}",
-            &with_comment(
-                &format!("currency = {}", toml_string(currency)),
+    let (template, code, comments) = match language {
+        Language::En => (
+            CONFIG_TEMPLATE,
+            "en",
+            [
+                "shown in report headers",
+                "\"en\" or \"de\": the language of reports and messages",
                 "the currency of the amounts in the exports",
-            ),
-        )
+            ],
+        ),
+        Language::De => (
+            CONFIG_TEMPLATE_DE,
+            "de",
+            [
+                "erscheint im Kopf der Berichte",
+                "\"en\" oder \"de\": die Sprache der Berichte und Meldungen",
+                "die Währung der Beträge in den Exporten",
+            ],
+        ),
+    };
+    template
+        .replace("{{name}}", &with_comment(&format!("name = {}", toml_string(name)), comments[0]))
+        .replace("{{language}}", &with_comment(&format!("language = {}", toml_string(code)), comments[1]))
+        .replace("{{currency}}", &with_comment(&format!("currency = {}", toml_string(currency)), comments[2]))
 }
 
 /// What `kam new` knows of a new account.
@@ -86,34 +90,44 @@ fn list(items: &[String]) -> String {
 }
 
 /// The text of a new dossier: the template with the given keys set and the others commented out.
-pub fn dossier_text(a: &NewAccount) -> String {
+pub fn dossier_text(a: &NewAccount, language: Language) -> String {
+    let de = language == Language::De;
+    let say = |en: &'static str, german: &'static str| if de { german } else { en };
     // key, the value given (as TOML), an example value, the comment
     let rows: [(&str, Option<String>, &str, &str); 5] = [
         (
             "customer_ids",
             (!a.customer_ids.is_empty()).then(|| list(&a.customer_ids)),
             "[\"10042\", \"10043\"]",
-            "customer numbers in the sales exports that belong to this account",
+            say(
+                "customer numbers in the sales exports that belong to this account",
+                "Kundennummern der Umsatzexporte, die zu diesem Schlüsselkunden gehören",
+            ),
         ),
         (
             "owner",
             a.owner.as_deref().map(toml_string),
             "\"Anna Berg\"",
-            "the responsible key account manager",
+            say("the responsible key account manager", "der verantwortliche Key Account Manager"),
         ),
         (
             "team",
             (!a.team.is_empty()).then(|| list(&a.team)),
             "[\"Jonas Weber\"]",
-            "juniors working the account",
+            say("juniors working the account", "Nachwuchskräfte, die den Kunden mit betreuen"),
         ),
         (
             "segment",
             a.segment.as_deref().map(toml_string),
-            "\"Retail\"",
-            "the customer's segment or industry",
+            if de { "\"Handel\"" } else { "\"Retail\"" },
+            say("the customer's segment or industry", "Segment oder Branche des Kunden"),
         ),
-        ("since", a.since.map(|d| d.format("%Y-%m-%d").to_string()), "2019-03-01", "customer since"),
+        (
+            "since",
+            a.since.map(|d| d.format("%Y-%m-%d").to_string()),
+            "2019-03-01",
+            say("customer since", "Kunde seit"),
+        ),
     ];
     let mut keys = format!("name = {}", toml_string(&a.name));
     for (key, given, example, comment) in rows {
@@ -124,7 +138,8 @@ pub fn dossier_text(a: &NewAccount) -> String {
         keys.push('\n');
         keys.push_str(&with_comment(&line, comment));
     }
-    DOSSIER_TEMPLATE.replace("{{keys}}", &keys).replace("{{id}}", &a.id)
+    let template = if de { DOSSIER_TEMPLATE_DE } else { DOSSIER_TEMPLATE };
+    template.replace("{{keys}}", &keys).replace("{{id}}", &a.id)
 }
 
 /// The example dossier of `kam init`.
@@ -160,18 +175,22 @@ pub fn init(
     let shown = display_path(dir);
     let config = dir.join(CONFIG_FILE);
     if config.exists() {
-        return Err(format!(
-            "{shown} already is a kam workspace ({} exists); nothing was changed",
-            display_path(&config)
-        ));
+        return Err(crate::msg!(
+            "{folder} already is a kam workspace ({file} exists); nothing was changed",
+            folder = &shown,
+            file = display_path(&config)
+        )
+        .to_string());
     }
     if dir.exists() && !dir.is_dir() {
-        return Err(format!("{shown} is a file, not a folder"));
+        return Err(crate::msg!("{folder} is a file, not a folder", folder = &shown).to_string());
     }
-    fs::create_dir_all(dir).map_err(|e| format!("cannot create the folder {shown}: {e}"))?;
+    fs::create_dir_all(dir).map_err(|e| {
+        crate::msg!("cannot create the folder {folder}: {e}", folder = &shown, e = e.to_string()).to_string()
+    })?;
     let name = match name {
         Some(n) if !n.trim().is_empty() => n.trim().to_string(),
-        Some(_) => return Err("the workspace name must not be empty".to_string()),
+        Some(_) => return Err(crate::msg!("the workspace name must not be empty").to_string()),
         None => fs::canonicalize(dir)
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
@@ -181,15 +200,17 @@ pub fn init(
     let example = accounts.join(format!("{EXAMPLE_ID}.toml"));
     let existing = edit::dossier_ids(&accounts);
     let example_skipped = if example.exists() {
-        Some(format!("{} exists already", display_path(&example)))
+        Some(crate::msg!("{file} exists already", file = display_path(&example)).to_string())
     } else if !existing.is_empty() {
-        Some(format!("{} has dossiers already", display_path(&accounts)))
+        Some(crate::msg!("{folder} has dossiers already", folder = display_path(&accounts)).to_string())
     } else {
         None
     };
 
     let mut created = Vec::new();
-    let io = |what: &Path, e: std::io::Error| format!("cannot write {}: {e}", display_path(what));
+    let io = |what: &Path, e: std::io::Error| {
+        crate::msg!("cannot write {file}: {e}", file = display_path(what), e = e.to_string()).to_string()
+    };
     crate::fsutil::create_new(&config, config_text(&name, language, currency).as_bytes())
         .map_err(|e| io(&config, e))?;
     created.push(CONFIG_FILE.to_string());
@@ -198,7 +219,7 @@ pub fn init(
         created.push("accounts/".to_string());
     }
     if example_skipped.is_none() {
-        let text = dossier_text(&example_account());
+        let text = dossier_text(&example_account(), language);
         crate::fsutil::create_new(&example, text.as_bytes()).map_err(|e| io(&example, e))?;
         created.push(format!("accounts/{EXAMPLE_ID}.toml"));
     }
@@ -261,34 +282,46 @@ pub struct Created {
 
 /// `kam new`: writes the dossier of a new account into `accounts_dir` (made if missing). Refuses
 /// an invalid or existing id, an empty name, and customer numbers another dossier lists.
-pub fn new_account(accounts_dir: &Path, a: &NewAccount) -> Result<Created, Refusal> {
+pub fn new_account(accounts_dir: &Path, a: &NewAccount, language: Language) -> Result<Created, Refusal> {
     let refuse = |message: String| Refusal { diagnostics: Vec::new(), message };
     if !dossier::is_valid_id(&a.id) {
-        return Err(refuse(dossier::invalid_id_message(&a.id)));
+        return Err(refuse(dossier::invalid_id_message(&a.id).to_string()));
     }
     if a.name.trim().is_empty() {
-        return Err(refuse("the name must not be empty".to_string()));
+        return Err(refuse(crate::msg!("the name must not be empty").to_string()));
     }
     let mut seen = std::collections::HashSet::new();
     for c in &a.customer_ids {
         if c.trim().is_empty() {
-            return Err(refuse("a customer number must not be empty".to_string()));
+            return Err(refuse(crate::msg!("a customer number must not be empty").to_string()));
         }
         if !seen.insert(c.trim()) {
-            return Err(refuse(format!("customer number \"{}\" is given twice", c.trim())));
+            return Err(refuse(
+                crate::msg!("customer number \"{customer}\" is given twice", customer = c.trim()).to_string(),
+            ));
         }
     }
-    fs::create_dir_all(accounts_dir)
-        .map_err(|e| refuse(format!("cannot create the folder {}: {e}", display_path(accounts_dir))))?;
+    fs::create_dir_all(accounts_dir).map_err(|e| {
+        refuse(
+            crate::msg!(
+                "cannot create the folder {folder}: {e}",
+                folder = display_path(accounts_dir),
+                e = e.to_string()
+            )
+            .to_string(),
+        )
+    })?;
     let _lock = FolderLock::acquire(accounts_dir).map_err(refuse)?;
     let path = accounts_dir.join(format!("{}.toml", a.id));
     if path.exists() {
-        return Err(refuse(format!(
-            "account `{}` exists already ({}); nothing was written. `kam log {} …` adds to it",
-            a.id,
-            display_path(&path),
-            a.id
-        )));
+        return Err(refuse(
+            crate::msg!(
+                "account `{id}` exists already ({file}); nothing was written. `kam log {id} …` adds to it",
+                id = &a.id,
+                file = display_path(&path)
+            )
+            .to_string(),
+        ));
     }
     let mut warnings = Vec::new();
     for other in edit::dossier_ids(accounts_dir) {
@@ -296,7 +329,10 @@ pub fn new_account(accounts_dir: &Path, a: &NewAccount) -> Result<Created, Refus
         let text = match crate::tomlfile::read_text(&other_path) {
             Ok(t) => t,
             Err(d) => {
-                warnings.push(format!("{d}; its customer numbers were not compared"));
+                warnings.push(
+                    crate::msg!("{problem}; its customer numbers were not compared", problem = d.to_string())
+                        .to_string(),
+                );
                 continue;
             }
         };
@@ -308,10 +344,13 @@ pub fn new_account(accounts_dir: &Path, a: &NewAccount) -> Result<Created, Refus
         let ids = match toml::from_str::<Ids>(&text) {
             Ok(ids) => ids,
             Err(_) => {
-                warnings.push(format!(
-                    "{} cannot be read (`kam check` says why); its customer numbers were not compared",
-                    display_path(&other_path)
-                ));
+                warnings.push(
+                    crate::msg!(
+                        "{file} cannot be read (`kam check` says why); its customer numbers were not compared",
+                        file = display_path(&other_path)
+                    )
+                    .to_string(),
+                );
                 continue;
             }
         };
@@ -319,18 +358,24 @@ pub fn new_account(accounts_dir: &Path, a: &NewAccount) -> Result<Created, Refus
             let Some(number) = id.get_ref().as_str().map(str::trim) else { continue };
             if a.customer_ids.iter().any(|c| c.trim() == number) {
                 let at = text_location(&other_path, &text, id.span().start);
-                return Err(refuse(format!(
-                    "customer \"{number}\" already belongs to account `{other}` ({at}); a customer belongs to one account. Nothing was written"
-                )));
+                return Err(refuse(
+                    crate::msg!(
+                        "customer \"{number}\" already belongs to account `{other}` ({at}); a customer belongs to one account. Nothing was written",
+                        number = number,
+                        other = &other,
+                        at = at.to_string()
+                    )
+                    .to_string(),
+                ));
             }
         }
     }
-    let text = dossier_text(a);
+    let text = dossier_text(a, language);
     let mut diags = Diagnostics::new();
     if dossier::load_text(&path, &text, &mut diags).is_none() || diags.has_errors() {
         return Err(Refusal {
             diagnostics: diags.items().to_vec(),
-            message: "the new dossier would not be valid; nothing was written".to_string(),
+            message: crate::msg!("the new dossier would not be valid; nothing was written").to_string(),
         });
     }
     crate::fsutil::create_new(&path, text.as_bytes())
@@ -376,8 +421,13 @@ mod tests {
             segment: Some("Retail".into()),
             since: NaiveDate::from_ymd_opt(2019, 3, 1),
         };
-        for a in [full, example_account()] {
-            let text = dossier_text(&a);
+        for (a, language) in [
+            (full.clone(), Language::En),
+            (full, Language::De),
+            (example_account(), Language::En),
+            (example_account(), Language::De),
+        ] {
+            let text = dossier_text(&a, language);
             let mut diags = Diagnostics::new();
             let account = dossier::load_text(Path::new("accounts/x.toml"), &text, &mut diags).expect("valid");
             assert!(diags.is_empty(), "{:?}", diags.items());

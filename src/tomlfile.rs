@@ -9,7 +9,10 @@ use std::path::Path;
 /// Reads a file as UTF-8 text; invalid UTF-8 is an error naming the line.
 pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(Location::File(path.to_path_buf()), format!("cannot read the file: {e}"))
+        Diagnostic::error(
+            Location::File(path.to_path_buf()),
+            crate::msg!("cannot read the file: {e}", e = crate::messages::Message::raw(e.to_string())),
+        )
     })?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
@@ -18,7 +21,7 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
         let col = valid - bytes[..valid].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1) + 1;
         Diagnostic::error(
             Location::Text { file: path.to_path_buf(), line, col },
-            "invalid UTF-8: TOML files must be saved as UTF-8",
+            crate::msg!("invalid UTF-8: TOML files must be saved as UTF-8"),
         )
     })
 }
@@ -86,7 +89,7 @@ pub fn parse_all<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, (Vec
             };
             let suggested = format!("did you mean `{key}`?");
             if blanked_lines.iter().any(|b| b.start < table.end && table.start < b.end && sets_key(b))
-                || errors.iter().any(|d| d.message.ends_with(&suggested))
+                || errors.iter().any(|d| d.message.text(crate::config::Language::En).ends_with(&suggested))
             {
                 continue;
             }
@@ -152,21 +155,23 @@ fn diagnostic(path: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
         let (line, depth) = deepest_line(text);
         return Diagnostic::error(
             Location::Text { file: path.to_path_buf(), line, col: 1 },
-            format!(
-                "nested {depth} levels deep, more than TOML files are read with; no kam file nests beyond a few levels"
+            crate::msg!(
+                "nested {depth} levels deep, more than TOML files are read with; no kam file nests beyond a few levels",
+                depth = depth.to_string()
             ),
         );
     }
     let offset = e.span().map_or(0, |s| s.start);
-    let mut message = explain(e.message());
+    let raw = e.message().trim_end();
+    let mut message = explain(raw);
     // The parser's own messages do not show the value or key they are about.
-    if message.starts_with("invalid date") || message == "duplicate key" {
+    if raw.starts_with("invalid date") || raw == "duplicate key" {
         let token = token_at(text, offset);
         if !token.is_empty() {
-            message = match message.split_once(", ") {
+            message = crate::messages::Message::raw(match raw.split_once(", ") {
                 Some((what, expected)) => format!("{what} {token}, {expected}"),
-                None => format!("{message} `{token}`"),
-            };
+                None => format!("{raw} `{token}`"),
+            });
         }
     }
     let mut offset = offset;
@@ -184,7 +189,7 @@ fn diagnostic(path: &Path, text: &str, e: &toml::de::Error) -> Diagnostic {
 
 /// What a KAM most likely meant by a value TOML cannot read, told by its shape: a German date, a
 /// decimal comma, text without quotes. `None` when the value has none of these shapes.
-fn shape_hint(text: &str, offset: usize) -> Option<String> {
+fn shape_hint(text: &str, offset: usize) -> Option<crate::messages::Message> {
     let offset = offset.min(text.len());
     let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
@@ -208,8 +213,11 @@ fn shape_hint(text: &str, offset: usize) -> Option<String> {
             let year = if y.len() == 4 { y.to_string() } else { format!("20{y:0>2}") };
             // 03/14/2019 is American: the month first.
             let (d, m) = if sep == '/' && m.parse::<u32>().is_ok_and(|m| m > 12) { (m, d) } else { (d, m) };
-            return Some(format!(
-                "`{key} = {value}` is not a TOML date: dates in dossiers are written {year}-{m:0>2}-{d:0>2} (year-month-day, without quotes)"
+            return Some(crate::msg!(
+                "`{key} = {value}` is not a TOML date: dates in dossiers are written {date} (year-month-day, without quotes)",
+                key = key,
+                value = value,
+                date = format!("{year}-{m:0>2}-{d:0>2}")
             ));
         }
     }
@@ -223,24 +231,31 @@ fn shape_hint(text: &str, offset: usize) -> Option<String> {
             .all(|(i, g)| if i == 0 { digits(g, 1..=3) } else { digits(g, 3..=3) })
         && digits(frac, 1..=10)
     {
-        return Some(format!(
-            "`{key} = {value}`: numbers in TOML are written with a point as decimal mark and without thousands separators, {}.{frac}",
-            int.replace('.', "")
+        return Some(crate::msg!(
+            "`{key} = {value}`: numbers in TOML are written with a point as decimal mark and without thousands separators, {number}",
+            key = key,
+            value = value,
+            number = format!("{}.{frac}", int.replace('.', ""))
         ));
     }
     if let Some((int, frac)) = value.split_once(',')
         && digits(int.trim_start_matches('-'), 1..=20)
         && digits(frac, 1..=10)
     {
-        return Some(format!(
-            "`{key} = {value}` has a decimal comma: numbers in TOML are written with a point, {int}.{frac}"
+        return Some(crate::msg!(
+            "`{key} = {value}` has a decimal comma: numbers in TOML are written with a point, {number}",
+            key = key,
+            value = value,
+            number = format!("{int}.{frac}")
         ));
     }
     let first = value.chars().next()?;
     if first.is_alphabetic() && !matches!(value, "true" | "false" | "inf" | "nan") {
-        return Some(format!(
-            "`{key} = {value}`: text is written in quotes, {key} = \"{}\"",
-            value.replace('"', "\\\"")
+        return Some(crate::msg!(
+            "`{key} = {value}`: text is written in quotes, {key} = \"{quoted}\"",
+            key = key,
+            value = value,
+            quoted = value.replace('"', "\\\"")
         ));
     }
     None
@@ -283,64 +298,97 @@ fn token_at(text: &str, offset: usize) -> &str {
 }
 
 /// Rewrites serde's messages in the words of a TOML file: keys, values, and a suggestion.
-fn explain(message: &str) -> String {
+fn explain(message: &str) -> crate::messages::Message {
+    use crate::messages::Message;
     let message = message.trim_end();
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (name, expected) = split_expected(rest);
         return match closest(name, expected.iter().map(String::as_str)) {
-            Some(best) => format!("unknown key `{name}`; did you mean `{best}`?"),
-            None if expected.is_empty() => format!("unknown key `{name}`"),
-            None => format!("unknown key `{name}`; expected one of {}", list(&expected)),
+            Some(best) => {
+                crate::msg!("unknown key `{name}`; did you mean `{best}`?", name = name, best = best)
+            }
+            None if expected.is_empty() => crate::msg!("unknown key `{name}`", name = name),
+            None => crate::msg!(
+                "unknown key `{name}`; expected one of {list}",
+                name = name,
+                list = list(&expected)
+            ),
         };
     }
     if let Some(rest) = message.strip_prefix("unknown variant `") {
         let (name, expected) = split_expected(rest);
         return match closest(name, expected.iter().map(String::as_str)) {
-            Some(best) => format!(
-                "unknown value \"{name}\"; expected one of {} (did you mean \"{best}\"?)",
-                list_quoted(&expected)
+            Some(best) => crate::msg!(
+                "unknown value \"{name}\"; expected one of {list} (did you mean \"{best}\"?)",
+                name = name,
+                list = list_quoted(&expected),
+                best = best
             ),
-            None => format!("unknown value \"{name}\"; expected one of {}", list_quoted(&expected)),
+            None => crate::msg!(
+                "unknown value \"{name}\"; expected one of {list}",
+                name = name,
+                list = list_quoted(&expected)
+            ),
         };
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or(rest);
-        return format!("missing key `{name}`");
+        return crate::msg!("missing key `{name}`", name = name);
     }
     if let Some(rest) = message.strip_prefix("invalid type: ") {
-        return format!("wrong type: found {}", plain_types(rest));
+        return match plain_types(rest) {
+            (found, Some(expected)) => {
+                crate::msg!(
+                    "wrong type: found {found}, expected {expected}",
+                    found = found,
+                    expected = expected
+                )
+            }
+            (found, None) => crate::msg!("wrong type: found {found}", found = found),
+        };
     }
     if message == "wanted string or table" {
-        return "wrong type: expected a string".to_string();
+        return crate::msg!("wrong type: expected a string");
     }
     if let Some(rest) = message.strip_prefix("invalid value: ") {
-        return format!("invalid value: found {}", plain_types(rest));
+        return match plain_types(rest) {
+            (found, Some(expected)) => {
+                crate::msg!(
+                    "invalid value: found {found}, expected {expected}",
+                    found = found,
+                    expected = expected
+                )
+            }
+            (found, None) => crate::msg!("invalid value: found {found}", found = found),
+        };
     }
-    message.to_string()
+    Message::raw(message)
 }
 
-/// Says serde's Rust type names ("u32", "sequence", "struct Profile") in TOML words.
-fn plain_types(found_expected: &str) -> String {
+/// Says serde's Rust type names ("u32", "sequence", "struct Profile") in TOML words: what was
+/// found (serde's words) and what was expected.
+fn plain_types(found_expected: &str) -> (crate::messages::Message, Option<crate::messages::Message>) {
+    use crate::messages::Message;
     let (found, expected) = found_expected.rsplit_once(", expected ").unwrap_or((found_expected, ""));
     let found = match found {
-        "sequence" => "an array".to_string(),
-        "map" => "a table".to_string(),
-        f => f.replace("floating point", "float"),
+        "sequence" => crate::msg!("an array"),
+        "map" => crate::msg!("a table"),
+        f => Message::raw(f.replace("floating point", "float")),
     };
     let expected = match expected {
-        "" => return found,
-        "u8" => "a whole number from 0 to 255",
-        "u16" => "a whole number from 0 to 65535",
-        "u32" => "a whole number from 0 to 4294967295",
-        "u64" | "usize" => "a whole number, 0 or more",
-        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number",
-        "a sequence" => "an array like [\"a\", \"b\"]",
-        "a map" => "a table",
-        "a boolean" => "true or false",
-        e if e.starts_with("struct ") => "a table",
-        e => e,
+        "" => return (found, None),
+        "u8" => crate::msg!("a whole number from 0 to 255"),
+        "u16" => crate::msg!("a whole number from 0 to 65535"),
+        "u32" => crate::msg!("a whole number from 0 to 4294967295"),
+        "u64" | "usize" => crate::msg!("a whole number, 0 or more"),
+        "i8" | "i16" | "i32" | "i64" | "isize" => crate::msg!("a whole number"),
+        "a sequence" => crate::msg!("an array like [\"a\", \"b\"]"),
+        "a map" => crate::msg!("a table"),
+        "a boolean" => crate::msg!("true or false"),
+        e if e.starts_with("struct ") => crate::msg!("a table"),
+        e => Message::raw(e),
     };
-    format!("{found}, expected {expected}")
+    (found, Some(expected))
 }
 
 /// Splits "name`, expected one of `a`, `b`" into the name and the expected names.
@@ -365,7 +413,9 @@ mod tests {
 
     #[test]
     fn values_of_a_familiar_shape_are_explained() {
-        let hint = |line: &str| shape_hint(line, line.find('=').unwrap() + 2);
+        let hint = |line: &str| {
+            shape_hint(line, line.find('=').unwrap() + 2).map(|m| m.text(crate::config::Language::En))
+        };
         assert_eq!(
             hint("since = 14.03.2019").unwrap(),
             "`since = 14.03.2019` is not a TOML date: dates in dossiers are written 2019-03-14 (year-month-day, without quotes)"
@@ -387,6 +437,7 @@ mod tests {
 
     #[test]
     fn suggests_the_closest_key() {
+        let explain = |m: &str| explain(m).text(crate::config::Language::En);
         assert_eq!(
             explain("unknown field `nmae`, expected one of `name`, `owner`, `segment`"),
             "unknown key `nmae`; did you mean `name`?"
@@ -411,6 +462,11 @@ mod tests {
         assert_eq!(
             explain("invalid type: integer `3`, expected struct Profile"),
             "wrong type: found integer `3`, expected a table"
+        );
+        assert_eq!(
+            super::explain("invalid type: string \"10042\", expected a sequence")
+                .text(crate::config::Language::De),
+            "falscher Typ: gefunden Text \"10042\", erwartet eine Liste wie [\"a\", \"b\"]"
         );
     }
 }

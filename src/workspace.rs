@@ -39,7 +39,11 @@ pub struct Options {
 pub fn find_root(dir: Option<&Path>) -> Result<PathBuf, String> {
     if let Some(dir) = dir {
         if !dir.is_dir() {
-            return Err(format!("{}: no such folder (given with -C)", dir.display()));
+            return Err(crate::msg!(
+                "{dir}: no such folder (given with -C)",
+                dir = dir.display().to_string()
+            )
+            .to_string());
         }
         return Ok(dir.to_path_buf());
     }
@@ -92,13 +96,19 @@ impl Workspace {
             && !accounts_dir.is_dir()
         {
             // A folder named on purpose that is not there: a typo, not an empty workspace.
-            let what = if accounts_dir.exists() { "is not a folder" } else { "does not exist" };
             diags.error(
                 at.clone(),
-                format!(
-                    "the accounts folder \"{}\" {what}; create it (kam new does) or correct accounts_dir",
-                    config.accounts_dir
-                ),
+                if accounts_dir.exists() {
+                    crate::msg!(
+                        "the accounts folder \"{dir}\" is not a folder; create it (kam new does) or correct accounts_dir",
+                        dir = &config.accounts_dir
+                    )
+                } else {
+                    crate::msg!(
+                        "the accounts folder \"{dir}\" does not exist; create it (kam new does) or correct accounts_dir",
+                        dir = &config.accounts_dir
+                    )
+                },
             );
         }
         let accounts = load_accounts(&accounts_dir, diags);
@@ -186,7 +196,10 @@ fn load_accounts(dir: &Path, diags: &mut Diagnostics) -> Vec<Account> {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
         Err(e) => {
-            diags.error(Location::File(dir.to_path_buf()), format!("cannot read the accounts folder: {e}"));
+            diags.error(
+                Location::File(dir.to_path_buf()),
+                crate::msg!("cannot read the accounts folder: {e}", e = e.to_string()),
+            );
             return Vec::new();
         }
     };
@@ -233,9 +246,11 @@ fn map_customers(accounts: &[Account], diags: &mut Diagnostics) -> HashMap<Strin
                         .unwrap_or(Location::File(account.path.clone()));
                     diags.error(
                         loc,
-                        format!(
-                            "customer \"{id}\" is already listed in account `{}` ({first_loc}); a customer belongs to one account",
-                            first.id
+                        crate::msg!(
+                            "customer \"{id}\" is already listed in account `{account}` ({at}); a customer belongs to one account",
+                            id = id,
+                            account = &first.id,
+                            at = first_loc
                         ),
                     );
                 }
@@ -250,25 +265,38 @@ fn map_customers(accounts: &[Account], diags: &mut Diagnostics) -> HashMap<Strin
 }
 
 /// Why a path matched or named as an export cannot be read as a file, or `None` when it can.
-fn unreadable(path: &Path) -> Option<String> {
+fn unreadable(path: &Path) -> Option<crate::messages::Message> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => None,
-        Ok(m) if m.is_dir() => Some("is a folder, not an export".to_string()),
-        Ok(_) => Some("is not a regular file (a device or a pipe)".to_string()),
+        Ok(m) if m.is_dir() => Some(crate::msg!("is a folder, not an export")),
+        Ok(_) => Some(crate::msg!("is not a regular file (a device or a pipe)")),
         Err(e) => {
             let link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
             Some(if e.raw_os_error() == Some(40) {
-                "is a symbolic link in a loop (it leads back to itself)".to_string()
+                crate::msg!("is a symbolic link in a loop (it leads back to itself)")
             } else if link && e.kind() == std::io::ErrorKind::NotFound {
-                let target =
-                    std::fs::read_link(path).map_or(String::new(), |t| format!(" to {}", t.display()));
-                format!("is a symbolic link{target} whose file does not exist")
+                match std::fs::read_link(path) {
+                    Ok(t) => crate::msg!(
+                        "is a symbolic link to {target} whose file does not exist",
+                        target = t.display().to_string()
+                    ),
+                    Err(_) => crate::msg!("is a symbolic link whose file does not exist"),
+                }
             } else if e.kind() == std::io::ErrorKind::NotFound {
-                "no such file".to_string()
+                crate::msg!("no such file")
             } else {
-                format!("cannot be read: {e}")
+                crate::msg!("cannot be read: {e}", e = e.to_string())
             })
         }
+    }
+}
+
+/// Where a list of sales patterns comes from, in words.
+fn origin_message(origin: &str) -> crate::messages::Message {
+    match origin {
+        "the default sales" => crate::msg!("the default sales"),
+        "[workspace] sales in kam.toml" => crate::msg!("[workspace] sales in kam.toml"),
+        other => crate::messages::Message::raw(other),
     }
 }
 
@@ -293,6 +321,7 @@ fn resolve(
     required: bool,
     diags: &mut Diagnostics,
 ) -> Vec<PathBuf> {
+    let origin = origin_message(origin);
     let mut files: Vec<(PathBuf, &str)> = Vec::new();
     for pattern in patterns {
         let full = if Path::new(pattern).is_absolute() { PathBuf::from(pattern) } else { base.join(pattern) };
@@ -307,9 +336,11 @@ fn resolve(
                             Ok(p) => matched.push(PathBuf::from(display_path(&p))),
                             Err(e) => diags.error(
                                 Location::File(e.path().to_path_buf()),
-                                format!(
-                                    "cannot look into this folder for `{pattern}` (from {origin}): {}",
-                                    e.error()
+                                crate::msg!(
+                                    "cannot look into this folder for `{pattern}` (from {origin}): {e}",
+                                    pattern = pattern,
+                                    origin = origin.clone(),
+                                    e = e.error().to_string()
                                 ),
                             ),
                         }
@@ -318,7 +349,11 @@ fn resolve(
                     if matched.is_empty() && required {
                         diags.error(
                             Location::None,
-                            format!("{shown}: the pattern matches no file (from {origin})"),
+                            crate::msg!(
+                                "{shown}: the pattern matches no file (from {origin})",
+                                shown = &shown,
+                                origin = origin.clone()
+                            ),
                         );
                     }
                     for p in matched {
@@ -327,19 +362,33 @@ fn resolve(
                             Some(_) if p.is_dir() => {}
                             Some(why) => diags.error(
                                 Location::File(p.clone()),
-                                format!("{why}; matched by `{pattern}` (from {origin})"),
+                                crate::msg!(
+                                    "{why}; matched by `{pattern}` (from {origin})",
+                                    why = why,
+                                    pattern = pattern,
+                                    origin = origin.clone()
+                                ),
                             ),
                             None => files.push((p, pattern)),
                         }
                     }
                 }
-                Err(e) => {
-                    diags.error(Location::None, format!("{shown}: not a valid pattern: {e} (from {origin})"))
-                }
+                Err(e) => diags.error(
+                    Location::None,
+                    crate::msg!(
+                        "{shown}: not a valid pattern: {e} (from {origin})",
+                        shown = &shown,
+                        e = e.to_string(),
+                        origin = origin.clone()
+                    ),
+                ),
             }
         } else {
             match unreadable(&full) {
-                Some(why) => diags.error(Location::File(full.clone()), format!("{why} (from {origin})")),
+                Some(why) => diags.error(
+                    Location::File(full.clone()),
+                    crate::msg!("{why} (from {origin})", why = why, origin = origin.clone()),
+                ),
                 None => files.push((PathBuf::from(shown), pattern)),
             }
         }
@@ -355,9 +404,12 @@ fn resolve(
                 if first != &file || first_pattern != &pattern {
                     diags.warning(
                         Location::File(file.clone()),
-                        format!(
-                            "`{pattern}` names {} again (matched by `{first_pattern}` already); it is read once (from {origin})",
-                            display_path(first)
+                        crate::msg!(
+                            "`{pattern}` names {file} again (matched by `{first}` already); it is read once (from {origin})",
+                            pattern = pattern,
+                            file = display_path(first),
+                            first = *first_pattern,
+                            origin = origin.clone()
                         ),
                     );
                 }
@@ -380,15 +432,20 @@ fn resolve(
             Some(true) => {
                 diags.warning(
                     Location::File(file.clone()),
-                    format!("is {} compressed, byte for byte; it is read once (from {origin})", display_path(&plain)),
+                    crate::msg!(
+                        "is {file} compressed, byte for byte; it is read once (from {origin})",
+                        file = display_path(&plain),
+                        origin = origin.clone()
+                    ),
                 );
                 copies.push(file.clone());
             }
             _ => diags.warning(
                 Location::File(file.clone()),
-                format!(
-                    "its name says it is {} compressed, but the two differ; both are read, so remove the one that is an old copy (from {origin})",
-                    display_path(&plain)
+                crate::msg!(
+                    "its name says it is {file} compressed, but the two differ; both are read, so remove the one that is an old copy (from {origin})",
+                    file = display_path(&plain),
+                    origin = origin.clone()
                 ),
             ),
         }

@@ -180,6 +180,16 @@ fn unknown_id_lists_the_known_ones() {
         .assert()
         .code(1)
         .stdout("")
+        // The demo workspace is German: so are its messages.
+        .stderr(predicate::str::contains("Fehler: kein Schlüsselkunde `nordhaven`; meinten Sie `nordhafen`?"))
+        .stderr(predicate::str::contains(
+            "Bekannte Schlüsselkunden: alpen-praezision, donau-landtechnik, elbwerft",
+        ));
+    kam()
+        .current_dir(demo())
+        .args(["--lang", "en", "brief", "nordhaven"])
+        .assert()
+        .code(1)
         .stderr(predicate::str::contains("error: no account `nordhaven`; did you mean `nordhafen`?"))
         .stderr(predicate::str::contains("Known accounts: alpen-praezision, donau-landtechnik, elbwerft"));
 }
@@ -220,7 +230,7 @@ fn the_brief_is_markdown_or_its_figures_as_json() {
             .args(args)
             .assert()
             .code(2)
-            .stderr(predicate::str::contains("the brief is a Markdown document (--format md) or, for one account, its figures as data (--format json)"));
+            .stderr(predicate::str::contains("der Brief ist ein Markdown-Dokument (--format md) oder, für einen Schlüsselkunden, seine Zahlen als Daten (--format json)"));
     }
     let j = common::json(&demo(), &["brief", "nordhafen"]);
     assert_eq!(j["account"], "nordhafen");

@@ -429,12 +429,24 @@ fn dossiers_are_checked_even_when_kam_toml_is_broken() {
     let run = check_fails(ws.path());
     assert_eq!(
         run.problems(),
+        // The workspace is German: so are the messages, and the summary's numbers.
         [
-            "kam.toml:4:1: error: unknown key `nmae`; did you mean `name`?",
-            "kunden/suedwind.toml:3:9: error: wrong type: found integer `1`, expected a string",
+            "kam.toml:4:1: Fehler: unbekannter Schlüssel `nmae`; meinten Sie `name`?",
+            "kunden/suedwind.toml:3:9: Fehler: falscher Typ: gefunden ganze Zahl `1`, erwartet ein Text",
         ],
         "{}",
         run.stderr
+    );
+    run.summary_is(
+        "Prüfung fehlgeschlagen: 2 Fehler, 0 Warnungen (2 Schlüsselkunden, 0 Exporte mit 0 Zeilen)",
+    );
+    // --lang chooses the language of the messages too.
+    let en = common::kam().current_dir(ws.path()).args(["--lang", "en", "check"]).output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&en.stderr)
+            .contains("kam.toml:4:1: error: unknown key `nmae`; did you mean `name`?"),
+        "{}",
+        String::from_utf8_lossy(&en.stderr)
     );
     // A syntax error in kam.toml leaves the default accounts folder.
     let ws = TempWorkspace::new("[workspace\n");

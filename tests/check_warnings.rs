@@ -10,14 +10,14 @@ use predicates::prelude::*;
 fn warnings_keep_exit_code_zero() {
     let run = check_passes(&fixture("warnings"));
     let expected = [
-        "accounts/nordwind.toml: warning: [review] has 9 questions; prepare about 10 to 14 (more than 15 hurt \
+        "accounts/nordwind.toml: warning: [review] has 9 questions; prepare about 10 to 14 (15 or more hurt \
          a sales conversation)",
         "accounts/nordwind.toml: warning: action \"packaging prototype\" was due on 2026-05-31 (15 days ago) \
          and is still open",
         "accounts/nordwind.toml: warning: complaint \"late delivery\" opened on 2026-05-31 has been open for \
          15 days",
-        "accounts/westwind.toml: warning: [review] has 15 questions; cut them down to about 10 to 14 (more \
-         than 15 hurt a sales conversation)",
+        "accounts/westwind.toml: warning: [review] has 15 questions; cut them down to about 10 to 14 (15 \
+         or more hurt a sales conversation)",
         "warning: 2 export customers belong to no account: 15.0% of net revenue (1,500.00 EUR); `kam abc` \
          lists the candidates",
         "warning: 2 rows without a customer: 500.00 EUR net revenue (5.0%), reported as (unassigned)",
@@ -97,7 +97,7 @@ fn no_sales_exports_at_all() {
         .has("warning: no sales exports to read")
         .has_line(
             "warning: no kam.toml in this folder or a folder above, so every setting has its default: exports \
-             sales/*.csv and sales/*.csv.gz, delimiter \",\", decimal mark \".\", dates \"%Y-%m-%d\", UTF-8, dossiers in \
+             sales/*.csv, sales/*.csv.gz, delimiter \",\", decimal mark \".\", dates \"%Y-%m-%d\", UTF-8, dossiers in \
              accounts/; `kam init` writes a kam.toml to adjust",
         )
         .has_line(

@@ -577,8 +577,9 @@ fn init_writes_a_workspace_that_passes_check() {
         .assert()
         .success()
         .stdout(predicate::str::is_empty())
-        .stderr(predicate::str::contains("Created a kam workspace in .:"))
-        .stderr(predicate::str::contains("Next steps"))
+        // A German workspace: German comments and import settings, German messages.
+        .stderr(predicate::str::contains("kam-Arbeitsbereich angelegt in .:"))
+        .stderr(predicate::str::contains("Nächste Schritte"))
         .stderr(predicate::str::contains("kam new nordwind --name"));
     let got = files(ws.path());
     let want = expected("init");
@@ -587,15 +588,12 @@ fn init_writes_a_workspace_that_passes_check() {
         assert_eq!(text(&got[rel]), text(bytes), "{rel}");
     }
     assert!(ws.path().join("reports").is_dir());
-    kam()
-        .current_dir(ws.path())
-        .arg("check")
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("check passed with 2 warnings (1 account, 0 exports with 0 rows)"));
+    kam().current_dir(ws.path()).arg("check").assert().success().stderr(predicate::str::contains(
+        "Prüfung bestanden mit 2 Warnungen (1 Schlüsselkunde, 0 Exporte mit 0 Zeilen)",
+    ));
     // A second init changes nothing.
     kam().current_dir(ws.path()).arg("init").assert().code(1).stderr(predicate::str::contains(
-        "error: . already is a kam workspace (kam.toml exists); nothing was changed",
+        "Fehler: . ist schon ein kam-Arbeitsbereich (kam.toml existiert); nichts wurde geändert",
     ));
     assert_eq!(files(ws.path()), got);
 }

@@ -81,7 +81,7 @@ fn dates_are_dates_and_the_brief_has_no_workbook() {
         .args(["brief", "nordhafen", "--format", "xlsx", "-o", "x.xlsx"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("the brief is a Markdown document"));
+        .stderr(predicate::str::contains("Fehler: der Brief ist ein Markdown-Dokument"));
 }
 
 #[test]
@@ -94,12 +94,14 @@ fn the_kpi_workbook_is_one_row_per_owner() {
 
 #[test]
 fn xlsx_needs_a_file() {
-    kam()
-        .current_dir(demo())
-        .args(["margin", "--format", "xlsx"])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("--format xlsx writes a workbook: name its file with -o FILE.xlsx"));
+    kam().current_dir(demo()).args(["margin", "--format", "xlsx"]).assert().code(2).stderr(
+        predicate::str::contains(
+            "Fehler: --format xlsx schreibt eine Arbeitsmappe: nennen Sie ihre Datei mit -o DATEI.xlsx",
+        ),
+    );
+    kam().current_dir(demo()).args(["--lang", "en", "margin", "--format", "xlsx"]).assert().code(2).stderr(
+        predicate::str::contains("error: --format xlsx writes a workbook: name its file with -o FILE.xlsx"),
+    );
 }
 
 #[test]

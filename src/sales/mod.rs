@@ -379,16 +379,16 @@ fn sniff_delimiter(first_line: &[u8]) -> u8 {
     best.1
 }
 
-fn io_message(e: &io::Error, gz: bool) -> String {
+fn io_message(e: &io::Error, gz: bool) -> crate::messages::Message {
     if gz
         && matches!(
             e.kind(),
             io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData | io::ErrorKind::UnexpectedEof
         )
     {
-        format!("corrupt or truncated gzip data: {e}")
+        crate::msg!("corrupt or truncated gzip data: {e}", e = e.to_string())
     } else {
-        format!("cannot read the file: {e}")
+        crate::msg!("cannot read the file: {e}", e = crate::messages::Message::raw(e.to_string()))
     }
 }
 
@@ -491,8 +491,10 @@ fn resolve_columns(
         if let Some((_, name)) = guess {
             diags.error(
                 header_at(),
-                format!(
-                    "the header is one column \"{only}\": it looks separated by {name}; set delimiter = {name} (or \"auto\") under [import] in kam.toml"
+                crate::msg!(
+                    "the header is one column \"{only}\": it looks separated by {name}; set delimiter = {name} (or \"auto\") under [import] in kam.toml",
+                    only = only,
+                    name = name
                 ),
             );
             return None;
@@ -508,13 +510,17 @@ fn resolve_columns(
                         None => {
                             ok = false;
                             let hint = crate::diag::closest(header, headers.iter().map(|h| h.as_str()))
-                                .map_or(String::new(), |c| format!(". Did you mean \"{c}\"?"));
+                                .map_or(crate::messages::Message::none(), |c| {
+                                    crate::msg!(". Did you mean \"{c}\"?", c = c)
+                                });
                             diags.error(
                                 header_at(),
-                                format!(
-                                    "no column \"{header}\" (mapped to `{}` in [import.columns]); the header has {}{hint}",
-                                    f.name(),
-                                    present()
+                                crate::msg!(
+                                    "no column \"{header}\" (mapped to `{field}` in [import.columns]); the header has {present}{hint}",
+                                    header = header,
+                                    field = f.name(),
+                                    present = present(),
+                                    hint = hint
                                 ),
                             );
                         }
@@ -535,16 +541,16 @@ fn resolve_columns(
             let has_revenue = index[Field::Revenue as usize].is_some()
                 || (index[Field::Quantity as usize].is_some() && index[Field::UnitPrice as usize].is_some());
             if !has_revenue {
-                missing.push("\"revenue\" (or \"quantity\" and \"unit_price\")".to_string());
+                missing.push(crate::msg!("\"revenue\" (or \"quantity\" and \"unit_price\")").to_string());
             }
             if !missing.is_empty() {
                 ok = false;
                 diags.error(
                     Location::Csv { file: path.to_path_buf(), line: 1, column: None },
-                    format!(
-                        "no column {} in the header, which has {}; name the export's headers in [import.columns] of kam.toml",
-                        missing.join(", "),
-                        present()
+                    crate::msg!(
+                        "no column {missing} in the header, which has {present}; name the export's headers in [import.columns] of kam.toml",
+                        missing = missing.join(", "),
+                        present = present()
                     ),
                 );
             }
@@ -559,11 +565,11 @@ fn resolve_columns(
             ok = false;
             diags.error(
                 Location::Csv { file: path.to_path_buf(), line: 1, column: Some(headers[i].clone()) },
-                format!(
-                    "the header names this column {} times (columns {}), and it is read as `{}`: rename all but one",
-                    same.len(),
-                    same.iter().map(|j| (j + 1).to_string()).collect::<Vec<_>>().join(", "),
-                    f.name()
+                crate::msg!(
+                    "the header names this column {n} times (columns {columns}), and it is read as `{field}`: rename all but one",
+                    n = same.len(),
+                    columns = same.iter().map(|j| (j + 1).to_string()).collect::<Vec<_>>().join(", "),
+                    field = f.name()
                 ),
             );
         }
@@ -637,7 +643,7 @@ impl<'p> Export<'p> {
         let file_loc = || Location::File(path.to_path_buf());
         let counter = CountingFile::default();
         let result = Self::open_stream(path, gz, settings, &counter);
-        let fail = |diags: &mut Diagnostics, stats: &mut ImportStats, message: String| {
+        let fail = |diags: &mut Diagnostics, stats: &mut ImportStats, message: crate::messages::Message| {
             diags.error(file_loc(), message);
             stats.bytes += counter.get();
             None
@@ -654,7 +660,9 @@ impl<'p> Export<'p> {
             return fail(
                 diags,
                 stats,
-                "the file is empty; expected a header line naming the columns, then one line per sale".into(),
+                crate::msg!(
+                    "the file is empty; expected a header line naming the columns, then one line per sale"
+                ),
             );
         }
         let first_line_end = head.iter().position(|&b| b == b'\n' || b == b'\r').unwrap_or(head.len());
@@ -668,15 +676,21 @@ impl<'p> Export<'p> {
                 if unterminated || lines > 0 =>
             {
                 // A quote in the header that is not closed on its line takes the rows for header.
-                let how = if unterminated {
-                    "is never closed, so the whole file would be read as the header".to_string()
+                let message = if unterminated {
+                    crate::msg!(
+                        "a quote in the header is never closed, so the whole file would be read as the header: close it on the header line or remove it"
+                    )
+                } else if lines == 1 {
+                    crate::msg!(
+                        "a quote in the header closes only 1 line further down: close it on the header line or remove it"
+                    )
                 } else {
-                    format!("closes only {lines} {} further down", if lines == 1 { "line" } else { "lines" })
+                    crate::msg!(
+                        "a quote in the header closes only {lines} lines further down: close it on the header line or remove it",
+                        lines = lines
+                    )
                 };
-                diags.error(
-                    Location::Csv { file: path.to_path_buf(), line: 1, column: None },
-                    format!("a quote in the header {how}: close it on the header line or remove it"),
-                );
+                diags.error(Location::Csv { file: path.to_path_buf(), line: 1, column: None }, message);
                 stats.bytes += counter.get();
                 return None;
             }
@@ -691,7 +705,7 @@ impl<'p> Export<'p> {
                 return fail(
                     diags,
                     stats,
-                    "the file is empty; expected a header line naming the columns".into(),
+                    crate::msg!("the file is empty; expected a header line naming the columns"),
                 );
             }
             Err(e) => return fail(diags, stats, io_message(&e, gz)),
@@ -900,19 +914,26 @@ impl<'p> Export<'p> {
             let header = self.cols.header(Field::Date);
             let format = date_format.as_str();
             let advice = match crate::dates::guess_formats(&samples).as_slice() {
-                [] => String::new(),
-                [one] => format!("; the values look like {}: try date_format = \"{one}\"", samples[0]),
-                many => format!(
-                    "; the values look like {}: try date_format = {}",
-                    samples[0],
-                    many.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(" or ")
+                [] => crate::messages::Message::none(),
+                [one] => crate::msg!(
+                    "; the values look like {value}: try date_format = \"{format}\"",
+                    value = samples[0],
+                    format = *one
+                ),
+                many => crate::msg!(
+                    "; the values look like {value}: try date_format = {formats}",
+                    value = samples[0],
+                    formats = many.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(" / ")
                 ),
             };
             diags.error(
                 Location::Csv { file: self.path.to_path_buf(), line: first_line, column: Some(header) },
-                format!(
-                    "no date of the column matches date_format \"{format}\" (all {unmatched} rows, like \"{}\" on this line){advice}",
-                    samples.first().copied().unwrap_or("")
+                crate::msg!(
+                    "no date of the column matches date_format \"{format}\" (all {unmatched} rows, like \"{sample}\" on this line){advice}",
+                    format = format,
+                    unmatched = unmatched,
+                    sample = samples.first().copied().unwrap_or(""),
+                    advice = advice
                 ),
             );
             listed += 1;
@@ -936,7 +957,10 @@ impl<'p> Export<'p> {
             if let Some((e, last_line)) = outcome.failure {
                 let mut message = io_message(&e, self.gz);
                 if last_line > 0 {
-                    message.push_str(&format!(" (after line {last_line}, the last one read whole)"));
+                    message = message.then(crate::msg!(
+                        " (after line {line}, the last one read whole)",
+                        line = last_line.to_string()
+                    ));
                 }
                 diags.error(Location::File(self.path.to_path_buf()), message);
             }
@@ -986,7 +1010,7 @@ struct PartOutcome {
     /// The first problems (line, column header, message, whether the date did not match the
     /// date format), and how many there were in all. The first 50 of each kind are kept, so that
     /// the first 50 of the file are among them also when the dates are reported for the column.
-    problems: Vec<(u64, Option<String>, String, bool)>,
+    problems: Vec<(u64, Option<String>, crate::messages::Message, bool)>,
     problem_count: u64,
     kept: [usize; 2],
     /// Rows whose date cell does not match the date format, and the first such cells.
@@ -999,11 +1023,17 @@ struct PartOutcome {
 }
 
 impl PartOutcome {
-    fn problem(&mut self, line: u64, column: Option<String>, message: String) {
+    fn problem(&mut self, line: u64, column: Option<String>, message: crate::messages::Message) {
         self.problem_tagged(line, column, message, false);
     }
 
-    fn problem_tagged(&mut self, line: u64, column: Option<String>, message: String, date_format: bool) {
+    fn problem_tagged(
+        &mut self,
+        line: u64,
+        column: Option<String>,
+        message: crate::messages::Message,
+        date_format: bool,
+    ) {
         let kept = &mut self.kept[usize::from(date_format)];
         if *kept < MAX_ERRORS_PER_FILE {
             *kept += 1;
@@ -1056,13 +1086,17 @@ fn read_part<R: Read>(
                 None,
                 // The messages speak of lines relative to the row's own: a part of an export read
                 // side by side knows its lines only from its start.
-                if span_lines == 0 {
-                    "unterminated quote: a quote opened on this line is never closed; close it or remove it".to_string()
-                } else {
-                    format!(
-                        "unterminated quote: a quote opened on this line is never closed, so the {span_lines} {} after it would be read as one field; close the quote or remove it",
-                        if span_lines == 1 { "line" } else { "lines" }
-                    )
+                match span_lines {
+                    0 => crate::msg!(
+                        "unterminated quote: a quote opened on this line is never closed; close it or remove it"
+                    ),
+                    1 => crate::msg!(
+                        "unterminated quote: a quote opened on this line is never closed, so the 1 line after it would be read as one field; close the quote or remove it"
+                    ),
+                    n => crate::msg!(
+                        "unterminated quote: a quote opened on this line is never closed, so the {n} lines after it would be read as one field; close the quote or remove it",
+                        n = n
+                    ),
                 },
             );
             continue;
@@ -1072,8 +1106,10 @@ fn read_part<R: Read>(
             out.problem(
                 line,
                 None,
-                format!(
-                    "a quoted field opened on this line runs over {span_lines} line ends ({span_bytes} bytes): is a closing quote missing here?"
+                crate::msg!(
+                    "a quoted field opened on this line runs over {lines} line ends ({bytes} bytes): is a closing quote missing here?",
+                    lines = span_lines,
+                    bytes = span_bytes
                 ),
             );
             continue;
@@ -1086,27 +1122,40 @@ fn read_part<R: Read>(
             out.problem(
                 line,
                 None,
-                format!(
-                    "a quoted field opened on this line holds a line that looks like a row of the export, {k} {} further down: is a closing quote missing here?",
-                    if k == 1 { "line" } else { "lines" }
-                ),
+                if k == 1 {
+                    crate::msg!(
+                        "a quoted field opened on this line holds a line that looks like a row of the export, 1 line further down: is a closing quote missing here?"
+                    )
+                } else {
+                    crate::msg!(
+                        "a quoted field opened on this line holds a line that looks like a row of the export, {k} lines further down: is a closing quote missing here?",
+                        k = k
+                    )
+                },
             );
             continue;
         }
         if fields != n_fields {
             out.bad_rows += 1;
-            let hint = if span_lines > 0 {
-                format!(
-                    "; the quote opened on this line closes only {span_lines} {} further down: is a closing quote missing here?",
-                    if span_lines == 1 { "line" } else { "lines" }
-                )
-            } else {
-                String::new()
+            let hint = match span_lines {
+                0 => crate::messages::Message::none(),
+                1 => crate::msg!(
+                    "; the quote opened on this line closes only 1 line further down: is a closing quote missing here?"
+                ),
+                n => crate::msg!(
+                    "; the quote opened on this line closes only {n} lines further down: is a closing quote missing here?",
+                    n = n
+                ),
             };
             out.problem(
                 line,
                 None,
-                format!("expected {n_fields} fields as in the header, found {fields}{hint}"),
+                crate::msg!(
+                    "expected {expected} fields as in the header, found {found}{hint}",
+                    expected = n_fields,
+                    found = fields,
+                    hint = hint
+                ),
             );
             continue;
         }
@@ -1176,14 +1225,16 @@ fn parse_row<'r>(
     cols: &Columns,
     settings: &ImportSettings,
     dates: &mut LastDate,
-) -> Result<SaleRow<'r>, Vec<(Field, String)>> {
+) -> Result<SaleRow<'r>, Vec<(Field, crate::messages::Message)>> {
     let mark = settings.decimal_mark;
     let text = |f: Field| -> &'r str { cols.get(f).map_or("", |i| trim_cell(record.get(i))) };
-    let header_hint = |f: Field, value: &str| -> &'static str {
+    let header_hint = |f: Field, value: &str| {
         if cols.get(f).is_some_and(|i| same_header(value, &cols.headers[i])) {
-            " (this is the column's header: was a header row read as data, e.g. from two exports pasted together?)"
+            crate::msg!(
+                " (this is the column's header: was a header row read as data, e.g. from two exports pasted together?)"
+            )
         } else {
-            ""
+            crate::messages::Message::none()
         }
     };
     let mut problems = Vec::new();
@@ -1193,17 +1244,22 @@ fn parse_row<'r>(
         Ok(d) => Some(d),
         Err(e) => {
             let msg = match e {
-                DateError::Empty => "expected a date, found an empty cell".to_string(),
-                DateError::NoSuchDay => format!("\"{date_text}\" is not a day of the calendar"),
-                DateError::Year(year) => format!(
-                    "\"{date_text}\" is read as the year {year} with date_format \"{}\"; %Y takes the year with four digits (2026), %y with two (26); dates before 1900 or after 2200 are taken for mistakes",
-                    settings.date_format.as_str()
+                DateError::Empty => crate::msg!("expected a date, found an empty cell"),
+                DateError::NoSuchDay => {
+                    crate::msg!("\"{date}\" is not a day of the calendar", date = date_text)
+                }
+                DateError::Year(year) => crate::msg!(
+                    "\"{date}\" is read as the year {year} with date_format \"{format}\"; %Y takes the year with four digits (2026), %y with two (26); dates before 1900 or after 2200 are taken for mistakes",
+                    date = date_text,
+                    year = year,
+                    format = settings.date_format.as_str()
                 ),
-                DateError::Malformed => format!(
-                    "cannot read \"{date_text}\" as a date: expected the format \"{}\", like {}{}",
-                    settings.date_format.as_str(),
-                    settings.date_format.example(),
-                    header_hint(Field::Date, date_text)
+                DateError::Malformed => crate::msg!(
+                    "cannot read \"{date}\" as a date: expected the format \"{format}\", like {example}{hint}",
+                    date = date_text,
+                    format = settings.date_format.as_str(),
+                    example = settings.date_format.example(),
+                    hint = header_hint(Field::Date, date_text)
                 ),
             };
             problems.push((Field::Date, msg));
@@ -1225,12 +1281,21 @@ fn parse_row<'r>(
             }
             Err(e) => {
                 let value = text(f);
-                let what = if f == Field::Quantity { "a quantity" } else { "an amount" };
-                let msg = format!(
-                    "cannot read \"{value}\" as {what}: {}{}",
-                    e.expected(mark),
-                    header_hint(f, value)
-                );
+                let msg = if f == Field::Quantity {
+                    crate::msg!(
+                        "cannot read \"{value}\" as a quantity: {reason}{hint}",
+                        value = value,
+                        reason = e.expected(mark),
+                        hint = header_hint(f, value)
+                    )
+                } else {
+                    crate::msg!(
+                        "cannot read \"{value}\" as an amount: {reason}{hint}",
+                        value = value,
+                        reason = e.expected(mark),
+                        hint = header_hint(f, value)
+                    )
+                };
                 problems.push((f, msg));
                 None
             }
@@ -1253,14 +1318,14 @@ fn parse_row<'r>(
         (None, Some(q), Some(p)) => match checked_product(q, p) {
             Some(g) => Some(g),
             None => {
-                problems.push((Field::UnitPrice, beyond_limit("quantity × unit price", q, p)));
+                problems.push((Field::UnitPrice, beyond_limit(crate::msg!("quantity × unit price"), q, p)));
                 None
             }
         },
         _ => None,
     };
     if gross.is_none() && !by_price && revenue_blank {
-        problems.push((Field::Revenue, "expected an amount, found an empty cell".to_string()));
+        problems.push((Field::Revenue, crate::msg!("expected an amount, found an empty cell")));
     }
     // The whole record is looked at once; only a record with a control character (or a tab)
     // has its text cells looked at one by one.
@@ -1274,9 +1339,10 @@ fn parse_row<'r>(
             let byte = at.map_or(0, |i| cell.as_bytes()[i]);
             problems.push((
                 f,
-                format!(
-                    "the cell holds the control character 0x{byte:02X} at position {}: a damaged or binary export?",
-                    at.map_or(0, |i| cell[..i].chars().count() + 1)
+                crate::msg!(
+                    "the cell holds the control character {byte} at position {at}: a damaged or binary export?",
+                    byte = format!("0x{byte:02X}"),
+                    at = at.map_or(0, |i| cell[..i].chars().count() + 1)
                 ),
             ));
         }
@@ -1290,7 +1356,9 @@ fn parse_row<'r>(
         (Some(c), _, _, _) => Some(c),
         (None, Some(q), Some(u), _) => match checked_product(q, u) {
             Some(c) => Some(c),
-            None => return Err(vec![(Field::UnitCost, beyond_limit("quantity × unit cost", q, u))]),
+            None => {
+                return Err(vec![(Field::UnitCost, beyond_limit(crate::msg!("quantity × unit cost"), q, u))]);
+            }
         },
         (None, _, _, Some(p)) => Some(net - p),
         // The rate is at most 10 (checked in kam.toml).
@@ -1311,14 +1379,20 @@ fn parse_row<'r>(
 }
 
 /// The message for a product beyond the limit of amounts.
-fn beyond_limit(what: &str, a: Decimal, b: Decimal) -> String {
-    format!("{what} = {a} × {b} is beyond what kam reads: amounts must be below {}", crate::money::LIMIT_TEXT)
+fn beyond_limit(what: crate::messages::Message, a: Decimal, b: Decimal) -> crate::messages::Message {
+    crate::msg!(
+        "{what} = {a} × {b} is beyond what kam reads: amounts must be below {limit}",
+        what = what,
+        a = a.to_string(),
+        b = b.to_string(),
+        limit = crate::money::limit_text()
+    )
 }
 
-fn utf8_message() -> String {
-    "invalid UTF-8 in this line: the file is declared utf-8; if the ERP writes Windows-1252 (ANSI), \
-     set encoding = \"windows-1252\" under [import] in kam.toml"
-        .to_string()
+fn utf8_message() -> crate::messages::Message {
+    crate::msg!(
+        "invalid UTF-8 in this line: the file is declared utf-8; if the ERP writes Windows-1252 (ANSI), set encoding = \"windows-1252\" under [import] in kam.toml"
+    )
 }
 
 #[cfg(test)]
