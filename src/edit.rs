@@ -455,7 +455,8 @@ pub fn apply(old: &str, account: &Account, edit: &Edit) -> Result<Outcome, Strin
                 insert.truncate(insert.len() - nl.len());
             }
             let target = Target { array: entry.array, index: None, lines: entry.body("\n") };
-            (at, 0, insert, target, format!("added {} {}", entry.noun, count + 1))
+            let summary = crate::msg!("added {noun} {n}", noun = noun(entry.noun), n = count + 1).to_string();
+            (at, 0, insert, target, summary)
         }
         Edit::CloseComplaint { which, date } => {
             let i = select_complaint(account, which)?;
@@ -463,8 +464,20 @@ pub fn apply(old: &str, account: &Account, edit: &Edit) -> Result<Outcome, Strin
             let table = entry_table(root, "complaints", i, &account.path)?;
             let line = format!("closed = {}", date.format("%Y-%m-%d"));
             let (at, insert) = insert_key(old, table, &["opened"], &line, nl);
-            let subject = c.subject.as_deref().map_or(String::new(), |s| format!("\"{s}\", "));
-            let summary = format!("closed complaint {} ({subject}opened {})", i + 1, c.opened);
+            let summary = match c.subject.as_deref() {
+                Some(s) => crate::msg!(
+                    "closed complaint {n} (\"{subject}\", opened {opened})",
+                    n = i + 1,
+                    subject = s,
+                    opened = c.opened.to_string()
+                ),
+                None => crate::msg!(
+                    "closed complaint {n} (opened {opened})",
+                    n = i + 1,
+                    opened = c.opened.to_string()
+                ),
+            }
+            .to_string();
             (at, 0, insert, Target { array: "complaints", index: Some(i), lines: line + "\n" }, summary)
         }
         Edit::SetStatus { which, status } => {
@@ -472,11 +485,15 @@ pub fn apply(old: &str, account: &Account, edit: &Edit) -> Result<Outcome, Strin
             let a = &account.actions[i];
             let name = status_name(*status);
             if a.status == *status {
-                return Ok(Outcome::Unchanged(format!(
-                    "action {} (\"{}\") is already {name}; nothing to change",
-                    i + 1,
-                    a.title
-                )));
+                return Ok(Outcome::Unchanged(
+                    crate::msg!(
+                        "action {n} (\"{title}\") is already {status}; nothing to change",
+                        n = i + 1,
+                        title = &a.title,
+                        status = name
+                    )
+                    .to_string(),
+                ));
             }
             let table = entry_table(root, "actions", i, &account.path)?;
             let line = format!("status = {}", toml_string(name));
@@ -487,8 +504,14 @@ pub fn apply(old: &str, account: &Account, edit: &Edit) -> Result<Outcome, Strin
                     (at, 0, insert)
                 }
             };
-            let summary =
-                format!("action {} (\"{}\"): status {} → {name}", i + 1, a.title, status_name(a.status));
+            let summary = crate::msg!(
+                "action {n} (\"{title}\"): status {from} → {to}",
+                n = i + 1,
+                title = &a.title,
+                from = status_name(a.status),
+                to = name
+            )
+            .to_string();
             (at, remove, insert, Target { array: "actions", index: Some(i), lines: line + "\n" }, summary)
         }
     };
@@ -718,6 +741,21 @@ fn verify(old: &str, new: &str, target: &Target) -> Result<(), String> {
 // Choosing the complaint or action
 // ---------------------------------------------------------------------------------------------
 
+/// The noun of a kind of entry, in the language of messages.
+fn noun(noun: &'static str) -> crate::messages::Message {
+    match noun {
+        "meeting" => crate::msg!("meeting"),
+        "complaint" => crate::msg!("complaint"),
+        "service" => crate::msg!("service"),
+        "event" => crate::msg!("event"),
+        "satisfaction score" => crate::msg!("satisfaction score"),
+        "action" => crate::msg!("action"),
+        "coaching session" => crate::msg!("coaching session"),
+        "cost" => crate::msg!("cost"),
+        other => crate::messages::Message::raw(other),
+    }
+}
+
 fn select_complaint(account: &Account, which: &Selector) -> Result<usize, String> {
     let complaints = &account.complaints;
     let file = display_path(&account.path);
@@ -728,17 +766,18 @@ fn select_complaint(account: &Account, which: &Selector) -> Result<usize, String
             .map(|i| {
                 let c = &complaints[i];
                 format!(
-                    "\n  {}  opened {}  {}",
+                    "\n  {}  {}  {}",
                     i + 1,
-                    c.opened,
-                    c.subject.as_deref().unwrap_or("(no subject)")
+                    crate::msg!("opened {date}", date = c.opened.to_string()),
+                    c.subject.as_deref().unwrap_or("–")
                 )
             })
             .collect();
         if open.is_empty() {
-            format!("{file} has no open complaint")
+            crate::msg!("{file} has no open complaint", file = &file).to_string()
         } else {
-            format!("the open complaints of {file}:{}", open.concat())
+            crate::msg!("the open complaints of {file}:{list}", file = &file, list = open.concat())
+                .to_string()
         }
     };
     let i = match which {
@@ -746,15 +785,19 @@ fn select_complaint(account: &Account, which: &Selector) -> Result<usize, String
             return (0..complaints.len())
                 .filter(|&i| is_open(i))
                 .max_by_key(|&i| (complaints[i].opened, i))
-                .ok_or_else(|| format!("{file} has no open complaint to close"));
+                .ok_or_else(|| {
+                    crate::msg!("{file} has no open complaint to close", file = &file).to_string()
+                });
         }
         Selector::Number(n) => {
             if *n == 0 || *n > complaints.len() {
-                return Err(format!(
-                    "there is no complaint {n}: complaints are numbered 1 to {} in the order of the file; {}",
-                    complaints.len(),
-                    open_list()
-                ));
+                return Err(crate::msg!(
+                    "there is no complaint {n}: complaints are numbered 1 to {count} in the order of the file; {list}",
+                    n = *n,
+                    count = complaints.len(),
+                    list = open_list()
+                )
+                .to_string());
             }
             n - 1
         }
@@ -770,24 +813,34 @@ fn select_complaint(account: &Account, which: &Selector) -> Result<usize, String
             }
             match found.as_slice() {
                 [i] => *i,
-                [] => return Err(format!("no complaint has \"{t}\" in its subject; {}", open_list())),
+                [] => {
+                    return Err(crate::msg!(
+                        "no complaint has \"{t}\" in its subject; {list}",
+                        t = t,
+                        list = open_list()
+                    )
+                    .to_string());
+                }
                 _ => {
-                    return Err(format!(
-                        "\"{t}\" is in the subject of several open complaints; give the number instead; {}",
-                        open_list()
-                    ));
+                    return Err(crate::msg!(
+                        "\"{t}\" is in the subject of several open complaints; give the number instead; {list}",
+                        t = t,
+                        list = open_list()
+                    )
+                    .to_string());
                 }
             }
         }
     };
     if let Some(closed) = &complaints[i].closed {
-        return Err(format!(
-            "complaint {} ({}) was already closed on {}; {}",
-            i + 1,
-            complaints[i].subject.as_deref().unwrap_or("no subject"),
-            closed.get_ref(),
-            open_list()
-        ));
+        return Err(crate::msg!(
+            "complaint {n} ({subject}) was already closed on {closed}; {list}",
+            n = i + 1,
+            subject = complaints[i].subject.as_deref().unwrap_or("–"),
+            closed = closed.get_ref().to_string(),
+            list = open_list()
+        )
+        .to_string());
     }
     Ok(i)
 }
@@ -797,36 +850,43 @@ fn select_action(account: &Account, which: &Selector) -> Result<usize, String> {
     let file = display_path(&account.path);
     let list = || {
         if actions.is_empty() {
-            return format!("{file} has no actions");
+            return crate::msg!("{file} has no actions", file = &file).to_string();
         }
         let lines: Vec<String> = actions
             .iter()
             .enumerate()
             .map(|(i, a)| format!("\n  {}  {:<7}  {}", i + 1, status_name(a.status), a.title))
             .collect();
-        format!("the actions of {file}:{}", lines.concat())
+        crate::msg!("the actions of {file}:{list}", file = &file, list = lines.concat()).to_string()
     };
     match which {
         Selector::Number(n) if *n >= 1 && *n <= actions.len() => Ok(n - 1),
-        Selector::Number(n) => Err(format!(
-            "there is no action {n}: actions are numbered 1 to {} in the order of the file; {}",
-            actions.len(),
-            list()
-        )),
+        Selector::Number(n) => Err(crate::msg!(
+            "there is no action {n}: actions are numbered 1 to {count} in the order of the file; {list}",
+            n = *n,
+            count = actions.len(),
+            list = list()
+        )
+        .to_string()),
         Selector::Text(t) => {
             let needle = t.to_lowercase();
             let found: Vec<usize> =
                 (0..actions.len()).filter(|&i| actions[i].title.to_lowercase().contains(&needle)).collect();
             match found.as_slice() {
                 [i] => Ok(*i),
-                [] => Err(format!("no action has \"{t}\" in its title; {}", list())),
-                _ => Err(format!(
-                    "\"{t}\" is in the title of several actions; give the number instead; {}",
-                    list()
-                )),
+                [] => Err(crate::msg!("no action has \"{t}\" in its title; {list}", t = t, list = list())
+                    .to_string()),
+                _ => Err(crate::msg!(
+                    "\"{t}\" is in the title of several actions; give the number instead; {list}",
+                    t = t,
+                    list = list()
+                )
+                .to_string()),
             }
         }
-        Selector::LatestOpen => Err("choose an action by its number or a part of its title".to_string()),
+        Selector::LatestOpen => {
+            Err(crate::msg!("choose an action by its number or a part of its title").to_string())
+        }
     }
 }
 
@@ -880,17 +940,20 @@ pub fn log(accounts_dir: &Path, id: &str, edit: &Edit, dry_run: bool) -> Result<
     if !dry_run {
         crate::fsutil::remove_stale_temps(accounts_dir);
     }
-    let old = crate::tomlfile::read_text(&path)
-        .map_err(|d| Refusal { diagnostics: vec![d], message: "nothing was written".to_string() })?;
+    let old = crate::tomlfile::read_text(&path).map_err(|d| Refusal {
+        diagnostics: vec![d],
+        message: crate::msg!("nothing was written").to_string(),
+    })?;
     let mut diags = Diagnostics::new();
     let account = dossier::load_text(&path, &old, &mut diags);
     let Some(account) = account.filter(|_| !diags.has_errors()) else {
         return Err(Refusal {
             diagnostics: errors(diags),
-            message: format!(
-                "{} has errors (listed above); fix them first, then log again. Nothing was written.",
-                display_path(&path)
-            ),
+            message: crate::msg!(
+                "{file} has errors (listed above); fix them first, then log again. Nothing was written.",
+                file = display_path(&path)
+            )
+            .to_string(),
         });
     };
     let outcome = apply(&old, &account, edit).map_err(Refusal::new)?;
@@ -904,15 +967,23 @@ pub fn log(accounts_dir: &Path, id: &str, edit: &Edit, dry_run: bool) -> Result<
         if !valid || diags.has_errors() {
             return Err(Refusal {
                 diagnostics: errors(diags),
-                message: format!(
-                    "with this entry {} would not be a valid dossier (the lines above are those of the edited file); nothing was written",
-                    display_path(&path)
-                ),
+                message: crate::msg!(
+                    "with this entry {file} would not be a valid dossier (the lines above are those of the edited file); nothing was written",
+                    file = display_path(&path)
+                )
+                .to_string(),
             });
         }
         if !dry_run {
             crate::fsutil::replace_dossier(&path, change.text.as_bytes()).map_err(|e| {
-                Refusal::new(format!("cannot write {}: {e}; it is unchanged", display_path(&path)))
+                Refusal::new(
+                    crate::msg!(
+                        "cannot write {file}: {e}; it is unchanged",
+                        file = display_path(&path),
+                        e = e.to_string()
+                    )
+                    .to_string(),
+                )
             })?;
         }
     }
@@ -939,13 +1010,24 @@ fn unknown_attendees(account: &Account, entry: &Entry) -> Vec<String> {
 /// The message for a dossier that does not exist, with the known ids.
 pub fn no_such_account(accounts_dir: &Path, id: &str) -> String {
     let ids = dossier_ids(accounts_dir);
-    let known = if ids.is_empty() { "none".to_string() } else { ids.join(", ") };
-    let closest = crate::diag::closest(id, ids.iter().map(String::as_str))
-        .map_or(String::new(), |c| format!("did you mean `{c}`? "));
-    format!(
-        "no account `{id}`: {} does not exist; {closest}known accounts: {known}. `kam new {id} --name NAME` creates it",
-        display_path(&accounts_dir.join(format!("{id}.toml")))
-    )
+    let known = if ids.is_empty() { crate::msg!("none").to_string() } else { ids.join(", ") };
+    let file = display_path(&accounts_dir.join(format!("{id}.toml")));
+    match crate::diag::closest(id, ids.iter().map(String::as_str)) {
+        Some(c) => crate::msg!(
+            "no account `{id}`: {file} does not exist; did you mean `{c}`? known accounts: {known}. `kam new {id} --name NAME` creates it",
+            id = id,
+            file = &file,
+            c = c,
+            known = known
+        ),
+        None => crate::msg!(
+            "no account `{id}`: {file} does not exist; known accounts: {known}. `kam new {id} --name NAME` creates it",
+            id = id,
+            file = &file,
+            known = known
+        ),
+    }
+    .to_string()
 }
 
 /// The ids of the dossiers in `dir`, sorted.

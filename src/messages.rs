@@ -915,6 +915,79 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "the new dossier would not be valid; nothing was written",
         "das neue Dossier wäre nicht gültig; nichts wurde geschrieben",
     ),
+    ("added {noun} {n}", "{noun} {n} hinzugefügt"),
+    (
+        "closed complaint {n} (\"{subject}\", opened {opened})",
+        "Reklamation {n} erledigt (\"{subject}\", eröffnet {opened})",
+    ),
+    ("closed complaint {n} (opened {opened})", "Reklamation {n} erledigt (eröffnet {opened})"),
+    (
+        "action {n} (\"{title}\") is already {status}; nothing to change",
+        "die Maßnahme {n} (\"{title}\") ist schon {status}; nichts zu ändern",
+    ),
+    ("action {n} (\"{title}\"): status {from} → {to}", "Maßnahme {n} (\"{title}\"): Status {from} → {to}"),
+    ("meeting", "Kontakt"),
+    ("complaint", "Reklamation"),
+    ("service", "Leistung"),
+    ("event", "Ereignis"),
+    ("satisfaction score", "Zufriedenheitswert"),
+    ("action", "Maßnahme"),
+    ("coaching session", "Coaching"),
+    ("cost", "Kosten"),
+    ("opened {date}", "eröffnet {date}"),
+    ("{file} has no open complaint", "{file} hat keine offene Reklamation"),
+    ("the open complaints of {file}:{list}", "die offenen Reklamationen von {file}:{list}"),
+    ("{file} has no open complaint to close", "{file} hat keine offene Reklamation zum Erledigen"),
+    (
+        "there is no complaint {n}: complaints are numbered 1 to {count} in the order of the file; {list}",
+        "es gibt keine Reklamation {n}: Reklamationen sind in der Reihenfolge der Datei von 1 bis {count} nummeriert; {list}",
+    ),
+    ("no complaint has \"{t}\" in its subject; {list}", "keine Reklamation hat \"{t}\" im Thema; {list}"),
+    (
+        "\"{t}\" is in the subject of several open complaints; give the number instead; {list}",
+        "\"{t}\" steht im Thema mehrerer offener Reklamationen; geben Sie stattdessen die Nummer an; {list}",
+    ),
+    (
+        "complaint {n} ({subject}) was already closed on {closed}; {list}",
+        "die Reklamation {n} ({subject}) wurde schon am {closed} erledigt; {list}",
+    ),
+    ("{file} has no actions", "{file} hat keine Maßnahmen"),
+    ("the actions of {file}:{list}", "die Maßnahmen von {file}:{list}"),
+    (
+        "there is no action {n}: actions are numbered 1 to {count} in the order of the file; {list}",
+        "es gibt keine Maßnahme {n}: Maßnahmen sind in der Reihenfolge der Datei von 1 bis {count} nummeriert; {list}",
+    ),
+    ("no action has \"{t}\" in its title; {list}", "keine Maßnahme hat \"{t}\" im Titel; {list}"),
+    (
+        "\"{t}\" is in the title of several actions; give the number instead; {list}",
+        "\"{t}\" steht im Titel mehrerer Maßnahmen; geben Sie stattdessen die Nummer an; {list}",
+    ),
+    (
+        "choose an action by its number or a part of its title",
+        "wählen Sie eine Maßnahme über ihre Nummer oder einen Teil ihres Titels",
+    ),
+    ("nothing was written", "nichts wurde geschrieben"),
+    (
+        "{file} has errors (listed above); fix them first, then log again. Nothing was written.",
+        "{file} hat Fehler (oben aufgeführt); beheben Sie sie zuerst und tragen Sie dann erneut ein. Nichts wurde geschrieben.",
+    ),
+    (
+        "with this entry {file} would not be a valid dossier (the lines above are those of the edited file); nothing was written",
+        "mit diesem Eintrag wäre {file} kein gültiges Dossier (die Zeilen oben sind die der bearbeiteten Datei); nichts wurde geschrieben",
+    ),
+    (
+        "cannot write {file}: {e}; it is unchanged",
+        "{file} lässt sich nicht schreiben: {e}; die Datei ist unverändert",
+    ),
+    ("none", "keine"),
+    (
+        "no account `{id}`: {file} does not exist; did you mean `{c}`? known accounts: {known}. `kam new {id} --name NAME` creates it",
+        "kein Schlüsselkunde `{id}`: {file} existiert nicht; meinten Sie `{c}`? Bekannte Schlüsselkunden: {known}. `kam new {id} --name NAME` legt ihn an",
+    ),
+    (
+        "no account `{id}`: {file} does not exist; known accounts: {known}. `kam new {id} --name NAME` creates it",
+        "kein Schlüsselkunde `{id}`: {file} existiert nicht; bekannte Schlüsselkunden: {known}. `kam new {id} --name NAME` legt ihn an",
+    ),
     // Commands.
     ("no account `{id}`", "kein Schlüsselkunde `{id}`"),
 ];

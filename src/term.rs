@@ -52,53 +52,58 @@ fn write_wrapped(
     writeln!(out, "{line}")
 }
 
-/// A table drawn for the terminal.
+/// A table drawn for the terminal. No cell breaks inside a number, a date or a word of up to
+/// 16 columns: each column is at least as wide as those (and the words of its header); a table
+/// that cannot fit so is wider than the terminal rather than unreadable.
 pub fn grid(table: &Table<'_>, style: &Style) -> Grid {
+    use unicode_width::UnicodeWidthStr;
+    const LONGEST_WORD: usize = 16;
     let mut grid = Grid::new();
     grid.load_style(presets::UTF8_FULL_CONDENSED);
-    match width() {
-        Some(w) => {
-            grid.set_content_arrangement(ContentArrangement::Dynamic);
-            grid.set_width(w);
-        }
-        None => {
-            grid.set_content_arrangement(ContentArrangement::Dynamic);
-        }
+    grid.set_content_arrangement(ContentArrangement::Dynamic);
+    if let Some(w) = width() {
+        grid.set_width(w);
     }
     grid.set_header(table.columns.iter().map(|c| Cell::new(&c.label)));
-    let numeric: Vec<bool> = (0..table.columns.len())
-        .map(|i| {
-            let mut numeric = None;
-            table.rows.each(0..table.rows.len().min(1), |row| numeric = row.get(i).map(|v| v.is_numeric()));
-            numeric.unwrap_or(false)
-        })
+    let n = table.columns.len();
+    let mut numeric = vec![false; n];
+    let mut least: Vec<usize> = table
+        .columns
+        .iter()
+        .map(|c| c.label.split_whitespace().map(|w| w.width()).max().unwrap_or(0).min(LONGEST_WORD))
         .collect();
-    let cell = |i: usize, text: String| {
-        let cell = Cell::new(text);
-        if numeric.get(i).copied().unwrap_or(false) { cell.set_alignment(CellAlignment::Right) } else { cell }
-    };
-    // Numbers never wrap: their columns are at least as wide as their widest number.
-    let mut widths = vec![0u16; table.columns.len()];
-    let mut add = |grid: &mut Grid, row: &[crate::render::Value]| {
+    let mut rows: Vec<Vec<String>> = Vec::with_capacity(table.rows.len() + 1);
+    let mut add = |row: &[crate::render::Value]| {
         let texts: Vec<String> = row.iter().map(|v| style.plain_value(v)).collect();
-        for (i, t) in texts.iter().enumerate() {
-            if numeric.get(i).copied().unwrap_or(false) {
-                let w = unicode_width::UnicodeWidthStr::width(t.as_str()) as u16;
-                widths[i] = widths[i].max(w);
-            }
+        for (i, (t, v)) in texts.iter().zip(row).enumerate().take(n) {
+            let widest = if v.is_numeric() || matches!(v, crate::render::Value::Date(_)) {
+                numeric[i] |= v.is_numeric();
+                t.width()
+            } else {
+                t.split_whitespace().map(|w| w.width()).max().unwrap_or(0).min(LONGEST_WORD)
+            };
+            least[i] = least[i].max(widest);
         }
-        grid.add_row(texts.into_iter().enumerate().map(|(i, t)| cell(i, t)));
+        rows.push(texts);
     };
-    table.rows.each(0..table.rows.len(), |row| add(&mut grid, row));
+    table.rows.each(0..table.rows.len(), |row| add(row));
     if let Some(total) = &table.total {
-        add(&mut grid, total);
+        add(total);
     }
-    for (i, w) in widths.into_iter().enumerate() {
-        if w > 0
-            && let Some(column) = grid.column_mut(i)
-        {
+    for texts in rows {
+        grid.add_row(texts.into_iter().enumerate().map(|(i, t)| {
+            let cell = Cell::new(t);
+            if numeric.get(i).copied().unwrap_or(false) {
+                cell.set_alignment(CellAlignment::Right)
+            } else {
+                cell
+            }
+        }));
+    }
+    for (i, w) in least.into_iter().enumerate() {
+        if let Some(column) = grid.column_mut(i) {
             // The cell's padding comes on top of its content.
-            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w + 2)));
+            column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w as u16 + 2)));
         }
     }
     grid
