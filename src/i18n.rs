@@ -11,7 +11,7 @@ pub fn label(language: Language, key: &str) -> String {
         "owner" => ("Owner", "KAM"),
         "category" => ("Category", "Warengruppe"),
         "product" => ("Product", "Artikel"),
-        "period" => ("Period", "Zeitraum"),
+        "period" => ("Period", "Periode"),
         "period_month" => ("by month", "je Monat"),
         "period_quarter" => ("by quarter", "je Quartal"),
         "period_year" => ("by year", "je Jahr"),
