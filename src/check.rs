@@ -398,6 +398,35 @@ fn dossier_warnings(ws: &Workspace, today: NaiveDate, diags: &mut Diagnostics) {
                 diags.warning(file(), message);
             }
         }
+        // Tasks go to the owner or a member of the team: another name is a typo or a stranger.
+        let in_team = |name: &str| {
+            let name = name.trim();
+            a.owner.as_deref().is_some_and(|o| o.trim() == name) || a.team.iter().any(|t| t.trim() == name)
+        };
+        for action in &a.actions {
+            if let Some(assignee) = action.assignee.as_deref().filter(|n| !in_team(n)) {
+                diags.warning(
+                    file(),
+                    crate::msg!(
+                        "action \"{title}\" is assigned to \"{name}\", who is neither the owner nor in `team`; check the spelling or add the name to `team`",
+                        title = &action.title,
+                        name = assignee
+                    ),
+                );
+            }
+        }
+        for c in &a.coaching {
+            for name in c.participants.iter().filter(|n| !in_team(n)) {
+                diags.warning(
+                    file(),
+                    crate::msg!(
+                        "coaching \"{topic}\" has the participant \"{name}\", who is neither the owner nor in `team`; check the spelling or add the name to `team`",
+                        topic = &c.topic,
+                        name = name.as_str()
+                    ),
+                );
+            }
+        }
         for action in &a.actions {
             if let (Some(due), ActionStatus::Open) = (action.due, action.status)
                 && due < today

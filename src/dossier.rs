@@ -260,6 +260,15 @@ pub struct Action {
     pub expected_revenue: Option<Spanned<Amount>>,
     /// 0..1
     pub probability: Option<Spanned<Amount>>,
+    /// Who does it: a name of the team (or the owner); absent, the owner.
+    pub assignee: Option<String>,
+}
+
+impl Action {
+    /// Who does it: the assignee, else the account's owner.
+    pub fn doer<'a>(&'a self, account: &'a Account) -> Option<&'a str> {
+        self.assignee.as_deref().map(str::trim).filter(|a| !a.is_empty()).or(account.owner.as_deref())
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -268,6 +277,9 @@ pub struct Coaching {
     pub date: Date,
     pub topic: String,
     pub materials: Option<String>,
+    /// Who is coached: names of the team.
+    #[serde(default)]
+    pub participants: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

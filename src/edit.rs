@@ -319,6 +319,7 @@ pub fn action(
     milestone: bool,
     expected_revenue: Option<Number>,
     probability: Option<Number>,
+    assignee: Option<String>,
 ) -> Entry {
     Entry::new("actions", "action")
         .with("title", Field::Text(title))
@@ -327,14 +328,21 @@ pub fn action(
         .with_opt("milestone", milestone.then_some(Field::Bool(true)))
         .with_opt("expected_revenue", expected_revenue.map(Field::Number))
         .with_opt("probability", probability.map(Field::Number))
+        .with_opt("assignee", assignee.map(Field::Text))
 }
 
 /// `[[coaching]]`: a coaching session for the sales staff.
-pub fn coaching(date: NaiveDate, topic: String, materials: Option<String>) -> Entry {
+pub fn coaching(
+    date: NaiveDate,
+    topic: String,
+    materials: Option<String>,
+    participants: Vec<String>,
+) -> Entry {
     Entry::new("coaching", "coaching session")
         .with("date", Field::Date(date))
         .with("topic", Field::Text(topic))
         .with_opt("materials", materials.map(Field::Text))
+        .with_opt("participants", (!participants.is_empty()).then_some(Field::List(participants)))
 }
 
 /// `[[costs]]`: a customer-specific direct cost (DB II).

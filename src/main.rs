@@ -367,9 +367,9 @@ enum LogKind {
     },
 
     /// Add a step to the action plan (--title), or set the status of one (--set N --status S)
-    /// ([[actions]]: title, due, status, milestone, expected_revenue, probability).
+    /// ([[actions]]: title, due, status, milestone, expected_revenue, probability, assignee).
     #[command(
-        after_help = "Examples:\n  kam log nordwind action --title \"EDI connection live\" --due 2026-12-15 --expected-revenue 25000 --probability 0.5\n  kam log nordwind action --title \"framework contract signed\" --due 2027-01-31 --milestone\n  kam log nordwind action --set 2 --status done\n  kam log nordwind action --set \"EDI\" --status dropped"
+        after_help = "Examples:\n  kam log nordwind action --title \"EDI connection live\" --due 2026-12-15 --expected-revenue 25000 --probability 0.5\n  kam log nordwind action --title \"framework contract signed\" --due 2027-01-31 --milestone\n  kam log nordwind action --title \"send the EDI test file\" --due 2026-12-04 --assignee \"Jonas Weber\"\n  kam log nordwind action --set 2 --status done\n  kam log nordwind action --set \"EDI\" --status dropped"
     )]
     Action {
         /// What is to be done: adds an action.
@@ -397,15 +397,20 @@ enum LogKind {
         #[arg(long, value_name = "P", value_parser = edit::parse_probability, allow_negative_numbers = true, conflicts_with = "set")]
         probability: Option<Number>,
 
+        /// Who does it: a member of the account's team (left out: the owner).
+        #[arg(long, value_name = "NAME", value_parser = edit::parse_text, conflicts_with = "set")]
+        assignee: Option<String>,
+
         /// Set the status of action N (1 is the first in the file), or of the one whose title
         /// contains TEXT; needs --status.
         #[arg(long, value_name = "N|TEXT", value_parser = parse_selector, requires = "status")]
         set: Option<Selector>,
     },
 
-    /// A coaching session for the sales staff ([[coaching]]: date, topic, materials).
+    /// A coaching session for the sales staff ([[coaching]]: date, topic, materials,
+    /// participants).
     #[command(
-        after_help = "Examples:\n  kam log nordwind coaching --topic \"Jonas Weber: preparing the annual review\" --materials \"brief, question guide\""
+        after_help = "Examples:\n  kam log nordwind coaching --topic \"preparing the annual review\" --participant \"Jonas Weber\" --materials \"brief, question guide\""
     )]
     Coaching {
         #[command(flatten)]
@@ -418,6 +423,10 @@ enum LogKind {
         /// The materials used.
         #[arg(long, value_name = "TEXT", value_parser = edit::parse_text)]
         materials: Option<String>,
+
+        /// Who was coached (repeat it for several, or separate with commas).
+        #[arg(long = "participant", value_name = "NAME", value_parser = edit::parse_text, value_delimiter = ',')]
+        participants: Vec<String>,
     },
 
     /// A customer-specific direct cost, counted in DB II ([[costs]]: date, kind, amount).
@@ -459,7 +468,16 @@ impl LogKind {
             }
             LogKind::Event { date, text } => Edit::Append(edit::event(day(date.date), text)),
             LogKind::Satisfaction { date, score } => Edit::Append(edit::satisfaction(day(date.date), score)),
-            LogKind::Action { title, due, status, milestone, expected_revenue, probability, set } => {
+            LogKind::Action {
+                title,
+                due,
+                status,
+                milestone,
+                expected_revenue,
+                probability,
+                assignee,
+                set,
+            } => {
                 let status = status.as_deref().map(edit::parse_status).transpose()?;
                 match (set, title) {
                     (Some(which), _) => {
@@ -473,12 +491,13 @@ impl LogKind {
                         milestone,
                         expected_revenue,
                         probability,
+                        assignee,
                     )),
                     (None, None) => return Err("give --title TEXT, or --set N with --status".to_string()),
                 }
             }
-            LogKind::Coaching { date, topic, materials } => {
-                Edit::Append(edit::coaching(day(date.date), topic, materials))
+            LogKind::Coaching { date, topic, materials, participants } => {
+                Edit::Append(edit::coaching(day(date.date), topic, materials, participants))
             }
             LogKind::Cost { date, kind, amount } => Edit::Append(edit::cost(day(date.date), kind, amount)),
         })

@@ -988,6 +988,14 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "no account `{id}`: {file} does not exist; known accounts: {known}. `kam new {id} --name NAME` creates it",
         "kein Schlüsselkunde `{id}`: {file} existiert nicht; bekannte Schlüsselkunden: {known}. `kam new {id} --name NAME` legt ihn an",
     ),
+    (
+        "action \"{title}\" is assigned to \"{name}\", who is neither the owner nor in `team`; check the spelling or add the name to `team`",
+        "die Maßnahme \"{title}\" ist \"{name}\" zugewiesen, der weder KAM noch in `team` ist; prüfen Sie die Schreibweise oder nehmen Sie den Namen in `team` auf",
+    ),
+    (
+        "coaching \"{topic}\" has the participant \"{name}\", who is neither the owner nor in `team`; check the spelling or add the name to `team`",
+        "das Coaching \"{topic}\" hat den Teilnehmer \"{name}\", der weder KAM noch in `team` ist; prüfen Sie die Schreibweise oder nehmen Sie den Namen in `team` auf",
+    ),
     // Commands.
     ("no account `{id}`", "kein Schlüsselkunde `{id}`"),
 ];

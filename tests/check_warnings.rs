@@ -161,3 +161,26 @@ fn same_invoice_with_another_amount_is_no_duplicate() {
     );
     check_passes(ws.path()).summary_is("check passed (1 account, 1 export with 3 rows)");
 }
+
+/// Tasks and coaching go to the owner or the team: another name is warned about.
+#[test]
+fn assignees_and_participants_outside_the_team() {
+    let ws = common::TempWorkspace::new("[workspace]\nsales = []\n");
+    ws.write(
+        "accounts/a.toml",
+        "name = \"A\"\ncustomer_ids = [\"1\"]\nowner = \"Anna Berg\"\nteam = [\"Jonas Weber\"]\n\n\
+         [[actions]]\ntitle = \"EDI\"\nassignee = \"Jonas Weber\"\n\n\
+         [[actions]]\ntitle = \"Preise\"\nassignee = \"Anna Berg\"\n\n\
+         [[actions]]\ntitle = \"Muster\"\nassignee = \"Jonas Webber\"\n\n\
+         [[coaching]]\ndate = 2026-11-01\ntopic = \"Werften\"\nparticipants = [\"Jonas Weber\", \"Lea Sommer\"]\n"
+            .as_bytes(),
+    );
+    let run = common::check_passes(ws.path());
+    run.has_line(
+        "accounts/a.toml: warning: action \"Muster\" is assigned to \"Jonas Webber\", who is neither the owner nor in `team`; check the spelling or add the name to `team`",
+    );
+    run.has_line(
+        "accounts/a.toml: warning: coaching \"Werften\" has the participant \"Lea Sommer\", who is neither the owner nor in `team`; check the spelling or add the name to `team`",
+    );
+    assert_eq!(run.count("assigned to"), 1, "{}", run.stderr);
+}

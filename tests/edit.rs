@@ -159,6 +159,38 @@ const CASES: &[(&str, &[&str], bool)] = &[
         &["log", "elbwerft", "cost", "--kind", "Rückvergütung Listungsgebühr", "--amount", "-1000"],
         false,
     ),
+    (
+        "action-assignee",
+        &[
+            "log",
+            "nordwind",
+            "action",
+            "--title",
+            "EDI-Testdatei senden",
+            "--due",
+            "2026-12-04",
+            "--assignee",
+            "Jonas Weber",
+        ],
+        false,
+    ),
+    (
+        "coaching-participants",
+        &[
+            "log",
+            "elbwerft",
+            "coaching",
+            "--topic",
+            "Vertrieb an Werften",
+            "--participant",
+            "Jonas Weber",
+            "--participant",
+            "Lea Sommer",
+            "--materials",
+            "Gesprächsleitfaden",
+        ],
+        false,
+    ),
 ];
 
 /// Runs a case on `ws` and checks the result against `expected` (relative path → bytes).
