@@ -1241,8 +1241,9 @@ mod tests {
                 true,
                 Some(n("100")),
                 Some(n("0.5")),
+                Some("Jonas Weber".into()),
             ),
-            coaching(d("2026-11-23"), "t".into(), Some("m".into())),
+            coaching(d("2026-11-23"), "t".into(), Some("m".into()), vec!["Jonas Weber".into()]),
             cost(d("2026-11-23"), Some("fee".into()), n("-250.00")),
         ];
         let mut text = "name = \"X\"\n".to_string();
@@ -1251,6 +1252,8 @@ mod tests {
         }
         let a = account(&text);
         assert_eq!(a.meetings[0].attendees, vec!["A \"B\"", "C"]);
+        assert_eq!(a.actions[0].assignee.as_deref(), Some("Jonas Weber"));
+        assert_eq!(a.coaching[0].participants, vec!["Jonas Weber"]);
         assert_eq!(a.services[0].value.as_ref().unwrap().get_ref().value(), n("12000.50").value());
         assert!(text.contains("value = 12000.50\n"));
         assert!(a.actions[0].milestone);
