@@ -401,6 +401,54 @@ pub fn kpi(globals: &Globals, month: crate::dates::Month, owner: Option<&str>) -
     )
 }
 
+/// `kam radar`: what needs attention as of `today`; with `fail_on`, exit 1 when an item of
+/// that severity or higher is listed.
+pub fn radar(
+    globals: &Globals,
+    today: chrono::NaiveDate,
+    days: Option<u32>,
+    owner: Option<&str>,
+    assignee: Option<&str>,
+    fail_on: Option<crate::radar::Severity>,
+) -> Outcome {
+    let ws = load_workspace(globals)?;
+    let book = crate::radar::RadarBook::for_workspace(&ws);
+    let (cube, book) = read_cube(&ws, &CubeSpec::default(), || book.empty_copy())?;
+    let days = days.unwrap_or(ws.config.radar.days);
+    let mut report = crate::radar::radar(&ws, &cube, &book, today, days);
+    let same = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
+    if let Some(name) = owner {
+        if !ws.accounts.iter().any(|a| a.owner.as_deref().is_some_and(|o| same(o, name))) {
+            return Err(Failure::usage(crate::msg!(
+                "no account has the owner \"{name}\"; owners: {owners}",
+                name = name,
+                owners = crate::retention::owners(&ws)
+                    .iter()
+                    .map(|o| o.machine().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+        report.items.retain(|i| i.owner.as_deref().is_some_and(|o| same(o, name)));
+    }
+    if let Some(name) = assignee {
+        report.items.retain(|i| i.assignee.as_deref().is_some_and(|a| same(a, name)));
+    }
+    let language = language(globals, &ws);
+    write(
+        globals,
+        || layout::radar_document(&report, language, &ws.config.name),
+        || layout::radar_json(&report, language),
+        language,
+    )?;
+    match fail_on {
+        Some(level) if report.items.iter().any(|i| i.severity <= level) => {
+            Err(Failure { code: EXIT_BAD_INPUT, diagnostics: Vec::new(), message: None })
+        }
+        _ => Ok(()),
+    }
+}
+
 /// `kam brief ID` or `kam brief --upcoming DAYS -o DIR`.
 pub fn brief(
     globals: &Globals,

@@ -21,6 +21,7 @@ struct RawConfig {
     retention: RawRetention,
     margin: RawMargin,
     abc: RawAbc,
+    radar: RawRadar,
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,6 +133,81 @@ struct RawMargin {
     default_cost_rate: Option<Spanned<Amount>>,
 }
 
+/// `[radar]`: the thresholds of `kam radar`, each optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawRadar {
+    days: Option<Spanned<Amount>>,
+    complaint_days: Option<Spanned<Amount>>,
+    contact_days: Option<Spanned<Amount>>,
+    price_days_ahead: Option<Spanned<Amount>>,
+    price_days_past: Option<Spanned<Amount>>,
+    below_minimum_days: Option<Spanned<Amount>>,
+    credit_share: Option<Spanned<Amount>>,
+    satisfaction_drop: Option<Spanned<Amount>>,
+    satisfaction_low: Option<Spanned<Amount>>,
+    revenue_drop: Option<Spanned<Amount>>,
+    gap_factor: Option<Spanned<Amount>>,
+    gap_months: Option<Spanned<Amount>>,
+    min_order_days: Option<Spanned<Amount>>,
+    inactive_months: Option<Spanned<Amount>>,
+    goal_share: Option<Spanned<Amount>>,
+}
+
+/// The thresholds of `kam radar` (`[radar]` in kam.toml): what makes a fact an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RadarSettings {
+    /// Look ahead this many days (reviews, actions due); `--days` overrides it.
+    pub days: u32,
+    /// An open complaint older than this is of high severity.
+    pub complaint_days: u32,
+    /// A decision-maker or champion not met for longer than this is stale.
+    pub contact_days: u32,
+    /// A special price ending within this many days ahead, or this many past.
+    pub price_days_ahead: u32,
+    pub price_days_past: u32,
+    /// Sales below the minimum price in this many days up to the exports' last day.
+    pub below_minimum_days: u32,
+    /// Expected receivables at this share of the credit limit or more.
+    pub credit_share: Decimal,
+    /// A satisfaction score this much below the one before, or at most `satisfaction_low`.
+    pub satisfaction_drop: Decimal,
+    pub satisfaction_low: Decimal,
+    /// Net revenue year to date this share or more below the same months a year before.
+    pub revenue_drop: Decimal,
+    /// Days since the last order day above `gap_factor` × the median gap between order days of
+    /// the last `gap_months` months, with at least `min_order_days` order days.
+    pub gap_factor: Decimal,
+    pub gap_months: u32,
+    pub min_order_days: u32,
+    /// An account that became inactive within this many months.
+    pub inactive_months: u32,
+    /// A goal due this year projected below this share of its target.
+    pub goal_share: Decimal,
+}
+
+impl Default for RadarSettings {
+    fn default() -> Self {
+        RadarSettings {
+            days: 14,
+            complaint_days: 14,
+            contact_days: 90,
+            price_days_ahead: 90,
+            price_days_past: 30,
+            below_minimum_days: 90,
+            credit_share: Decimal::new(8, 1),
+            satisfaction_drop: Decimal::TWO,
+            satisfaction_low: Decimal::new(5, 0),
+            revenue_drop: Decimal::new(1, 1),
+            gap_factor: Decimal::new(15, 1),
+            gap_months: 24,
+            min_order_days: 4,
+            inactive_months: 3,
+            goal_share: Decimal::new(9, 1),
+        }
+    }
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 struct RawAbc {
@@ -226,6 +302,7 @@ pub struct Config {
     pub window_months: u32,
     pub margin: MarginSettings,
     pub abc: AbcLimits,
+    pub radar: RadarSettings,
 }
 
 impl Config {
@@ -498,6 +575,17 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
             .as_ref()
             .map(|_| amount(&m.default_cost_rate, "default_cost_rate", Some(Decimal::TEN), Decimal::ZERO)),
     };
+    let radar_defaults = RadarSettings::default();
+    let r = &raw.radar;
+    let d = &radar_defaults;
+    let radar_amounts = (
+        amount(&r.credit_share, "[radar] credit_share", Some(Decimal::TEN), d.credit_share),
+        amount(&r.satisfaction_drop, "[radar] satisfaction_drop", Some(Decimal::TEN), d.satisfaction_drop),
+        amount(&r.satisfaction_low, "[radar] satisfaction_low", Some(Decimal::TEN), d.satisfaction_low),
+        amount(&r.revenue_drop, "[radar] revenue_drop", one, d.revenue_drop),
+        amount(&r.gap_factor, "[radar] gap_factor", Some(Decimal::ONE_HUNDRED), d.gap_factor),
+        amount(&r.goal_share, "[radar] goal_share", Some(Decimal::TEN), d.goal_share),
+    );
     let a = amount(&raw.abc.a, "[abc] a", one, Decimal::new(80, 2));
     let b = amount(&raw.abc.b, "[abc] b", one, Decimal::new(95, 2));
     if a > b {
@@ -508,8 +596,51 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
         );
     }
 
+    let radar = {
+        let mut days = |v: &Option<Spanned<Amount>>, name: &str, default: u32, max: u32| -> u32 {
+            let Some(v) = v else { return default };
+            let x = v.get_ref().value();
+            let whole = x.fract().is_zero().then(|| x.trunc().to_string().parse::<u32>().ok()).flatten();
+            match whole.filter(|n| (1..=max).contains(n)) {
+                Some(n) => n,
+                None => {
+                    error(
+                        v.span(),
+                        crate::msg!(
+                            "[radar] {name} must be a whole number from 1 to {max}, found {x}",
+                            name = name,
+                            max = max,
+                            x = x.to_string()
+                        ),
+                    );
+                    default
+                }
+            }
+        };
+        let (credit_share, satisfaction_drop, satisfaction_low, revenue_drop, gap_factor, goal_share) =
+            radar_amounts;
+        RadarSettings {
+            days: days(&r.days, "days", d.days, 366),
+            complaint_days: days(&r.complaint_days, "complaint_days", d.complaint_days, 3650),
+            contact_days: days(&r.contact_days, "contact_days", d.contact_days, 3650),
+            price_days_ahead: days(&r.price_days_ahead, "price_days_ahead", d.price_days_ahead, 3650),
+            price_days_past: days(&r.price_days_past, "price_days_past", d.price_days_past, 3650),
+            below_minimum_days: days(&r.below_minimum_days, "below_minimum_days", d.below_minimum_days, 3650),
+            gap_months: days(&r.gap_months, "gap_months", d.gap_months, 120),
+            min_order_days: days(&r.min_order_days, "min_order_days", d.min_order_days, 1000),
+            inactive_months: days(&r.inactive_months, "inactive_months", d.inactive_months, 120),
+            credit_share,
+            satisfaction_drop,
+            satisfaction_low,
+            revenue_drop,
+            gap_factor,
+            goal_share,
+        }
+    };
+
     Config {
         name: w.name.unwrap_or_else(|| folder.to_string()),
+        radar,
         currency: w.currency.into_inner(),
         vat_rate,
         language,

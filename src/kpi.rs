@@ -182,7 +182,7 @@ pub fn find_owner(owners: &[GroupName], name: &str) -> Result<GroupName, String>
 }
 
 /// The margin figures of every account over `from ..= to`.
-fn margins_per_account(
+pub(crate) fn margins_per_account(
     ws: &Workspace,
     cube: &Cube,
     from: NaiveDate,
@@ -211,6 +211,20 @@ fn goal_on_track(
     prev_year: Option<&crate::margin::MarginFigures>,
     whole_year: bool,
 ) -> Option<bool> {
+    goal_projection(goal, ytd, prev_ytd, prev_year, whole_year)
+        .map(|(_, projected, target)| projected >= target)
+}
+
+/// A goal's figure so far, projected to the whole year (the figure so far × the year before /
+/// the same months of the year before, unless the year is whole), and its target; `None` when it
+/// is not measured against the exports.
+pub(crate) fn goal_projection(
+    goal: &crate::dossier::Goal,
+    ytd: Option<&crate::margin::MarginFigures>,
+    prev_ytd: Option<&crate::margin::MarginFigures>,
+    prev_year: Option<&crate::margin::MarginFigures>,
+    whole_year: bool,
+) -> Option<(Decimal, Decimal, Decimal)> {
     let target = goal.target?.value();
     // An account without sales this year has a figure of 0 so far.
     let none = crate::margin::MarginFigures::zero();
@@ -235,7 +249,7 @@ fn goal_on_track(
         Some(f) if !whole_year => actual.checked_mul(f)?,
         _ => actual,
     };
-    Some(projected >= target)
+    Some((actual, projected, target))
 }
 
 fn db2_per_owner(

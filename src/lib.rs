@@ -63,6 +63,7 @@ pub mod output;
 pub mod overview;
 pub mod parallel;
 pub mod periods;
+pub mod radar;
 pub mod render;
 pub mod retention;
 pub mod scaffold;

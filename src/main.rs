@@ -179,6 +179,29 @@ enum Command {
     #[command(
         after_help = "Examples:\n  kam kpi --month 2026-10\n  kam kpi --month 2026-10 --owner \"Anna Berg\"\n  kam kpi --month 2026-10 -o reports/2026-10.md\n  kam kpi --month 2026-10 --format json | jq '.total.churn_rate'"
     )]
+    /// What needs attention now: reviews coming, actions overdue, complaints waiting, contacts
+    /// not met, prices, payment, revenue and churn risks, by owner and account.
+    #[command(
+        after_help = "Examples:\n  kam radar\n  kam radar --days 7 --owner \"Anna Berg\"\n  kam radar --assignee \"Jonas Weber\" --format json\n  kam radar --fail-on high -o reports/radar.md   # exit 1 when a high item exists (cron, CI)"
+    )]
+    Radar {
+        /// Look this many days ahead (reviews, actions due) [default: [radar] days, 14].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=366))]
+        days: Option<u32>,
+
+        /// Only the accounts of this owner.
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+
+        /// Only the items this person has to act on (an action's assignee, else the owner).
+        #[arg(long, value_name = "NAME")]
+        assignee: Option<String>,
+
+        /// Exit 1 when an item of this severity (or higher) exists: high or medium.
+        #[arg(long, value_name = "SEVERITY", value_parser = ["high", "medium"])]
+        fail_on: Option<String>,
+    },
+
     Kpi {
         /// The month to report on, YYYY-MM.
         #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
@@ -719,6 +742,7 @@ fn main() -> ExitCode {
                         | Command::Abc { .. }
                         | Command::Retention(_)
                         | Command::Kpi { .. }
+                        | Command::Radar { .. }
                 );
                 use std::io::IsTerminal;
                 (table_report && cli.output.is_none() && std::io::stdout().is_terminal())
@@ -759,6 +783,14 @@ fn main() -> ExitCode {
             commands::brief(&globals, id.as_deref(), year, upcoming, today)
         }
         Command::Kpi { month, owner } => commands::kpi(&globals, month, owner.as_deref()),
+        Command::Radar { days, owner, assignee, fail_on } => commands::radar(
+            &globals,
+            today,
+            days,
+            owner.as_deref(),
+            assignee.as_deref(),
+            fail_on.as_deref().and_then(|s| s.parse().ok()),
+        ),
         Command::Init { folder, name, currency } => {
             commands::init(&globals, folder.as_deref(), name.as_deref(), currency.as_deref())
         }

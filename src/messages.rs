@@ -996,6 +996,14 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "coaching \"{topic}\" has the participant \"{name}\", who is neither the owner nor in `team`; check the spelling or add the name to `team`",
         "das Coaching \"{topic}\" hat den Teilnehmer \"{name}\", der weder KAM noch in `team` ist; prüfen Sie die Schreibweise oder nehmen Sie den Namen in `team` auf",
     ),
+    (
+        "[radar] {name} must be a whole number from 1 to {max}, found {x}",
+        "[radar] {name} muss eine ganze Zahl von 1 bis {max} sein, gefunden: {x}",
+    ),
+    (
+        "no account has the owner \"{name}\"; owners: {owners}",
+        "kein Schlüsselkunde hat den KAM \"{name}\"; KAMs: {owners}",
+    ),
     // Commands.
     ("no account `{id}`", "kein Schlüsselkunde `{id}`"),
 ];

@@ -1323,7 +1323,7 @@ fn ladder(
     w.table(&columns, rows);
 }
 
-fn checklist_label(item: ChecklistItem, language: Language) -> String {
+pub(crate) fn checklist_label(item: ChecklistItem, language: Language) -> String {
     let (en, de) = match item {
         ChecklistItem::RevenuePerPeriod => ("Units and revenue per period", "Menge und Umsatz je Zeitraum"),
         ChecklistItem::RevenuePerCategory => {

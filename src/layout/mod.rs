@@ -62,6 +62,7 @@ mod accounts;
 mod brief;
 mod kpi;
 mod margin;
+mod radar;
 mod retention;
 
 pub use abc::{abc_document, abc_json};
@@ -69,6 +70,7 @@ pub use accounts::{accounts_document, accounts_json};
 pub use brief::{brief_document, brief_json};
 pub use kpi::{kpi_document, kpi_json};
 pub use margin::{MarginJson, margin_document, margin_json, margin_table};
+pub use radar::{radar_document, radar_json};
 pub use retention::{cohorts_document, cohorts_json, retention_document, retention_json};
 
 /// How a report splits time, in words: "by month", "je Quartal", ….

@@ -103,6 +103,8 @@ pub struct SaleRow<'a> {
     pub quantity: Decimal,
     /// `revenue`, else `quantity × unit_price`.
     pub gross: Decimal,
+    /// The `unit_price` cell, where mapped and given.
+    pub unit_price: Option<Decimal>,
     /// 0 where unmapped or blank.
     pub deductions: Decimal,
     /// gross − deductions.
@@ -1372,6 +1374,7 @@ fn parse_row<'r>(
         category: text(Field::Category),
         quantity: quantity.unwrap_or(Decimal::ZERO),
         gross,
+        unit_price,
         deductions,
         net,
         cost,
