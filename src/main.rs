@@ -171,14 +171,6 @@ enum Command {
         upcoming: Option<i64>,
     },
 
-    /// The monthly KPI report per key account manager and for the team.
-    ///
-    /// Retention and churn of the month, net revenue against the same month a year earlier,
-    /// DB II year to date against the year before, services sold, meetings, open complaints.
-    /// Made for cron jobs: no prompts, stable output, exit code 1 on bad input.
-    #[command(
-        after_help = "Examples:\n  kam kpi --month 2026-10\n  kam kpi --month 2026-10 --owner \"Anna Berg\"\n  kam kpi --month 2026-10 -o reports/2026-10.md\n  kam kpi --month 2026-10 --format json | jq '.total.churn_rate'"
-    )]
     /// What needs attention now: reviews coming, actions overdue, complaints waiting, contacts
     /// not met, prices, payment, revenue and churn risks, by owner and account.
     #[command(
@@ -202,6 +194,14 @@ enum Command {
         fail_on: Option<String>,
     },
 
+    /// The monthly KPI report per key account manager and for the team.
+    ///
+    /// Retention and churn of the month, net revenue against the same month a year earlier,
+    /// DB II year to date against the year before, services sold, meetings, open complaints.
+    /// Made for cron jobs: no prompts, stable output, exit code 1 on bad input.
+    #[command(
+        after_help = "Examples:\n  kam kpi --month 2026-10\n  kam kpi --month 2026-10 --owner \"Anna Berg\"\n  kam kpi --month 2026-10 -o reports/2026-10.md\n  kam kpi --month 2026-10 --format json | jq '.total.churn_rate'"
+    )]
     Kpi {
         /// The month to report on, YYYY-MM.
         #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
