@@ -609,7 +609,7 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
                         crate::msg!(
                             "[radar] {name} must be a whole number from 1 to {max}, found {x}",
                             name = name,
-                            max = max,
+                            max = max.to_string(),
                             x = x.to_string()
                         ),
                     );

@@ -1,0 +1,330 @@
+//! `kam radar`: every kind of item at its boundary, one fixture that triggers it and one that
+//! just misses it. Today is 2026-11-23 (the tests' `KAM_TODAY`).
+
+mod common;
+
+use common::{TempWorkspace, kam};
+use serde_json::Value;
+
+/// A workspace with one export and the dossiers given (id, text); the export's rows are
+/// `date,customer,product,quantity,unit_price,revenue` lines. A row of another customer on
+/// 2026-11-20 makes that the exports' last day unless `rows` go further.
+fn workspace(rows: &str, dossiers: &[(&str, &str)]) -> TempWorkspace {
+    let ws = TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    // Each dossier has its own customer number, C1-<id>, and the rows of C1 for each.
+    let mut csv = "date,customer,product,quantity,unit_price,revenue\n2026-11-20,OTHER,X,1,1,1\n".to_string();
+    for (id, text) in dossiers {
+        for line in rows.lines() {
+            csv.push_str(&line.replace(",C1,", &format!(",C1-{id},")));
+            csv.push('\n');
+        }
+        ws.write(&format!("accounts/{id}.toml"), text.replace("\"C1\"", &format!("\"C1-{id}\"")).as_bytes());
+    }
+    ws.write("s.csv", csv.as_bytes());
+    ws
+}
+
+/// A complete dossier (no dossier_incomplete, no review item) with extra TOML.
+fn dossier(extra: &str) -> String {
+    format!(
+        "name = \"A\"\ncustomer_ids = [\"C1\"]\nowner = \"Anna\"\nteam = [\"Jonas\"]\n\n[review]\ndate = 2027-06-01\n\n[[contacts]]\nname = \"Eva\"\ninfluence = \"user\"\n\n{extra}"
+    )
+}
+
+fn radar(ws: &TempWorkspace, args: &[&str]) -> Value {
+    let out =
+        kam().current_dir(ws.path()).arg("radar").args(args).args(["--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The items of `kind`.
+fn items(ws: &TempWorkspace, kind: &str) -> Vec<Value> {
+    let r = radar(ws, &[]);
+    r["items"].as_array().unwrap().iter().filter(|i| i["kind"] == kind).cloned().collect()
+}
+
+fn severities(items: &[Value]) -> Vec<&str> {
+    items.iter().map(|i| i["severity"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn reviews_within_the_days_ahead_with_their_readiness() {
+    // 14 days ahead: listed; 15: not.
+    let at = |date: &str| dossier("").replace("date = 2027-06-01", &format!("date = {date}"));
+    let ws = workspace("", &[("a", &at("2026-12-07")), ("b", &at("2026-12-08"))]);
+    let found = items(&ws, "review_upcoming");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["account"], "a");
+    assert_eq!(found[0]["due"], "2026-12-07");
+    // Not ready (no questions, no alternatives, no place): medium 14 days ahead, high within 7.
+    assert_eq!(severities(&found), ["medium"]);
+    let ws = workspace("", &[("a", &at("2026-11-30"))]);
+    let found = items(&ws, "review_upcoming");
+    assert_eq!(severities(&found), ["high"]);
+    assert!(found[0]["text"].as_str().unwrap().contains("0 questions"), "{found:?}");
+    // --days widens the view.
+    let ws = workspace("", &[("b", &at("2026-12-08"))]);
+    let r = radar(&ws, &["--days", "15"]);
+    assert!(r["items"].as_array().unwrap().iter().any(|i| i["kind"] == "review_upcoming"), "{r:#}");
+    assert_eq!(r["days"], 15);
+}
+
+#[test]
+fn a_review_whose_day_passed_without_a_meeting_or_none_at_all() {
+    let passed = dossier("").replace("date = 2027-06-01", "date = 2026-11-20");
+    let held = format!("{passed}[[meetings]]\ndate = 2026-11-20\nkind = \"annual-review\"\n");
+    let none = dossier("").replace("[review]\ndate = 2027-06-01\n", "");
+    let ws = workspace("", &[("a", &passed), ("b", &held), ("c", &none)]);
+    let found = items(&ws, "review_missing");
+    let accounts: Vec<&str> = found.iter().map(|i| i["account"].as_str().unwrap()).collect();
+    assert_eq!(accounts, ["a", "c"], "{found:?}");
+}
+
+#[test]
+fn actions_overdue_and_due_for_their_assignee() {
+    let d = dossier(
+        "[[actions]]\ntitle = \"late 14\"\ndue = 2026-11-09\n\n\
+         [[actions]]\ntitle = \"late 15\"\ndue = 2026-11-08\nassignee = \"Jonas\"\n\n\
+         [[actions]]\ntitle = \"in 14\"\ndue = 2026-12-07\n\n\
+         [[actions]]\ntitle = \"in 15\"\ndue = 2026-12-08\n\n\
+         [[actions]]\ntitle = \"done\"\ndue = 2026-11-01\nstatus = \"done\"\n",
+    );
+    let ws = workspace("", &[("a", &d)]);
+    let overdue = items(&ws, "action_overdue");
+    assert_eq!(severities(&overdue), ["high", "medium"], "{overdue:?}");
+    assert_eq!(overdue[0]["assignee"], "Jonas");
+    assert_eq!(overdue[1]["assignee"], "Anna");
+    assert_eq!(overdue[0]["source"], "accounts/a.toml:17");
+    let due = items(&ws, "action_due");
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert!(due[0]["text"].as_str().unwrap().contains("in 14"), "{due:?}");
+    // --assignee keeps what Jonas has to do.
+    let r = radar(&ws, &["--assignee", "jonas"]);
+    let kinds: Vec<&str> =
+        r["items"].as_array().unwrap().iter().map(|i| i["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["action_overdue"], "{r:#}");
+}
+
+#[test]
+fn complaints_open_high_after_fourteen_days() {
+    let d = dossier(
+        "[[complaints]]\nopened = 2026-11-09\nsubject = \"14\"\n\n\
+         [[complaints]]\nopened = 2026-11-08\nsubject = \"15\"\n\n\
+         [[complaints]]\nopened = 2026-10-01\nclosed = 2026-10-05\nsubject = \"closed\"\n",
+    );
+    let ws = workspace("", &[("a", &d)]);
+    let found = items(&ws, "complaint_open");
+    assert_eq!(severities(&found), ["high", "medium"], "{found:?}");
+}
+
+#[test]
+fn decision_makers_and_champions_not_met_for_ninety_days() {
+    let d = dossier(
+        "[[contacts]]\nname = \"Met 90\"\ninfluence = \"decision-maker\"\n\n\
+         [[contacts]]\nname = \"Met 91\"\ninfluence = \"decision-maker\"\n\n\
+         [[contacts]]\nname = \"Never\"\nattitude = \"champion\"\n\n\
+         [[contacts]]\nname = \"User never\"\ninfluence = \"user\"\n\n\
+         [[meetings]]\ndate = 2026-08-25\nkind = \"visit\"\nattendees = [\"Met 90\"]\n\n\
+         [[meetings]]\ndate = 2026-08-24\nkind = \"visit\"\nattendees = [\"Met 91\"]\n",
+    );
+    let ws = workspace("", &[("a", &d)]);
+    let found = items(&ws, "contact_stale");
+    let texts: Vec<&str> = found.iter().map(|i| i["text"].as_str().unwrap()).collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("Met 91") && t.contains("91 days")), "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("Never") && t.contains("never met")), "{texts:?}");
+}
+
+#[test]
+fn special_prices_ending_within_ninety_days_or_ended_within_thirty() {
+    let d = dossier(
+        "[conditions]\nspecial_prices = [\n  { product = \"A90\", price = 1.0, until = 2027-02-21 },\n  { product = \"A91\", price = 1.0, until = 2027-02-22 },\n  { product = \"A30\", price = 1.0, until = 2026-12-23 },\n  { product = \"A31\", price = 1.0, until = 2026-12-24 },\n  { product = \"P30\", price = 1.0, until = 2026-10-24 },\n  { product = \"P31\", price = 1.0, until = 2026-10-23 },\n]\n",
+    );
+    let ws = workspace("", &[("a", &d)]);
+    let found = items(&ws, "special_price_expiring");
+    let products: Vec<(String, &str)> = found
+        .iter()
+        .map(|i| {
+            (
+                i["text"].as_str().unwrap().split(' ').next().unwrap().to_string(),
+                i["severity"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        products,
+        [
+            ("P30".to_string(), "high"),
+            ("A30".to_string(), "high"),
+            ("A31".to_string(), "medium"),
+            ("A90".to_string(), "medium")
+        ],
+        "{found:?}"
+    );
+}
+
+/// Hand-computed: minimum 10.00; in the exports' last 90 days (2026-08-23 to 2026-11-20) two
+/// sales below it, at 9.00 × 10 and 9.50 × 4: lost 1.00 × 10 + 0.50 × 4 = 12.00. A sale at 8.00
+/// on 2026-08-22 lies before the 90 days; one at 10.00 is not below; one without a unit price is
+/// priced at net / quantity (100 / 10 = 10.00, not below).
+#[test]
+fn sales_below_the_minimum_price_in_the_last_ninety_days() {
+    let d = dossier("[conditions]\nmin_prices = [{ product = \"P\", price = 10.0 }]\n");
+    let rows = "2026-09-01,C1,P,10,9.00,90\n2026-11-20,C1,P,4,9.50,38\n2026-08-22,C1,P,5,8.00,40\n\
+                2026-10-01,C1,P,1,10.00,10\n2026-10-02,C1,P,10,,100\n2026-10-03,C1,Q,1,1.00,1\n";
+    let ws = workspace(rows, &[("a", &d)]);
+    let found = items(&ws, "price_below_minimum");
+    assert_eq!(found.len(), 1, "{found:?}");
+    let text = found[0]["text"].as_str().unwrap().replace('\u{a0}', " ");
+    assert!(
+        text.starts_with("P: 2 sales 2026-08-23–2026-11-20 below the minimum price 10.00 EUR, the lowest at 9.00 EUR; 12.00 EUR of margin lost"),
+        "{text}"
+    );
+    assert_eq!((found[0]["severity"].as_str(), found[0]["source"].as_str()), (Some("high"), Some("exports")));
+}
+
+#[test]
+fn dso_over_terms_and_receivables_at_eighty_percent_of_the_limit() {
+    // Net revenue of the last 12 months 36,500, DSO 30: receivables 3,000.
+    let rows = "2026-01-15,C1,P,1,36500,36500\n";
+    let credit = |dso: u32, terms: u32, limit: &str| {
+        dossier(&format!(
+            "[conditions]\npayment_terms_days = {terms}\n\n[credit]\ndso_days = {dso}\nlimit = {limit}\n"
+        ))
+    };
+    let ws = workspace(rows, &[("a", &credit(30, 30, "3750")), ("b", &credit(31, 30, "3760"))]);
+    let dso = items(&ws, "dso_over_terms");
+    assert_eq!(dso.iter().map(|i| i["account"].as_str().unwrap()).collect::<Vec<_>>(), ["b"], "{dso:?}");
+    // b: 36,500 × 31 / 365 = 3,100, 82.4 % of 3,760; a: 3,000 of 3,750, 80.0 %.
+    let credit = items(&ws, "credit_limit");
+    assert_eq!(
+        credit.iter().map(|i| i["account"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["a", "b"],
+        "{credit:?}"
+    );
+    let ws = workspace(rows, &[("c", &dossier("[credit]\ndso_days = 30\nlimit = 3760\n"))]);
+    assert!(items(&ws, "credit_limit").is_empty());
+}
+
+#[test]
+fn satisfaction_dropped_by_two_or_at_five() {
+    let scores = |a: u32, b: u32| {
+        dossier(&format!(
+            "[[satisfaction]]\ndate = 2026-01-01\nscore = {a}\n\n[[satisfaction]]\ndate = 2026-06-01\nscore = {b}\n"
+        ))
+    };
+    let ws = workspace(
+        "",
+        &[
+            ("drop2", &scores(8, 6)),
+            ("drop1", &scores(8, 7)),
+            ("five", &scores(6, 5)),
+            ("six", &scores(7, 6)),
+            ("both", &scores(8, 5)),
+        ],
+    );
+    let found = items(&ws, "satisfaction_drop");
+    let got: Vec<(&str, &str)> =
+        found.iter().map(|i| (i["account"].as_str().unwrap(), i["severity"].as_str().unwrap())).collect();
+    assert_eq!(got, [("both", "high"), ("drop2", "medium"), ("five", "medium")], "{found:?}");
+}
+
+#[test]
+fn revenue_year_to_date_ten_percent_below() {
+    let rows = |now: u32| format!("2025-01-15,C1,P,1,100,100\n2026-01-15,C1,P,1,{now},{now}\n");
+    let ws = workspace(&rows(90), &[("a", &dossier(""))]);
+    let found = items(&ws, "revenue_down");
+    assert_eq!(found.len(), 1);
+    assert!(found[0]["text"].as_str().unwrap().contains("(−10.0%)"), "{found:?}");
+    let ws = workspace(&rows(91), &[("a", &dossier(""))]);
+    assert!(items(&ws, "revenue_down").is_empty());
+}
+
+#[test]
+fn churn_risk_beyond_one_and_a_half_median_gaps() {
+    // Order days every 10 days; the exports end 2026-11-20. Last order 15 days before: 1.5 × 10,
+    // not beyond; 16 days: beyond.
+    let rows = |last: &str| {
+        format!(
+            "2026-09-16,C1,P,1,1,1\n2026-09-26,C1,P,1,1,1\n2026-10-06,C1,P,1,1,1\n2026-10-16,C1,P,1,1,1\n{last},C1,P,1,1,1\n"
+        )
+    };
+    let ws = workspace(&rows("2026-11-05"), &[("a", &dossier(""))]);
+    assert!(items(&ws, "churn_risk").is_empty(), "{:?}", items(&ws, "churn_risk"));
+    let ws = workspace(&rows("2026-11-04"), &[("a", &dossier(""))]);
+    let found = items(&ws, "churn_risk");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0]["text"].as_str().unwrap().contains("usually an order every 10 days"), "{found:?}");
+    // Fewer than 4 order days: no rhythm to break.
+    let ws = workspace(
+        "2026-09-16,C1,P,1,1,1\n2026-09-26,C1,P,1,1,1\n2026-10-01,C1,P,1,1,1\n",
+        &[("a", &dossier(""))],
+    );
+    assert!(items(&ws, "churn_risk").is_empty());
+}
+
+#[test]
+fn an_account_that_became_inactive_is_a_churn_risk() {
+    // W = 3: bought in July, none since; inactive at the end of October (the exports end in
+    // November). Inactive within the last 3 months: high.
+    let ws = workspace("2026-07-10,C1,P,1,1,1\n", &[("a", &dossier(""))]);
+    let found = items(&ws, "churn_risk");
+    assert_eq!(severities(&found), ["high"], "{found:?}");
+}
+
+#[test]
+fn goals_due_this_year_projected_below_ninety_percent() {
+    // Exports of 2026 only: the projection is the figure so far.
+    let goal = |target: u32| {
+        dossier(&format!(
+            "[[goals]]\ntitle = \"grow\"\nmetric = \"net_revenue\"\ntarget = {target}\ndue = 2026-12-31\n"
+        ))
+    };
+    let rows = "2026-02-01,C1,P,1,90,90\n";
+    let ws = workspace(rows, &[("a", &goal(100)), ("b", &goal(101))]);
+    let found = items(&ws, "goal_behind");
+    assert_eq!(found.iter().map(|i| i["account"].as_str().unwrap()).collect::<Vec<_>>(), ["b"], "{found:?}");
+}
+
+#[test]
+fn incomplete_dossiers_and_the_filters() {
+    let ws = workspace(
+        "",
+        &[
+            ("a", &dossier("")),
+            ("bare", "name = \"Bare\"\n"),
+            (
+                "b",
+                &dossier("[[complaints]]\nopened = 2026-11-01\n")
+                    .replace("owner = \"Anna\"", "owner = \"Ben\""),
+            ),
+        ],
+    );
+    let found = items(&ws, "dossier_incomplete");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0]["text"], "no owner, no customer numbers, no contacts, no [review]");
+    assert_eq!(found[0]["severity"], "low");
+    // --owner keeps one owner's accounts; an unknown owner is an error naming the owners.
+    let r = radar(&ws, &["--owner", "ben"]);
+    assert!(r["items"].as_array().unwrap().iter().all(|i| i["owner"] == "Ben"), "{r:#}");
+    kam().current_dir(ws.path()).args(["radar", "--owner", "Carla"]).assert().code(2).stderr(
+        predicates::str::contains("no account has the owner \"Carla\"; owners: (no owner), Anna, Ben"),
+    );
+    // --fail-on: the open complaint is high (22 days); medium items fail medium.
+    kam().current_dir(ws.path()).args(["radar", "--fail-on", "high"]).assert().code(1);
+    let calm = workspace("", &[("a", &dossier(""))]);
+    kam().current_dir(calm.path()).args(["radar", "--fail-on", "medium"]).assert().success();
+    kam().current_dir(calm.path()).args(["radar", "--fail-on", "high"]).assert().success();
+}
+
+#[test]
+fn thresholds_come_from_kam_toml() {
+    let ws = workspace("", &[("a", &dossier("[[complaints]]\nopened = 2026-11-13\n"))]);
+    assert_eq!(severities(&items(&ws, "complaint_open")), ["medium"]);
+    ws.write("kam.toml", b"[workspace]\nsales = [\"s.csv\"]\n\n[radar]\ncomplaint_days = 7\n");
+    assert_eq!(severities(&items(&ws, "complaint_open")), ["high"]);
+    ws.write("kam.toml", b"[workspace]\nsales = [\"s.csv\"]\n\n[radar]\ncomplaint_days = 7.5\n");
+    common::check_fails(ws.path())
+        .has("kam.toml:5:18: error: [radar] complaint_days must be a whole number from 1 to 3650, found 7.5");
+}
