@@ -449,6 +449,19 @@ pub fn radar(
     }
 }
 
+/// `kam team`: a senior KAM's team, member by member.
+pub fn team(globals: &Globals, senior: Option<&str>, today: chrono::NaiveDate) -> Outcome {
+    let ws = load_workspace(globals)?;
+    let teams = crate::team::teams(&ws, senior, today).map_err(Failure::usage)?;
+    let language = language(globals, &ws);
+    write(
+        globals,
+        || layout::team_document(&teams, language, &ws.config.name, today),
+        || layout::team_json(&teams),
+        language,
+    )
+}
+
 /// `kam brief ID` or `kam brief --upcoming DAYS -o DIR`.
 pub fn brief(
     globals: &Globals,

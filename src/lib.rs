@@ -67,4 +67,5 @@ pub mod radar;
 pub mod render;
 pub mod retention;
 pub mod scaffold;
+pub mod team;
 pub mod term;

@@ -194,6 +194,17 @@ enum Command {
         fail_on: Option<String>,
     },
 
+    /// A senior KAM's team: per member, the accounts they work on, their open and overdue
+    /// actions, the reviews coming, their coaching, the last customer contact.
+    #[command(
+        after_help = "Examples:\n  kam team\n  kam team --owner \"Anna Berg\"\n  kam team --owner \"Anna Berg\" --format json"
+    )]
+    Team {
+        /// Only this senior's team (an owner as written in the dossiers).
+        #[arg(long, value_name = "NAME")]
+        owner: Option<String>,
+    },
+
     /// The monthly KPI report per key account manager and for the team.
     ///
     /// Retention and churn of the month, net revenue against the same month a year earlier,
@@ -783,6 +794,7 @@ fn main() -> ExitCode {
             commands::brief(&globals, id.as_deref(), year, upcoming, today)
         }
         Command::Kpi { month, owner } => commands::kpi(&globals, month, owner.as_deref()),
+        Command::Team { owner } => commands::team(&globals, owner.as_deref(), today),
         Command::Radar { days, owner, assignee, fail_on } => commands::radar(
             &globals,
             today,

@@ -495,7 +495,10 @@ pub fn radar_document(r: &Radar, language: Language, workspace: &str) -> Documen
             severity_text(language, item.severity),
             kind_text(language, item.kind),
             item_text(language, &r.currency, item, &escaped),
-            source_text(&item.source).replace('`', "")
+            match &item.source {
+                Source::Exports => tr(language, "exports", "Exporte"),
+                source => source_text(source).replace('`', ""),
+            }
         ));
     }
     flush(&mut blocks, &mut lines);
@@ -528,7 +531,7 @@ fn definitions(r: &Radar, language: Language) -> Vec<String> {
                 d(s.complaint_days)
             ),
             &format!(
-                "Offene Maßnahmen nach ihrem Termin (hoch nach 14 Tagen) oder fällig innerhalb von {} (mittel bei Meilensteinen), für die zugewiesene Person (ohne Angabe der KAM). Offene Reklamationen, hoch nach {}.",
+                "Offene Maßnahmen nach ihrem Termin (hoch nach 14 Tagen) oder fällig innerhalb von {} (mittel bei Meilensteinen), für die zugewiesene Person (ohne Angabe des KAM). Offene Reklamationen, hoch nach {}.",
                 d(r.days),
                 d(s.complaint_days)
             ),
@@ -543,11 +546,11 @@ fn definitions(r: &Radar, language: Language) -> Vec<String> {
                 d(s.below_minimum_days)
             ),
             &format!(
-                "Entscheider und Fürsprecher, die seit mehr als {} oder nie unter den Teilnehmern eines Kontakts waren. Sonderpreise, die innerhalb von {} auslaufen oder in den letzten {} ausgelaufen sind (hoch innerhalb von 30 Tagen). Verkäufe der letzten {} der Exporte unter dem Mindestpreis des Dossiers (Einzelpreis, sonst Nettoumsatz / Menge): Anzahl, niedrigster Preis, entgangener Deckungsbeitrag = Σ (Mindestpreis − Preis) × Menge.",
+                "Entscheider und Fürsprecher, die seit mehr als {} oder nie unter den Teilnehmern eines Kontakts waren. Sonderpreise, die innerhalb von {} auslaufen oder in den letzten {} ausgelaufen sind (hoch innerhalb von 30 Tagen). Verkäufe der letzten {} Tage der Exporte unter dem Mindestpreis des Dossiers (Einzelpreis, sonst Nettoumsatz / Menge): Anzahl, niedrigster Preis, entgangener Deckungsbeitrag = Σ (Mindestpreis − Preis) × Menge.",
                 d(s.contact_days),
                 d(s.price_days_ahead),
                 d(s.price_days_past),
-                d(s.below_minimum_days)
+                s.below_minimum_days
             ),
         ),
         tr(

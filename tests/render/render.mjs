@@ -178,15 +178,18 @@ async function inspect({ MARKER, fitPage, literals }) {
     }
   }
 
-  // Text from the data: plain text of paragraphs, lists and cells (or the report's title) only.
+  // Text from the data: plain text of paragraphs, lists and cells, and inside the headings kam
+  // makes (the report's title, a section per owner or account), never a heading of its own: a
+  // heading whose text starts with the data's marker was made by the data ("# ZZHOSTILE-h …").
   const title = art.firstElementChild?.tagName === 'H1' ? art.firstElementChild : null;
+  const madeByKam = (el) => /^H\d$/.test(el.tagName) && !el.textContent.trim().startsWith(MARKER);
   const TEXT_OK = new Set('P LI UL OL TABLE THEAD TBODY TR TH TD STRONG EM BLOCKQUOTE'.split(' '));
   const reported = new Set();
   const walker = document.createTreeWalker(art, NodeFilter.SHOW_TEXT);
   for (let t = walker.nextNode(); t; t = walker.nextNode()) {
     if (!t.nodeValue.includes(MARKER) || t.parentElement.closest('pre.mermaid')) continue;
     for (let el = t.parentElement; el && el !== art; el = el.parentElement) {
-      if (TEXT_OK.has(el.tagName) || el === title || leaked.has(el)) continue;
+      if (TEXT_OK.has(el.tagName) || el === title || madeByKam(el) || leaked.has(el)) continue;
       if (el.tagName === 'CODE' && !el.closest('pre')) continue;
       if (reported.has(el)) break;
       reported.add(el);

@@ -94,12 +94,17 @@ report retention "$root" retention
 report retention-cohorts "$root" retention --cohorts
 report kpi-2026-10 "$root" kpi --month 2026-10
 report kpi-2026-10-en "$root" --lang en kpi --month 2026-10
+report radar "$root" radar
+report team "$root" team
+
 
 report hostile-brief-hostile "$hostile" brief hostile
 report hostile-margin "$hostile" margin
 report hostile-margin-by-owner-year "$hostile" margin --by owner --period year
 report hostile-margin-by-category "$hostile" margin --by category
 report hostile-accounts "$hostile" accounts
+report hostile-radar "$hostile" radar
+report hostile-team "$hostile" team
 
 echo "reports written in $((SECONDS - start)) s"
 status=0
