@@ -1275,7 +1275,10 @@ impl Sim {
             let mut price = special.unwrap_or(self.prices[year_idx * ARTICLES.len() + a]);
             // In September and October 2026 every third order day of a special price is billed
             // 60 cents below it, under the dossier's minimum price: a keying error the radar finds.
-            if special.is_some() && (Ymd(2026, 9, 1)..=Ymd(2026, 10, 31)).contains(&date) && di % 3 == 0 {
+            if special.is_some()
+                && (Ymd(2026, 9, 1)..=Ymd(2026, 10, 31)).contains(&date)
+                && di.is_multiple_of(3)
+            {
                 price -= 60;
             }
             let unit_cost = self.costs[year_idx * ARTICLES.len() + a];
