@@ -328,3 +328,30 @@ fn thresholds_come_from_kam_toml() {
     common::check_fails(ws.path())
         .has("kam.toml:5:18: error: [radar] complaint_days must be a whole number from 1 to 3650, found 7.5");
 }
+
+fn demo() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The demo workspace on a Monday: the radar a KAM would act on, and a senior's team.
+#[test]
+fn snapshots_of_the_demo_radar_and_team() {
+    let run = |args: &[&str]| {
+        let out = kam().env("KAM_TODAY", "2026-12-07").current_dir(demo()).args(args).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let radar = run(&["radar"]);
+    // The facts the demo holds for it: a junior's overdue task, a stale decision-maker, sales
+    // below a minimum price, special prices running out.
+    for part in [
+        "„Musterkoffer Messtechnik an Svenja Lorenzen übergeben“ war fällig am 20.11.2026 (vor 17 Tagen) — Jonas Weber",
+        "Entscheider Hauke Petersen (Geschäftsführender Gesellschafter) zuletzt getroffen am 09.12.2025",
+        "BT-20100: 14 Verkäufe",
+        "Sonderpreis läuft aus: BT-20100",
+    ] {
+        assert!(radar.replace('\u{a0}', " ").contains(part), "{part} not in\n{radar}");
+    }
+    insta::assert_snapshot!("radar_demo_de", radar);
+    insta::assert_snapshot!("team_demo_anna_de", run(&["team", "--owner", "Anna Berg"]));
+}
