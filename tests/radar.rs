@@ -355,3 +355,18 @@ fn snapshots_of_the_demo_radar_and_team() {
     insta::assert_snapshot!("radar_demo_de", radar);
     insta::assert_snapshot!("team_demo_anna_de", run(&["team", "--owner", "Anna Berg"]));
 }
+
+#[test]
+fn the_items_as_csv() {
+    let ws = workspace("", &[("a", &dossier("[[complaints]]\nopened = 2026-11-01\nsubject = \"=cmd\"\n"))]);
+    let out = kam().current_dir(ws.path()).args(["radar", "--format", "csv"]).output().unwrap();
+    let csv = String::from_utf8(out.stdout).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("account,owner,assignee,kind,severity,due,text,source"));
+    assert_eq!(
+        lines.next(),
+        Some(
+            "a,Anna,Anna,complaint_open,high,,\"„=cmd“ opened 2026-11-01, open for 22 days\",accounts/a.toml:13"
+        )
+    );
+}

@@ -504,7 +504,7 @@ pub fn radar_document(r: &Radar, language: Language, workspace: &str) -> Documen
     flush(&mut blocks, &mut lines);
     blocks.push(Block::Heading(2, crate::i18n::label(language, "definitions")));
     blocks.push(Block::Bullets(definitions(r, language)));
-    Document { blocks, csv_table: None }
+    Document { blocks, csv_table: Some(items_table(r, language)) }
 }
 
 fn definitions(r: &Radar, language: Language) -> Vec<String> {
@@ -595,6 +595,34 @@ fn definitions(r: &Radar, language: Language) -> Vec<String> {
             "Dossiers ohne KAM, Kundennummern, Ansprechpartner oder [review] (niedrig). Die Schwellen stehen unter [radar] in kam.toml; mit --fail-on high|medium endet kam radar mit 1, wenn es einen solchen Punkt gibt.",
         ),
     ]
+}
+
+/// The items as a table, for CSV and Excel: machine names for kind and severity, the text in the
+/// report language.
+fn items_table(r: &Radar, language: Language) -> crate::render::Table<'static> {
+    use crate::render::{Column, Value};
+    let keys = ["account", "owner", "assignee", "kind", "severity", "due", "text", "source"];
+    let rows: Vec<Vec<Value>> = r
+        .items
+        .iter()
+        .map(|i| {
+            vec![
+                Value::Text(i.account.clone()),
+                Value::Text(i.owner.clone().unwrap_or_default()),
+                Value::Text(i.assignee.clone().unwrap_or_default()),
+                Value::Text(i.kind.name().to_string()),
+                Value::Text(i.severity.name().to_string()),
+                Value::Date(i.due),
+                Value::Text(item_text(language, &r.currency, i, &as_written)),
+                Value::Text(source_text(&i.source)),
+            ]
+        })
+        .collect();
+    crate::render::Table {
+        columns: keys.iter().map(|k| Column { key: k.to_string(), label: k.to_string() }).collect(),
+        rows: rows.into(),
+        total: None,
+    }
 }
 
 /// `kam radar --format json` (docs/json.md).
