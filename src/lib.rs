@@ -66,6 +66,7 @@ pub mod periods;
 pub mod radar;
 pub mod render;
 pub mod retention;
+pub mod risk;
 pub mod scaffold;
 pub mod team;
 pub mod term;
