@@ -192,10 +192,9 @@ fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> f64 {
 pub fn expected_purchases(p: &Params, c: &Summary, span: f64) -> f64 {
     let Params { r, alpha, a, b } = *p;
     let (x, t_x, t) = (c.x, c.t_x, c.t);
-    if a <= 1.0 {
-        // The mean of the dropout rate's distribution is undefined below: the formula needs a > 1.
-        return f64::NAN;
-    }
+    // The formula holds for every a but 1, where its two factors are 0/0: a hair beside 1 gives
+    // the limit.
+    let a = if (a - 1.0).abs() < 1e-9 { 1.0 + 1e-9 } else { a };
     let z = span / (alpha + t + span);
     let head = (a + b + x - 1.0) / (a - 1.0);
     let tail =
@@ -231,12 +230,13 @@ mod tests {
         let recent = p_alive(&p, &Summary { x: 3.0, t_x: 30.0, t: 31.0 });
         let silent = p_alive(&p, &Summary { x: 3.0, t_x: 5.0, t: 31.0 });
         assert!(recent > silent && (0.0..=1.0).contains(&silent), "{recent} {silent}");
-        // a ≤ 1: no finite expectation; a > 1: positive and growing with the span.
-        assert!(expected_purchases(&p, &Summary { x: 1.0, t_x: 1.0, t: 5.0 }, 30.0).is_nan());
-        let p = Params { a: 1.5, ..p };
-        let c = Summary { x: 2.0, t_x: 20.0, t: 30.0 };
-        let (e30, e60) = (expected_purchases(&p, &c, 30.0), expected_purchases(&p, &c, 60.0));
-        assert!(e30 > 0.0 && e60 > e30, "{e30} {e60}");
+        // Positive and growing with the span, for a below and above 1 (and at 1).
+        for a in [0.8, 1.0, 1.5] {
+            let p = Params { a, ..p };
+            let c = Summary { x: 2.0, t_x: 20.0, t: 30.0 };
+            let (e30, e60) = (expected_purchases(&p, &c, 30.0), expected_purchases(&p, &c, 60.0));
+            assert!(e30 > 0.0 && e60 > e30 && e60.is_finite(), "{a}: {e30} {e60}");
+        }
     }
 
     #[test]
