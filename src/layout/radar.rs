@@ -11,20 +11,20 @@ use std::borrow::Cow;
 /// The name of a kind, as a heading of its items.
 fn kind_text(language: Language, kind: Kind) -> String {
     let (en, de) = match kind {
-        Kind::ReviewUpcoming => ("Annual review coming", "Jahresgespräch steht an"),
+        Kind::ReviewUpcoming => ("Annual review coming up", "Jahresgespräch steht an"),
         Kind::ReviewMissing => ("No annual review", "Kein Jahresgespräch"),
         Kind::ActionOverdue => ("Action overdue", "Maßnahme überfällig"),
         Kind::ActionDue => ("Action due", "Maßnahme fällig"),
-        Kind::ComplaintOpen => ("Complaint open", "Reklamation offen"),
-        Kind::ContactStale => ("Contact not met", "Kontakt fehlt"),
+        Kind::ComplaintOpen => ("Open complaint", "Reklamation offen"),
+        Kind::ContactStale => ("Contact overdue", "Kontakt überfällig"),
         Kind::SpecialPriceExpiring => ("Special price ends", "Sonderpreis läuft aus"),
-        Kind::PriceBelowMinimum => ("Below the minimum price", "Unter dem Mindestpreis"),
-        Kind::DsoOverTerms => ("Paying late", "Zahlt zu spät"),
+        Kind::PriceBelowMinimum => ("Minimum price undercut", "Mindestpreis unterschritten"),
+        Kind::DsoOverTerms => ("Payment terms exceeded", "Zahlungsziel überschritten"),
         Kind::CreditLimit => ("Credit limit", "Kreditlimit"),
-        Kind::SatisfactionDrop => ("Satisfaction", "Zufriedenheit"),
+        Kind::SatisfactionDrop => ("Low satisfaction", "Zufriedenheit niedrig oder gesunken"),
         Kind::RevenueDown => ("Revenue down", "Umsatz rückläufig"),
         Kind::ChurnRisk => ("Churn risk", "Abwanderungsgefahr"),
-        Kind::GoalBehind => ("Goal behind", "Ziel im Rückstand"),
+        Kind::GoalBehind => ("Goal off track", "Ziel im Rückstand"),
         Kind::DossierIncomplete => ("Dossier incomplete", "Dossier unvollständig"),
     };
     tr(language, en, de)
@@ -37,6 +37,27 @@ fn severity_text(language: Language, s: Severity) -> String {
         Severity::Low => ("low", "niedrig"),
     };
     tr(language, en, de)
+}
+
+/// "heute", "morgen", "in 3 Tagen" (English: "today", "tomorrow", "in 3 days").
+fn in_days(language: Language, n: i64) -> String {
+    match n {
+        0 => tr(language, "today", "heute"),
+        1 => tr(language, "tomorrow", "morgen"),
+        n => tr(
+            language,
+            &format!("in {}", days_text(language, n)),
+            &format!("in {}", days_after(language, n)),
+        ),
+    }
+}
+
+/// A text in the quotation marks of the language: “…” or „…“.
+fn quoted(language: Language, text: &str) -> String {
+    match language {
+        Language::En => format!("“{text}”"),
+        Language::De => format!("„{text}“"),
+    }
 }
 
 fn days_text(language: Language, n: i64) -> String {
@@ -61,8 +82,17 @@ pub fn fact_text(
     let money = |v| style.amount(v, currency);
     match fact {
         Fact::ReviewUpcoming { date, days, missing, questions, alternatives, place } => {
-            let mut gaps: Vec<String> =
-                missing.iter().map(|m| super::brief::checklist_label(*m, language)).collect();
+            // Mid-sentence, the checklist's labels start lower-case in English.
+            let mut gaps: Vec<String> = missing
+                .iter()
+                .map(|m| {
+                    let l = super::brief::checklist_label(*m, language);
+                    match language {
+                        Language::En => l[..1].to_lowercase() + &l[1..],
+                        Language::De => l,
+                    }
+                })
+                .collect();
             if !(10..=14).contains(questions) {
                 gaps.push(t(
                     format!("{questions} questions (10 to 14 work best)"),
@@ -76,13 +106,13 @@ pub fn fact_text(
                 gaps.push(t("no place".into(), "kein Ort".into()));
             }
             let when = t(
-                format!("on {} (in {})", style.date(*date), days_text(language, *days)),
-                format!("am {} (in {})", style.date(*date), days_after(language, *days)),
+                format!("on {} ({})", style.date(*date), in_days(language, *days)),
+                format!("am {} ({})", style.date(*date), in_days(language, *days)),
             );
             if gaps.is_empty() {
                 t(
-                    format!("{when}; the dossier is ready: generate the brief"),
-                    format!("{when}; das Dossier ist bereit: Brief erzeugen"),
+                    format!("{when}; the dossier is ready: generate the brief (kam brief)"),
+                    format!("{when}; das Dossier ist bereit: Gesprächsunterlage erzeugen (kam brief)"),
                 )
             } else {
                 t(
@@ -92,72 +122,78 @@ pub fn fact_text(
             }
         }
         Fact::ReviewMissing { planned: None } => t(
-            "no annual review planned: set [review] date".into(),
-            "kein Jahresgespräch geplant: [review] date setzen".into(),
+            "none planned: set `date` under [review]".into(),
+            "keins geplant: Termin unter [review] `date` eintragen".into(),
         ),
         Fact::ReviewMissing { planned: Some(d) } => t(
             format!(
-                "the review planned for {} has no annual-review meeting recorded: log it, or plan the next",
+                "planned for {}, but no meeting of kind annual-review is recorded: log it, or schedule the next one",
                 style.date(*d)
             ),
             format!(
-                "zum für {} geplanten Jahresgespräch ist kein Kontakt der Art annual-review erfasst: eintragen oder das nächste planen",
+                "für den {} geplant, aber kein Kontakt vom Typ annual-review erfasst: nachtragen oder das nächste Jahresgespräch planen",
                 style.date(*d)
             ),
         ),
         Fact::Action { title, milestone, due, days } => {
             let mark = if *milestone { " ◆" } else { "" };
             t(
-                format!("„{}“{mark}, due {} (in {})", e(title), style.date(*due), days_text(language, *days)),
                 format!(
-                    "„{}“{mark}, fällig {} (in {})",
-                    e(title),
+                    "{}{mark}, due on {} ({})",
+                    quoted(language, &e(title)),
                     style.date(*due),
-                    days_after(language, *days)
+                    in_days(language, *days)
+                ),
+                format!(
+                    "{}{mark}, fällig am {} ({})",
+                    quoted(language, &e(title)),
+                    style.date(*due),
+                    in_days(language, *days)
                 ),
             )
         }
         Fact::Complaint { subject, opened, days } => {
-            let subject = subject.as_deref().map_or(Cow::Borrowed("–"), e);
+            let subject = quoted(language, &subject.as_deref().map_or(Cow::Borrowed("–"), e));
             t(
                 format!(
-                    "„{subject}“ opened {}, open for {}",
+                    "{subject} raised {}, open for {}: push for closure",
                     style.date(*opened),
                     days_text(language, *days)
                 ),
                 format!(
-                    "„{subject}“ eröffnet {}, seit {} offen",
+                    "{subject} vom {}, seit {} offen: Abschluss vorantreiben",
                     style.date(*opened),
                     days_after(language, *days)
                 ),
             )
         }
         Fact::ContactStale { name, role, decision_maker, last, days } => {
-            let who = match role {
-                Some(r) => format!("{} ({})", e(name), e(r)),
-                None => e(name).into_owned(),
-            };
+            // The influence or attitude as the dossier's category, beside the person's own role.
             let what = if *decision_maker {
-                tr(language, "decision-maker", "Entscheider")
+                tr(language, "influence: decision-maker", "Einfluss: Entscheider")
             } else {
-                tr(language, "champion", "Fürsprecher")
+                tr(language, "attitude: champion", "Haltung: Fürsprecher")
+            };
+            let who = match role {
+                Some(r) => format!("{} ({}; {what})", e(name), e(r)),
+                None => format!("{} ({what})", e(name)),
             };
             match (last, days) {
                 (Some(l), Some(d)) => t(
                     format!(
-                        "{what} {who} last met {} ({} ago): arrange a meeting",
+                        "{who} last met on {} ({} ago): arrange a meeting",
                         style.date(*l),
                         days_text(language, *d)
                     ),
                     format!(
-                        "{what} {who} zuletzt getroffen am {} (vor {}): einen Termin vereinbaren",
+                        "{who} zuletzt getroffen am {} (vor {}): einen Termin vereinbaren",
                         style.date(*l),
                         days_after(language, *d)
                     ),
                 ),
                 _ => t(
-                    format!("{what} {who} never met in a recorded meeting: arrange a meeting"),
-                    format!("{what} {who} in keinem erfassten Kontakt getroffen: einen Termin vereinbaren"),
+                    format!("{who}: no recorded meeting yet: arrange a meeting"),
+                    format!("{who}: noch nie getroffen (kein Kontakt erfasst): einen Termin vereinbaren"),
                 ),
             }
         }
@@ -165,24 +201,24 @@ pub fn fact_text(
             if *days >= 0 {
                 t(
                     format!(
-                        "{} at {} ends on {} (in {}): renegotiate",
+                        "{} at {} valid until {} ({} left): renegotiate",
                         e(product),
                         money(*price),
                         style.date(*until),
                         days_text(language, *days)
                     ),
                     format!(
-                        "{} zu {} läuft am {} aus (in {}): neu verhandeln",
+                        "{} zu {} gilt bis {} (noch {}): neu verhandeln",
                         e(product),
                         money(*price),
                         style.date(*until),
-                        days_after(language, *days)
+                        days_text(language, *days)
                     ),
                 )
             } else {
                 t(
                     format!(
-                        "{} at {} ended on {}: renegotiate or remove",
+                        "{} at {} ended on {}: renegotiate or remove it",
                         e(product),
                         money(*price),
                         style.date(*until)
@@ -200,7 +236,7 @@ pub fn fact_text(
             let n = style.value(&crate::render::Value::Count(*sales));
             t(
                 format!(
-                    "{}: {n} sales {}–{} below the minimum price {}, the lowest at {}; {} of margin lost at the minimum price",
+                    "{}: {n} sales from {} to {} below the minimum price of {}, the lowest at {}; {} margin lost against the minimum price: check the price approvals",
                     e(product),
                     style.date(*from),
                     style.date(*to),
@@ -209,7 +245,7 @@ pub fn fact_text(
                     money(*lost)
                 ),
                 format!(
-                    "{}: {n} Verkäufe {}–{} unter dem Mindestpreis {}, der niedrigste zu {}; {} Deckungsbeitrag entgangen gegenüber dem Mindestpreis",
+                    "{}: {n} Verkäufe vom {} bis {} unter dem Mindestpreis von {}, niedrigster Preis {}; entgangener Deckungsbeitrag {}: Preisfreigaben prüfen",
                     e(product),
                     style.date(*from),
                     style.date(*to),
@@ -221,25 +257,25 @@ pub fn fact_text(
         }
         Fact::DsoOverTerms { dso, terms } => t(
             format!(
-                "DSO {} against payment terms of {}: talk to accounts receivable",
+                "DSO {}, payment terms {}: talk to accounts receivable",
                 days_text(language, i64::from(*dso)),
                 days_text(language, i64::from(*terms))
             ),
             format!(
-                "Debitorenlaufzeit {} bei {} Zahlungsziel: mit der Buchhaltung sprechen",
+                "Debitorenlaufzeit {}, Zahlungsziel {}: mit der Debitorenbuchhaltung abstimmen",
                 days_text(language, i64::from(*dso)),
-                days_after(language, i64::from(*terms))
+                days_text(language, i64::from(*terms))
             ),
         ),
         Fact::CreditLimit { receivables, limit, share } => t(
             format!(
-                "expected receivables {} are {} of the credit limit {}",
+                "expected receivables of {} are {} of the credit limit of {}: talk to credit management",
                 money(*receivables),
                 style.percent(*share),
                 money(*limit)
             ),
             format!(
-                "voraussichtlicher Forderungsbestand {} ist {} des Kreditlimits {}",
+                "voraussichtlicher Forderungsbestand von {} ist {} des Kreditlimits von {}: mit dem Kreditmanagement abstimmen",
                 money(*receivables),
                 style.percent(*share),
                 money(*limit)
@@ -252,21 +288,21 @@ pub fn fact_text(
             match previous {
                 Some(p) => t(
                     format!(
-                        "{} on {} after {}: ask what went wrong",
+                        "{} on {} (before: {}): ask the customer why",
                         score(*latest),
                         style.date(*date),
                         score(*p)
                     ),
                     format!(
-                        "{} am {} nach {}: nachfragen, was schiefging",
+                        "{} am {} (vorher {}): Ursachen beim Kunden erfragen",
                         score(*latest),
                         style.date(*date),
                         score(*p)
                     ),
                 ),
                 None => t(
-                    format!("{} on {}: ask what went wrong", score(*latest), style.date(*date)),
-                    format!("{} am {}: nachfragen, was schiefging", score(*latest), style.date(*date)),
+                    format!("{} on {}: ask the customer why", score(*latest), style.date(*date)),
+                    format!("{} am {}: Ursachen beim Kunden erfragen", score(*latest), style.date(*date)),
                 ),
             }
         }
@@ -275,13 +311,13 @@ pub fn fact_text(
             let before = style.months(*first - 12, *last - 12);
             t(
                 format!(
-                    "net revenue {now} {} against {} in {before} ({})",
+                    "net revenue {now}: {} against {} in {before} ({}): ask the customer why",
                     money(*current),
                     money(*previous),
                     style.change(*change)
                 ),
                 format!(
-                    "Nettoumsatz {now} {} gegenüber {} in {before} ({})",
+                    "Nettoumsatz {now}: {} gegenüber {} im Vorjahreszeitraum {before} ({}): Gründe mit dem Kunden klären",
                     money(*current),
                     money(*previous),
                     style.change(*change)
@@ -290,41 +326,42 @@ pub fn fact_text(
         }
         Fact::ChurnRisk { last_order, days, median_gap, inactive_since } => {
             let gap = median_gap.map(|g| style.number(g, u32::from(!g.fract().is_zero())));
+            // The days are counted to the exports' last day (see the definitions).
             match (inactive_since, gap) {
                 (Some(m), _) => t(
                     format!(
-                        "no purchase within the window since {}; last order day {}: call the customer",
+                        "no orders since {}; last order day {}: call the customer",
                         style.month(*m),
                         style.date(*last_order)
                     ),
                     format!(
-                        "seit {} ohne Kauf im Fenster; letzter Auftragstag {}: den Kunden anrufen",
+                        "seit {} keine Bestellung mehr; letzter Auftragstag {}: den Kunden anrufen",
                         style.month(*m),
                         style.date(*last_order)
                     ),
                 ),
                 (None, Some(g)) => t(
                     format!(
-                        "last order day {} ({} ago), usually an order every {g} days: call the customer",
+                        "last order day {} ({} before the exports end), usually an order every {g} days: call the customer",
                         style.date(*last_order),
                         days_text(language, *days)
                     ),
                     format!(
-                        "letzter Auftragstag {} (vor {}), sonst alle {g} Tage ein Auftrag: den Kunden anrufen",
+                        "letzter Auftragstag {} ({} vor dem Ende der Exporte), sonst alle {g} Tage ein Auftrag: den Kunden anrufen",
                         style.date(*last_order),
-                        days_after(language, *days)
+                        days_text(language, *days)
                     ),
                 ),
                 (None, None) => t(
                     format!(
-                        "last order day {} ({} ago)",
+                        "last order day {} ({} before the exports end)",
                         style.date(*last_order),
                         days_text(language, *days)
                     ),
                     format!(
-                        "letzter Auftragstag {} (vor {})",
+                        "letzter Auftragstag {} ({} vor dem Ende der Exporte)",
                         style.date(*last_order),
-                        days_after(language, *days)
+                        days_text(language, *days)
                     ),
                 ),
             }
@@ -333,15 +370,15 @@ pub fn fact_text(
             let share = share.map_or("–".to_string(), |s| style.percent(s));
             t(
                 format!(
-                    "„{}“: projected {} of the target {} ({share}), due {}",
-                    e(title),
+                    "{}: projected {} of the target {} ({share}), due on {}",
+                    quoted(language, &e(title)),
                     style.number(*projected, 2),
                     style.number(*target, 2),
                     style.date(*due)
                 ),
                 format!(
-                    "„{}“: hochgerechnet {} von {} ({share}), fällig {}",
-                    e(title),
+                    "{}: hochgerechnet {} von {} ({share}), fällig am {}",
+                    quoted(language, &e(title)),
                     style.number(*projected, 2),
                     style.number(*target, 2),
                     style.date(*due)
@@ -377,14 +414,14 @@ pub fn item_text(
             tr(
                 language,
                 &format!(
-                    "„{}“{mark} was due on {} ({} ago)",
-                    e(title),
+                    "{}{mark} was due on {} ({} ago)",
+                    quoted(language, &e(title)),
                     style.date(*due),
                     days_text(language, *days)
                 ),
                 &format!(
-                    "„{}“{mark} war fällig am {} (vor {})",
-                    e(title),
+                    "{}{mark} war fällig am {} (vor {})",
+                    quoted(language, &e(title)),
                     style.date(*due),
                     days_after(language, *days)
                 ),
@@ -453,11 +490,7 @@ pub fn radar_document(r: &Radar, language: Language, workspace: &str) -> Documen
         },
     ]));
     if r.items.is_empty() {
-        blocks.push(Block::Paragraph(tr(
-            language,
-            "Nothing needs attention.",
-            "Nichts braucht Aufmerksamkeit.",
-        )));
+        blocks.push(Block::Paragraph(tr(language, "Nothing needs attention.", "Keine offenen Punkte.")));
     }
     let mut owner: Option<&Option<String>> = None;
     let mut account: Option<&str> = None;
@@ -515,23 +548,23 @@ fn definitions(r: &Radar, language: Language) -> Vec<String> {
         tr(
             language,
             &format!(
-                "Annual reviews within {} are listed with what the dossier lacks for the brief (checklist items the dossier holds, 10 to 14 questions, alternative dates, a place); high when within 7 days and not ready, low when ready. A review whose date passed without an annual-review meeting, or no review at all, is review_missing.",
+                "Annual reviews within {} are listed with what the dossier still lacks for the brief (the checklist items the dossier holds, 10 to 14 questions, alternative dates, a place); high when within 7 days and not ready, low when ready. A review whose date passed without a meeting of kind annual-review, or none planned, is listed as “No annual review”.",
                 d(r.days)
             ),
             &format!(
-                "Jahresgespräche innerhalb von {} stehen mit dem, was dem Dossier für den Brief fehlt (Punkte der Checkliste aus dem Dossier, 10 bis 14 Fragen, Ausweichtermine, ein Ort); hoch, wenn in höchstens 7 Tagen und nicht bereit, niedrig, wenn bereit. Ein Gespräch, dessen Termin ohne Kontakt der Art annual-review verstrich, oder keines, ist review_missing.",
+                "Jahresgespräche innerhalb von {} werden mit dem aufgeführt, was im Dossier für die Gesprächsunterlage (kam brief) noch fehlt (Punkte der Checkliste aus dem Dossier, 10 bis 14 Fragen, Ausweichtermine, ein Ort); hoch, wenn in höchstens 7 Tagen und nicht bereit, niedrig, wenn bereit. Ein Jahresgespräch, dessen Termin ohne Kontakt vom Typ annual-review verstrich, oder wenn keines geplant ist, erscheint als „Kein Jahresgespräch“.",
                 d(r.days)
             ),
         ),
         tr(
             language,
             &format!(
-                "Open actions past their due day (high after 14 days) or due within {} (medium for milestones), for their assignee (the owner when none is named). Open complaints, high after {}.",
+                "Open actions past their due date (high after 14 days) or due within {} (medium for milestones; ◆ marks a milestone), for their assignee (the owner when none is named). Open complaints, high after {}.",
                 d(r.days),
                 d(s.complaint_days)
             ),
             &format!(
-                "Offene Maßnahmen nach ihrem Termin (hoch nach 14 Tagen) oder fällig innerhalb von {} (mittel bei Meilensteinen), für die zugewiesene Person (ohne Angabe des KAM). Offene Reklamationen, hoch nach {}.",
+                "Offene Maßnahmen nach ihrem Termin (hoch nach 14 Tagen) oder fällig innerhalb von {} (mittel bei Meilensteinen; ◆ kennzeichnet einen Meilenstein), für die zugewiesene Person (ohne Angabe: für den KAM). Offene Reklamationen, hoch nach {}.",
                 d(r.days),
                 d(s.complaint_days)
             ),
@@ -556,13 +589,13 @@ fn definitions(r: &Radar, language: Language) -> Vec<String> {
         tr(
             language,
             &format!(
-                "DSO above the payment terms (high beyond 30 days more); expected receivables (net revenue of the last 12 months × (1 + VAT) × DSO / 365) at {} of the credit limit or more (high at 100 %). A satisfaction score {} or more below the one before, or {} or lower (high when both).",
+                "DSO above the payment terms (high beyond 30 days more); expected receivables (net revenue of the last 12 months × (1 + VAT) × DSO / 365) at {} of the credit limit or more (high at 100%). A satisfaction score at least {} points below the one before, or at most {} (high when both).",
                 style.percent(s.credit_share),
                 style.number(s.satisfaction_drop, 0),
                 style.number(s.satisfaction_low, 0)
             ),
             &format!(
-                "Debitorenlaufzeit über dem Zahlungsziel (hoch bei mehr als 30 Tagen darüber); voraussichtlicher Forderungsbestand (Nettoumsatz der letzten 12 Monate × (1 + USt.) × Debitorenlaufzeit / 365) ab {} des Kreditlimits (hoch ab 100 %). Eine Zufriedenheit {} oder mehr unter der vorigen, oder {} und darunter (hoch bei beidem).",
+                "Debitorenlaufzeit über dem Zahlungsziel (hoch bei mehr als 30 Tagen darüber); voraussichtlicher Forderungsbestand (Nettoumsatz der letzten 12 Monate × (1 + USt.) × Debitorenlaufzeit / 365) ab {} des Kreditlimits (hoch ab 100\u{a0}%). Eine Zufriedenheitsbewertung mindestens {} Punkte unter der vorherigen oder höchstens {} (hoch, wenn beides zutrifft).",
                 style.percent(s.credit_share),
                 style.number(s.satisfaction_drop, 0),
                 style.number(s.satisfaction_low, 0)
@@ -571,7 +604,7 @@ fn definitions(r: &Radar, language: Language) -> Vec<String> {
         tr(
             language,
             &format!(
-                "Net revenue from January to the exports' last month {} or more below the same months a year before (high from 25 %). Churn risk: the days since the last order day above {} × the median gap between order days of the last {} months (with at least {} order days), or the account became inactive within the last {} months (high). Goals due this year projected below {} of their target.",
+                "Net revenue from January to the exports' last month {} or more below the same months a year before (high from 25%). Churn risk: the days from the last order day to the exports' last day above {} × the median gap between order days of the last {} months (with at least {} order days), or the account became inactive within the last {} months (high). Goals due this year projected below {} of their target.",
                 style.percent(s.revenue_drop),
                 style.number(s.gap_factor, 1),
                 s.gap_months,
@@ -580,7 +613,7 @@ fn definitions(r: &Radar, language: Language) -> Vec<String> {
                 style.percent(s.goal_share)
             ),
             &format!(
-                "Nettoumsatz von Januar bis zum letzten Monat der Exporte {} oder mehr unter denselben Monaten des Vorjahres (hoch ab 25 %). Abwanderungsgefahr: die Tage seit dem letzten Auftragstag über {} × dem mittleren Abstand der Auftragstage der letzten {} Monate (bei mindestens {} Auftragstagen), oder der Schlüsselkunde wurde in den letzten {} Monaten inaktiv (hoch). Ziele mit Termin in diesem Jahr, hochgerechnet unter {} ihres Zielwerts.",
+                "Nettoumsatz von Januar bis zum letzten Monat der Exporte {} oder mehr unter denselben Monaten des Vorjahres (hoch ab 25\u{a0}%). Abwanderungsgefahr: die Tage vom letzten Auftragstag bis zum Ende der Exporte über dem {}-Fachen des Medians der Abstände zwischen Auftragstagen der letzten {} Monate (bei mindestens {} Auftragstagen), oder der Schlüsselkunde wurde in den letzten {} Monaten inaktiv (hoch). Ziele mit Termin in diesem Jahr, hochgerechnet unter {} ihres Zielwerts.",
                 style.percent(s.revenue_drop),
                 style.number(s.gap_factor, 1),
                 s.gap_months,
@@ -591,8 +624,8 @@ fn definitions(r: &Radar, language: Language) -> Vec<String> {
         ),
         tr(
             language,
-            "Dossiers without owner, customer numbers, contacts or [review] (low). The thresholds are [radar] in kam.toml; --fail-on high|medium makes kam radar exit 1 when such an item exists.",
-            "Dossiers ohne KAM, Kundennummern, Ansprechpartner oder [review] (niedrig). Die Schwellen stehen unter [radar] in kam.toml; mit --fail-on high|medium endet kam radar mit 1, wenn es einen solchen Punkt gibt.",
+            "Dossiers without owner, customer numbers, contacts or [review] (low). The thresholds are set under [radar] in kam.toml; with --fail-on high|medium, kam radar exits with status 1 when such an item exists.",
+            "Dossiers ohne KAM, Kundennummern, Ansprechpartner oder [review] (niedrig). Die Schwellenwerte stehen unter [radar] in kam.toml; mit --fail-on high|medium endet kam radar mit dem Exit-Code 1, wenn es einen solchen Punkt gibt.",
         ),
     ]
 }

@@ -105,7 +105,7 @@ pub fn team_document(
                         .iter()
                         .map(|c| {
                             let when = if c.held {
-                                tr(language, "held", "gehalten")
+                                tr(language, "held", "durchgeführt")
                             } else {
                                 tr(language, "planned", "geplant")
                             };
@@ -124,8 +124,8 @@ pub fn team_document(
     blocks.push(Block::Heading(2, crate::i18n::label(language, "definitions")));
     blocks.push(Block::Bullets(vec![tr(
         language,
-        "A member works on the senior's accounts that list them in `team` (the senior on all). Open actions are those assigned to the member (`assignee`; without one, the owner's). Coaching: the sessions naming the member among `participants` (or in the topic, where none are named). Last contact: the account's latest meeting up to today.",
-        "Ein Teammitglied betreut die Schlüsselkunden des KAM, die es unter `team` nennen (der KAM alle). Offene Maßnahmen sind die ihm zugewiesenen (`assignee`; ohne Angabe die des KAM). Coaching: die Termine, die das Mitglied unter `participants` nennen (oder im Thema, wo keine genannt sind). Letzter Kontakt: der jüngste Kontakt mit dem Kunden bis heute.",
+        "A member works on the senior's accounts that list them in `team` (the senior on all). Open actions are those assigned to the member (`assignee`; without one, the owner's). Coaching: the sessions naming the member among `participants` (or in the topic, where none are named). Last contact: the account's latest meeting up to today. ◆ marks a milestone.",
+        "Ein Teammitglied betreut die Schlüsselkunden des KAM, in deren Dossier es unter `team` steht (der KAM alle). Offene Maßnahmen sind die ihm zugewiesenen (`assignee`; ohne Angabe die des KAM). Coaching: die Termine, die das Mitglied unter `participants` nennen (oder im Thema, wo keine genannt sind). Letzter Kontakt: der jüngste Kontakt mit dem Kunden bis heute. ◆ kennzeichnet einen Meilenstein.",
     )]));
     Document { blocks, csv_table: None }
 }
