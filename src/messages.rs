@@ -10,15 +10,15 @@
 //! ```
 //!
 //! A message is kept as its template and values and worked out when it is shown, in the
-//! language set for the process by [`set_language`] (English until then): the language of a
+//! language set by [`set_language`] for the thread that shows it (English until then): the language of a
 //! workspace is known only once its `kam.toml` is read, after some messages about it may have
 //! been made. Counts are written with the language's thousands separator; values that are
 //! messages themselves (a hint, a reason) are shown in the same language. A test checks that
 //! every template in the code is in the catalogue.
 
 use crate::config::Language;
+use std::cell::Cell;
 use std::fmt;
-use std::sync::atomic::{AtomicU8, Ordering};
 
 /// One value of a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -211,8 +211,12 @@ macro_rules! msg {
     };
 }
 
-static LANGUAGE: AtomicU8 = AtomicU8::new(0);
-static CHOSEN: AtomicU8 = AtomicU8::new(0);
+thread_local! {
+    // The language of the thread that reads the workspace and prints its messages (the main
+    // thread of a command); each test has its own.
+    static LANGUAGE: Cell<u8> = const { Cell::new(0) };
+    static CHOSEN: Cell<u8> = const { Cell::new(0) };
+}
 
 fn code(language: Language) -> u8 {
     match language {
@@ -225,9 +229,9 @@ fn code(language: Language) -> u8 {
 /// later call for another workspace replaces.
 pub fn set_language(language: Language, chosen: bool) {
     if chosen {
-        CHOSEN.store(code(language), Ordering::Relaxed);
+        CHOSEN.with(|c| c.set(code(language)));
     } else {
-        LANGUAGE.store(code(language), Ordering::Relaxed);
+        LANGUAGE.with(|c| c.set(code(language)));
     }
 }
 
@@ -238,9 +242,7 @@ pub fn language() -> Language {
         1 => Some(Language::En),
         _ => None,
     };
-    pick(CHOSEN.load(Ordering::Relaxed))
-        .or_else(|| pick(LANGUAGE.load(Ordering::Relaxed)))
-        .unwrap_or(Language::En)
+    pick(CHOSEN.with(Cell::get)).or_else(|| pick(LANGUAGE.with(Cell::get))).unwrap_or(Language::En)
 }
 
 /// "error" and "warning" in the language of messages.
