@@ -1006,6 +1006,10 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "no account has the owner \"{name}\"; owners: {owners}",
         "kein Schlüsselkunde hat den KAM \"{name}\"; KAMs: {owners}",
     ),
+    (
+        "no account has the owner \"{name}\"; no account has an owner yet",
+        "kein Schlüsselkunde hat den KAM \"{name}\"; noch kein Schlüsselkunde hat einen KAM",
+    ),
     // Commands.
     ("no account `{id}`", "kein Schlüsselkunde `{id}`"),
 ];

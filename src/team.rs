@@ -88,11 +88,18 @@ pub fn teams(ws: &Workspace, senior: Option<&str>, today: NaiveDate) -> Result<V
         match seniors.iter().find(|s| same(s, name)) {
             Some(s) => seniors = vec![s.clone()],
             None => {
-                return Err(crate::msg!(
-                    "no account has the owner \"{name}\"; owners: {owners}",
-                    name = name,
-                    owners = seniors.join(", ")
-                )
+                return Err(if seniors.is_empty() {
+                    crate::msg!(
+                        "no account has the owner \"{name}\"; no account has an owner yet",
+                        name = name
+                    )
+                } else {
+                    crate::msg!(
+                        "no account has the owner \"{name}\"; owners: {owners}",
+                        name = name,
+                        owners = seniors.join(", ")
+                    )
+                }
                 .to_string());
             }
         }
