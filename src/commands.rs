@@ -432,6 +432,25 @@ pub fn radar(
         report.items.retain(|i| i.owner.as_deref().is_some_and(|o| same(o, name)));
     }
     if let Some(name) = assignee {
+        // The people who can have tasks: owners, team members and assignees.
+        let mut people: Vec<String> = Vec::new();
+        for a in &ws.accounts {
+            let names =
+                a.owner.iter().chain(&a.team).chain(a.actions.iter().filter_map(|x| x.assignee.as_ref()));
+            for n in names.map(|n| n.trim()).filter(|n| !n.is_empty()) {
+                if !people.iter().any(|p| same(p, n)) {
+                    people.push(n.to_string());
+                }
+            }
+        }
+        if !people.iter().any(|p| same(p, name)) {
+            people.sort();
+            return Err(Failure::usage(crate::msg!(
+                "nobody called \"{name}\" owns an account, is in a team or has an action; people: {people}",
+                name = name,
+                people = people.join(", ")
+            )));
+        }
         report.items.retain(|i| i.assignee.as_deref().is_some_and(|a| same(a, name)));
     }
     let language = language(globals, &ws);

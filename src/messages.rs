@@ -1010,6 +1010,10 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "no account has the owner \"{name}\"; no account has an owner yet",
         "kein Schlüsselkunde hat den KAM \"{name}\"; noch kein Schlüsselkunde hat einen KAM",
     ),
+    (
+        "nobody called \"{name}\" owns an account, is in a team or has an action; people: {people}",
+        "niemand namens \"{name}\" ist KAM, im Team eines Schlüsselkunden oder einer Maßnahme zugewiesen; Personen: {people}",
+    ),
     // Commands.
     ("no account `{id}`", "kein Schlüsselkunde `{id}`"),
 ];

@@ -327,6 +327,18 @@ fn entry_line(text: &str, array: &str, index: usize) -> Option<usize> {
         .map(|(i, _)| i + 1)
 }
 
+/// The line of a special price's entry: the line naming its product after `special_prices`.
+fn special_price_line(text: &str, product: &str) -> Option<usize> {
+    let start = key_line(text, "special_prices")?;
+    let wanted = [format!("\"{product}\""), format!("'{product}'")];
+    text.lines()
+        .enumerate()
+        .skip(start - 1)
+        .find(|(_, l)| l.contains("product") && wanted.iter().any(|w| l.contains(w.as_str())))
+        .map(|(i, _)| i + 1)
+        .or(Some(start))
+}
+
 /// The line of a table or key in a dossier's text.
 fn key_line(text: &str, key: &str) -> Option<usize> {
     text.lines().position(|l| l.trim_start().starts_with(key)).map(|i| i + 1)
@@ -380,8 +392,15 @@ pub fn radar(ws: &Workspace, cube: &Cube, book: &RadarBook, today: NaiveDate, da
     let data_end = cube.last_date;
     let ahead = i64::from(days);
     // Year to date of the exports' last month, like for like, per account.
-    let (ytd, ytd_prev) = match cube.months() {
-        Some((_, last)) => {
+    // "Year to date" ends with the exports' last complete month: a month the exports end in is
+    // not set against the whole month a year before. A month counts as complete when the
+    // exports reach its last three days (it may end on a weekend).
+    let last_complete = data_end.map(|end| {
+        let m = Month::of(end);
+        if (m.last_day() - end).num_days() <= 3 { m } else { m - 1 }
+    });
+    let (ytd, ytd_prev) = match (cube.months(), last_complete) {
+        (Some(_), Some(last)) if last.year() == data_end.map_or(0, |d| d.year()) => {
             let first = Month::new(last.year(), 1);
             let mut now: HashMap<usize, Decimal> = HashMap::new();
             let mut before: HashMap<usize, Decimal> = HashMap::new();
@@ -396,22 +415,24 @@ pub fn radar(ws: &Workspace, cube: &Cube, book: &RadarBook, today: NaiveDate, da
             }
             (Some((first, last, now)), whole_prev.then_some(before))
         }
-        None => (None, None),
+        _ => (None, None),
     };
     let histories = crate::retention::unit_histories(ws, cube, crate::retention::Unit::Account, true);
     // Margins this year and before, for goals.
     let year = data_end.map_or(today.year(), |d| d.year());
-    let margins = data_end.map(|end| {
+    let margins = last_complete.filter(|m| m.year() == year).map(|last| {
         let m = crate::kpi::margins_per_account;
         (
-            m(ws, cube, Month::new(year, 1).first_day(), end),
-            m(ws, cube, Month::new(year - 1, 1).first_day(), (Month::of(end) - 12).last_day()),
+            m(ws, cube, Month::new(year, 1).first_day(), last.last_day()),
+            m(ws, cube, Month::new(year - 1, 1).first_day(), (last - 12).last_day()),
             m(ws, cube, Month::new(year - 1, 1).first_day(), Month::new(year - 1, 12).last_day()),
         )
     });
 
     for (index, a) in ws.accounts.iter().enumerate() {
         let text = std::fs::read_to_string(&a.path).unwrap_or_default();
+        // An owner as written, without surrounding spaces; a blank one is none.
+        let owner = a.owner.as_deref().map(str::trim).filter(|o| !o.is_empty()).map(str::to_string);
         let at = |line: Option<usize>| Source::Dossier { file: a.path.clone(), line };
         let mut push = |kind: Kind,
                         severity: Severity,
@@ -422,8 +443,8 @@ pub fn radar(ws: &Workspace, cube: &Cube, book: &RadarBook, today: NaiveDate, da
             items.push(Item {
                 account: a.id.clone(),
                 name: a.name.clone(),
-                owner: a.owner.clone(),
-                assignee: assignee.map(str::to_string).or_else(|| a.owner.clone()),
+                owner: owner.clone(),
+                assignee: assignee.map(str::to_string).or_else(|| owner.clone()),
                 kind,
                 severity,
                 due,
@@ -437,7 +458,8 @@ pub fn radar(ws: &Workspace, cube: &Cube, book: &RadarBook, today: NaiveDate, da
         match review_date {
             Some(d) if d >= today && (d - today).num_days() <= ahead => {
                 let r = a.review.as_ref().expect("a review with a date");
-                let missing = missing_checklist(ws, a, d.year());
+                // The brief is of the exports' year, as `kam brief` takes it.
+                let missing = missing_checklist(ws, a, year);
                 let questions = r.questions().len();
                 let (alternatives, place) = (!r.alternatives.is_empty(), r.place.is_some());
                 let ready = missing.is_empty() && (10..=14).contains(&questions) && alternatives && place;
@@ -566,7 +588,7 @@ pub fn radar(ws: &Workspace, cube: &Cube, book: &RadarBook, today: NaiveDate, da
                         until,
                         days: left,
                     },
-                    at(key_line(&text, "special_prices").or_else(|| key_line(&text, "[conditions]"))),
+                    at(special_price_line(&text, &p.product)),
                     None,
                 );
             }
@@ -651,7 +673,8 @@ pub fn radar(ws: &Workspace, cube: &Cube, book: &RadarBook, today: NaiveDate, da
             .filter(|x| x.date.0 <= today)
             .map(|x| (x.date.0, x.score.get_ref().value()))
             .collect();
-        scores.sort();
+        // By date; entries of one day in the order of the file.
+        scores.sort_by_key(|(d, _)| *d);
         if let Some(&(date, latest)) = scores.last() {
             let previous = scores.len().checked_sub(2).map(|i| scores[i].1);
             let dropped = previous.is_some_and(|p| p - latest >= s.satisfaction_drop);
@@ -737,8 +760,7 @@ pub fn radar(ws: &Workspace, cube: &Cube, book: &RadarBook, today: NaiveDate, da
 
         // Goals due this year behind.
         if let Some((ytd, prev_ytd, prev_year)) = &margins {
-            let whole_year =
-                data_end.is_some_and(|d| Month::of(d).month() == 12 && d == Month::of(d).last_day());
+            let whole_year = last_complete.is_some_and(|m| m.month() == 12);
             for (i, g) in a.goals.iter().enumerate() {
                 let Some(due) = g.due.map(|d| d.0).filter(|d| d.year() == year) else { continue };
                 let Some((_, projected, target)) = crate::kpi::goal_projection(

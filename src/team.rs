@@ -69,6 +69,11 @@ fn same(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
+/// Whether a topic names `name` first, as "Jonas Weber: …" (ignoring case).
+fn names_in_topic(topic: &str, name: &str) -> bool {
+    topic.split_once(':').is_some_and(|(head, _)| same(head, name))
+}
+
 fn last_contact(a: &Account, today: NaiveDate) -> Option<NaiveDate> {
     a.meetings.iter().map(|m| m.date.0).filter(|d| *d <= today).max()
 }
@@ -78,7 +83,7 @@ pub fn teams(ws: &Workspace, senior: Option<&str>, today: NaiveDate) -> Result<V
     let mut seniors: Vec<String> = Vec::new();
     for a in &ws.accounts {
         if let Some(o) = a.owner.as_deref().map(str::trim).filter(|o| !o.is_empty())
-            && !seniors.iter().any(|s| s == o)
+            && !seniors.iter().any(|s| same(s, o))
         {
             seniors.push(o.to_string());
         }
@@ -112,7 +117,7 @@ fn team_of(ws: &Workspace, senior: &str, today: NaiveDate) -> Team {
         ws.accounts.iter().filter(|a| a.owner.as_deref().is_some_and(|o| same(o, senior))).collect();
     let mut names = vec![senior.to_string()];
     for a in &owned {
-        for t in &a.team {
+        for t in a.team.iter().filter(|t| !t.trim().is_empty()) {
             if !names.iter().any(|n| same(n, t)) {
                 names.push(t.trim().to_string());
             }
@@ -175,7 +180,7 @@ fn team_of(ws: &Workspace, senior: &str, today: NaiveDate) -> Team {
                         .iter()
                         .filter(|c| {
                             c.participants.iter().any(|p| same(p, name))
-                                || (c.participants.is_empty() && c.topic.contains(name.as_str()))
+                                || (c.participants.is_empty() && names_in_topic(&c.topic, name))
                         })
                         .map(|c| MemberCoaching {
                             account: a.id.clone(),

@@ -374,3 +374,82 @@ fn the_items_as_csv() {
         )
     );
 }
+
+/// Found in review: the month the exports end in is not set against a whole month a year
+/// before; owners are trimmed and compared ignoring case; each special price points at its own
+/// line; scores of one day keep the file's order; a misspelt --assignee is an error.
+#[test]
+fn review_findings() {
+    // Orders of 100 on the 5th and 25th of every month of 2025 and 2026, and one on 2027-01-05;
+    // the exports end 2027-01-09. January 2027 is incomplete: no year to date to compare yet.
+    let mut rows = String::new();
+    for y in [2025, 2026] {
+        for m in 1..=12 {
+            rows.push_str(&format!("{y}-{m:02}-05,C1,P,1,100,100\n{y}-{m:02}-25,C1,P,1,100,100\n"));
+        }
+    }
+    rows.push_str("2027-01-05,C1,P,1,100,100\n2027-01-09,OTHER2,X,1,1,1\n");
+    let ws = workspace(&rows, &[("a", &dossier(""))]);
+    let out = kam()
+        .env("KAM_TODAY", "2027-01-12")
+        .current_dir(ws.path())
+        .args(["radar", "--format", "json"])
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(!r["items"].as_array().unwrap().iter().any(|i| i["kind"] == "revenue_down"), "{r:#}");
+
+    // Owners: " anna " and "Anna" are one person; a blank owner is none.
+    let spaced = dossier("").replace("owner = \"Anna\"", "owner = \" anna \"");
+    let blank = dossier("[[complaints]]\nopened = 2026-11-01\n").replace("owner = \"Anna\"", "owner = \"\"");
+    let ws = workspace(
+        "",
+        &[
+            ("a", &dossier("[[complaints]]\nopened = 2026-11-01\n")),
+            ("b", &spaced.replace("[review]", "[[complaints]]\nopened = 2026-11-02\n\n[review]")),
+            ("c", &blank),
+        ],
+    );
+    let found = items(&ws, "complaint_open");
+    let owners: Vec<&Value> = found.iter().map(|i| &i["owner"]).collect();
+    assert_eq!(owners, [&Value::from("Anna"), &Value::from("anna"), &Value::Null], "{found:?}");
+    let team = kam().current_dir(ws.path()).args(["team"]).output().unwrap();
+    let team = String::from_utf8(team.stdout).unwrap();
+    // One section for the owner, one for the definitions.
+    assert_eq!(team.matches("\n## ").count(), 2, "{team}");
+
+    // Each special price at its own line; scores of one day in the file's order (8, then 5).
+    let d = dossier(
+        "[conditions]\nspecial_prices = [\n  { product = \"S1\", price = 1.0, until = 2026-12-01 },\n  { product = \"S2\", price = 1.0, until = 2026-12-02 },\n]\n\n\
+         [[satisfaction]]\ndate = 2026-09-01\nscore = 8\n\n[[satisfaction]]\ndate = 2026-09-01\nscore = 5\n",
+    );
+    let ws = workspace("", &[("a", &d)]);
+    let prices = items(&ws, "special_price_expiring");
+    let lines: Vec<&str> = prices.iter().map(|i| i["source"].as_str().unwrap()).collect();
+    assert_eq!(lines, ["accounts/a.toml:15", "accounts/a.toml:16"], "{prices:?}");
+    assert_eq!(severities(&items(&ws, "satisfaction_drop")), ["high"]);
+
+    // --assignee with a name nobody has.
+    kam().current_dir(ws.path()).args(["radar", "--assignee", "Jonsa"]).assert().code(2).stderr(
+        predicates::str::contains(
+            "nobody called \"Jonsa\" owns an account, is in a team or has an action; people: Anna, Jonas",
+        ),
+    );
+}
+
+#[test]
+fn coaching_counts_for_the_member_its_topic_names_first() {
+    let d = dossier(
+        "[[coaching]]\ndate = 2026-11-01\ntopic = \"jonas: Preisverhandlung\"\n\n\
+         [[coaching]]\ndate = 2026-11-02\ntopic = \"Jonasberg: Einwandbehandlung\"\n",
+    )
+    .replace("team = [\"Jonas\"]", "team = [\"Jonas\", \" \"]");
+    let ws = workspace("", &[("a", &d)]);
+    let out = kam().current_dir(ws.path()).args(["team", "--format", "json"]).output().unwrap();
+    let teams: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let members = teams[0]["members"].as_array().unwrap();
+    assert_eq!(members.len(), 2, "{teams:#}");
+    let topics: Vec<&str> =
+        members[1]["coaching"].as_array().unwrap().iter().map(|c| c["topic"].as_str().unwrap()).collect();
+    assert_eq!(topics, ["jonas: Preisverhandlung"]);
+}

@@ -330,12 +330,12 @@ pub fn fact_text(
             match (inactive_since, gap) {
                 (Some(m), _) => t(
                     format!(
-                        "no orders since {}; last order day {}: call the customer",
+                        "inactive since {} (no purchase within its window); last order day {}: call the customer",
                         style.month(*m),
                         style.date(*last_order)
                     ),
                     format!(
-                        "seit {} keine Bestellung mehr; letzter Auftragstag {}: den Kunden anrufen",
+                        "seit {} inaktiv (kein Kauf im Zeitfenster); letzter Auftragstag {}: den Kunden anrufen",
                         style.month(*m),
                         style.date(*last_order)
                     ),
@@ -591,14 +591,14 @@ fn definitions(r: &Radar, language: Language) -> Vec<String> {
             &format!(
                 "DSO above the payment terms (high beyond 30 days more); expected receivables (net revenue of the last 12 months × (1 + VAT) × DSO / 365) at {} of the credit limit or more (high at 100%). A satisfaction score at least {} points below the one before, or at most {} (high when both).",
                 style.percent(s.credit_share),
-                style.number(s.satisfaction_drop, 0),
-                style.number(s.satisfaction_low, 0)
+                style.number(s.satisfaction_drop, s.satisfaction_drop.normalize().scale()),
+                style.number(s.satisfaction_low, s.satisfaction_low.normalize().scale())
             ),
             &format!(
                 "Debitorenlaufzeit über dem Zahlungsziel (hoch bei mehr als 30 Tagen darüber); voraussichtlicher Forderungsbestand (Nettoumsatz der letzten 12 Monate × (1 + USt.) × Debitorenlaufzeit / 365) ab {} des Kreditlimits (hoch ab 100\u{a0}%). Eine Zufriedenheitsbewertung mindestens {} Punkte unter der vorherigen oder höchstens {} (hoch, wenn beides zutrifft).",
                 style.percent(s.credit_share),
-                style.number(s.satisfaction_drop, 0),
-                style.number(s.satisfaction_low, 0)
+                style.number(s.satisfaction_drop, s.satisfaction_drop.normalize().scale()),
+                style.number(s.satisfaction_low, s.satisfaction_low.normalize().scale())
             ),
         ),
         tr(
