@@ -325,6 +325,9 @@ pub struct Brief {
     pub retention: Option<crate::retention::RetentionFigures>,
     /// The months Y's retention row covers (Y clipped to the exports).
     pub retention_span: Option<(Month, Month)>,
+    /// The account's place in `kam risk --by account` as of the exports' last month (set by the
+    /// command, which reads the order days of every customer).
+    pub risk: Option<crate::risk::report::Ranked>,
     /// Per customer number: the month of its last purchase up to Y's end, and whether it is
     /// active at Y's end.
     pub customer_status: Vec<(String, Option<Month>, bool)>,
@@ -786,6 +789,7 @@ pub fn brief(
     Brief {
         retention,
         retention_span,
+        risk: None,
         customer_status,
         account: account.clone(),
         year,

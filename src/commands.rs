@@ -311,8 +311,14 @@ pub fn abc(
 
 /// `kam accounts`.
 pub fn accounts(globals: &Globals, to: Option<chrono::NaiveDate>, today: chrono::NaiveDate) -> Outcome {
-    let (ws, cube) = load(globals, &CubeSpec::default())?;
-    let report = crate::overview::accounts_report(&ws, &cube, to, today);
+    let ws = load_workspace(globals)?;
+    let (cube, order_days) =
+        read_cube(&ws, &CubeSpec::default(), crate::risk::report::OrderDayBook::default)?;
+    let mut report = crate::overview::accounts_report(&ws, &cube, to, today);
+    let risks = crate::risk::report::account_risks(&ws, &cube, &order_days, report.current.1, today);
+    for line in &mut report.rows {
+        line.risk = risks.iter().find(|r| r.row.id == line.id).map(crate::radar::RiskPlace::of);
+    }
     let language = language(globals, &ws);
     write(
         globals,
@@ -362,6 +368,77 @@ pub fn retention(
 }
 
 /// `kam kpi`: the KPI report of one month per owner and for the team.
+/// `kam risk` and `kam risk --backtest`.
+pub fn risk(
+    globals: &Globals,
+    today: chrono::NaiveDate,
+    by: crate::risk::report::RiskUnit,
+    at: Option<crate::dates::Month>,
+    owner: Option<&str>,
+    backtest: Option<u32>,
+) -> Outcome {
+    let ws = load_workspace(globals)?;
+    if let Some(name) = owner
+        && let Some(failure) = unknown_owner(&ws, name)
+    {
+        return Err(failure);
+    }
+    let (cube, book) = read_cube(&ws, &CubeSpec::default(), crate::risk::report::OrderDayBook::default)?;
+    let Some((first, last)) = cube.months() else {
+        return Err(Failure::input(crate::msg!("the exports hold no sales, so there is nobody to rank")));
+    };
+    if let Some(m) = at
+        && (m < first || m > last)
+    {
+        return Err(Failure::usage(crate::msg!(
+            "--at {month} lies outside the exports, which cover {first} to {last}; choose a month of that range",
+            month = m.to_string(),
+            first = first.to_string(),
+            last = last.to_string()
+        )));
+    }
+    let language = language(globals, &ws);
+    match backtest {
+        Some(horizon) => {
+            let bt = crate::risk::report::run_backtest(&ws, &cube, &book, horizon, at);
+            write(
+                globals,
+                || layout::backtest_document(&bt, language, &ws.config.name),
+                || layout::backtest_json(&bt),
+                language,
+            )
+        }
+        None => {
+            let mut report =
+                crate::risk::report::risk_report(&ws, &cube, &book, by, at.unwrap_or(last), owner, today);
+            report.measured = crate::risk::report::measure(&ws, &cube, &book);
+            write(
+                globals,
+                || layout::risk_document(&report, language, &ws.config.name),
+                || layout::risk_json(&report),
+                language,
+            )
+        }
+    }
+}
+
+/// The error for an owner no account has; `None` when some account has it.
+fn unknown_owner(ws: &Workspace, name: &str) -> Option<Failure> {
+    let same = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
+    if ws.accounts.iter().any(|a| a.owner.as_deref().is_some_and(|o| same(o, name))) {
+        return None;
+    }
+    Some(Failure::usage(crate::msg!(
+        "no account has the owner \"{name}\"; owners: {owners}",
+        name = name,
+        owners = crate::retention::owners(ws)
+            .iter()
+            .map(|o| o.machine().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )))
+}
+
 pub fn kpi(globals: &Globals, month: crate::dates::Month, owner: Option<&str>) -> Outcome {
     let (ws, cube) = load(globals, &CubeSpec::default())?;
     // A month the exports do not cover would read as a month without sales: a churn of 100 %.
@@ -413,21 +490,19 @@ pub fn radar(
 ) -> Outcome {
     let ws = load_workspace(globals)?;
     let book = crate::radar::RadarBook::for_workspace(&ws);
-    let (cube, book) = read_cube(&ws, &CubeSpec::default(), || book.empty_copy())?;
+    let (cube, (book, order_days)) = read_cube(&ws, &CubeSpec::default(), || {
+        (book.empty_copy(), crate::risk::report::OrderDayBook::default())
+    })?;
     let days = days.unwrap_or(ws.config.radar.days);
-    let mut report = crate::radar::radar(&ws, &cube, &book, today, days);
+    let risks = match cube.months() {
+        Some((_, last)) => crate::risk::report::account_risks(&ws, &cube, &order_days, last, today),
+        None => Vec::new(),
+    };
+    let mut report = crate::radar::radar(&ws, &cube, &book, &risks, today, days);
     let same = |a: &str, b: &str| a.trim().to_lowercase() == b.trim().to_lowercase();
     if let Some(name) = owner {
-        if !ws.accounts.iter().any(|a| a.owner.as_deref().is_some_and(|o| same(o, name))) {
-            return Err(Failure::usage(crate::msg!(
-                "no account has the owner \"{name}\"; owners: {owners}",
-                name = name,
-                owners = crate::retention::owners(&ws)
-                    .iter()
-                    .map(|o| o.machine().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )));
+        if let Some(failure) = unknown_owner(&ws, name) {
+            return Err(failure);
         }
         report.items.retain(|i| i.owner.as_deref().is_some_and(|o| same(o, name)));
     }
@@ -540,15 +615,22 @@ pub fn brief(
     // Categories are needed for the briefed accounts only; the others count as wholes.
     let detail = accounts.iter().flat_map(|a| a.customer_ids.iter().map(|c| c.trim().to_string())).collect();
     let spec = CubeSpec { by_category: true, detail_customers: Some(detail), ..CubeSpec::default() };
-    let (cube, book) = read_cube(&ws, &spec, || books.empty_copy())?;
+    let (cube, (book, order_days)) =
+        read_cube(&ws, &spec, || (books.empty_copy(), crate::risk::report::OrderDayBook::default()))?;
     let year = year.unwrap_or_else(|| cube.last_date.unwrap_or(today).year());
+    let risks = match cube.months() {
+        Some((_, last)) => crate::risk::report::account_risks(&ws, &cube, &order_days, last, today),
+        None => Vec::new(),
+    };
+    let risk_of = |id: &str| risks.iter().find(|r| r.row.id == id).cloned();
     let language = language(globals, &ws);
     let style = Style::new(language);
     if let Some(dir) = dir {
         std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
         let inputs = Workspace::inputs_of(&globals.options);
         for account in accounts {
-            let b = crate::brief::brief(&ws, &cube, &book, account, year, today);
+            let mut b = crate::brief::brief(&ws, &cube, &book, account, year, today);
+            b.risk = risk_of(&account.id);
             let doc = layout::brief_document(&b, language, &ws.config.margin, &ws.config.name);
             let date = account.review.as_ref().and_then(|r| r.date).map_or(String::new(), |d| d.to_string());
             let path = dir.join(format!("{}-{date}.md", account.id));
@@ -559,7 +641,8 @@ pub fn brief(
         }
         return Ok(());
     }
-    let b = crate::brief::brief(&ws, &cube, &book, accounts[0], year, today);
+    let mut b = crate::brief::brief(&ws, &cube, &book, accounts[0], year, today);
+    b.risk = risk_of(&accounts[0].id);
     if !b.has_sales_in_year {
         crate::say!(
             "{}: {}",

@@ -152,6 +152,7 @@ struct RawRadar {
     min_order_days: Option<Spanned<Amount>>,
     inactive_months: Option<Spanned<Amount>>,
     goal_share: Option<Spanned<Amount>>,
+    risk_score: Option<Spanned<Amount>>,
 }
 
 /// The thresholds of `kam radar` (`[radar]` in kam.toml): what makes a fact an item.
@@ -184,6 +185,8 @@ pub struct RadarSettings {
     pub inactive_months: u32,
     /// A goal due this year projected below this share of its target.
     pub goal_share: Decimal,
+    /// An account whose churn-risk score (`kam risk --by account`, 0 to 100) is this or more.
+    pub risk_score: u32,
 }
 
 impl Default for RadarSettings {
@@ -204,6 +207,7 @@ impl Default for RadarSettings {
             min_order_days: 4,
             inactive_months: 3,
             goal_share: Decimal::new(9, 1),
+            risk_score: 80,
         }
     }
 }
@@ -629,6 +633,7 @@ fn resolve(raw: RawConfig, folder: &str, path: &Path, text: &str, diags: &mut Di
             gap_months: days(&r.gap_months, "gap_months", d.gap_months, 120),
             min_order_days: days(&r.min_order_days, "min_order_days", d.min_order_days, 1000),
             inactive_months: days(&r.inactive_months, "inactive_months", d.inactive_months, 120),
+            risk_score: days(&r.risk_score, "risk_score", d.risk_score, 100),
             credit_share,
             satisfaction_drop,
             satisfaction_low,

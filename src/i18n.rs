@@ -51,6 +51,7 @@ pub fn label(language: Language, key: &str) -> String {
         "goals_behind" => ("Goals off track", "Ziele im Rückstand"),
         "complaints_median_days_to_close" => ("Median days to close", "Median der Tage bis zur Erledigung"),
         "next_review" => ("Next review", "Nächstes Jahresgespräch"),
+        "risk" => ("Churn risk", "Risiko"),
         "id" => ("ID", "Kennung"),
         "share" => ("Share", "Anteil"),
         "cumulative_share" => ("Cumulative share", "Kumulierter Anteil"),

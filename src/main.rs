@@ -194,6 +194,35 @@ enum Command {
         fail_on: Option<String>,
     },
 
+    /// Who is about to stop buying: every customer or key account ranked by churn risk (BG/NBD
+    /// and order frequency, 0 to 100) with its reasons; `--backtest` measures how well that
+    /// ranking has predicted churn on the exports.
+    #[command(
+        after_help = "Examples:\n  kam risk\n  kam risk --by account --owner \"Anna Berg\"\n  kam risk --at 2026-06 --format json\n  kam risk --backtest --horizon 6"
+    )]
+    Risk {
+        /// Rank customer numbers or key accounts.
+        #[arg(long, value_name = "UNIT", default_value = "customer", value_parser = ["customer", "account"])]
+        by: String,
+
+        /// As of the end of this month, YYYY-MM [default: the exports' last month].
+        #[arg(long, value_name = "YYYY-MM", value_parser = parse_month)]
+        at: Option<Month>,
+
+        /// Only the accounts (or the customer numbers of the accounts) of this owner.
+        #[arg(long, value_name = "NAME", conflicts_with = "backtest")]
+        owner: Option<String>,
+
+        /// Measure instead how well the score has ranked the customers that then stopped buying:
+        /// every cut-off with 12 months before it and the horizon after it (or only --at).
+        #[arg(long)]
+        backtest: bool,
+
+        /// The backtest's horizon in months: churned means no order in that time.
+        #[arg(long, value_name = "H", default_value_t = 6, requires = "backtest", value_parser = clap::value_parser!(u32).range(1..=36))]
+        horizon: u32,
+    },
+
     /// A senior KAM's team: per member, the accounts they work on, their open and overdue
     /// actions, the reviews coming, their coaching, the last customer contact.
     #[command(
@@ -754,6 +783,7 @@ fn main() -> ExitCode {
                         | Command::Retention(_)
                         | Command::Kpi { .. }
                         | Command::Radar { .. }
+                        | Command::Risk { .. }
                 );
                 use std::io::IsTerminal;
                 (table_report && cli.output.is_none() && std::io::stdout().is_terminal())
@@ -794,6 +824,18 @@ fn main() -> ExitCode {
             commands::brief(&globals, id.as_deref(), year, upcoming, today)
         }
         Command::Kpi { month, owner } => commands::kpi(&globals, month, owner.as_deref()),
+        Command::Risk { by, at, owner, backtest, horizon } => commands::risk(
+            &globals,
+            today,
+            if by == "account" {
+                kam::risk::report::RiskUnit::Account
+            } else {
+                kam::risk::report::RiskUnit::Customer
+            },
+            at,
+            owner.as_deref(),
+            backtest.then_some(horizon),
+        ),
         Command::Team { owner } => commands::team(&globals, owner.as_deref(), today),
         Command::Radar { days, owner, assignee, fail_on } => commands::radar(
             &globals,

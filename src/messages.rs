@@ -1014,6 +1014,14 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "nobody called \"{name}\" owns an account, is in a team or has an action; people: {people}",
         "niemand namens \"{name}\" ist KAM, im Team eines Schlüsselkunden oder einer Maßnahme zugewiesen; Personen: {people}",
     ),
+    (
+        "the exports hold no sales, so there is nobody to rank",
+        "die Exporte enthalten keine Umsätze, es gibt also niemanden einzuordnen",
+    ),
+    (
+        "--at {month} lies outside the exports, which cover {first} to {last}; choose a month of that range",
+        "--at {month} liegt außerhalb der Exporte, die {first} bis {last} abdecken; wählen Sie einen Monat dieses Zeitraums",
+    ),
     // Commands.
     ("no account `{id}`", "kein Schlüsselkunde `{id}`"),
 ];

@@ -27,6 +27,8 @@ pub struct AccountLine {
     pub last_meeting: Option<NaiveDate>,
     pub complaints_open: u64,
     pub next_review: Option<NaiveDate>,
+    /// The place in `kam risk --by account` as of the last month (set by the command).
+    pub risk: Option<crate::radar::RiskPlace>,
 }
 
 #[derive(Debug, Clone)]
@@ -91,6 +93,7 @@ pub fn accounts_report(
                     })
                     .count() as u64,
                 next_review: a.review.as_ref().and_then(|r| r.date).map(|d| d.0),
+                risk: None,
             }
         })
         .collect();

@@ -134,6 +134,22 @@ pub enum DossierPart {
     Review,
 }
 
+/// A key account's churn-risk score (0 to 100, to two places) and its rank among the key
+/// accounts (1 the riskiest, of `of`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RiskPlace {
+    pub score: Decimal,
+    pub rank: usize,
+    pub of: usize,
+}
+
+impl RiskPlace {
+    pub fn of(r: &crate::risk::report::Ranked) -> RiskPlace {
+        let score = Decimal::try_from(r.row.score).unwrap_or_default().round_dp(2);
+        RiskPlace { score, rank: r.rank, of: r.of }
+    }
+}
+
 /// The facts of an item, by kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fact {
@@ -209,6 +225,8 @@ pub enum Fact {
         days: i64,
         median_gap: Option<Decimal>,
         inactive_since: Option<Month>,
+        /// The account's place in `kam risk --by account`.
+        risk: Option<RiskPlace>,
     },
     GoalBehind {
         title: String,
@@ -385,7 +403,15 @@ fn missing_checklist(ws: &Workspace, a: &Account, year: i32) -> Vec<ChecklistIte
 }
 
 /// Computes the radar as of `today`, looking `days` ahead.
-pub fn radar(ws: &Workspace, cube: &Cube, book: &RadarBook, today: NaiveDate, days: u32) -> Radar {
+/// `risks` are the key accounts ranked by churn risk ([`crate::risk::report::account_risks`]).
+pub fn radar(
+    ws: &Workspace,
+    cube: &Cube,
+    book: &RadarBook,
+    risks: &[crate::risk::report::Ranked],
+    today: NaiveDate,
+    days: u32,
+) -> Radar {
     use chrono::Datelike;
     let s = &ws.config.radar;
     let mut items = Vec::new();
@@ -739,18 +765,21 @@ pub fn radar(ws: &Workspace, cube: &Cube, book: &RadarBook, today: NaiveDate, da
                     })
                     .flatten()
             });
+            let ranked = risks.iter().find(|r| r.row.id == a.id);
+            let risk = ranked.map(RiskPlace::of);
+            let risky = ranked.is_some_and(|r| r.row.score >= f64::from(s.risk_score));
             if let Some(last_order) = last_order {
                 // Counted to the exports' last day: exports a few weeks old do not make every
                 // account look silent.
                 let since = (end - last_order).num_days();
                 let broken = median_gap.is_some_and(|g| Decimal::from(since) > g * s.gap_factor);
-                if broken || inactive_since.is_some() {
+                if broken || inactive_since.is_some() || risky {
                     let severity = if inactive_since.is_some() { Severity::High } else { Severity::Medium };
                     push(
                         Kind::ChurnRisk,
                         severity,
                         None,
-                        Fact::ChurnRisk { last_order, days: since, median_gap, inactive_since },
+                        Fact::ChurnRisk { last_order, days: since, median_gap, inactive_since, risk },
                         Source::Exports,
                         None,
                     );

@@ -268,6 +268,31 @@ fn churn_risk_beyond_one_and_a_half_median_gaps() {
 }
 
 #[test]
+fn churn_risk_at_the_risk_score_threshold() {
+    // The rhythm holds (15 days after the last of order days every 10), but with [radar]
+    // risk_score = 1 any score of 1 or more is an item, and every churn-risk item names the
+    // account's score and rank (`kam risk --by account`).
+    let rows = "2026-09-16,C1,P,1,1,1\n2026-09-26,C1,P,1,1,1\n2026-10-06,C1,P,1,1,1\n2026-10-16,C1,P,1,1,1\n2026-11-05,C1,P,1,1,1\n";
+    let ws = workspace(rows, &[("a", &dossier(""))]);
+    assert!(items(&ws, "churn_risk").is_empty());
+    ws.write("kam.toml", b"[workspace]\nsales = [\"s.csv\"]\n[radar]\nrisk_score = 1\n");
+    let found = items(&ws, "churn_risk");
+    assert_eq!(severities(&found), ["medium"], "{found:?}");
+    let text = found[0]["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("churn-risk score ")
+            && text.contains("/100, rank 1 of 1 key accounts; last order day"),
+        "{text}"
+    );
+    // The threshold is a whole number from 1 to 100.
+    ws.write("kam.toml", b"[workspace]\nsales = [\"s.csv\"]\n[radar]\nrisk_score = 0\n");
+    let out = kam().current_dir(ws.path()).args(["radar", "--lang", "en"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("[radar] risk_score must be a whole number from 1 to 100, found 0"), "{err}");
+}
+
+#[test]
 fn an_account_that_became_inactive_is_a_churn_risk() {
     // W = 3: bought in July, none since; inactive at the end of October (the exports end in
     // November). Inactive within the last 3 months: high.

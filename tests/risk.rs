@@ -1,8 +1,13 @@
-//! The BG/NBD fit against the reference parameters of lifetimes on CDNOW (skipped, saying so,
-//! where `../shared/data` is absent).
+//! `kam risk` and `kam risk --backtest`: the BG/NBD fit against the reference parameters of
+//! lifetimes on CDNOW, the score against the baselines on CDNOW and Online Retail II (skipped,
+//! saying so, where `../shared/data` is absent), and the commands on the demo and on small
+//! generated histories.
 
+mod common;
+
+use common::{TempWorkspace, kam, skipped};
 use kam::risk::bgnbd::{Summary, fit};
-use kam::risk::score::{History, backtest};
+use kam::risk::score::{Cut, History, backtest};
 use std::io::Read;
 
 fn shared(name: &str) -> Option<std::path::PathBuf> {
@@ -22,7 +27,7 @@ fn day(s: &str) -> Option<i64> {
 #[test]
 fn cdnow_parameters_match_lifetimes() {
     let Some(path) = shared("cdnow_master.txt.gz") else {
-        println!("skipped: ../shared/data/cdnow_master.txt.gz is absent");
+        skipped("../shared/data/cdnow_master.txt.gz is absent");
         return;
     };
     let mut text = String::new();
@@ -74,11 +79,12 @@ fn cdnow_histories() -> Option<Vec<History>> {
 #[test]
 fn cdnow_backtest_beats_the_baselines() {
     let Some(histories) = cdnow_histories() else {
-        println!("skipped: ../shared/data/cdnow_master.txt.gz is absent");
+        skipped("../shared/data/cdnow_master.txt.gz is absent");
         return;
     };
     let end = day("19970930").unwrap();
-    let cut = &backtest(&histories, &[(end, day("19980630").unwrap(), end - 365)], 91)[0];
+    let cut = Cut { end, horizon_end: day("19980630").unwrap(), since: end - 365, silent_since: end - 92 };
+    let cut = &backtest(&histories, &[cut])[0];
     println!("CDNOW 1997-09 + 9 months: {cut:?}");
     assert_eq!(cut.units, 23_570);
     let (score, recency, bgnbd) = (cut.auc.score.unwrap(), cut.auc.recency.unwrap(), cut.auc.bgnbd.unwrap());
@@ -110,7 +116,7 @@ fn online_retail_histories() -> Option<Vec<History>> {
 #[test]
 fn online_retail_backtest_beats_the_baselines() {
     let Some(histories) = online_retail_histories() else {
-        println!("skipped: ../shared/data/online_retail_ii.csv.gz is absent");
+        skipped("../shared/data/online_retail_ii.csv.gz is absent");
         return;
     };
     let month_end = |y: i32, m: u32| {
@@ -118,15 +124,21 @@ fn online_retail_backtest_beats_the_baselines() {
         let next = first.checked_add_months(chrono::Months::new(1)).unwrap();
         day(&(next - chrono::Days::new(1)).format("%Y%m%d").to_string()).unwrap()
     };
-    let cutoffs: Vec<(i64, i64, i64)> = [(2010, 12), (2011, 1), (2011, 2), (2011, 3), (2011, 4), (2011, 5)]
+    let cutoffs: Vec<Cut> = [(2010, 12), (2011, 1), (2011, 2), (2011, 3), (2011, 4), (2011, 5)]
         .iter()
         .map(|&(y, m)| {
             let (after_y, after_m) = if m + 6 > 12 { (y + 1, m + 6 - 12) } else { (y, m + 6) };
             let (before_y, before_m) = (y - 1, m);
-            (month_end(y, m), month_end(after_y, after_m), month_end(before_y, before_m))
+            let end = month_end(y, m);
+            Cut {
+                end,
+                horizon_end: month_end(after_y, after_m),
+                since: month_end(before_y, before_m),
+                silent_since: end - 92,
+            }
         })
         .collect();
-    let cuts = backtest(&histories, &cutoffs, 91);
+    let cuts = backtest(&histories, &cutoffs);
     let mean = |f: fn(&kam::risk::score::Cutoff) -> Option<f64>| {
         cuts.iter().map(|c| f(c).unwrap()).sum::<f64>() / cuts.len() as f64
     };
@@ -138,4 +150,295 @@ fn online_retail_backtest_beats_the_baselines() {
         "Online Retail II, 6 cut-offs, 6 months ahead: AUC score {score:.4}, recency {recency:.4}, BG/NBD {bgnbd:.4}, W rule {window:.4}"
     );
     assert!(score > recency && score > bgnbd && score > window, "{cuts:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The commands
+// ---------------------------------------------------------------------------------------------
+
+fn demo() -> &'static std::path::Path {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn risk_json(dir: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let out = kam().current_dir(dir).arg("risk").args(args).args(["--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "kam risk {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+fn f(v: &serde_json::Value) -> f64 {
+    v.as_f64().unwrap_or_else(|| panic!("a number: {v}"))
+}
+
+/// Every row's score is 0 to 100 and the sum of its components' points; rows most at risk first.
+fn assert_rows_consistent(report: &serde_json::Value) {
+    let rows = report["rows"].as_array().unwrap();
+    let mut last = f64::INFINITY;
+    for r in rows {
+        let score = f(&r["score"]);
+        assert!((0.0..=100.0).contains(&score), "{r}");
+        assert!(score <= last + 1e-12, "not sorted: {r}");
+        last = score;
+        let c = &r["components"];
+        let sum = c["expected_orders"]["points"].as_f64().unwrap_or(0.0)
+            + f(&c["order_days"]["points"])
+            + f(&c["days_since_last"]["points"]);
+        assert!((sum - score).abs() < 1e-9, "{r}");
+        assert!(r["days_since_last"].as_i64().unwrap() >= 0, "{r}");
+    }
+}
+
+#[test]
+fn the_demo_ranks_every_customer_and_the_key_accounts() {
+    let report = risk_json(demo(), &[]);
+    assert_eq!(report["by"], "customer");
+    assert_eq!(report["at"], "2026-10");
+    assert_eq!(report["model"]["time_unit"], "day");
+    assert_eq!(report["model"]["customers"], 47);
+    assert_rows_consistent(&report);
+    assert_eq!(report["rows"].as_array().unwrap().len(), 47);
+    // The backtest on the demo's own exports is reported beside the ranking.
+    assert!(report["measured"]["cutoffs"].as_u64().unwrap() >= 12, "{}", report["measured"]);
+
+    let accounts = risk_json(demo(), &["--by", "account"]);
+    let rows = accounts["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 8);
+    assert_rows_consistent(&accounts);
+    // Weser Pumpen stopped ordering in April 2025: the riskiest key account, its signals listed.
+    assert_eq!(rows[0]["id"], "weser-pumpen");
+    assert_eq!(rows[0]["last_order"], "2025-04-29");
+    assert!(f(&rows[0]["score"]) > 80.0, "{}", rows[0]);
+    assert_eq!(rows[0]["signals"]["open_complaints"], 0);
+    assert_eq!(rows[0]["signals"]["satisfaction"], "4");
+    // Nordhafen orders almost daily: the safest.
+    assert_eq!(rows[7]["id"], "nordhafen");
+    assert!(f(&rows[7]["score"]) < 10.0);
+}
+
+#[test]
+fn an_account_ranks_among_the_customers_as_its_customer_numbers_together() {
+    // An account with one customer number scores as that customer does.
+    let customers = risk_json(demo(), &[]);
+    let accounts = risk_json(demo(), &["--by", "account"]);
+    let weser_customer =
+        customers["rows"].as_array().unwrap().iter().find(|r| r["account"] == "weser-pumpen").unwrap();
+    let weser_account =
+        accounts["rows"].as_array().unwrap().iter().find(|r| r["id"] == "weser-pumpen").unwrap();
+    assert!((f(&weser_customer["score"]) - f(&weser_account["score"])).abs() < 1e-9);
+}
+
+#[test]
+fn the_owner_filter_keeps_their_accounts_and_an_unknown_owner_is_an_error() {
+    let anna = risk_json(demo(), &["--by", "account", "--owner", "anna berg"]);
+    let ids: Vec<&str> = anna["rows"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["schwaben-fahrzeug", "nordhafen"]);
+    let out = kam().current_dir(demo()).args(["risk", "--owner", "Nobody", "--lang", "en"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no account has the owner \"Nobody\"; owners: "), "{err}");
+}
+
+#[test]
+fn months_outside_the_exports_and_a_horizon_without_backtest_are_refused() {
+    let out = kam().current_dir(demo()).args(["risk", "--at", "2030-01", "--lang", "de"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--at 2030-01 liegt außerhalb der Exporte, die 2023-01 bis 2026-10 abdecken"),
+        "{err}"
+    );
+    let out = kam().current_dir(demo()).args(["risk", "--horizon", "3"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--backtest"));
+}
+
+#[test]
+fn the_demo_backtest_walks_forward_over_every_cut_off() {
+    let bt = risk_json(demo(), &["--backtest"]);
+    assert_eq!(bt["horizon_months"], 6);
+    let cutoffs = bt["cutoffs"].as_array().unwrap();
+    // 2023-01 to 2026-10: the first cut-off 2023-12, the last 2026-04 (6 whole months after).
+    assert_eq!(cutoffs.first().unwrap()["month"], "2023-12");
+    assert_eq!(cutoffs.last().unwrap()["month"], "2026-04");
+    assert_eq!(cutoffs.len(), 29);
+    for c in cutoffs {
+        for k in ["score", "recency", "window_rule"] {
+            let auc = f(&c["auc"][k]);
+            assert!((0.0..=1.0).contains(&auc), "{c}");
+        }
+    }
+    let auc = f(&bt["auc"]["score"]);
+    assert!(auc > 0.8, "{bt}");
+    // Only --at: one cut-off.
+    let one = risk_json(demo(), &["--backtest", "--at", "2025-06", "--horizon", "3"]);
+    assert_eq!(one["cutoffs"].as_array().unwrap().len(), 1);
+    assert_eq!(one["cutoffs"][0]["month"], "2025-06");
+}
+
+#[test]
+fn risk_reports_render_in_german_with_their_definitions() {
+    let out = kam().current_dir(demo()).args(["risk", "--by", "account", "--format", "md"]).output().unwrap();
+    assert!(out.status.success());
+    insta::assert_snapshot!("risk_accounts_demo_de", String::from_utf8(out.stdout).unwrap());
+    let out = kam().current_dir(demo()).args(["risk", "--backtest", "--format", "md"]).output().unwrap();
+    assert!(out.status.success());
+    insta::assert_snapshot!("risk_backtest_demo_de", String::from_utf8(out.stdout).unwrap());
+}
+
+/// A generated history whose churners are known: 40 customers order every week from 2024-01 to
+/// 2025-12; 10 of them stop after June 2025.
+fn generated() -> TempWorkspace {
+    let ws = TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    let mut csv = String::from("date,customer,quantity,revenue\n");
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    let stop = chrono::NaiveDate::from_ymd_opt(2025, 6, 30).unwrap();
+    let end = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+    for c in 0..40 {
+        let mut d = start + chrono::Days::new(c % 7);
+        while d <= end {
+            if c >= 10 || d <= stop {
+                csv.push_str(&format!("{d},K{c:02},1,100\n"));
+            }
+            // A week and a little jitter per customer.
+            d = d + chrono::Days::new(7 + (c % 3));
+        }
+    }
+    ws.write("s.csv", csv.as_bytes());
+    ws
+}
+
+#[test]
+fn the_backtest_finds_the_known_churners_of_a_generated_history() {
+    let ws = generated();
+    let bt = risk_json(ws.path(), &["--backtest", "--at", "2025-06", "--horizon", "6"]);
+    let c = &bt["cutoffs"][0];
+    assert_eq!((c["customers"].as_u64(), c["churned"].as_u64()), (Some(40), Some(10)), "{bt}");
+    // At the cut-off the churners look like everyone else: their orders stop after it.
+    assert!(f(&c["auc"]["score"]) <= 1.0);
+    // A cut-off after they stopped: every churner of the next 3 months is already silent.
+    let bt = risk_json(ws.path(), &["--backtest", "--at", "2025-09", "--horizon", "3"]);
+    let c = &bt["cutoffs"][0];
+    assert_eq!(c["churned"].as_u64(), Some(10), "{bt}");
+    // The score also weighs their fewer order days, so not all of them rank above all others.
+    assert!(f(&c["auc"]["score"]) > 0.95, "{bt}");
+    assert_eq!(f(&c["auc"]["recency"]), 1.0, "{bt}");
+    assert_eq!(f(&c["precision_top_decile"]["score"]), 1.0, "{bt}");
+    // And the ranking as of September puts the ten near the top, above every customer that
+    // orders weekly without a pause.
+    let report = risk_json(ws.path(), &["--at", "2025-09"]);
+    let rows = report["rows"].as_array().unwrap();
+    let churner = |r: &serde_json::Value| r["id"].as_str().unwrap()[1..].parse::<u32>().unwrap() < 10;
+    let worst_churner = rows.iter().rposition(churner).unwrap();
+    assert!(worst_churner < 15, "{rows:?}");
+    let weekly: Vec<usize> = (0..rows.len())
+        .filter(|&i| !churner(&rows[i]) && rows[i]["order_days"].as_u64() > Some(80))
+        .collect();
+    assert!(!weekly.is_empty() && weekly.iter().all(|&i| i > worst_churner), "{weekly:?}");
+}
+
+#[test]
+fn one_customer_one_order_and_all_churned_give_no_nan_and_no_panic() {
+    let ws = TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    ws.write("s.csv", b"date,customer,quantity,revenue\n2025-03-04,K1,1,10\n");
+    let report = risk_json(ws.path(), &[]);
+    assert_eq!(report["rows"].as_array().unwrap().len(), 1);
+    assert!(report["rows"][0]["score"].is_number(), "{report}");
+    assert!(report["measured"].is_null());
+    let bt = risk_json(ws.path(), &["--backtest"]);
+    assert_eq!(bt["cutoffs"].as_array().unwrap().len(), 0);
+    assert!(bt["auc"]["score"].is_null());
+    let md = kam().current_dir(ws.path()).args(["risk", "--format", "md"]).output().unwrap();
+    let md = String::from_utf8(md.stdout).unwrap();
+    assert!(!md.contains("NaN") && md.contains("Not measured"), "{md}");
+    // Everybody churned: orders up to 2024-12, one more row in 2025-12 that nobody buys after.
+    let ws = TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    let mut csv = String::from("date,customer,quantity,revenue\n");
+    for m in 1..=12 {
+        for c in 0..5 {
+            csv.push_str(&format!("2024-{m:02}-{:02},K{c},1,10\n", 3 + c));
+        }
+    }
+    csv.push_str("2025-12-31,K9,1,0\n");
+    ws.write("s.csv", csv.as_bytes());
+    let bt = risk_json(ws.path(), &["--backtest", "--at", "2024-12"]);
+    let c = &bt["cutoffs"][0];
+    assert_eq!((c["customers"].as_u64(), c["churned"].as_u64()), (Some(5), Some(5)), "{bt}");
+    assert!(c["auc"]["score"].is_null(), "{bt}");
+    let md = kam()
+        .current_dir(ws.path())
+        .args(["risk", "--backtest", "--at", "2024-12", "--format", "md"])
+        .output()
+        .unwrap();
+    assert!(md.status.success());
+    assert!(!String::from_utf8(md.stdout).unwrap().contains("NaN"));
+}
+
+/// CDNOW as an export: `customer_id date number_of_cds dollar_value`, spaces to commas.
+fn cdnow_workspace() -> Option<TempWorkspace> {
+    let path = shared("cdnow_master.txt.gz")?;
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()).read_to_string(&mut text).unwrap();
+    let mut csv = String::from("customer,date,quantity,revenue\n");
+    for line in text.lines().skip(1) {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        csv.push_str(&fields.join(","));
+        csv.push('\n');
+    }
+    let ws = TempWorkspace::new(
+        "[workspace]\nsales = [\"s.csv\"]\n[import]\ndate_format = \"%Y%m%d\"\n[retention]\ninactive_after_months = 3\n",
+    );
+    ws.write("s.csv", csv.as_bytes());
+    Some(ws)
+}
+
+/// `kam risk` on CDNOW: the model as lifetimes fits it (23,500 customers with a purchase of
+/// positive value; lifetimes also counts the 70 whose purchases are all of value 0, within 1 %
+/// all the same), and the backtest's target.
+#[test]
+fn kam_risk_on_cdnow_matches_lifetimes_and_meets_the_target() {
+    let Some(ws) = cdnow_workspace() else {
+        skipped("../shared/data/cdnow_master.txt.gz is absent");
+        return;
+    };
+    let report = risk_json(ws.path(), &["--at", "1997-09"]);
+    let m = &report["model"];
+    assert_eq!(m["converged"], true);
+    assert_eq!(m["customers"], 23_500);
+    for (k, want) in [("r", 0.2516), ("alpha", 33.52), ("a", 0.7234), ("b", 2.1611)] {
+        assert!((f(&m[k]) - want).abs() / want < 0.01, "{k}: {m}");
+    }
+    assert_rows_consistent(&report);
+    let bt = risk_json(ws.path(), &["--backtest", "--at", "1997-09", "--horizon", "9"]);
+    let auc = &bt["auc"];
+    println!("CDNOW 1997-09 + 9 months, kam risk --backtest: {auc}");
+    let score = f(&auc["score"]);
+    assert!(score >= 0.765, "{auc}");
+    for k in ["recency", "bgnbd", "window_rule"] {
+        assert!(score > f(&auc[k]), "{k}: {auc}");
+    }
+}
+
+/// `kam risk --backtest` on Online Retail II (the fixture workspace): the score beats every
+/// baseline on average over the cut-offs.
+#[test]
+fn kam_risk_on_online_retail_beats_the_baselines() {
+    if shared("online_retail_ii.csv.gz").is_none() {
+        skipped("../shared/data/online_retail_ii.csv.gz is absent");
+        return;
+    }
+    let dir = common::fixture("online-retail");
+    let bt = risk_json(&dir, &["--backtest"]);
+    let auc = &bt["auc"];
+    println!(
+        "Online Retail II, kam risk --backtest: {} cut-offs, {auc}",
+        bt["cutoffs"].as_array().unwrap().len()
+    );
+    assert_eq!(bt["cutoffs"].as_array().unwrap().len(), 7);
+    let score = f(&auc["score"]);
+    for k in ["recency", "bgnbd", "window_rule"] {
+        assert!(score > f(&auc[k]), "{k}: {auc}");
+    }
+    let report = risk_json(&dir, &[]);
+    assert_eq!(report["model"]["converged"], true);
+    assert_rows_consistent(&report);
 }

@@ -25,6 +25,7 @@ pub fn accounts_document(
         "last_meeting",
         "complaints_open",
         "next_review",
+        "risk",
     ];
     let columns = keys.iter().map(|k| column(language, k)).collect();
     let rows: Vec<Vec<Value>> = report
@@ -44,12 +45,13 @@ pub fn accounts_document(
                 Value::Date(r.last_meeting),
                 Value::Count(r.complaints_open),
                 Value::Date(r.next_review),
+                Value::Number(r.risk.map(|p| p.score.round_dp(0))),
             ]
         })
         .collect();
     let table = Table { columns, rows: rows.into(), total: None };
     // The Markdown table: the columns a reader scans; CSV and JSON have them all.
-    let shown = ["name", "owner", "net_revenue_12m", "change", "db2_rate", "class", "next_review"];
+    let shown = ["name", "owner", "net_revenue_12m", "change", "db2_rate", "class", "risk", "next_review"];
     let page = select_columns(&table, &shown);
     let (c, p) = (report.current, report.previous);
     let style = crate::render::Style::new(language);
@@ -85,6 +87,11 @@ pub fn accounts_document(
             ),
             tr(
                 language,
+                "Risk: the churn-risk score from 0 to 100 as `kam risk --by account` computes it as of the last month (the expected order days, the order days and the days since the last order, each ranked among all customers); empty without an order in the 24 months.",
+                "Risiko: der Risikowert der Abwanderung von 0 bis 100, wie `kam risk --by account` ihn zum letzten Monat berechnet (erwartete Auftragstage, Auftragstage und Tage seit dem letzten Auftrag, jeweils unter allen Kunden eingeordnet); leer ohne Auftrag in den 24 Monaten.",
+            ),
+            tr(
+                language,
                 "Last meeting: the latest [[meetings]] entry up to today; open complaints: opened and not closed by today.",
                 "Letzter Kontakt: der jüngste Eintrag unter [[meetings]] bis heute; offene Reklamationen: eröffnet und bis heute nicht erledigt.",
             ),
@@ -112,6 +119,7 @@ pub fn accounts_json(report: &crate::overview::AccountsReport) -> Json {
                 "last_meeting": r.last_meeting.map(|d| d.to_string()),
                 "complaints_open": r.complaints_open,
                 "next_review": r.next_review.map(|d| d.to_string()),
+                "risk": r.risk.map(|p| json!({"score": crate::render::json_decimal(p.score), "rank": p.rank, "of": p.of})),
             })
         })
         .collect();

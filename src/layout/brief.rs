@@ -706,6 +706,40 @@ pub fn brief_document(
             &format!("Kundennummer {id}: letzter Kauf {last}, {state}"),
         ));
     }
+    if let Some(r) = &b.risk {
+        let n = |v: f64, places: u32| {
+            Decimal::try_from(v).map_or("–".to_string(), |d| w.style.number(d.round_dp(places), places))
+        };
+        let (e, f, s) = r.row.ranks.points();
+        let rhythm = r.row.median_gap_days.map_or(String::new(), |g| {
+            if g == Decimal::ONE {
+                return w.t("usually daily; ", "Rhythmus: täglich; ");
+            }
+            let g = w.style.number(g, u32::from(!g.fract().is_zero()));
+            w.t(&format!("usually every {g} days; "), &format!("Rhythmus: alle {g} Tage; "))
+        });
+        let expected = match (r.row.expected_orders_6m, e) {
+            (Some(x), Some(p)) => w.t(
+                &format!("{} order days expected in the next 6 months ({} points), ", n(x, 1), n(p, 0)),
+                &format!(
+                    "{} erwartete Auftragstage in den nächsten 6 Monaten ({} Punkte), ",
+                    n(x, 1),
+                    n(p, 0)
+                ),
+            ),
+            _ => String::new(),
+        };
+        items.push(w.t(
+            &format!(
+                "Churn risk {}/100, rank {} of {} key accounts: {expected}{} order days in 24 months ({} points), {} days since the last order ({rhythm}{} points); `kam risk --by account` has the definition",
+                n(r.row.score, 0), r.rank, r.of, r.row.order_days, n(f, 0), r.row.days_since_last, n(s, 0)
+            ),
+            &format!(
+                "Abwanderungsrisiko {}/100, Rang {} von {} Schlüsselkunden: {expected}{} Auftragstage in 24 Monaten ({} Punkte), {} Tage seit dem letzten Auftrag ({rhythm}{} Punkte); die Definition steht in `kam risk --by account`",
+                n(r.row.score, 0), r.rank, r.of, r.row.order_days, n(f, 0), r.row.days_since_last, n(s, 0)
+            ),
+        ));
+    }
     w.bullets(items);
 
     w.heading(3, w.t(&format!("Actions {y}"), &format!("Maßnahmen {y}")));
@@ -1454,5 +1488,15 @@ pub fn brief_json(b: &Brief) -> serde_json::Value {
             "expected_revenue_later_weighted": json_money(b.expected_revenue_later_weighted),
         },
         "goals": goals,
+        "risk": b.risk.as_ref().map(|r| json!({
+            "score": r.row.score,
+            "rank": r.rank,
+            "of": r.of,
+            "components": {
+                "expected_orders": r.row.ranks.points().0,
+                "order_days": r.row.ranks.points().1,
+                "days_since_last": r.row.ranks.points().2,
+            },
+        })),
     })
 }

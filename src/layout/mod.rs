@@ -64,6 +64,7 @@ mod kpi;
 mod margin;
 mod radar;
 mod retention;
+mod risk;
 mod team;
 
 pub use abc::{abc_document, abc_json};
@@ -73,6 +74,7 @@ pub use kpi::{kpi_document, kpi_json};
 pub use margin::{MarginJson, margin_document, margin_json, margin_table};
 pub use radar::{radar_document, radar_json};
 pub use retention::{cohorts_document, cohorts_json, retention_document, retention_json};
+pub use risk::{backtest_document, backtest_json, risk_document, risk_json};
 pub use team::{team_document, team_json};
 
 /// How a report splits time, in words: "by month", "je Quartal", ….

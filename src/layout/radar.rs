@@ -324,10 +324,10 @@ pub fn fact_text(
                 ),
             )
         }
-        Fact::ChurnRisk { last_order, days, median_gap, inactive_since } => {
+        Fact::ChurnRisk { last_order, days, median_gap, inactive_since, risk } => {
             let gap = median_gap.map(|g| style.number(g, u32::from(!g.fract().is_zero())));
             // The days are counted to the exports' last day (see the definitions).
-            match (inactive_since, gap) {
+            let text = match (inactive_since, gap) {
                 (Some(m), _) => t(
                     format!(
                         "inactive since {} (no purchase within its window); last order day {}: call the customer",
@@ -354,16 +354,28 @@ pub fn fact_text(
                 ),
                 (None, None) => t(
                     format!(
-                        "last order day {} ({} before the exports end)",
+                        "last order day {} ({} before the exports end): call the customer",
                         style.date(*last_order),
                         days_text(language, *days)
                     ),
                     format!(
-                        "letzter Auftragstag {} ({} vor dem Ende der Exporte)",
+                        "letzter Auftragstag {} ({} vor dem Ende der Exporte): den Kunden anrufen",
                         style.date(*last_order),
                         days_text(language, *days)
                     ),
                 ),
+            };
+            match risk {
+                Some(p) => {
+                    let score = style.number(p.score.round_dp(0), 0);
+                    let (rank, of) = (p.rank, p.of);
+                    let place = t(
+                        format!("churn-risk score {score}/100, rank {rank} of {of} key accounts; "),
+                        format!("Risikowert {score}/100, Rang {rank} von {of} Schlüsselkunden; "),
+                    );
+                    format!("{place}{text}")
+                }
+                None => text,
             }
         }
         Fact::GoalBehind { title, target, projected, share, due } => {
@@ -604,20 +616,22 @@ fn definitions(r: &Radar, language: Language) -> Vec<String> {
         tr(
             language,
             &format!(
-                "Net revenue from January to the exports' last month {} or more below the same months a year before (high from 25%). Churn risk: the days from the last order day to the exports' last day above {} × the median gap between order days of the last {} months (with at least {} order days), or the account became inactive within the last {} months (high). Goals due this year projected below {} of their target.",
+                "Net revenue from January to the exports' last month {} or more below the same months a year before (high from 25%). Churn risk: the days from the last order day to the exports' last day above {} × the median gap between order days of the last {} months (with at least {} order days), a churn-risk score of {} or more (`kam risk --by account`, the score is shown with every churn-risk item), or the account became inactive within the last {} months (high). Goals due this year projected below {} of their target.",
                 style.percent(s.revenue_drop),
                 style.number(s.gap_factor, 1),
                 s.gap_months,
                 s.min_order_days,
+                s.risk_score,
                 s.inactive_months,
                 style.percent(s.goal_share)
             ),
             &format!(
-                "Nettoumsatz von Januar bis zum letzten Monat der Exporte {} oder mehr unter denselben Monaten des Vorjahres (hoch ab 25\u{a0}%). Abwanderungsgefahr: die Tage vom letzten Auftragstag bis zum Ende der Exporte über dem {}-Fachen des Medians der Abstände zwischen Auftragstagen der letzten {} Monate (bei mindestens {} Auftragstagen), oder der Schlüsselkunde wurde in den letzten {} Monaten inaktiv (hoch). Ziele mit Termin in diesem Jahr, hochgerechnet unter {} ihres Zielwerts.",
+                "Nettoumsatz von Januar bis zum letzten Monat der Exporte {} oder mehr unter denselben Monaten des Vorjahres (hoch ab 25\u{a0}%). Abwanderungsgefahr: die Tage vom letzten Auftragstag bis zum Ende der Exporte über dem {}-Fachen des Medians der Abstände zwischen Auftragstagen der letzten {} Monate (bei mindestens {} Auftragstagen), ein Risikowert ab {} (`kam risk --by account`, jeder Punkt dieser Art nennt ihn) oder der Schlüsselkunde wurde in den letzten {} Monaten inaktiv (hoch). Ziele mit Termin in diesem Jahr, hochgerechnet unter {} ihres Zielwerts.",
                 style.percent(s.revenue_drop),
                 style.number(s.gap_factor, 1),
                 s.gap_months,
                 s.min_order_days,
+                s.risk_score,
                 s.inactive_months,
                 style.percent(s.goal_share)
             ),

@@ -3,4 +3,5 @@
 
 pub mod auc;
 pub mod bgnbd;
+pub mod report;
 pub mod score;

@@ -96,6 +96,9 @@ report kpi-2026-10 "$root" kpi --month 2026-10
 report kpi-2026-10-en "$root" --lang en kpi --month 2026-10
 report radar "$root" radar
 report team "$root" team
+report risk "$root" risk
+report risk-accounts "$root" risk --by account
+report risk-backtest "$root" risk --backtest
 
 
 report hostile-brief-hostile "$hostile" brief hostile
@@ -105,6 +108,8 @@ report hostile-margin-by-category "$hostile" margin --by category
 report hostile-accounts "$hostile" accounts
 report hostile-radar "$hostile" radar
 report hostile-team "$hostile" team
+report hostile-risk "$hostile" risk
+report hostile-risk-accounts "$hostile" risk --by account
 
 echo "reports written in $((SECONDS - start)) s"
 status=0
