@@ -37,7 +37,7 @@ pub fn label(language: Language, key: &str) -> String {
         "returns" => ("Returns", "Retouren"),
         "visits" => ("Visits", "Besuche"),
         // Accounts and ABC.
-        "net_revenue_12m" => ("Net revenue, last 12 months", "Nettoumsatz letzte 12 Monate"),
+        "net_revenue_12m" => ("Net revenue, 12 months", "Nettoumsatz 12 Monate"),
         "net_revenue_prev_12m" => ("Previous 12 months", "Vorjahreszeitraum"),
         "change" => ("Change", "Veränderung"),
         "class" => ("Class", "Klasse"),

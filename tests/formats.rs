@@ -65,7 +65,7 @@ fn dates_are_dates_and_the_brief_has_no_workbook() {
     let (_tmp, mut book) = workbook(&demo(), &["accounts"]);
     let sheet = book.worksheet_range("Schlüsselkunden").unwrap();
     let header: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
-    let next = header.iter().position(|h| h == "Nächstes Jahresgespräch").unwrap();
+    let next = header.iter().position(|h| h == "Nächstes Gespräch").unwrap();
     let cell = &sheet.rows().nth(1).unwrap()[next];
     match cell {
         Data::DateTime(d) => {

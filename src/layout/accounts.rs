@@ -27,7 +27,17 @@ pub fn accounts_document(
         "next_review",
         "risk",
     ];
-    let columns = keys.iter().map(|k| column(language, k)).collect();
+    // "Nächstes Gespräch": the table fits GitHub's page where "Jahresgespräch" would not wrap.
+    let columns = keys
+        .iter()
+        .map(|k| match *k {
+            "next_review" => crate::render::Column {
+                key: k.to_string(),
+                label: tr(language, "Next review", "Nächstes Gespräch"),
+            },
+            _ => column(language, k),
+        })
+        .collect();
     let rows: Vec<Vec<Value>> = report
         .rows
         .iter()
@@ -92,8 +102,8 @@ pub fn accounts_document(
             ),
             tr(
                 language,
-                "Last meeting: the latest [[meetings]] entry up to today; open complaints: opened and not closed by today.",
-                "Letzter Kontakt: der jüngste Eintrag unter [[meetings]] bis heute; offene Reklamationen: eröffnet und bis heute nicht erledigt.",
+                "Last meeting: the latest [[meetings]] entry up to today; open complaints: opened and not closed by today; next review: the annual review planned ([review] date).",
+                "Letzter Kontakt: der jüngste Eintrag unter [[meetings]] bis heute; offene Reklamationen: eröffnet und bis heute nicht erledigt; nächstes Gespräch: das geplante Jahresgespräch ([review] date).",
             ),
         ]),
     ];

@@ -120,7 +120,7 @@ fn points_text(style: &Style, ranks: &Components) -> String {
 /// The unit's name as shown: the customer number (with its account), or the account's name.
 fn unit_text(by: RiskUnit, r: &RiskRow) -> String {
     match (by, &r.name) {
-        (RiskUnit::Account, Some(name)) => format!("{} (`{}`)", inline(name), r.id.replace('`', "")),
+        (RiskUnit::Account, Some(name)) => inline(name).into_owned(),
         (RiskUnit::Customer, Some(name)) => format!("{} ({})", inline(&r.id), inline(name)),
         _ => inline(&r.id).into_owned(),
     }
@@ -185,7 +185,7 @@ pub fn risk_document(report: &RiskReport, language: Language, workspace: &str) -
         )
     });
     facts.push(match &report.measured {
-        Some((a, cutoffs)) => {
+        Some((a, cutoffs)) if a.score.is_some() => {
             let best = best_baseline(language, a);
             let (name, value) = best.map_or(("–".to_string(), None), |(n, v)| (n, Some(v)));
             tr(
@@ -204,6 +204,11 @@ pub fn risk_document(report: &RiskReport, language: Language, workspace: &str) -
                 ),
             )
         }
+        Some(_) => tr(
+            language,
+            "Not measured: at no cut-off of the backtest did some customers stop buying and others not",
+            "Nicht gemessen: an keinem Stichtag der Rückschau gab es zugleich Kunden, die aufhörten zu kaufen, und solche, die weiter kauften",
+        ),
         None => tr(
             language,
             "Not measured: a backtest needs 12 months of exports before a cut-off and 6 after it",
@@ -247,15 +252,8 @@ pub fn risk_document(report: &RiskReport, language: Language, workspace: &str) -
             columns: vec![
                 col("rank", tr(language, "Rank", "Rang")),
                 col("id", unit.clone()),
-                col("score", tr(language, "Risk (0–100)", "Risiko (0–100)")),
-                col(
-                    "components",
-                    tr(
-                        language,
-                        "= expected + frequency + days since",
-                        "= Erwartung + Häufigkeit + Tage seit",
-                    ),
-                ),
+                col("score", tr(language, "Risk", "Risiko")),
+                col("components", tr(language, "Points E + F + D", "Punkte E + H + T")),
                 col("last_order", tr(language, "Last order", "Letzter Auftrag")),
                 col("order_days", tr(language, "Order days", "Auftragstage")),
                 col("days_since_last", tr(language, "Days since (rhythm)", "Tage seit (Rhythmus)")),
@@ -314,6 +312,11 @@ fn definitions(language: Language) -> Vec<String> {
             language,
             "Expected order days and P(active): the BG/NBD model (Fader, Hardie & Lee 2005), fitted by maximum likelihood on every customer's order days up to the cut-off (time in days; an order day is a day with positive net revenue, several orders on one day count once). Without a converged fit the score does without the expected order days. The model counts a customer with a single order day as active (it can only drop out after a repeat order); the days since the last order rank such a customer all the same.",
             "Erwartete Auftragstage und P(aktiv): das BG/NBD-Modell (Fader, Hardie & Lee 2005), per Maximum Likelihood an den Auftragstagen aller Kunden bis zum Stichtag geschätzt (Zeit in Tagen; ein Auftragstag ist ein Tag mit positivem Nettoumsatz, mehrere Aufträge an einem Tag zählen einmal). Ohne konvergierte Schätzung kommt der Risikowert ohne die erwarteten Auftragstage aus. Das Modell hält einen Kunden mit nur einem Auftragstag für aktiv (abwandern kann er erst nach einem Folgeauftrag); die Tage seit dem letzten Auftrag ordnen ihn trotzdem ein.",
+        ),
+        tr(
+            language,
+            "Points E + F + D: the shares of the three ranks in the risk (E the expected order days, F the frequency, D the days since the last order); they add up to the risk.",
+            "Punkte E + H + T: die Anteile der drei Ränge am Risiko (E die erwarteten Auftragstage, H die Häufigkeit, T die Tage seit dem letzten Auftrag); zusammen ergeben sie das Risiko.",
         ),
         tr(
             language,
@@ -556,7 +559,7 @@ pub fn backtest_document(bt: &Backtest, language: Language, workspace: &str) -> 
             "Baselines: the days since the last order; the BG/NBD expected order days alone; the W-month rule (no order in the last W months, the workspace's churn window).",
             "Vergleichsmaße: die Tage seit dem letzten Auftrag; die BG/NBD-Erwartung allein; die W-Monats-Regel (kein Auftrag in den letzten W Monaten, dem Abwanderungsfenster des Arbeitsbereichs).",
         ),
-        definitions(language).remove(4),
+        definitions(language).remove(5),
         tr(
             language,
             "Precision among the riskiest tenth: the share of churned customers among the tenth ranked riskiest (rounded up).",

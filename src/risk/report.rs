@@ -194,8 +194,10 @@ fn cutoff_months(cube: &Cube, horizon: u32, at: Option<Month>) -> Vec<Month> {
     candidates.into_iter().filter(|m| *m >= earliest && *m + horizon as i32 <= last_whole).collect()
 }
 
+/// The mean of the values there are (a cut-off where all or none churned, or whose fit did not
+/// converge, has none); `None` when there is none.
 fn mean(values: impl Iterator<Item = Option<f64>>) -> Option<f64> {
-    let v: Vec<f64> = values.collect::<Option<Vec<f64>>>()?;
+    let v: Vec<f64> = values.flatten().collect();
     (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
 }
 
