@@ -328,6 +328,8 @@ pub struct Brief {
     /// The account's place in `kam risk --by account` as of the exports' last month (set by the
     /// command, which reads the order days of every customer).
     pub risk: Option<crate::risk::report::Ranked>,
+    /// The account's white space (`kam whitespace`), set by the command.
+    pub whitespace: Option<crate::whitespace::Whitespace>,
     /// Per customer number: the month of its last purchase up to Y's end, and whether it is
     /// active at Y's end.
     pub customer_status: Vec<(String, Option<Month>, bool)>,
@@ -790,6 +792,7 @@ pub fn brief(
         retention,
         retention_span,
         risk: None,
+        whitespace: None,
         customer_status,
         account: account.clone(),
         year,

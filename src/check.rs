@@ -398,6 +398,33 @@ fn dossier_warnings(ws: &Workspace, today: NaiveDate, diags: &mut Diagnostics) {
                 diags.warning(file(), message);
             }
         }
+        // Buying centres name the account's customer numbers; the hand-kept grid names centres.
+        for b in &a.buying_centres {
+            if !a.customer_ids.iter().any(|c| c.trim() == b.customer_id.trim()) {
+                diags.warning(
+                    file(),
+                    crate::msg!(
+                        "[[buying_centres]] names customer number \"{id}\", which is not among `customer_ids`; `kam whitespace` shows only the account's customer numbers",
+                        id = b.customer_id.as_str()
+                    ),
+                );
+            }
+        }
+        for w in &a.whitespace {
+            let centre = w.centre.trim();
+            let known = a.customer_ids.iter().any(|c| c.trim() == centre)
+                || a.buying_centres.iter().any(|b| b.name.trim() == centre);
+            if !known {
+                diags.warning(
+                    file(),
+                    crate::msg!(
+                        "[[whitespace]] \"{offering}\" names the centre \"{centre}\", which is neither a customer number nor a `[[buying_centres]]` name",
+                        offering = w.offering.as_str(),
+                        centre = centre
+                    ),
+                );
+            }
+        }
         // Tasks go to the owner or a member of the team: another name is a typo or a stranger.
         let in_team = |name: &str| {
             let name = name.trim();

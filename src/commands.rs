@@ -368,6 +368,32 @@ pub fn retention(
 }
 
 /// `kam kpi`: the KPI report of one month per owner and for the team.
+/// `kam whitespace ID`.
+pub fn whitespace(globals: &Globals, id: &str) -> Outcome {
+    if matches!(globals.format, Format::Csv) {
+        return Err(Failure::usage(crate::msg!(
+            "this report has no table to write as CSV; use --format md or json"
+        )));
+    }
+    let ws = load_workspace(globals)?;
+    let Some(account) = ws.account(id) else { return Err(no_such_account(&ws, id)) };
+    let spec = CubeSpec { by_category: true, without_invoices: true, ..CubeSpec::default() };
+    let (cube, ()) = read_cube(&ws, &spec, || ())?;
+    let Some((_, last)) = cube.months() else {
+        return Err(Failure::input(crate::msg!(
+            "the exports hold no sales, so there is no white space to show"
+        )));
+    };
+    let report = crate::whitespace::whitespace(&ws, &cube, account, last);
+    let language = language(globals, &ws);
+    write(
+        globals,
+        || layout::whitespace_document(&report, language),
+        || layout::whitespace_json(&report),
+        language,
+    )
+}
+
 /// `kam risk` and `kam risk --backtest`.
 pub fn risk(
     globals: &Globals,
@@ -612,9 +638,8 @@ pub fn brief(
         return Ok(());
     }
     let books = crate::brief::OrderBook::for_accounts(accounts.iter().copied());
-    // Categories are needed for the briefed accounts only; the others count as wholes.
-    let detail = accounts.iter().flat_map(|a| a.customer_ids.iter().map(|c| c.trim().to_string())).collect();
-    let spec = CubeSpec { by_category: true, detail_customers: Some(detail), ..CubeSpec::default() };
+    // Every customer by category: the white space compares the account with other customers.
+    let spec = CubeSpec { by_category: true, ..CubeSpec::default() };
     let (cube, (book, order_days)) =
         read_cube(&ws, &spec, || (books.empty_copy(), crate::risk::report::OrderDayBook::default()))?;
     let year = year.unwrap_or_else(|| cube.last_date.unwrap_or(today).year());
@@ -623,6 +648,9 @@ pub fn brief(
         None => Vec::new(),
     };
     let risk_of = |id: &str| risks.iter().find(|r| r.row.id == id).cloned();
+    let whitespace_of = |a: &crate::dossier::Account| {
+        cube.months().map(|(_, last)| crate::whitespace::whitespace(&ws, &cube, a, last))
+    };
     let language = language(globals, &ws);
     let style = Style::new(language);
     if let Some(dir) = dir {
@@ -631,6 +659,7 @@ pub fn brief(
         for account in accounts {
             let mut b = crate::brief::brief(&ws, &cube, &book, account, year, today);
             b.risk = risk_of(&account.id);
+            b.whitespace = whitespace_of(account);
             let doc = layout::brief_document(&b, language, &ws.config.margin, &ws.config.name);
             let date = account.review.as_ref().and_then(|r| r.date).map_or(String::new(), |d| d.to_string());
             let path = dir.join(format!("{}-{date}.md", account.id));
@@ -643,6 +672,7 @@ pub fn brief(
     }
     let mut b = crate::brief::brief(&ws, &cube, &book, accounts[0], year, today);
     b.risk = risk_of(&accounts[0].id);
+    b.whitespace = whitespace_of(accounts[0]);
     if !b.has_sales_in_year {
         crate::say!(
             "{}: {}",

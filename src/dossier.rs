@@ -64,6 +64,40 @@ pub struct Account {
     /// `[retention]`: the account's own churn window.
     #[serde(default)]
     pub retention: AccountRetention,
+    /// `[[buying_centres]]`: names for the account's customer numbers (`kam whitespace`).
+    #[serde(default)]
+    pub buying_centres: Vec<BuyingCentre>,
+    /// `[[whitespace]]`: an offerings × buying-centres grid kept by hand.
+    #[serde(default)]
+    pub whitespace: Vec<WhitespaceCell>,
+}
+
+/// `[[buying_centres]]`: one of the account's customer numbers named, e.g. "Lager Hamburg".
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuyingCentre {
+    pub customer_id: String,
+    pub name: String,
+}
+
+/// `[[whitespace]]`: whether one offering is sold to one buying centre, by us or a competitor.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhitespaceCell {
+    pub offering: String,
+    /// A buying centre's name or customer number.
+    pub centre: String,
+    pub status: WhitespaceStatus,
+    /// The competitor who sells it (with `status = "competitor"`).
+    pub competitor: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WhitespaceStatus {
+    Open,
+    Ours,
+    Competitor,
 }
 
 /// `[retention]` of a dossier: an account that orders in long cycles, or has a documented pause,

@@ -70,3 +70,4 @@ pub mod risk;
 pub mod scaffold;
 pub mod team;
 pub mod term;
+pub mod whitespace;

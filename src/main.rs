@@ -194,6 +194,14 @@ enum Command {
         fail_on: Option<String>,
     },
 
+    /// Where the account does not buy from us yet: net revenue of the last 12 months by product
+    /// category × buying centre, the gaps, and what comparable customers buy.
+    #[command(after_help = "Examples:\n  kam whitespace nordhafen\n  kam whitespace nordhafen --format json")]
+    Whitespace {
+        /// The account id (the dossier's file name without .toml).
+        id: String,
+    },
+
     /// Who is about to stop buying: every customer or key account ranked by churn risk (BG/NBD
     /// and order frequency, 0 to 100) with its reasons; `--backtest` measures how well that
     /// ranking has predicted churn on the exports.
@@ -836,6 +844,7 @@ fn main() -> ExitCode {
             owner.as_deref(),
             backtest.then_some(horizon),
         ),
+        Command::Whitespace { id } => commands::whitespace(&globals, &id),
         Command::Team { owner } => commands::team(&globals, owner.as_deref(), today),
         Command::Radar { days, owner, assignee, fail_on } => commands::radar(
             &globals,

@@ -1022,6 +1022,18 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "--at {month} lies outside the exports, which cover {first} to {last}; choose a month of that range",
         "--at {month} liegt außerhalb der Exporte, die {first} bis {last} abdecken; wählen Sie einen Monat dieses Zeitraums",
     ),
+    (
+        "the exports hold no sales, so there is no white space to show",
+        "die Exporte enthalten keine Umsätze, es gibt also keine Lücken zu zeigen",
+    ),
+    (
+        "[[buying_centres]] names customer number \"{id}\", which is not among `customer_ids`; `kam whitespace` shows only the account's customer numbers",
+        "[[buying_centres]] nennt die Kundennummer „{id}“, die nicht unter `customer_ids` steht; `kam whitespace` zeigt nur die Kundennummern des Schlüsselkunden",
+    ),
+    (
+        "[[whitespace]] \"{offering}\" names the centre \"{centre}\", which is neither a customer number nor a `[[buying_centres]]` name",
+        "[[whitespace]] „{offering}“ nennt die Einkaufsstelle „{centre}“, die weder eine Kundennummer noch ein Name unter `[[buying_centres]]` ist",
+    ),
     // Commands.
     ("no account `{id}`", "kein Schlüsselkunde `{id}`"),
 ];

@@ -100,6 +100,25 @@ impl Writer<'_> {
     }
 }
 
+/// "Niederlassung Kiel (10043) — Service: Potenzial 5.920,32 EUR (100,0 % der Vergleichskunden)".
+fn gap_text(w: &Writer<'_>, g: &crate::whitespace::Gap) -> String {
+    let centre = super::whitespace_centre_text(g.centre.as_deref(), &g.customer_id);
+    let category = super::group_text(w.language, &g.category);
+    let share = g.share.map_or("–".to_string(), |s| w.pct(s));
+    w.t(
+        &format!(
+            "{centre} — {}: potential {} ({share} of comparable customers buy it)",
+            w.e(&category),
+            w.money(g.potential)
+        ),
+        &format!(
+            "{centre} — {}: Potenzial {} ({share} der Vergleichskunden kaufen sie)",
+            w.e(&category),
+            w.money(g.potential)
+        ),
+    )
+}
+
 fn influence(i: Influence, language: Language) -> String {
     let (en, de) = match i {
         Influence::DecisionMaker => ("decision-maker", "Entscheider"),
@@ -801,6 +820,15 @@ pub fn brief_document(
         "No open actions due next year ([[actions]]).",
         "Keine offenen Maßnahmen mit Termin im nächsten Jahr ([[actions]]).",
     );
+    // Where the account does not buy yet: the three biggest gaps of `kam whitespace`.
+    if let Some(ws) = b.whitespace.as_ref().filter(|ws| !ws.gaps.is_empty()) {
+        w.para(format!(
+            "**{}**",
+            w.t("The biggest gaps (`kam whitespace`)", "Die größten Lücken (`kam whitespace`)")
+        ));
+        let items = ws.gaps.iter().take(3).map(|g| gap_text(&w, g)).collect();
+        w.bullets(items);
+    }
 
     // 4. Agenda item 3: cooperation.
     w.heading(2, w.t("3. Cooperation proposals", "3. Kooperationsvorschläge"));
@@ -885,6 +913,48 @@ pub fn brief_document(
         "None prepared ([review] future_topics).",
         "Keine Themen vorbereitet ([review] future_topics).",
     );
+    // New to the account: categories no buying centre buys, that comparable customers do.
+    if let Some(ws) = &b.whitespace {
+        let mut new: Vec<&crate::whitespace::Gap> = Vec::new();
+        for g in &ws.gaps {
+            let nobody = ws.centres.iter().all(|c| !c.categories.contains_key(&g.category));
+            if nobody && !new.iter().any(|n| n.category == g.category) {
+                new.push(g);
+            }
+        }
+        if !new.is_empty() {
+            w.para(format!(
+                "**{}**",
+                w.t(
+                    "Categories the account does not buy yet (`kam whitespace`)",
+                    "Warengruppen, die der Kunde noch nicht bei uns kauft (`kam whitespace`)"
+                )
+            ));
+            let items = new
+                .iter()
+                .take(3)
+                .map(|g| {
+                    let share = g.share.map_or("–".to_string(), |s| w.pct(s));
+                    let category = super::group_text(w.language, &g.category);
+                    w.t(
+                        &format!(
+                            "{}: {} of comparable customers buy it, median {}",
+                            w.e(&category),
+                            share,
+                            w.money(g.potential)
+                        ),
+                        &format!(
+                            "{}: {} der Vergleichskunden kaufen sie, Median {}",
+                            w.e(&category),
+                            share,
+                            w.money(g.potential)
+                        ),
+                    )
+                })
+                .collect();
+            w.bullets(items);
+        }
+    }
 
     // 7. Look back.
     w.heading(2, w.t("Looking back: the last two years", "Rückblick: die letzten zwei Jahre"));
@@ -1488,6 +1558,11 @@ pub fn brief_json(b: &Brief) -> serde_json::Value {
             "expected_revenue_later_weighted": json_money(b.expected_revenue_later_weighted),
         },
         "goals": goals,
+        "gaps": b.whitespace.as_ref().map_or_else(Vec::new, |ws| ws.gaps.iter().take(3).map(|g| json!({
+            "customer_id": g.customer_id,
+            "category": g.category.machine(),
+            "potential": json_money(g.potential),
+        })).collect::<Vec<_>>()),
         "risk": b.risk.as_ref().map(|r| json!({
             "score": r.row.score,
             "rank": r.rank,

@@ -66,6 +66,7 @@ mod radar;
 mod retention;
 mod risk;
 mod team;
+mod whitespace;
 
 pub use abc::{abc_document, abc_json};
 pub use accounts::{accounts_document, accounts_json};
@@ -76,6 +77,7 @@ pub use radar::{radar_document, radar_json};
 pub use retention::{cohorts_document, cohorts_json, retention_document, retention_json};
 pub use risk::{backtest_document, backtest_json, risk_document, risk_json};
 pub use team::{team_document, team_json};
+pub use whitespace::{centre_text as whitespace_centre_text, whitespace_document, whitespace_json};
 
 /// How a report splits time, in words: "by month", "je Quartal", ….
 pub(crate) fn period_text(language: Language, period: crate::periods::PeriodKind) -> String {

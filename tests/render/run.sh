@@ -99,6 +99,7 @@ report team "$root" team
 report risk "$root" risk
 report risk-accounts "$root" risk --by account
 report risk-backtest "$root" risk --backtest
+report whitespace-nordhafen "$root" whitespace nordhafen
 
 
 report hostile-brief-hostile "$hostile" brief hostile
@@ -110,6 +111,7 @@ report hostile-radar "$hostile" radar
 report hostile-team "$hostile" team
 report hostile-risk "$hostile" risk
 report hostile-risk-accounts "$hostile" risk --by account
+report hostile-whitespace "$hostile" whitespace hostile
 
 echo "reports written in $((SECONDS - start)) s"
 status=0
