@@ -588,11 +588,21 @@ pub fn brief(
     id: Option<&str>,
     year: Option<i32>,
     upcoming: Option<i64>,
+    customer: bool,
     today: chrono::NaiveDate,
 ) -> Outcome {
     use chrono::Datelike;
-    if matches!(globals.format, Format::Csv | Format::Xlsx | Format::Term)
-        || (upcoming.is_some() && globals.format != Format::Markdown)
+    if customer
+        && (matches!(globals.format, Format::Csv | Format::Json | Format::Term)
+            || (upcoming.is_some() && globals.format != Format::Markdown))
+    {
+        return Err(Failure::usage(crate::msg!(
+            "the customer folder is a Markdown document (--format md) or, for one account, a workbook (--format xlsx -o FILE.xlsx)"
+        )));
+    }
+    if !customer
+        && (matches!(globals.format, Format::Csv | Format::Xlsx | Format::Term)
+            || (upcoming.is_some() && globals.format != Format::Markdown))
     {
         return Err(Failure::usage(crate::msg!(
             "the brief is a Markdown document (--format md) or, for one account, its figures as data (--format json)"
@@ -660,9 +670,14 @@ pub fn brief(
             let mut b = crate::brief::brief(&ws, &cube, &book, account, year, today);
             b.risk = risk_of(&account.id);
             b.whitespace = whitespace_of(account);
-            let doc = layout::brief_document(&b, language, &ws.config.margin, &ws.config.name);
+            let doc = if customer {
+                layout::customer_brief_document(&b, language, &ws.config.name)
+            } else {
+                layout::brief_document(&b, language, &ws.config.margin, &ws.config.name)
+            };
             let date = account.review.as_ref().and_then(|r| r.date).map_or(String::new(), |d| d.to_string());
-            let path = dir.join(format!("{}-{date}.md", account.id));
+            let suffix = if customer { "-customer" } else { "" };
+            let path = dir.join(format!("{}-{date}{suffix}.md", account.id));
             refuse_input(&inputs, &path)?;
             crate::fsutil::replace(&path, markdown(&doc, &style).as_bytes())
                 .with_context(|| format!("cannot write {}", path.display()))?;
@@ -686,7 +701,13 @@ pub fn brief(
     }
     write(
         globals,
-        || layout::brief_document(&b, language, &ws.config.margin, &ws.config.name),
+        || {
+            if customer {
+                layout::customer_brief_document(&b, language, &ws.config.name)
+            } else {
+                layout::brief_document(&b, language, &ws.config.margin, &ws.config.name)
+            }
+        },
         || layout::brief_json(&b),
         language,
     )

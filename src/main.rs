@@ -154,7 +154,7 @@ enum Command {
     /// conditions, look back, action plan, coaching, relationship map, questions and the
     /// information checklist.
     #[command(
-        after_help = "Examples:\n  kam brief nordhafen\n  kam brief nordhafen --year 2025 -o briefs/nordhafen-2025.md\n  kam brief --upcoming 30 -o briefs/"
+        after_help = "Examples:\n  kam brief nordhafen\n  kam brief nordhafen --year 2025 -o briefs/nordhafen-2025.md\n  kam brief --upcoming 30 -o briefs/\n  kam brief nordhafen --audience customer -o mappe/nordhafen.md\n  kam brief nordhafen --audience customer --format xlsx -o mappe/nordhafen.xlsx"
     )]
     Brief {
         /// The account id (its dossier's file name without .toml).
@@ -169,6 +169,11 @@ enum Command {
         /// DIR/<id>-<date>.md (with -o DIR).
         #[arg(long, value_name = "DAYS", conflicts_with = "id")]
         upcoming: Option<i64>,
+
+        /// Who reads it: `internal` (the brief for the KAM) or `customer` (the Kundenmappe to
+        /// hand over: revenue, what was done, agenda, proposals, date; nothing internal).
+        #[arg(long, value_name = "WHO", default_value = "internal", value_parser = ["internal", "customer"])]
+        audience: String,
     },
 
     /// What needs attention now: reviews coming, actions overdue, complaints waiting, contacts
@@ -828,8 +833,8 @@ fn main() -> ExitCode {
             Ok(query) => commands::retention(&globals, &query, args.cohorts.then_some(args.months as usize)),
             Err(msg) => return usage_error(&msg),
         },
-        Command::Brief { id, year, upcoming } => {
-            commands::brief(&globals, id.as_deref(), year, upcoming, today)
+        Command::Brief { id, year, upcoming, audience } => {
+            commands::brief(&globals, id.as_deref(), year, upcoming, audience == "customer", today)
         }
         Command::Kpi { month, owner } => commands::kpi(&globals, month, owner.as_deref()),
         Command::Risk { by, at, owner, backtest, horizon } => commands::risk(

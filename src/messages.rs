@@ -1034,6 +1034,10 @@ pub const CATALOGUE: &[(&str, &str)] = &[
         "[[whitespace]] \"{offering}\" names the centre \"{centre}\", which is neither a customer number nor a `[[buying_centres]]` name",
         "[[whitespace]] „{offering}“ nennt die Einkaufsstelle „{centre}“, die weder eine Kundennummer noch ein Name unter `[[buying_centres]]` ist",
     ),
+    (
+        "the customer folder is a Markdown document (--format md) or, for one account, a workbook (--format xlsx -o FILE.xlsx)",
+        "die Kundenmappe ist ein Markdown-Dokument (--format md) oder, für einen Schlüsselkunden, eine Arbeitsmappe (--format xlsx -o DATEI.xlsx)",
+    ),
     // Commands.
     ("no account `{id}`", "kein Schlüsselkunde `{id}`"),
 ];

@@ -77,11 +77,17 @@ pub fn workbook(doc: &Document<'_>, language: Language) -> Result<Vec<u8>, XlsxE
         sheet.set_name(unique_name(&name, &mut names))?;
         write_table(sheet, table, &formats)?;
     }
+    // The text of the report: its definitions, or (a document without any, such as the
+    // customer folder) an overview.
+    let definitions = crate::i18n::label(language, "definitions");
+    let has_definitions = doc.blocks.iter().any(|b| matches!(b, Block::Heading(2, t) if *t == definitions));
     let about = book.add_worksheet();
     about.set_name(unique_name(
-        match language {
-            Language::En => "Definitions",
-            Language::De => "Definitionen",
+        match (language, has_definitions) {
+            (Language::En, true) => "Definitions",
+            (Language::De, true) => "Definitionen",
+            (Language::En, false) => "Overview",
+            (Language::De, false) => "Übersicht",
         },
         &mut names,
     ))?;

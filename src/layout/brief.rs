@@ -165,6 +165,155 @@ fn days_dative(n: impl Into<i64>) -> String {
 }
 
 /// The brief as a document.
+/// The Kundenmappe: what can be handed to the customer before or at the annual review: the
+/// revenue of the last years and what was done, the agenda, the cooperation proposals and future
+/// topics, the date, place and alternatives. None of the internal content: no contribution
+/// margins or rates, no conditions or prices, no contacts' attitude or influence, no coaching,
+/// questions or checklist, no credit, payment or receivables, no risk score, no white space.
+pub fn customer_brief_document(b: &Brief, language: Language, workspace: &str) -> Document<'static> {
+    let mut w = Writer { language, style: Style::new(language), currency: &b.currency, blocks: Vec::new() };
+    let a = &b.account;
+    let y = b.year;
+    let review = a.review.clone().unwrap_or_default();
+    w.heading(1, format!("{} — {} {y}", w.e(&a.name), w.t("annual review", "Jahresgespräch")));
+    let mut head = vec![w.t(
+        &format!("Prepared for {} by {}, as of {}", w.e(&a.name), w.e(workspace), w.date(b.today)),
+        &format!("Für {} vorbereitet von {}, Stand {}", w.e(&a.name), w.e(workspace), w.date(b.today)),
+    )];
+    if let Some(owner) = &a.owner {
+        head.push(format!("{}: {}", w.t("Your contact", "Ihr Ansprechpartner"), w.e(owner)));
+    }
+    w.bullets(head);
+
+    w.heading(2, w.t("Date and place", "Termin und Ort"));
+    let mut items = vec![];
+    match review.date {
+        Some(d) => items.push(format!("{}: {}", w.t("Proposed date", "Terminvorschlag"), w.date(d.0))),
+        None => items.push(format!("{}: {}", w.t("Date", "Termin"), w.t("to be agreed", "nach Absprache"))),
+    }
+    if !review.alternatives.is_empty() {
+        let alternatives = review.alternatives.iter().map(|d| w.date(d.0)).collect::<Vec<_>>().join(", ");
+        items.push(format!("{}: {alternatives}", w.t("Alternative dates", "Ausweichtermine")));
+    }
+    if let Some(p) = &review.place {
+        items.push(format!("{}: {}", w.t("Place", "Ort"), w.e(p)));
+    }
+    if let Some(v) = &review.occasion {
+        items.push(format!("{}: {}", w.t("Occasion", "Anlass"), w.e(v)));
+    }
+    w.bullets(items);
+
+    w.heading(2, w.t("Agenda", "Tagesordnung"));
+    w.blocks.push(Block::Raw(
+        [
+            w.t(
+                "1. Review of the year: revenue and what was done",
+                "1. Rückblick auf das Jahr: Umsatz und durchgeführte Maßnahmen",
+            ),
+            w.t("2. Plans for next year", "2. Planung für das nächste Jahr"),
+            w.t("3. Cooperation proposals", "3. Kooperationsvorschläge"),
+            w.t("4. Conditions", "4. Konditionen"),
+            w.t("5. Future topics and new products", "5. Zukunftsthemen und neue Produkte"),
+        ]
+        .join("\n"),
+    ));
+
+    w.heading(2, w.t(&format!("1. Review of {y}"), &format!("1. Rückblick auf {y}")));
+    if let Some(end) = b.data_ends_in_year {
+        w.para(w.t(&format!("Figures up to {}.", w.date(end)), &format!("Zahlen bis zum {}.", w.date(end))));
+    }
+    let rows: Vec<Vec<Value>> = b
+        .years
+        .iter()
+        .filter(|l| !matches!(l.coverage, crate::brief::Coverage::None))
+        .map(|l| {
+            let year = match l.coverage {
+                crate::brief::Coverage::From(m) => w.t(
+                    &format!("{} (from {})", l.year, w.style.month(m)),
+                    &format!("{} (ab {})", l.year, w.style.month(m)),
+                ),
+                crate::brief::Coverage::To(m) => w.t(
+                    &format!("{} (to {})", l.year, w.style.month(m)),
+                    &format!("{} (bis {})", l.year, w.style.month(m)),
+                ),
+                _ => l.year.to_string(),
+            };
+            vec![Value::Text(year), Value::Money(Some(l.net_revenue)), Value::Count(l.orders)]
+        })
+        .collect();
+    if rows.is_empty() {
+        w.none("No purchases in these years.", "Keine Käufe in diesen Jahren.");
+    } else {
+        w.table(
+            &[
+                ("year", w.t("Year", "Jahr")),
+                ("net_revenue", w.t("Your purchases (net)", "Ihr Einkaufsvolumen (netto)")),
+                ("orders", w.t("Orders", "Aufträge")),
+            ],
+            rows,
+        );
+    }
+    let categories: Vec<Vec<Value>> = b
+        .categories
+        .iter()
+        .filter(|c| c.category.is_named() && (c.current != Decimal::ZERO || c.previous != Decimal::ZERO))
+        .map(|c| {
+            vec![
+                Value::Text(super::group_text(language, &c.category).into_owned()),
+                Value::Money(Some(c.previous)),
+                Value::Money(Some(c.current)),
+            ]
+        })
+        .collect();
+    if !categories.is_empty() {
+        let partial = b.covered_months < 12;
+        let (before, now) = if partial {
+            let m = b.covered_months.clamp(1, 12);
+            (
+                w.style.months(crate::dates::Month::new(y - 1, 1), crate::dates::Month::new(y - 1, m)),
+                w.style.months(crate::dates::Month::new(y, 1), crate::dates::Month::new(y, m)),
+            )
+        } else {
+            ((y - 1).to_string(), y.to_string())
+        };
+        w.table(
+            &[("category", crate::i18n::label(language, "category")), ("previous", before), ("current", now)],
+            categories,
+        );
+    }
+    // What was done: actions completed, services provided, promotions run in Y.
+    let mut done: Vec<String> = a
+        .actions
+        .iter()
+        .filter(|x| {
+            x.status == ActionStatus::Done
+                && x.due.is_some_and(|d| d.0.format("%Y").to_string() == y.to_string())
+        })
+        .map(|x| w.e(&x.title).into_owned())
+        .collect();
+    done.extend(
+        a.services
+            .iter()
+            .filter(|s| s.date.0.format("%Y").to_string() == y.to_string())
+            .map(|s| format!("{} ({})", w.e(&s.name), w.date(s.date.0))),
+    );
+    done.extend(
+        a.promotions
+            .iter()
+            .filter(|p| p.start.0.format("%Y").to_string() == y.to_string())
+            .map(|p| format!("{} ({})", w.e(&p.name), w.date(p.start.0))),
+    );
+    w.para(format!("**{}**", w.t("What we did together", "Gemeinsam umgesetzt")));
+    w.list_or_none(&done, "Nothing recorded yet.", "Noch nichts erfasst.");
+
+    w.heading(2, w.t("3. Cooperation proposals", "3. Kooperationsvorschläge"));
+    w.list_or_none(&w.items(&review.cooperation), "To be discussed.", "Im Gespräch.");
+    w.heading(2, w.t("5. Future topics", "5. Zukunftsthemen"));
+    w.list_or_none(&w.items(&review.future_topics), "To be discussed.", "Im Gespräch.");
+    w.para(w.t("We look forward to the meeting.", "Wir freuen uns auf das Gespräch."));
+    Document { blocks: w.blocks, csv_table: None }
+}
+
 pub fn brief_document(
     b: &Brief,
     language: Language,

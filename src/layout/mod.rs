@@ -70,7 +70,7 @@ mod whitespace;
 
 pub use abc::{abc_document, abc_json};
 pub use accounts::{accounts_document, accounts_json};
-pub use brief::{brief_document, brief_json};
+pub use brief::{brief_document, brief_json, customer_brief_document};
 pub use kpi::{kpi_document, kpi_json};
 pub use margin::{MarginJson, margin_document, margin_json, margin_table};
 pub use radar::{radar_document, radar_json};

@@ -86,6 +86,7 @@ report brief-nordhafen "$root" brief nordhafen
 report brief-nordhafen-en "$root" --lang en brief nordhafen
 report brief-donau-landtechnik "$root" brief donau-landtechnik
 report brief-elbwerft "$root" brief elbwerft
+report brief-nordhafen-customer "$root" brief nordhafen --audience customer
 report margin "$root" margin
 report margin-by-owner-year "$root" margin --by owner --period year
 report accounts "$root" accounts
@@ -103,6 +104,7 @@ report whitespace-nordhafen "$root" whitespace nordhafen
 
 
 report hostile-brief-hostile "$hostile" brief hostile
+report hostile-brief-customer "$hostile" brief hostile --audience customer
 report hostile-margin "$hostile" margin
 report hostile-margin-by-owner-year "$hostile" margin --by owner --period year
 report hostile-margin-by-category "$hostile" margin --by category
