@@ -328,6 +328,8 @@ pub struct Brief {
     /// The account's place in `kam risk --by account` as of the exports' last month (set by the
     /// command, which reads the order days of every customer).
     pub risk: Option<crate::risk::report::Ranked>,
+    /// What changed since the last annual review (`kam changes`), set by the command.
+    pub changes: Option<crate::changes::ChangesReport>,
     /// The account's white space (`kam whitespace`), set by the command.
     pub whitespace: Option<crate::whitespace::Whitespace>,
     /// Per customer number: the month of its last purchase up to Y's end, and whether it is
@@ -793,6 +795,7 @@ pub fn brief(
         retention_span,
         risk: None,
         whitespace: None,
+        changes: None,
         customer_status,
         account: account.clone(),
         year,

@@ -368,6 +368,29 @@ pub fn retention(
 }
 
 /// `kam kpi`: the KPI report of one month per owner and for the team.
+/// `kam changes ID`.
+pub fn changes(
+    globals: &Globals,
+    id: &str,
+    since: Option<chrono::NaiveDate>,
+    today: chrono::NaiveDate,
+) -> Outcome {
+    if matches!(globals.format, Format::Csv) {
+        return Err(Failure::usage(crate::msg!(
+            "this report has no table to write as CSV; use --format md or json"
+        )));
+    }
+    let ws = load_workspace(globals)?;
+    let Some(account) = ws.account(id) else { return Err(no_such_account(&ws, id)) };
+    let (cube, ()) = read_cube(&ws, &CubeSpec::default(), || ())?;
+    let report = crate::changes::report(&ws, &cube, account, since, today);
+    let language = language(globals, &ws);
+    if let Err(why) = &report.history {
+        crate::say!("{}", crate::markdown::plain(&crate::layout::no_history_text(language, why)));
+    }
+    write(globals, || layout::changes_document(&report, language), || layout::changes_json(&report), language)
+}
+
 /// `kam whitespace ID`.
 pub fn whitespace(globals: &Globals, id: &str) -> Outcome {
     if matches!(globals.format, Format::Csv) {
@@ -670,6 +693,7 @@ pub fn brief(
             let mut b = crate::brief::brief(&ws, &cube, &book, account, year, today);
             b.risk = risk_of(&account.id);
             b.whitespace = whitespace_of(account);
+            b.changes = Some(crate::changes::report(&ws, &cube, account, None, today));
             let doc = if customer {
                 layout::customer_brief_document(&b, language, &ws.config.name)
             } else {
@@ -688,6 +712,7 @@ pub fn brief(
     let mut b = crate::brief::brief(&ws, &cube, &book, accounts[0], year, today);
     b.risk = risk_of(&accounts[0].id);
     b.whitespace = whitespace_of(accounts[0]);
+    b.changes = Some(crate::changes::report(&ws, &cube, accounts[0], None, today));
     if !b.has_sales_in_year {
         crate::say!(
             "{}: {}",

@@ -10,6 +10,7 @@ pub mod diag;
 pub mod dossier;
 pub mod edit;
 pub mod fsutil;
+pub mod git;
 pub mod money;
 pub mod sales;
 pub mod tomlfile;
@@ -50,6 +51,7 @@ pub fn today() -> Result<NaiveDate, String> {
 }
 pub mod abc;
 pub mod brief;
+pub mod changes;
 pub mod commands;
 pub mod cube;
 pub mod group;

@@ -199,6 +199,20 @@ enum Command {
         fail_on: Option<String>,
     },
 
+    /// What changed in a dossier since the last annual review, from its git history: contacts,
+    /// actions, conditions, complaints, events, satisfaction; with the key figures then and now.
+    #[command(
+        after_help = "Examples:\n  kam changes nordhafen\n  kam changes nordhafen --since 2025-06-30\n  kam changes nordhafen --format json"
+    )]
+    Changes {
+        /// The account id (the dossier's file name without .toml).
+        id: String,
+
+        /// Since this date (YYYY-MM-DD) or `last-review`: the latest annual-review meeting.
+        #[arg(long, value_name = "DATE", default_value = "last-review", value_parser = parse_since)]
+        since: Since,
+    },
+
     /// Where the account does not buy from us yet: net revenue of the last 12 months by product
     /// category × buying centre, the gaps, and what comparable customers buy.
     #[command(after_help = "Examples:\n  kam whitespace nordhafen\n  kam whitespace nordhafen --format json")]
@@ -738,6 +752,14 @@ fn parse_from(s: &str) -> Result<NaiveDate, String> {
 }
 
 /// `--to`: a day, or the last day of a month.
+/// `--since`: a date, or `last-review` (the default).
+#[derive(Debug, Clone, Copy)]
+struct Since(Option<NaiveDate>);
+
+fn parse_since(s: &str) -> Result<Since, String> {
+    if s == "last-review" { Ok(Since(None)) } else { parse_date(s).map(|d| Since(Some(d))) }
+}
+
 fn parse_to(s: &str) -> Result<NaiveDate, String> {
     parse_date(s).or_else(|e| parse_month(s).map(Month::last_day).map_err(|_| e))
 }
@@ -849,6 +871,7 @@ fn main() -> ExitCode {
             owner.as_deref(),
             backtest.then_some(horizon),
         ),
+        Command::Changes { id, since } => commands::changes(&globals, &id, since.0, today),
         Command::Whitespace { id } => commands::whitespace(&globals, &id),
         Command::Team { owner } => commands::team(&globals, owner.as_deref(), today),
         Command::Radar { days, owner, assignee, fail_on } => commands::radar(

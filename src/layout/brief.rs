@@ -119,7 +119,7 @@ fn gap_text(w: &Writer<'_>, g: &crate::whitespace::Gap) -> String {
     )
 }
 
-fn influence(i: Influence, language: Language) -> String {
+pub(crate) fn influence(i: Influence, language: Language) -> String {
     let (en, de) = match i {
         Influence::DecisionMaker => ("decision-maker", "Entscheider"),
         Influence::Influencer => ("influencer", "Meinungsbildner"),
@@ -129,7 +129,7 @@ fn influence(i: Influence, language: Language) -> String {
     tr(language, en, de)
 }
 
-fn attitude(a: Attitude, language: Language) -> String {
+pub(crate) fn attitude(a: Attitude, language: Language) -> String {
     let (en, de) = match a {
         Attitude::Champion => ("champion", "Fürsprecher"),
         Attitude::Supporter => ("supporter", "Unterstützer"),
@@ -139,7 +139,7 @@ fn attitude(a: Attitude, language: Language) -> String {
     tr(language, en, de)
 }
 
-fn status(s: ActionStatus, language: Language) -> String {
+pub(crate) fn status(s: ActionStatus, language: Language) -> String {
     let (en, de) = match s {
         ActionStatus::Open => ("open", "offen"),
         ActionStatus::Done => ("done", "erledigt"),
@@ -1112,6 +1112,24 @@ pub fn brief_document(
         .iter()
         .map(|(d, s)| format!("{} — {}", w.date(*d), w.e(s.as_deref().unwrap_or_default())))
         .collect();
+    // What changed in the dossier since the last review (`kam changes`).
+    if let Some(r) = &b.changes {
+        w.heading(3, w.t("Since the last annual review", "Seit dem letzten Jahresgespräch"));
+        let mut items = vec![super::changes::since_text(language, &w.style, r)];
+        match &r.history {
+            Err(why) => items.push(super::changes::no_history_text(language, why)),
+            Ok(changes) if changes.is_empty() => {
+                items.push(w.t("No change in the dossier since then.", "Seitdem keine Änderung im Dossier."))
+            }
+            Ok(changes) => items.extend(
+                changes.iter().map(|c| super::changes::change_sentence(language, &w.style, w.currency, c)),
+            ),
+        }
+        w.bullets(items);
+        if let Some(table) = super::changes::figures_table(language, &w.style, r) {
+            w.blocks.push(Block::Table(table));
+        }
+    }
     w.para(format!("**{}**", w.t("Earlier annual reviews", "Frühere Jahresgespräche")));
     w.list_or_none(&reviews, "none recorded", "keine erfasst");
     // What was agreed at them: the goals that record the day they were agreed.

@@ -60,6 +60,7 @@ pub(crate) fn column(language: Language, key: &str) -> Column {
 mod abc;
 mod accounts;
 mod brief;
+mod changes;
 mod kpi;
 mod margin;
 mod radar;
@@ -71,6 +72,7 @@ mod whitespace;
 pub use abc::{abc_document, abc_json};
 pub use accounts::{accounts_document, accounts_json};
 pub use brief::{brief_document, brief_json, customer_brief_document};
+pub use changes::{changes_document, changes_json, no_history_text};
 pub use kpi::{kpi_document, kpi_json};
 pub use margin::{MarginJson, margin_document, margin_json, margin_table};
 pub use radar::{radar_document, radar_json};

@@ -14,7 +14,9 @@ pub fn fixture(name: &str) -> PathBuf {
 /// `kam` with a fixed today and no inherited workspace.
 pub fn kam() -> Command {
     let mut cmd = Command::cargo_bin("kam").expect("the kam binary");
-    cmd.env("KAM_TODAY", "2026-11-23").env_remove("NO_COLOR");
+    // No git repository: the history of the repository's own demo dossiers must not reach the
+    // reports under test (`kam changes` and the brief read it); tests/changes.rs builds its own.
+    cmd.env("KAM_TODAY", "2026-11-23").env_remove("NO_COLOR").env("GIT_DIR", "/nonexistent/kam-tests");
     cmd
 }
 

@@ -101,6 +101,11 @@ report risk "$root" risk
 report risk-accounts "$root" risk --by account
 report risk-backtest "$root" risk --backtest
 report whitespace-nordhafen "$root" whitespace nordhafen
+# The demo with a git history of its dossiers, for kam changes and the brief's look back.
+history="$(mktemp -d)/demo"
+bash "$root/examples/demo-history.sh" "$history" >/dev/null
+report changes-nordhafen "$history" changes nordhafen
+report brief-nordhafen-history "$history" brief nordhafen
 
 
 report hostile-brief-hostile "$hostile" brief hostile
