@@ -6,7 +6,7 @@
 //! - **Since**: `--since DATE`, or by default the latest `annual-review` meeting of the dossier
 //!   on or before today; without one, the dossier's whole history.
 //! - **The baseline** is the dossier as of the end of that day: its last commit dated on or
-//!   before it (author dates). Every later commit is compared with the one before; a dossier
+//!   before it (commit dates). Every later commit is compared with the one before; a dossier
 //!   that did not exist then starts from nothing. Changes in the working tree that are not
 //!   committed yet count as one more step, dated today, with the commit `worktree`.
 //! - **Entries are matched by name**: contacts by `name`, actions by `title`, prices by
@@ -208,7 +208,18 @@ pub fn diff(old: Option<&Account>, new: &Account) -> Vec<Diff> {
     let title = |x: &crate::dossier::Action| x.title.trim().to_string();
     for n in &new.actions {
         match old.actions.iter().find(|o| title(o) == title(n)) {
-            None => out.push(d(Kind::ActionAdded, &n.title, None, n.due.map(|x| Val::Date(x.0)))),
+            None => {
+                out.push(d(Kind::ActionAdded, &n.title, None, n.due.map(|x| Val::Date(x.0))));
+                // Added already done or dropped: that too.
+                let kind = match n.status {
+                    ActionStatus::Done => Some(Kind::ActionDone),
+                    ActionStatus::Dropped => Some(Kind::ActionDropped),
+                    ActionStatus::Open => None,
+                };
+                if let Some(kind) = kind {
+                    out.push(d(kind, &n.title, None, Some(Val::Status(n.status))));
+                }
+            }
             Some(o) => {
                 if o.status != n.status {
                     let kind = match n.status {
@@ -315,10 +326,11 @@ pub fn diff(old: Option<&Account>, new: &Account) -> Vec<Diff> {
     for s in &new.satisfaction {
         let score = s.score.get_ref().value();
         if !old.satisfaction.iter().any(|o| o.date.0 == s.date.0 && o.score.get_ref().value() == score) {
+            // A score corrected on its day replaces that one; else the one before it.
             let before = old
                 .satisfaction
                 .iter()
-                .filter(|o| o.date.0 < s.date.0)
+                .filter(|o| o.date.0 <= s.date.0)
                 .max_by_key(|o| o.date.0)
                 .map(|o| Val::Score(o.score.get_ref().value()));
             out.push(d(Kind::Satisfaction, &s.date.0.to_string(), before, Some(Val::Score(score))));
@@ -391,7 +403,8 @@ fn figures(
         first,
         last,
         net_revenue: row.map_or(Decimal::ZERO, |r| r.figures.net_revenue),
-        db2: row.map_or(Some(Decimal::ZERO), |r| r.figures.db2),
+        // Without a row nothing is known of DB II (the costs of a visit may still count).
+        db2: row.and_then(|r| r.figures.db2),
     }
 }
 
@@ -452,9 +465,11 @@ pub fn report(
         Err(e) => (None, Err(e)),
     };
     let exports_end = cube.last_date.map(Month::of);
-    let then = since.map(|d| {
+    // "Then" only where the exports reach back into its 12 months.
+    let exports_start = cube.first_date.map(Month::of);
+    let then = since.and_then(|d| {
         let end = Month::of(d) - 1;
-        figures(ws, cube, account, end - 11, end)
+        exports_start.filter(|s| *s <= end).map(|_| figures(ws, cube, account, end - 11, end))
     });
     let now = exports_end.map(|e| {
         let end = (Month::of(today) - 1).min(e);

@@ -24,7 +24,8 @@ pub enum NoHistory {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Commit {
     pub hash: String,
-    /// The author date, in the author's time zone.
+    /// The commit date, in the committer's time zone (a rebased commit counts from when it was
+    /// rebased).
     pub date: NaiveDate,
     /// The file's path at this commit, relative to the repository's root.
     pub path: String,
@@ -34,6 +35,8 @@ fn git(dir: &Path, args: &[&str]) -> Result<std::process::Output, NoHistory> {
     Command::new("git")
         .arg("-C")
         .arg(dir)
+        // Paths as they are, not quoted with octal escapes (umlauts in folder names).
+        .args(["-c", "core.quotePath=false"])
         .args(args)
         .env("GIT_PAGER", "cat")
         .output()
@@ -60,7 +63,7 @@ pub fn file_history(root: &Path, file: &Path) -> Result<Vec<Commit>, NoHistory> 
     let root_canonical = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let relative = file.strip_prefix(&root_canonical).map_err(|_| NoHistory::NotARepository)?;
     let relative = relative.to_string_lossy().replace('\\', "/");
-    let out = git(root, &["log", "--follow", "--name-only", "--format=%x1e%H%x09%aI", "--", &relative])?;
+    let out = git(root, &["log", "--follow", "--name-only", "--format=%x1e%H%x09%cI", "--", &relative])?;
     if !out.status.success() {
         return Err(NoHistory::NotCommitted);
     }

@@ -13,8 +13,8 @@
 //!   segment of one): customer numbers of similar size, whose net revenue of the 12 months lies
 //!   between half and twice the account's net revenue per buying centre; where the account bought
 //!   nothing, every customer number that bought.
-//! - **A gap** is a cell where the centre bought nothing and at least one comparable customer
-//!   bought the category; its **potential** is the comparable buyers' median net revenue in the
+//! - **A gap** is a cell of a named category (rows without one are no offering) where the centre
+//!   bought nothing and at least one comparable customer bought the category; its **potential** is the comparable buyers' median net revenue in the
 //!   category (of an even count the mean of the middle two). Gaps are listed biggest first, then
 //!   by centre and category.
 //! - Rows without a customer number (counter sales) count for nobody.
@@ -208,8 +208,11 @@ pub fn whitespace(ws: &Workspace, cube: &Cube, account: &Account, last: Month) -
     let mut gaps: Vec<Gap> = centres
         .iter()
         .flat_map(|c| {
-            categories.iter().filter(move |(_, p)| !c.categories.contains_key(&p.category)).filter_map(
-                move |(_, p)| {
+            // Rows without a category are no offering to propose.
+            categories
+                .iter()
+                .filter(move |(_, p)| p.category.is_named() && !c.categories.contains_key(&p.category))
+                .filter_map(move |(_, p)| {
                     p.median.map(|m| Gap {
                         customer_id: c.customer_id.clone(),
                         centre: c.name.clone(),
@@ -217,8 +220,7 @@ pub fn whitespace(ws: &Workspace, cube: &Cube, account: &Account, last: Month) -
                         potential: m,
                         share: p.share,
                     })
-                },
-            )
+                })
         })
         .collect();
     gaps.sort_by(|a, b| {

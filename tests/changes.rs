@@ -350,9 +350,9 @@ fn the_demo_with_its_history_and_the_brief_section() {
     let brief = kam().current_dir(&dir).env_remove("GIT_DIR").args(["brief", "nordhafen"]).output().unwrap();
     let brief = String::from_utf8(brief.stdout).unwrap();
     let section = &brief[brief.find("### Seit dem letzten Jahresgespräch").expect("the section")..];
-    let section = &section[..section.find("**Frühere Jahresgespräche**").unwrap()];
+    let section = &section[..section.find("## Aktionsplan").unwrap()];
     assert!(
-        section.contains("- Seit 09.12.2025 (das letzte Jahresgespräch unter [[meetings]])"),
+        section.contains("- Seit dem 09.12.2025 (dem letzten Jahresgespräch laut [[meetings]])"),
         "{section}"
     );
     assert!(
@@ -367,6 +367,38 @@ fn the_demo_with_its_history_and_the_brief_section() {
     assert!(
         String::from_utf8(plain.stdout)
             .unwrap()
-            .contains("Keine Historie: der Arbeitsbereich liegt in keinem Git-Repository.")
+            .contains("Keine Historie: Der Arbeitsbereich liegt in keinem Git-Repository.")
     );
+}
+
+/// Review findings: a repository whose path has an umlaut (git quotes such paths unless told
+/// not to), and an action added already done.
+#[test]
+fn a_folder_with_an_umlaut_and_an_action_added_done() {
+    if !git_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("Großkunden");
+    std::fs::create_dir_all(ws.join("accounts")).unwrap();
+    std::fs::write(ws.join("kam.toml"), "[workspace]\nsales = [\"s.csv\"]\n").unwrap();
+    std::fs::write(ws.join("s.csv"), "date,customer,quantity,revenue\n2026-01-05,A1,1,10\n").unwrap();
+    std::fs::write(ws.join("accounts/acme.toml"), "name = \"Acme\"\ncustomer_ids = [\"A1\"]\n").unwrap();
+    git(tmp.path(), &["init", "-q"], "2026-01-01T10:00:00+01:00");
+    commit(tmp.path(), "first", "2026-01-01T10:00:00+01:00");
+    std::fs::write(
+        ws.join("accounts/acme.toml"),
+        "name = \"Acme\"\ncustomer_ids = [\"A1\"]\n[[actions]]\ntitle = \"Muster\"\nstatus = \"done\"\n",
+    )
+    .unwrap();
+    commit(tmp.path(), "second", "2026-02-01T10:00:00+01:00");
+    let r = changes(&ws, &["acme", "--since", "2026-01-15"]);
+    let got: Vec<(String, String)> = listed(&r).into_iter().map(|c| (c.1, c.2)).collect();
+    assert_eq!(
+        got,
+        [("action_added".to_string(), "Muster".to_string()), ("action_done".into(), "Muster".into())],
+        "{r:#}"
+    );
+    // Nothing uncommitted: no worktree step.
+    assert!(r["changes"].as_array().unwrap().iter().all(|c| c["commit"] != "worktree"));
 }

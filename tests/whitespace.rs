@@ -211,3 +211,20 @@ fn an_unknown_account_and_centres_outside_the_account_are_reported() {
     let err = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
     assert!(err.contains("beta.toml:5"), "{err}");
 }
+
+/// Review findings: rows without a category are no gap, and a dossier without customer numbers
+/// says so rather than "no gap".
+#[test]
+fn rows_without_a_category_are_no_gap_and_no_customer_numbers_is_said() {
+    let ws = workspace();
+    let csv = std::fs::read_to_string(ws.path().join("s.csv")).unwrap() + "2026-10-21,B1,,1,450\n";
+    ws.write("s.csv", csv.as_bytes());
+    let r = report(&ws, "acme");
+    assert!(r["categories"].as_array().unwrap().iter().any(|c| c["category"] == "(none)"), "{r:#}");
+    assert!(r["gaps"].as_array().unwrap().iter().all(|g| g["category"] != "(none)"), "{r:#}");
+    ws.write("accounts/leer.toml", b"name = \"Leer\"\n");
+    let out = kam().current_dir(ws.path()).args(["whitespace", "leer", "--lang", "de"]).output().unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.contains("Das Dossier nennt keine Kundennummern (`customer_ids`)"), "{md}");
+    assert!(!md.contains("Keine Lücke"), "{md}");
+}

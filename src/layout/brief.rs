@@ -181,7 +181,7 @@ pub fn customer_brief_document(b: &Brief, language: Language, workspace: &str) -
         &format!("Für {} vorbereitet von {}, Stand {}", w.e(&a.name), w.e(workspace), w.date(b.today)),
     )];
     if let Some(owner) = &a.owner {
-        head.push(format!("{}: {}", w.t("Your contact", "Ihr Ansprechpartner"), w.e(owner)));
+        head.push(format!("{}: {}", w.t("Your contact", "Ihr Kontakt"), w.e(owner)));
     }
     w.bullets(head);
 
@@ -204,19 +204,19 @@ pub fn customer_brief_document(b: &Brief, language: Language, workspace: &str) -
     w.bullets(items);
 
     w.heading(2, w.t("Agenda", "Tagesordnung"));
-    w.blocks.push(Block::Raw(
-        [
-            w.t(
-                "1. Review of the year: revenue and what was done",
-                "1. Rückblick auf das Jahr: Umsatz und durchgeführte Maßnahmen",
-            ),
-            w.t("2. Plans for next year", "2. Planung für das nächste Jahr"),
-            w.t("3. Cooperation proposals", "3. Kooperationsvorschläge"),
-            w.t("4. Conditions", "4. Konditionen"),
-            w.t("5. Future topics and new products", "5. Zukunftsthemen und neue Produkte"),
-        ]
-        .join("\n"),
-    ));
+    // An ordered list, written as a paragraph of numbered lines (also one cell in a workbook).
+    let agenda = [
+        w.t(
+            "1. Review of the year: revenue and what was done",
+            "1. Rückblick auf das Jahr: Umsatz und durchgeführte Maßnahmen",
+        ),
+        w.t("2. Plans for next year", "2. Planung für das nächste Jahr"),
+        w.t("3. Cooperation proposals", "3. Kooperationsvorschläge"),
+        w.t("4. Conditions", "4. Konditionen"),
+        w.t("5. Future topics and new products", "5. Zukunftsthemen und neue Produkte"),
+    ]
+    .join("\n");
+    w.para(agenda);
 
     w.heading(2, w.t(&format!("1. Review of {y}"), &format!("1. Rückblick auf {y}")));
     if let Some(end) = b.data_ends_in_year {
@@ -1112,24 +1112,6 @@ pub fn brief_document(
         .iter()
         .map(|(d, s)| format!("{} — {}", w.date(*d), w.e(s.as_deref().unwrap_or_default())))
         .collect();
-    // What changed in the dossier since the last review (`kam changes`).
-    if let Some(r) = &b.changes {
-        w.heading(3, w.t("Since the last annual review", "Seit dem letzten Jahresgespräch"));
-        let mut items = vec![super::changes::since_text(language, &w.style, r)];
-        match &r.history {
-            Err(why) => items.push(super::changes::no_history_text(language, why)),
-            Ok(changes) if changes.is_empty() => {
-                items.push(w.t("No change in the dossier since then.", "Seitdem keine Änderung im Dossier."))
-            }
-            Ok(changes) => items.extend(
-                changes.iter().map(|c| super::changes::change_sentence(language, &w.style, w.currency, c)),
-            ),
-        }
-        w.bullets(items);
-        if let Some(table) = super::changes::figures_table(language, &w.style, r) {
-            w.blocks.push(Block::Table(table));
-        }
-    }
     w.para(format!("**{}**", w.t("Earlier annual reviews", "Frühere Jahresgespräche")));
     w.list_or_none(&reviews, "none recorded", "keine erfasst");
     // What was agreed at them: the goals that record the day they were agreed.
@@ -1199,6 +1181,24 @@ pub fn brief_document(
     }
 
     // 8. Action plan.
+    // What changed in the dossier since the last review (`kam changes`).
+    if let Some(r) = &b.changes {
+        w.heading(3, w.t("Since the last annual review", "Seit dem letzten Jahresgespräch"));
+        let mut items = vec![super::changes::since_text(language, &w.style, r)];
+        match &r.history {
+            Err(why) => items.push(super::changes::no_history_text(language, why)),
+            Ok(changes) if changes.is_empty() => {
+                items.push(w.t("No change in the dossier since then.", "Seitdem keine Änderung im Dossier."))
+            }
+            Ok(changes) => items.extend(
+                changes.iter().map(|c| super::changes::change_sentence(language, &w.style, w.currency, c)),
+            ),
+        }
+        w.bullets(items);
+        if let Some(table) = super::changes::figures_table(language, &w.style, r) {
+            w.blocks.push(Block::Table(table));
+        }
+    }
     w.heading(2, w.t("Action plan", "Aktionsplan"));
     let milestones: Vec<Vec<Value>> = a
         .actions

@@ -139,17 +139,17 @@ pub fn no_history_text(language: Language, why: &NoHistory) -> String {
         NoHistory::NoGit(e) => tr(
             language,
             &format!("No history: the `git` command could not be run ({e})."),
-            &format!("Keine Historie: der Befehl `git` ließ sich nicht ausführen ({e})."),
+            &format!("Keine Historie: Der Befehl `git` ließ sich nicht ausführen ({e})."),
         ),
         NoHistory::NotARepository => tr(
             language,
             "No history: the workspace is not in a git repository. Keep the dossiers in git to see what changed since the last review.",
-            "Keine Historie: der Arbeitsbereich liegt in keinem Git-Repository. Mit den Dossiers in Git zeigt kam, was sich seit dem letzten Jahresgespräch geändert hat.",
+            "Keine Historie: Der Arbeitsbereich liegt in keinem Git-Repository. Mit den Dossiers in Git zeigt kam, was sich seit dem letzten Jahresgespräch geändert hat.",
         ),
         NoHistory::NotCommitted => tr(
             language,
             "No history: the dossier has no commit yet.",
-            "Keine Historie: das Dossier ist noch nicht eingecheckt.",
+            "Keine Historie: Das Dossier ist noch nicht eingecheckt.",
         ),
     }
 }
@@ -160,9 +160,11 @@ pub(crate) fn since_text(language: Language, style: &Style, r: &ChangesReport) -
         (Some(d), SinceSource::LastReview) => tr(
             language,
             &format!("Since {} (the last annual review in [[meetings]])", style.date(d)),
-            &format!("Seit {} (das letzte Jahresgespräch unter [[meetings]])", style.date(d)),
+            &format!("Seit dem {} (dem letzten Jahresgespräch laut [[meetings]])", style.date(d)),
         ),
-        (Some(d), _) => tr(language, &format!("Since {}", style.date(d)), &format!("Seit {}", style.date(d))),
+        (Some(d), _) => {
+            tr(language, &format!("Since {}", style.date(d)), &format!("Seit dem {}", style.date(d)))
+        }
         (None, _) => tr(
             language,
             "The whole history: no annual review is recorded in [[meetings]]",
@@ -288,8 +290,8 @@ pub fn changes_document(r: &ChangesReport, language: Language) -> Document<'stat
     blocks.push(Block::Bullets(vec![
         tr(
             language,
-            "Each commit that changed the dossier after the date is compared with the version before it; the dossier as of the date is its last commit on or before it (author dates). Changes not committed yet are dated today. Contacts are matched by name (one removed and one added alike in role, e-mail or phone: renamed), actions by title, prices by product.",
-            "Jeder Commit, der das Dossier nach dem Datum geändert hat, wird mit der Fassung davor verglichen; das Dossier zum Datum ist sein letzter Commit an oder vor diesem Tag (Autorendatum). Noch nicht eingecheckte Änderungen tragen das heutige Datum. Ansprechpartner werden über den Namen zugeordnet (ein entfernter und ein neuer mit gleicher Funktion, E-Mail oder Telefonnummer: umbenannt), Maßnahmen über den Titel, Preise über den Artikel.",
+            "Each commit that changed the dossier after the date is compared with the version before it; the dossier as of the date is its last commit on or before it (commit dates). Changes not committed yet are dated today. Contacts are matched by name (one removed and one added alike in role, e-mail or phone: renamed), actions by title, prices by product.",
+            "Jeder Commit, der das Dossier nach dem Datum geändert hat, wird mit der Fassung davor verglichen; das Dossier zum Datum ist sein letzter Commit an oder vor diesem Tag (Commit-Datum). Noch nicht eingecheckte Änderungen tragen das heutige Datum. Ansprechpartner werden über den Namen zugeordnet (ein entfernter und ein neuer mit gleicher Funktion, E-Mail oder Telefonnummer: umbenannt), Maßnahmen über den Titel, Preise über den Artikel.",
         ),
         tr(
             language,

@@ -181,7 +181,7 @@ pub fn risk_document(report: &RiskReport, language: Language, workspace: &str) -
         tr(
             language,
             "Model: the BG/NBD fit did not converge on these exports (or degenerated); the score is made of the order days and the days since the last order alone",
-            "Modell: die BG/NBD-Schätzung konvergiert auf diesen Exporten nicht (oder entartet); der Risikowert besteht allein aus den Auftragstagen und den Tagen seit dem letzten Auftrag",
+            "Modell: Die BG/NBD-Schätzung konvergiert auf diesen Exporten nicht (oder entartet); der Risikowert besteht allein aus den Auftragstagen und den Tagen seit dem letzten Auftrag",
         )
     });
     facts.push(match &report.measured {
@@ -207,12 +207,12 @@ pub fn risk_document(report: &RiskReport, language: Language, workspace: &str) -
         Some(_) => tr(
             language,
             "Not measured: at no cut-off of the backtest did some customers stop buying and others not",
-            "Nicht gemessen: an keinem Stichtag der Rückschau gab es zugleich Kunden, die aufhörten zu kaufen, und solche, die weiter kauften",
+            "Nicht gemessen: An keinem Stichtag der Rückschau gab es zugleich Kunden, die aufhörten zu kaufen, und solche, die weiter kauften",
         ),
         None => tr(
             language,
             "Not measured: a backtest needs 12 months of exports before a cut-off and 6 after it",
-            "Nicht gemessen: eine Rückschau braucht 12 Monate Exporte vor einem Stichtag und 6 danach",
+            "Nicht gemessen: Eine Rückschau braucht 12 Monate Exporte vor einem Stichtag und 6 danach",
         ),
     });
     blocks.push(Block::Bullets(facts));
@@ -477,7 +477,7 @@ pub fn backtest_document(bt: &Backtest, language: Language, workspace: &str) -> 
                 bt.horizon_months
             ),
             &format!(
-                "_Kein Stichtag: eine Rückschau braucht 12 Monate Exporte vor einem Stichtag und {} volle Monate danach._",
+                "_Kein Stichtag: Eine Rückschau braucht 12 Monate Exporte vor einem Stichtag und {} volle Monate danach._",
                 bt.horizon_months
             ),
         )));

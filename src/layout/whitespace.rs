@@ -21,8 +21,12 @@ pub fn centre_text(name: Option<&str>, customer_id: &str) -> String {
     }
 }
 
+/// A centre as a column label (the renderer escapes labels).
 fn centre_label(c: &Centre) -> String {
-    centre_text(c.name.as_deref(), &c.customer_id)
+    match &c.name {
+        Some(n) => format!("{n} ({})", c.customer_id),
+        None => c.customer_id.clone(),
+    }
 }
 
 /// The rule that chose the comparable customers, as a sentence.
@@ -54,12 +58,12 @@ pub fn rule_text(language: Language, style: &Style, w: &Whitespace) -> String {
         PeerRule::Size { low, high } => tr(
             language,
             &format!(
-                "Comparable customers: {other_en} with a net revenue of the 12 months between {} and {} (half to twice the account's per buying centre)",
+                "Comparable customers: {other_en} with a net revenue of the 12 months between {} and {} (half to twice the account's net revenue per buying centre)",
                 style.amount(*low, &w.currency),
                 style.amount(*high, &w.currency)
             ),
             &format!(
-                "Vergleichskunden: {other_de} mit einem Nettoumsatz der 12 Monate zwischen {} und {} (die Hälfte bis das Doppelte des Schlüsselkunden je Einkaufsstelle)",
+                "Vergleichskunden: {other_de} mit einem Nettoumsatz der 12 Monate zwischen {} und {} (die Hälfte bis das Doppelte des Nettoumsatzes des Schlüsselkunden je Einkaufsstelle)",
                 style.amount(*low, &w.currency),
                 style.amount(*high, &w.currency)
             ),
@@ -118,7 +122,13 @@ pub fn whitespace_document(w: &Whitespace, language: Language) -> Document<'stat
             "Nettoumsatz nach Warengruppe und Einkaufsstelle",
         ),
     ));
-    if w.categories.is_empty() {
+    if w.centres.is_empty() {
+        blocks.push(Block::Paragraph(tr(
+            language,
+            "_The dossier lists no customer numbers (`customer_ids`): there is no buying centre to compare._",
+            "_Das Dossier nennt keine Kundennummern (`customer_ids`): Es gibt keine Einkaufsstelle zum Vergleichen._",
+        )));
+    } else if w.categories.is_empty() {
         blocks.push(Block::Paragraph(tr(
             language,
             "_Neither the account nor a comparable customer bought in the 12 months._",
@@ -149,11 +159,13 @@ pub fn whitespace_document(w: &Whitespace, language: Language) -> Document<'stat
     }
 
     blocks.push(Block::Heading(2, tr(language, "Gaps by potential", "Lücken nach Potenzial")));
-    if w.gaps.is_empty() {
+    if w.centres.is_empty() {
+        // Said above.
+    } else if w.gaps.is_empty() {
         blocks.push(Block::Paragraph(tr(
             language,
             "_No gap: every buying centre buys every category that comparable customers buy._",
-            "_Keine Lücke: jede Einkaufsstelle kauft jede Warengruppe, die Vergleichskunden kaufen._",
+            "_Keine Lücke: Jede Einkaufsstelle kauft jede Warengruppe, die Vergleichskunden kaufen._",
         )));
     } else {
         let rows: Vec<Vec<Value>> = w
@@ -225,8 +237,8 @@ pub fn whitespace_document(w: &Whitespace, language: Language) -> Document<'stat
         ),
         tr(
             language,
-            "Comparable customers: the customer numbers of the other key accounts of the same segment; without a segment, or where the segment has no other account with a purchase, the other customer numbers whose net revenue of the 12 months lies between half and twice the account's per buying centre. Share buying: the comparable customers with a positive net revenue in the category / all comparable customers; median: of those buyers' net revenue in it.",
-            "Vergleichskunden: die Kundennummern der anderen Schlüsselkunden desselben Segments; ohne Segment, oder wo das Segment keinen anderen Schlüsselkunden mit einem Kauf hat, die anderen Kundennummern, deren Nettoumsatz der 12 Monate zwischen der Hälfte und dem Doppelten des Schlüsselkunden je Einkaufsstelle liegt. Anteil Käufer: Vergleichskunden mit positivem Nettoumsatz in der Warengruppe / alle Vergleichskunden; Median: der Nettoumsatz dieser Käufer in ihr.",
+            "Comparable customers: the customer numbers of the other key accounts of the same segment; without a segment, or where the segment has no other account with a purchase, the other customer numbers whose net revenue of the 12 months lies between half and twice the account's net revenue per buying centre. Share buying: the comparable customers with a positive net revenue in the category / all comparable customers; median: of those buyers' net revenue in it.",
+            "Vergleichskunden: die Kundennummern der anderen Schlüsselkunden desselben Segments; ohne Segment, oder wo das Segment keinen anderen Schlüsselkunden mit einem Kauf hat, die anderen Kundennummern, deren Nettoumsatz der 12 Monate zwischen der Hälfte und dem Doppelten des Nettoumsatzes des Schlüsselkunden je Einkaufsstelle liegt. Anteil Käufer: Vergleichskunden mit positivem Nettoumsatz in der Warengruppe / alle Vergleichskunden; Median: der Nettoumsatz dieser Käufer in ihr.",
         ),
         tr(
             language,
