@@ -1,4 +1,4 @@
-"""Times kam and DuckDB on the same exports; run through bench/run.sh.
+"""Times kam, DuckDB and polars on the same exports; run through bench/run.sh.
 
 Each command runs --runs times, the commands of one export taking turns; the table shows the
 median wall time and the largest peak resident memory (taken by GNU time, see run()). Ratios are
@@ -35,7 +35,24 @@ COPY (
          'unit_price': 'DECIMAL(18,2)', 'revenue': 'DECIMAL(18,2)', 'deductions': 'DECIMAL(18,2)',
          'cost': 'DECIMAL(18,2)'}})
   GROUP BY ALL ORDER BY customer, period
-) TO '/dev/null' (FORMAT csv)''')
+) TO '{sys.argv[2]}' (FORMAT csv)''')
+"""
+
+POLARS_GENERATED = """
+import polars as pl, sys
+money = pl.Decimal(18, 2)
+df = pl.scan_csv(sys.argv[1], schema_overrides={
+    'customer': pl.String, 'invoice': pl.String, 'quantity': pl.Decimal(18, 3),
+    'unit_price': money, 'revenue': money, 'deductions': money, 'cost': money})
+net = pl.col('revenue') - pl.col('deductions')
+(df.with_columns(pl.col('date').str.slice(0, 7).alias('period'))
+   .group_by('customer', 'period')
+   .agg(pl.col('revenue').sum().alias('gross_revenue'), pl.col('deductions').sum(),
+        net.sum().alias('net_revenue'), pl.col('cost').sum().alias('variable_costs'),
+        (net - pl.col('cost')).sum().alias('db1'), pl.col('invoice').n_unique().alias('orders'),
+        pl.when(net < 0).then(-net).otherwise(0).sum().alias('returns'), pl.col('quantity').sum())
+   .sort('customer', 'period')
+   .collect().write_csv(sys.argv[2]))
 """
 
 DUCKDB_RETAIL = """
@@ -50,7 +67,7 @@ COPY (
          'Customer ID': 'VARCHAR', 'Invoice': 'VARCHAR', 'StockCode': 'VARCHAR',
          'Quantity': 'DECIMAL(18,3)', 'Price': 'DECIMAL(18,3)'}})
   GROUP BY ALL ORDER BY customer, period
-) TO '/dev/null' (FORMAT csv)''')
+) TO '{sys.argv[2]}' (FORMAT csv)''')
 """
 
 
@@ -103,35 +120,46 @@ def count_rows(path):
     return n - 1
 
 
+OUT = ROOT / "bench" / "data" / "out"
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--sizes", nargs="*", default=["1M", "10M"])
+    parser.add_argument("--files", nargs="*", default=["sales-1M-erp"],
+                        help="generated exports in bench/data/, without .csv")
     args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
 
+    import polars
     print(f"{subprocess.run([KAM, '--version'], capture_output=True, text=True).stdout.strip()}, "
-          f"DuckDB {__import__('duckdb').__version__}, {os.cpu_count()} cores, median of {args.runs} runs\n")
+          f"DuckDB {__import__('duckdb').__version__}, polars {polars.__version__}, "
+          f"{os.cpu_count()} cores, median of {args.runs} runs\n")
     if not GNU_TIME.exists():
         print("(no /usr/bin/time: the peak memory includes this script's own, some 70 MB)\n", file=sys.stderr)
-    print("| data | rows | MB | command | median s | rows/s | MB/s | peak MB | time / DuckDB |")
-    print("|---|---:|---:|---|---:|---:|---:|---:|---:|")
+    print("| data | rows | MB | command | median s | rows/s | MB/s | peak MB | time / DuckDB | time / polars |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---:|---:|")
 
+    # Every tool writes its whole result as CSV to a file.
+    out = lambda name: str(OUT / f"{name}.csv")
+    csv = lambda name: ["--format", "csv", "-o", out(name)]
     cases = []
-    for size in args.sizes:
-        path = ROOT / "bench" / "data" / f"sales-{size}.csv"
+    for name in args.files:
+        path = ROOT / "bench" / "data" / f"{name}.csv"
         sales = ["--sales", str(path)]
-        cases.append((f"generated {size}", path, WORKSPACE, [
-            ("duckdb: margin group-by", [sys.executable, "-c", DUCKDB_GENERATED, str(path)]),
-            ("kam margin --by customer --period month", [KAM, "margin", "--by", "customer", "--period", "month", *sales]),
-            ("kam retention --by customer --period month", [KAM, "retention", "--by", "customer", "--period", "month", *sales]),
-            ("kam kpi --month 2026-10", [KAM, "kpi", "--month", "2026-10", *sales]),
-            ("kam brief nordhafen", [KAM, "brief", "nordhafen", *sales]),
+        cases.append((name, path, WORKSPACE, [
+            ("duckdb: margin group-by", [sys.executable, "-c", DUCKDB_GENERATED, str(path), out("duckdb")]),
+            ("polars: margin group-by", [sys.executable, "-c", POLARS_GENERATED, str(path), out("polars")]),
+            ("kam margin --by customer --period month", [KAM, "margin", "--by", "customer", "--period", "month", *sales, *csv("margin")]),
+            ("kam retention --by customer --period month", [KAM, "retention", "--by", "customer", "--period", "month", *sales, *csv("retention")]),
+            ("kam kpi --month 2026-10", [KAM, "kpi", "--month", "2026-10", *sales, *csv("kpi")]),
+            ("kam brief nordhafen", [KAM, "brief", "nordhafen", *sales, "-o", str(OUT / "brief.md")]),
         ]))
     if RETAIL.exists():
         cases.append(("Online Retail II (.gz)", RETAIL, RETAIL_WORKSPACE, [
-            ("duckdb: margin group-by", [sys.executable, "-c", DUCKDB_RETAIL, str(RETAIL)]),
-            ("kam margin --by customer --period month", [KAM, "margin", "--by", "customer", "--period", "month"]),
-            ("kam retention --by customer --period month", [KAM, "retention", "--by", "customer", "--period", "month"]),
+            ("duckdb: margin group-by", [sys.executable, "-c", DUCKDB_RETAIL, str(RETAIL), out("duckdb")]),
+            ("kam margin --by customer --period month", [KAM, "margin", "--by", "customer", "--period", "month", *csv("margin")]),
+            ("kam retention --by customer --period month", [KAM, "retention", "--by", "customer", "--period", "month", *csv("retention")]),
         ]))
     else:
         print(f"\n(skipped Online Retail II: {RETAIL} is absent)", file=sys.stderr)
@@ -139,15 +167,15 @@ def main():
     for label, path, cwd, commands in cases:
         rows = count_rows(path)
         mb = path.stat().st_size / 1e6
-        duck = None
         measured = measure(commands, cwd, args.runs)
+        duck = next((s for n, (s, _) in measured.items() if n.startswith("duckdb")), None)
+        polars_s = next((s for n, (s, _) in measured.items() if n.startswith("polars")), None)
         for name, _ in commands:
             seconds, peak = measured[name]
-            if name.startswith("duckdb"):
-                duck = seconds
             ratio = f"{seconds / duck:.2f}" if duck else "–"
+            ratio_p = f"{seconds / polars_s:.2f}" if polars_s else "–"
             print(f"| {label} | {rows:,} | {mb:,.0f} | {name} | {seconds:.2f} | {rows / seconds:,.0f} | "
-                  f"{mb / seconds:,.0f} | {peak:,.0f} | {ratio} |", flush=True)
+                  f"{mb / seconds:,.0f} | {peak:,.0f} | {ratio} | {ratio_p} |", flush=True)
 
 
 if __name__ == "__main__":

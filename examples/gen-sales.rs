@@ -12,6 +12,7 @@
 //! ```text
 //! gen-sales demo
 //! gen-sales big --rows N --out FILE [--seed S] [--format de|en] [--customers C]
+//!               [--order date|random] [--products P] [--uniform]
 //! gen-sales --help
 //! ```
 //!
@@ -26,7 +27,11 @@
 //! work) covering 2022-01-01 to 2026-10-31, with the key accounts of the demo and C customers in
 //! all (default N / 500, at least 50 and at most 20000). A `.gz` suffix on FILE writes gzip.
 //! `--seed` (default 1) picks another, equally deterministic data set; `--format` (default `de`)
-//! picks the format.
+//! picks the format. The shape of the export: `--order random` writes the rows in a seeded random
+//! order instead of by date (as several appended exports, or one sorted by another column, come);
+//! `--products P` makes about P distinct product numbers (each article of the catalogue in
+//! ⌈P / articles⌉ variants, `ZW-10010-007`, one per invoice line); `--uniform` gives every customer
+//! but the demo's key accounts the same size, instead of a few big ones and a long tail.
 //!
 //! ```text
 //! cargo run --release --example gen-sales -- demo
@@ -63,6 +68,7 @@ use std::time::Instant;
 
 use flate2::Compression;
 use flate2::write::GzEncoder;
+use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
@@ -72,6 +78,7 @@ gen-sales: writes deterministic ERP sales exports
 Usage:
   gen-sales demo
   gen-sales big --rows N --out FILE [--seed S] [--format de|en] [--customers C]
+                [--order date|random] [--products P] [--uniform]
   gen-sales --help
 
 Commands:
@@ -85,6 +92,9 @@ Options of big:
   --seed S         random seed (default 1)
   --format de|en   de: Windows-1252, ';', decimal comma; en: UTF-8, ',', decimal point (default de)
   --customers C    number of customers (default N / 500, at least 50, at most 20000)
+  --order O        date: rows by date, as an ERP writes them (default); random: shuffled
+  --products P     about P distinct products (variants of the catalogue's articles)
+  --uniform        every customer but the key accounts of the same size (default: a long tail)
 
 Examples:
   cargo run --release --example gen-sales -- demo
@@ -1433,6 +1443,8 @@ struct Formatter {
     article_nos: Vec<Vec<u8>>,
     article_names: Vec<Vec<u8>>,
     categories: Vec<Vec<u8>>,
+    /// Variants per article (`--products`); 1 writes the catalogue's numbers as they are.
+    variants: u64,
 }
 
 impl Formatter {
@@ -1476,6 +1488,7 @@ impl Formatter {
             article_nos: ARTICLES.iter().map(|a| field(a.no)).collect(),
             article_names: ARTICLES.iter().map(|a| field(if english { a.en } else { a.de })).collect(),
             categories: CATEGORIES.iter().map(|(de, en)| field(if english { en } else { de })).collect(),
+            variants: 1,
         }
     }
 
@@ -1527,6 +1540,12 @@ impl Formatter {
         let a = usize::from(r.article);
         buf.push(d);
         buf.extend_from_slice(&self.article_nos[a]);
+        if self.variants > 1 {
+            // A variant of the article, fixed per invoice line: more distinct products.
+            let h = (u64::from(r.doc_no) ^ (u64::from(r.customer) << 20) ^ (a as u64) << 40)
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            buf.extend_from_slice(format!("-{:03}", (h >> 32) % self.variants).as_bytes());
+        }
         buf.push(d);
         buf.extend_from_slice(&self.article_names[a]);
         buf.push(d);
@@ -1636,16 +1655,24 @@ struct Sink {
     out: Output,
     buf: Vec<u8>,
     rows: u64,
+    /// With `--order random`: where each row starts in `buf`, which then holds all rows.
+    hold: Option<Vec<usize>>,
 }
 
 impl Sink {
     fn create(path: &Path, formatter: &Formatter) -> io::Result<Sink> {
         let mut buf = Vec::with_capacity(1 << 17);
         formatter.header(&mut buf);
-        Ok(Sink { out: Output::create(path)?, buf, rows: 0 })
+        Ok(Sink { out: Output::create(path)?, buf, rows: 0, hold: None })
     }
 
     fn row(&mut self, formatter: &Formatter, row: &Row) -> io::Result<()> {
+        if let Some(starts) = &mut self.hold {
+            starts.push(self.buf.len());
+            formatter.row(&mut self.buf, row);
+            self.rows += 1;
+            return Ok(());
+        }
         formatter.row(&mut self.buf, row);
         self.rows += 1;
         if self.buf.len() >= 1 << 16 {
@@ -1653,6 +1680,33 @@ impl Sink {
             self.buf.clear();
         }
         Ok(())
+    }
+
+    /// Writes the rows held in a seeded random order (the header first), then finishes.
+    fn finish_shuffled(mut self, seed: u64) -> io::Result<u64> {
+        let Some(mut starts) = self.hold.take() else { return self.finish() };
+        let end = self.buf.len();
+        let header = starts.first().copied().unwrap_or(end);
+        let mut rows: Vec<(usize, usize)> = starts
+            .iter()
+            .zip(starts.iter().skip(1).chain(std::iter::once(&end)))
+            .map(|(a, b)| (*a, *b))
+            .collect();
+        starts.clear();
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5348_5546);
+        rows.shuffle(&mut rng);
+        let mut out = Vec::with_capacity(1 << 17);
+        out.extend_from_slice(&self.buf[..header]);
+        for (a, b) in rows {
+            out.extend_from_slice(&self.buf[a..b]);
+            if out.len() >= 1 << 16 {
+                self.out.write_all(&out)?;
+                out.clear();
+            }
+        }
+        self.out.write_all(&out)?;
+        self.out.finish()?;
+        Ok(self.rows)
     }
 
     fn finish(mut self) -> io::Result<u64> {
@@ -1713,19 +1767,40 @@ struct BigArgs {
     seed: u64,
     format: Format,
     customers: Option<usize>,
+    /// Rows in date order (as an ERP writes them) or shuffled.
+    shuffled: bool,
+    /// About this many distinct products (variants of the catalogue's articles); `None`: the
+    /// catalogue as it is.
+    products: Option<usize>,
+    /// Every small customer of the same size, instead of a few big ones and a long tail.
+    uniform: bool,
 }
 
 fn big(args: &BigArgs) -> io::Result<()> {
     let started = Instant::now();
     let customers = args.customers.unwrap_or_else(|| (args.rows / 500).clamp(50, 20_000) as usize);
-    let model = big_model(customers, args.seed);
-    let formatter = Formatter::new(args.format, &model);
+    let mut model = big_model(customers, args.seed);
+    if args.uniform {
+        for c in model.customers.iter_mut().skip(DEMO_KEY_CUSTOMERS.len()) {
+            c.invoices_per_year = 14.0;
+            c.lines_mean = 2.9;
+            c.qty_scale = 1.0;
+            c.growth = 0.0;
+        }
+    }
+    let mut formatter = Formatter::new(args.format, &model);
+    if let Some(p) = args.products {
+        formatter.variants = p.div_ceil(ARTICLES.len()).max(1) as u64;
+    }
     let n_customers = model.customers.len();
     let mut sim = Sim::new(model, args.seed);
     sim.calibrate(args.rows);
     let mut sink = Sink::create(&args.out, &formatter)?;
+    if args.shuffled {
+        sink.hold = Some(Vec::new());
+    }
     sim.run(&mut |row: &Row| sink.row(&formatter, row))?;
-    let rows = sink.finish()?;
+    let rows = sink.finish_shuffled(args.seed)?;
     eprintln!(
         "{}: {rows} rows, {n_customers} customers, 2022-01-01 to 2026-10-31, {:.1} s",
         args.out.display(),
@@ -1751,6 +1826,7 @@ fn parse_big(args: &[String]) -> Result<BigArgs, String> {
     let mut seed = 1;
     let mut format = Format::German;
     let mut customers = None;
+    let (mut shuffled, mut products, mut uniform) = (false, None, false);
     let mut i = 0;
     while i < args.len() {
         let (flag, inline) = match args[i].split_once('=') {
@@ -1797,6 +1873,25 @@ fn parse_big(args: &[String]) -> Result<BigArgs, String> {
                         })?,
                 );
             }
+            "--order" => {
+                shuffled = match value()?.as_str() {
+                    "date" => false,
+                    "random" => true,
+                    other => return Err(format!("--order: expected date or random, got {other:?}")),
+                }
+            }
+            "--products" => {
+                let v = value()?;
+                products = Some(
+                    parse_count(&v)
+                        .and_then(|n| usize::try_from(n).ok())
+                        .filter(|&n| (1..=1_000_000).contains(&n))
+                        .ok_or_else(|| {
+                            format!("--products: expected a number from 1 to 1000000, got {v:?}")
+                        })?,
+                );
+            }
+            "--uniform" => uniform = true,
             other => return Err(format!("unknown argument {other:?}")),
         }
         i += 1;
@@ -1807,6 +1902,9 @@ fn parse_big(args: &[String]) -> Result<BigArgs, String> {
         seed,
         format,
         customers,
+        shuffled,
+        products,
+        uniform,
     })
 }
 
