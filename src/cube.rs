@@ -91,7 +91,72 @@ struct CubePart<'s> {
     customer_cell: Vec<u32>,
     /// The invoice number of the last row, and its fingerprint.
     last_invoice: (String, InvoiceId),
+    invoices: InvoiceLog,
     spec: &'s CubeSpec,
+}
+
+/// The invoice fingerprints of a pass's purchase rows with the number of their cell, in the
+/// order read: one buffer for all cells (not a list per cell, whose allocations and growth
+/// would be most of the pass's memory and time). A fingerprint following its own twin in the
+/// same cell (the lines of one invoice) is kept once.
+#[derive(Debug, Default)]
+struct InvoiceLog {
+    cells: Vec<u32>,
+    ids: Vec<InvoiceId>,
+}
+
+impl InvoiceLog {
+    fn push(&mut self, cell: u32, id: InvoiceId) {
+        if self.cells.last() != Some(&cell) || self.ids.last() != Some(&id) {
+            self.cells.push(cell);
+            self.ids.push(id);
+        }
+    }
+
+    /// Takes in a later part's log, its cell numbers mapped by `map`.
+    fn append(&mut self, later: InvoiceLog, map: impl Fn(u32) -> u32) {
+        self.cells.extend(later.cells.into_iter().map(map));
+        self.ids.extend(later.ids);
+    }
+
+    /// The fingerprints grouped by cell (cells in order, each cell's sorted and distinct), each
+    /// cell told where its own are. Grouped by counting, in time linear in the entries.
+    fn into_lists(self, cells: &mut [(CellKey, Cell)]) -> Vec<InvoiceId> {
+        let mut start = vec![0u64; cells.len() + 1];
+        for &c in &self.cells {
+            start[c as usize + 1] += 1;
+        }
+        for i in 0..cells.len() {
+            start[i + 1] += start[i];
+        }
+        let mut at = start.clone();
+        let mut grouped: Vec<InvoiceId> = vec![0; self.ids.len()];
+        for (&c, &id) in self.cells.iter().zip(&self.ids) {
+            grouped[at[c as usize] as usize] = id;
+            at[c as usize] += 1;
+        }
+        drop(self);
+        // Each cell's sorted and made distinct, moved down over the duplicates removed before.
+        let mut written = 0usize;
+        for (i, (_, cell)) in cells.iter_mut().enumerate() {
+            let (from, to) = (start[i] as usize, start[i + 1] as usize);
+            let list = &mut grouped[from..to];
+            list.sort_unstable();
+            let mut n = 0usize;
+            for k in 0..list.len() {
+                if k == 0 || list[k] != list[n - 1] {
+                    list[n] = list[k];
+                    n += 1;
+                }
+            }
+            grouped.copy_within(from..from + n, written);
+            cell.invoices = (written as u64, n as u32);
+            written += n;
+        }
+        grouped.truncate(written);
+        grouped.shrink_to_fit();
+        grouped
+    }
 }
 
 impl<'s> CubePart<'s> {
@@ -103,12 +168,13 @@ impl<'s> CubePart<'s> {
             last_cell: None,
             customer_cell: Vec::new(),
             last_invoice: (String::new(), invoice_id("")),
+            invoices: InvoiceLog::default(),
             spec,
         }
     }
 
-    /// The cell of `key`, made when new.
-    fn cell(&mut self, key: CellKey) -> &mut Cell {
+    /// The number of the cell of `key`, made when new.
+    fn cell(&mut self, key: CellKey) -> u32 {
         let i = match self.last_cell {
             Some((last, i)) if last == key => i,
             _ => {
@@ -134,7 +200,7 @@ impl<'s> CubePart<'s> {
                 i
             }
         };
-        &mut self.cells[i as usize].1
+        i
     }
 
     fn add(&mut self, row: &SaleRow<'_>) {
@@ -174,18 +240,10 @@ impl<'s> CubePart<'s> {
             }
             *id
         });
-        let cell = self.cell(key);
-        cell.sums.add_row(row);
-        if let Some(inv) = invoice
-            && cell.invoices.last() != Some(&inv)
-        {
-            // A quarter more room at a time (not double): the invoices are most of the memory
-            // of a large pass.
-            let list = &mut cell.invoices;
-            if list.len() == list.capacity() {
-                list.reserve_exact(list.len() / 4 + 4);
-            }
-            list.push(inv);
+        let i = self.cell(key);
+        self.cells[i as usize].1.sums.add_row(row);
+        if let Some(inv) = invoice {
+            self.invoices.push(i, inv);
         }
     }
 
@@ -214,10 +272,13 @@ impl<'s> CubePart<'s> {
         };
         if self.spec.cells_may_repeat {
             // The later part's cells are taken as they are, a key possibly for a second time.
+            let offset = self.cells.len() as u32;
             self.cells.extend(later.cells.into_iter().map(|(key, cell)| (remapped(key), cell)));
+            self.invoices.append(later.invoices, |c| c + offset);
         } else {
             self.cells.reserve(later.cells.len());
             self.index.reserve(later.cells.len());
+            let mut to_own = Vec::with_capacity(later.cells.len());
             for (key, cell) in later.cells {
                 let key = remapped(key);
                 let next = self.cells.len() as u32;
@@ -226,12 +287,11 @@ impl<'s> CubePart<'s> {
                     // A cell new to this part is taken over whole.
                     self.cells.push((key, cell));
                 } else {
-                    let own = &mut self.cells[i as usize].1;
-                    own.sums.add(&cell.sums);
-                    own.invoices.reserve_exact(cell.invoices.len());
-                    own.invoices.extend_from_slice(&cell.invoices);
+                    self.cells[i as usize].1.sums.add(&cell.sums);
                 }
+                to_own.push(i);
             }
+            self.invoices.append(later.invoices, |c| to_own[c as usize]);
         }
         self.last_cell = None;
         let cube = &mut self.cube;
@@ -362,13 +422,12 @@ impl Sums {
     }
 }
 
-/// One aggregate: sums and the distinct invoice numbers of its rows.
+/// One aggregate: sums and where the distinct invoice numbers of its rows are listed.
 #[derive(Debug, Clone, Default)]
 pub struct Cell {
     pub sums: Sums,
-    /// The fingerprints of the cell's invoice numbers, sorted and distinct once the pass is
-    /// over.
-    pub invoices: Vec<InvoiceId>,
+    /// The cell's invoice fingerprints in [`Cube::invoice_ids`]: from, count.
+    invoices: (u64, u32),
 }
 
 /// The aggregates of one pass over the exports.
@@ -382,6 +441,9 @@ pub struct Cube {
     /// Every aggregate with its key, in the order the rows first reached it; a key has one
     /// cell unless the cube was built with [`CubeSpec::cells_may_repeat`].
     pub cells: Vec<(CellKey, Cell)>,
+    /// The invoice fingerprints of all cells in one buffer, cell after cell, each cell's sorted
+    /// and distinct: see [`Cube::invoices`].
+    invoice_ids: Vec<InvoiceId>,
     /// Account index of each interned customer.
     pub customer_account: Vec<Option<usize>>,
     /// First and last day in the exports (all rows, also those outside the range).
@@ -418,17 +480,20 @@ impl Cube {
         let new = || (CubePart::new(spec), also());
         let mut sink = new();
         let stats = fold_exports_in_parts(&ws.sales_files, &ws.config.import, diags, &mut sink, new, parts);
-        let (CubePart { mut cube, cells, .. }, also) = sink;
+        let (CubePart { mut cube, mut cells, invoices, .. }, also) = sink;
+        cube.invoice_ids = invoices.into_lists(&mut cells);
         cube.cells = cells;
         cube.stats = stats;
-        crate::parallel::for_each_mut(&mut cube.cells, |(_, cell)| {
-            cell.invoices.sort_unstable();
-            cell.invoices.dedup();
-        });
         cube.customer_account = (0..cube.customers.len() as u32)
             .map(|i| ws.customer_account.get(cube.customers.name(i)).copied())
             .collect();
         (cube, also)
+    }
+
+    /// The distinct invoice fingerprints of a cell of this cube, sorted.
+    pub fn invoices(&self, cell: &Cell) -> &[InvoiceId] {
+        let (from, count) = cell.invoices;
+        &self.invoice_ids[from as usize..from as usize + count as usize]
     }
 
     /// The account index of a cell's customer.

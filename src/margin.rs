@@ -621,7 +621,7 @@ impl Group {
 /// (each cell's invoices sorted and distinct). A group of one cell has its cell's count; the
 /// invoices of larger groups are sorted together and counted once each.
 fn count_invoices(groups: &mut [Group], total: &mut Group, members: &[u32], cube: &Cube) {
-    let invoices = |cell: u32| cube.cells[cell as usize].1.invoices.as_slice();
+    let invoices = |cell: u32| cube.invoices(&cube.cells[cell as usize].1);
     let mut scratch: Vec<InvoiceId> = Vec::new();
     for group in groups.iter_mut() {
         let first = group.first as usize;
