@@ -482,6 +482,8 @@ impl Cube {
         let stats = fold_exports_in_parts(&ws.sales_files, &ws.config.import, diags, &mut sink, new, parts);
         let (CubePart { mut cube, mut cells, invoices, .. }, also) = sink;
         cube.invoice_ids = invoices.into_lists(&mut cells);
+        // The vector grew by doubling: up to half of it is room the reports never use.
+        cells.shrink_to_fit();
         cube.cells = cells;
         cube.stats = stats;
         cube.customer_account = (0..cube.customers.len() as u32)
