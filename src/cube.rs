@@ -507,6 +507,14 @@ impl Cube {
     pub fn months(&self) -> Option<(Month, Month)> {
         Some((Month::of(self.first_date?), Month::of(self.last_date?)))
     }
+
+    /// The exports' last complete month: the month of their last day when they reach one of
+    /// its last three days (a month may end on a weekend), else the month before.
+    pub fn last_complete_month(&self) -> Option<Month> {
+        let end = self.last_date?;
+        let m = Month::of(end);
+        Some(if (m.last_day() - end).num_days() <= 3 { m } else { m - 1 })
+    }
 }
 
 #[cfg(test)]

@@ -134,19 +134,25 @@ pub enum DossierPart {
     Review,
 }
 
-/// A key account's churn-risk score (0 to 100, to two places) and its rank among the key
-/// accounts (1 the riskiest, of `of`).
+/// A key account's churn-risk score (0 to 100, to two places), the score as reports show it (a
+/// whole number), and its rank among the key accounts (1 the riskiest, of `of`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RiskPlace {
     pub score: Decimal,
+    pub shown: Decimal,
     pub rank: usize,
     pub of: usize,
 }
 
 impl RiskPlace {
     pub fn of(r: &crate::risk::report::Ranked) -> RiskPlace {
-        let score = Decimal::try_from(r.row.score).unwrap_or_default().round_dp(2);
-        RiskPlace { score, rank: r.rank, of: r.of }
+        let exact = Decimal::try_from(r.row.score).unwrap_or_default();
+        RiskPlace {
+            score: exact.round_dp_with_strategy(2, crate::money::ROUNDING),
+            shown: exact.round_dp_with_strategy(0, crate::money::ROUNDING),
+            rank: r.rank,
+            of: r.of,
+        }
     }
 }
 
@@ -421,10 +427,7 @@ pub fn radar(
     // "Year to date" ends with the exports' last complete month: a month the exports end in is
     // not set against the whole month a year before. A month counts as complete when the
     // exports reach its last three days (it may end on a weekend).
-    let last_complete = data_end.map(|end| {
-        let m = Month::of(end);
-        if (m.last_day() - end).num_days() <= 3 { m } else { m - 1 }
-    });
+    let last_complete = cube.last_complete_month();
     let (ytd, ytd_prev) = match (cube.months(), last_complete) {
         (Some(_), Some(last)) if last.year() == data_end.map_or(0, |d| d.year()) => {
             let first = Month::new(last.year(), 1);
@@ -767,7 +770,8 @@ pub fn radar(
             });
             let ranked = risks.iter().find(|r| r.row.id == a.id);
             let risk = ranked.map(RiskPlace::of);
-            let risky = ranked.is_some_and(|r| r.row.score >= f64::from(s.risk_score));
+            // The score as the item shows it: 79.6 reads 80 and meets a threshold of 80.
+            let risky = risk.is_some_and(|p| p.shown >= Decimal::from(s.risk_score));
             if let Some(last_order) = last_order {
                 // Counted to the exports' last day: exports a few weeks old do not make every
                 // account look silent.

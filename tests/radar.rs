@@ -292,6 +292,39 @@ fn churn_risk_at_the_risk_score_threshold() {
     assert!(err.contains("[radar] risk_score must be a whole number from 1 to 100, found 0"), "{err}");
 }
 
+/// The threshold meets the score as the item shows it: a score of 1.96 reads "2/100" and is an
+/// item at `risk_score = 2`, not at 3. 51 customers order weekly, each a day later and with one
+/// order day fewer than the one before; the account's customer is the second safest of 52 on
+/// both counts (the 52nd ordered once), its rhythm unbroken.
+#[test]
+fn churn_risk_compares_the_shown_score_with_the_threshold() {
+    let ws = TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    let end = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let mut csv = String::from("date,customer,quantity,revenue\n");
+    for i in 0..51u64 {
+        let id = if i == 1 { "C1".to_string() } else { format!("K{i:02}") };
+        for k in 0..100 - i {
+            csv.push_str(&format!("{},{id},1,100\n", end - chrono::Days::new(i + 7 * k)));
+        }
+    }
+    csv.push_str(&format!("{},S,1,100\n", end - chrono::Days::new(60)));
+    ws.write("s.csv", csv.as_bytes());
+    ws.write("accounts/a.toml", dossier("").as_bytes());
+    let risk = common::json(ws.path(), &["risk", "--by", "account"]);
+    let score = risk["rows"][0]["score"].as_f64().unwrap();
+    assert!(score > 1.5 && score < 2.0, "{risk}");
+    let config = |t: u32| format!("[workspace]\nsales = [\"s.csv\"]\n[radar]\nrisk_score = {t}\n");
+    ws.write("kam.toml", config(2).as_bytes());
+    let found = items(&ws, "churn_risk");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]["text"].as_str().unwrap().starts_with("churn-risk score 2/100, rank 1 of 1 key accounts;"),
+        "{found:?}"
+    );
+    ws.write("kam.toml", config(3).as_bytes());
+    assert!(items(&ws, "churn_risk").is_empty(), "{:?}", items(&ws, "churn_risk"));
+}
+
 #[test]
 fn an_account_that_became_inactive_is_a_churn_risk() {
     // W = 3: bought in July, none since; inactive at the end of October (the exports end in

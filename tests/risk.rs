@@ -364,6 +364,11 @@ fn one_customer_one_order_and_all_churned_give_no_nan_and_no_panic() {
     let c = &bt["cutoffs"][0];
     assert_eq!((c["customers"].as_u64(), c["churned"].as_u64()), (Some(5), Some(5)), "{bt}");
     assert!(c["auc"]["score"].is_null(), "{bt}");
+    // Nor a precision: with everybody churned, every ranking's riskiest tenth is all churners.
+    for k in ["score", "recency", "bgnbd", "window_rule"] {
+        assert!(c["precision_top_decile"][k].is_null(), "{k}: {bt}");
+        assert!(bt["precision_top_decile"][k].is_null(), "{k}: {bt}");
+    }
     let md = kam()
         .current_dir(ws.path())
         .args(["risk", "--backtest", "--at", "2024-12", "--format", "md"])
@@ -441,4 +446,200 @@ fn kam_risk_on_online_retail_beats_the_baselines() {
     let report = risk_json(&dir, &[]);
     assert_eq!(report["model"]["converged"], true);
     assert_rows_consistent(&report);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regression tests
+// ---------------------------------------------------------------------------------------------
+
+fn markdown(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = kam().current_dir(dir).args(args).args(["--format", "md"]).output().unwrap();
+    assert!(out.status.success(), "kam {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn row<'a>(report: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    report["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == id)
+        .unwrap_or_else(|| panic!("{id}: {report}"))
+}
+
+/// An order and its credit note on the same day net to nothing: no order day. The rows of a
+/// day are summed per customer whatever their order in the file; a credit note on a later day
+/// does not take back an earlier order day.
+#[test]
+fn an_order_cancelled_the_same_day_is_no_order_day() {
+    let ws = TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    ws.write(
+        "s.csv",
+        b"date,customer,invoice,quantity,revenue\n\
+          2025-03-10,K1,R3,1,-100\n\
+          2025-01-10,K1,R1,1,100\n\
+          2025-02-10,K1,R2,1,80\n\
+          2025-03-10,K1,R3,1,100\n\
+          2025-01-10,K2,S1,1,50\n\
+          2025-02-12,K2,S2,1,50\n\
+          2025-02-12,K2,S3,1,-20\n\
+          2025-02-20,K2,S2,1,-50\n\
+          2025-03-15,K3,T1,1,100\n\
+          2025-03-15,K3,T1,1,-150\n\
+          2025-03-31,K4,U1,1,10\n",
+    );
+    let report = risk_json(ws.path(), &[]);
+    // K1: the order of 2025-03-10 and its credit note (listed first) cancel out.
+    let k1 = row(&report, "K1");
+    assert_eq!((k1["order_days"].as_u64(), k1["last_order"].as_str()), (Some(2), Some("2025-02-10")), "{k1}");
+    // K2: 50 − 20 on 2025-02-12 is still an order; the credit note of 2025-02-20 is none.
+    let k2 = row(&report, "K2");
+    assert_eq!((k2["order_days"].as_u64(), k2["last_order"].as_str()), (Some(2), Some("2025-02-12")), "{k2}");
+    // K3: its only day nets to less than nothing: not ranked.
+    assert!(report["rows"].as_array().unwrap().iter().all(|r| r["id"] != "K3"), "{report}");
+}
+
+/// The revenue trend compares 12 whole months of exports: none where they reach before the
+/// exports' first month, and the month the exports end in early is left out at the default
+/// `--at`.
+#[test]
+fn the_revenue_trend_compares_whole_months_within_the_exports() {
+    // 50 on the 5th and the 20th of every month from 2024-01 to 2025-09, then one on
+    // 2025-10-05; the exports end on 2025-10-15 (another customer).
+    let ws = TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    let mut csv = String::from("date,customer,quantity,revenue\n");
+    for y in [2024, 2025] {
+        for m in 1..=12 {
+            if y == 2025 && m > 10 {
+                break;
+            }
+            csv.push_str(&format!("{y}-{m:02}-05,K1,1,50\n"));
+            if !(y == 2025 && m == 10) {
+                csv.push_str(&format!("{y}-{m:02}-20,K1,1,50\n"));
+            }
+        }
+    }
+    csv.push_str("2025-10-15,K2,1,1\n");
+    ws.write("s.csv", csv.as_bytes());
+    let report = risk_json(ws.path(), &[]);
+    assert_eq!(report["at"], "2025-10");
+    // 2025-04 … 2025-09 against 2024-10 … 2025-03: 600 against 600, not the 550 of a half October.
+    assert_eq!(row(&report, "K1")["trend"], "0", "{report}");
+    assert_eq!(report["trend_to"], "2025-09", "{report}");
+    let md = markdown(ws.path(), &["risk"]);
+    assert!(
+        md.contains("Revenue trend: net revenue of Apr–Sep\u{a0}2025 against Oct\u{a0}2024–Mar\u{a0}2025"),
+        "{md}"
+    );
+    // An earlier --at is a month the exports cover completely.
+    let report = risk_json(ws.path(), &["--at", "2025-08"]);
+    assert_eq!(report["trend_to"], "2025-08", "{report}");
+    // As of 2024-11 the 12 months begin before the exports (2024-01): no trend.
+    let report = risk_json(ws.path(), &["--at", "2024-11"]);
+    assert!(row(&report, "K1")["trend"].is_null(), "{report}");
+    assert!(report["trend_to"].is_null(), "{report}");
+    let md = markdown(ws.path(), &["risk", "--at", "2024-11", "--lang", "de"]);
+    assert!(md.contains("die Exporte reichen nicht über diese 12 Monate zurück"), "{md}");
+    let cells =
+        |l: &str| l.split('|').map(str::trim).filter(|c| !c.is_empty()).map(String::from).collect::<Vec<_>>();
+    let k1 = md.lines().map(cells).find(|c| c.get(1).is_some_and(|id| id == "K1")).unwrap();
+    assert_eq!(k1.last().map(String::as_str), Some("–"), "{md}");
+}
+
+/// 51 customers ordering weekly, each a day later and with one order day fewer than the one
+/// before; K (customer number 1 of them) is account a, S with a single order day 60 days before
+/// the exports end is account b.
+fn ranked_accounts() -> TempWorkspace {
+    let ws = TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    let end = chrono::NaiveDate::from_ymd_opt(2026, 10, 30).unwrap();
+    let mut csv = String::from("date,customer,quantity,revenue\n");
+    for i in 0..51u64 {
+        let id = if i == 1 { "K".to_string() } else { format!("C{i:02}") };
+        for k in 0..100 - i {
+            csv.push_str(&format!("{},{id},1,100\n", end - chrono::Days::new(i + 7 * k)));
+        }
+    }
+    csv.push_str(&format!("{},S,1,100\n", end - chrono::Days::new(60)));
+    ws.write("s.csv", csv.as_bytes());
+    ws.write("accounts/a.toml", b"name = \"A\"\ncustomer_ids = [\"K\"]\nowner = \"Anna\"\n");
+    ws.write("accounts/b.toml", b"name = \"B\"\ncustomer_ids = [\"S\"]\nowner = \"Anna\"\n");
+    ws
+}
+
+/// The brief's risk line: the order days it names are those the score ranks (all of them up to
+/// the cut-off, not "in 24 months"), and one point, day or order day is singular.
+#[test]
+fn the_brief_risk_line_counts_truthfully_in_the_right_number() {
+    let ws = ranked_accounts();
+    let line = |id: &str, lang: &str| {
+        let md = markdown(ws.path(), &["brief", id, "--lang", lang]);
+        let prefix = if lang == "de" { "- Abwanderungsrisiko " } else { "- Churn risk " };
+        md.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("{md}")).to_string()
+    };
+    // K ranks second safest among 52 customers on both counts: 1 point each, 1 day since.
+    let a = line("a", "de");
+    assert!(a.contains(": bisher 99 Auftragstage (1 Punkt), 1 Tag seit dem letzten Auftrag (Rhythmus: alle 7 Tage; 1 Punkt);"), "{a}");
+    let a = line("a", "en");
+    assert!(
+        a.contains(
+            ": 99 order days so far (1 point), 1 day since the last order (usually every 7 days; 1 point);"
+        ),
+        "{a}"
+    );
+    let b = line("b", "de");
+    assert!(
+        b.contains(": bisher 1 Auftragstag (50 Punkte), 60 Tage seit dem letzten Auftrag (50 Punkte);"),
+        "{b}"
+    );
+    let b = line("b", "en");
+    assert!(b.contains(": 1 order day so far (50 points), 60 days since the last order (50 points);"), "{b}");
+    assert!(!a.contains("24 months") && !b.contains("24 months"), "{a}\n{b}");
+}
+
+/// The report's header counts one customer or key account in the singular, and the definitions
+/// read right for a score of three ranks and of two.
+#[test]
+fn the_risk_report_counts_one_in_the_singular_and_defines_both_scores() {
+    let ws = ranked_accounts();
+    let md = markdown(ws.path(), &["risk", "--by", "account", "--owner", "Anna", "--lang", "de"]);
+    assert!(md.contains("bewertet: 2 Schlüsselkunden mit einem Auftrag"), "{md}");
+    let ws = TempWorkspace::new("[workspace]\nsales = [\"s.csv\"]\n");
+    ws.write("s.csv", b"date,customer,quantity,revenue\n2025-03-04,K1,1,10\n2025-03-09,K1,1,10\n");
+    ws.write("accounts/a.toml", b"name = \"A\"\ncustomer_ids = [\"K1\"]\n");
+    let en = markdown(ws.path(), &["risk"]);
+    assert!(en.contains("ranked: 1 customer with an order in the 24 months"), "{en}");
+    let de = markdown(ws.path(), &["risk", "--by", "account", "--lang", "de"]);
+    assert!(de.contains("bewertet: 1 Schlüsselkunde mit einem Auftrag"), "{de}");
+    let de = markdown(ws.path(), &["risk", "--lang", "de"]);
+    assert!(de.contains("bewertet: 1 Kunde mit einem Auftrag"), "{de}");
+    // Without a converged model (one customer) the definitions still describe the score.
+    assert!(de.contains("ohne konvergierte Schätzung der Mittelwert der beiden letzten Ränge"), "{de}");
+    assert!(!de.contains("50 × (") && !de.contains("100/3"), "{de}");
+    assert!(en.contains("Risk = 100 × the mean of the ranks"), "{en}");
+}
+
+/// `--backtest --at` a month whose horizon the exports do not hold names the months missing,
+/// not the 12 months before (which a cut-off asked for does not need).
+#[test]
+fn a_backtest_at_a_month_without_its_horizon_names_the_missing_months() {
+    let ws = generated();
+    let md = markdown(ws.path(), &["risk", "--backtest", "--at", "2025-09", "--horizon", "6"]);
+    assert!(
+        md.contains("_No cut-off: the cut-off Sep\u{a0}2025 needs the 6 whole months after it, Oct\u{a0}2025–Mar\u{a0}2026; the exports end on 2025-12-31, their last whole month is Dec\u{a0}2025, so Jan–Mar\u{a0}2026 are missing"),
+        "{md}"
+    );
+    assert!(!md.contains("12 months of exports before a cut-off and"), "{md}");
+    let md =
+        markdown(ws.path(), &["risk", "--backtest", "--at", "2025-11", "--horizon", "2", "--lang", "de"]);
+    assert!(
+        md.contains("Der Stichtag Nov.\u{a0}2025 braucht die 2 vollen Monate danach, Dez.\u{a0}2025–Jan.\u{a0}2026; die Exporte enden am 31.12.2025, ihr letzter voller Monat ist Dez.\u{a0}2025, es fehlt also Jan.\u{a0}2026"),
+        "{md}"
+    );
+    assert!(md.contains("Horizont: 2 Monate"), "{md}");
+    let md = markdown(ws.path(), &["risk", "--backtest", "--at", "2025-12", "--horizon", "1"]);
+    assert!(
+        md.contains("needs the whole month after it, Jan\u{a0}2026;")
+            && md.contains("Horizon: 1 month after"),
+        "{md}"
+    );
 }

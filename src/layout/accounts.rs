@@ -55,7 +55,7 @@ pub fn accounts_document(
                 Value::Date(r.last_meeting),
                 Value::Count(r.complaints_open),
                 Value::Date(r.next_review),
-                Value::Number(r.risk.map(|p| p.score.round_dp(0))),
+                Value::Number(r.risk.map(|p| p.shown)),
             ]
         })
         .collect();

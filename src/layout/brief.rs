@@ -876,8 +876,11 @@ pub fn brief_document(
     }
     if let Some(r) = &b.risk {
         let n = |v: f64, places: u32| {
-            Decimal::try_from(v).map_or("–".to_string(), |d| w.style.number(d.round_dp(places), places))
+            Decimal::try_from(v).map_or("–".to_string(), |d| {
+                w.style.number(d.round_dp_with_strategy(places, crate::money::ROUNDING), places)
+            })
         };
+        let points = |v: f64| super::risk::points_count(language, v);
         let (e, f, s) = r.row.ranks.points();
         let rhythm = r.row.median_gap_days.map_or(String::new(), |g| {
             if g == Decimal::ONE {
@@ -888,23 +891,27 @@ pub fn brief_document(
         });
         let expected = match (r.row.expected_orders_6m, e) {
             (Some(x), Some(p)) => w.t(
-                &format!("{} order days expected in the next 6 months ({} points), ", n(x, 1), n(p, 0)),
-                &format!(
-                    "{} erwartete Auftragstage in den nächsten 6 Monaten ({} Punkte), ",
-                    n(x, 1),
-                    n(p, 0)
-                ),
+                &format!("{} order days expected in the next 6 months ({}), ", n(x, 1), points(p)),
+                &format!("{} erwartete Auftragstage in den nächsten 6 Monaten ({}), ", n(x, 1), points(p)),
             ),
             _ => String::new(),
         };
+        // The order days the score ranks: all of them up to the cut-off, not only the 24 months'.
+        let order_days = super::plural(
+            language,
+            r.row.order_days,
+            ("order day", "order days"),
+            ("Auftragstag", "Auftragstage"),
+        );
+        let since = days_text(language, r.row.days_since_last);
         items.push(w.t(
             &format!(
-                "Churn risk {}/100, rank {} of {} key accounts: {expected}{} order days in 24 months ({} points), {} days since the last order ({rhythm}{} points); `kam risk --by account` has the definition",
-                n(r.row.score, 0), r.rank, r.of, r.row.order_days, n(f, 0), r.row.days_since_last, n(s, 0)
+                "Churn risk {}/100, rank {} of {} key accounts: {expected}{order_days} so far ({}), {since} since the last order ({rhythm}{}); `kam risk --by account` has the definition",
+                n(r.row.score, 0), r.rank, r.of, points(f), points(s)
             ),
             &format!(
-                "Abwanderungsrisiko {}/100, Rang {} von {} Schlüsselkunden: {expected}{} Auftragstage in 24 Monaten ({} Punkte), {} Tage seit dem letzten Auftrag ({rhythm}{} Punkte); die Definition steht in `kam risk --by account`",
-                n(r.row.score, 0), r.rank, r.of, r.row.order_days, n(f, 0), r.row.days_since_last, n(s, 0)
+                "Abwanderungsrisiko {}/100, Rang {} von {} Schlüsselkunden: {expected}bisher {order_days} ({}), {since} seit dem letzten Auftrag ({rhythm}{}); die Definition steht in `kam risk --by account`",
+                n(r.row.score, 0), r.rank, r.of, points(f), points(s)
             ),
         ));
     }

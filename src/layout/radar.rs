@@ -367,7 +367,7 @@ pub fn fact_text(
             };
             match risk {
                 Some(p) => {
-                    let score = style.number(p.score.round_dp(0), 0);
+                    let score = style.number(p.shown, 0);
                     let (rank, of) = (p.rank, p.of);
                     let place = t(
                         format!("churn-risk score {score}/100, rank {rank} of {of} key accounts; "),

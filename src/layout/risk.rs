@@ -14,9 +14,24 @@ fn col(key: &str, label: String) -> Column {
     Column { key: key.to_string(), label }
 }
 
-/// A measured value as a decimal rounded to `places` (the layout's choice of precision).
+/// A measured value as a decimal rounded to `places` (the layout's choice of precision), with
+/// kam's rounding.
 fn decimal(v: Option<f64>, places: u32) -> Option<Decimal> {
-    v.filter(|v| v.is_finite()).and_then(|v| Decimal::try_from(v).ok()).map(|d| d.round_dp(places))
+    v.filter(|v| v.is_finite())
+        .and_then(|v| Decimal::try_from(v).ok())
+        .map(|d| d.round_dp_with_strategy(places, crate::money::ROUNDING))
+}
+
+/// Points as shown, rounded to whole points: "1 point", "31 points"; "1 Punkt", "31 Punkte".
+pub(crate) fn points_count(language: Language, v: f64) -> String {
+    let Some(d) = decimal(Some(v), 0) else { return tr(language, "– points", "– Punkte") };
+    let word = match (language, d.abs() == Decimal::ONE) {
+        (Language::En, true) => "point",
+        (Language::En, false) => "points",
+        (Language::De, true) => "Punkt",
+        (Language::De, false) => "Punkte",
+    };
+    format!("{} {word}", Style::new(language).number(d, 0))
 }
 
 fn unit_label(language: Language, by: RiskUnit) -> String {
@@ -134,21 +149,22 @@ pub fn risk_document(report: &RiskReport, language: Language, workspace: &str) -
         1,
         format!("{} — {}", tr(language, "Churn risk", "Abwanderungsrisiko"), inline(workspace)),
     )];
-    let (many_en, many_de) = match report.by {
-        RiskUnit::Customer => ("customers", "Kunden"),
-        RiskUnit::Account => ("key accounts", "Schlüsselkunden"),
+    let (en, de) = match report.by {
+        RiskUnit::Customer => (("customer", "customers"), ("Kunde", "Kunden")),
+        RiskUnit::Account => (("key account", "key accounts"), ("Schlüsselkunde", "Schlüsselkunden")),
     };
-    let count = style.number(Decimal::from(report.rows.len() as u64), 0);
+    let (many_en, many_de) = (en.1, de.1);
+    let count = super::plural(language, report.rows.len() as u64, en, de);
     let mut facts = vec![tr(
         language,
         &format!(
-            "As of {} (the exports up to {}); ranked: {count} {many_en} with an order in the 24 months up to {}",
+            "As of {} (the exports up to {}); ranked: {count} with an order in the 24 months up to {}",
             style.month(report.at),
             style.date(report.end),
             style.month(report.at),
         ),
         &format!(
-            "Stand {} (Exporte bis {}); bewertet: {count} {many_de} mit einem Auftrag in den 24 Monaten bis {}",
+            "Stand {} (Exporte bis {}); bewertet: {count} mit einem Auftrag in den 24 Monaten bis {}",
             style.month(report.at),
             style.date(report.end),
             style.month(report.at),
@@ -158,19 +174,18 @@ pub fn risk_document(report: &RiskReport, language: Language, workspace: &str) -
     facts.push(if m.converged {
         let p = &m.params;
         let n = |v: f64, places: u32| decimal(Some(v), places).map_or("–".to_string(), |d| style.number(d, places));
+        let fitted = super::plural(language, m.customers as u64, ("customer", "customers"), ("Kunden", "Kunden"));
         tr(
             language,
             &format!(
-                "Model: BG/NBD fitted on {} customers: r = {}, α = {} days, a = {}, b = {}",
-                style.number(Decimal::from(m.customers as u64), 0),
+                "Model: BG/NBD fitted on {fitted}: r = {}, α = {} days, a = {}, b = {}",
                 n(p.r, 4),
                 n(p.alpha, 2),
                 n(p.a, 4),
                 n(p.b, 4)
             ),
             &format!(
-                "Modell: BG/NBD, geschätzt an {} Kunden: r = {}, α = {} Tage, a = {}, b = {}",
-                style.number(Decimal::from(m.customers as u64), 0),
+                "Modell: BG/NBD, geschätzt an {fitted}: r = {}, α = {} Tage, a = {}, b = {}",
                 n(p.r, 4),
                 n(p.alpha, 2),
                 n(p.a, 4),
@@ -188,17 +203,17 @@ pub fn risk_document(report: &RiskReport, language: Language, workspace: &str) -
         Some((a, cutoffs)) if a.score.is_some() => {
             let best = best_baseline(language, a);
             let (name, value) = best.map_or(("–".to_string(), None), |(n, v)| (n, Some(v)));
+            let cutoffs =
+                super::plural(language, *cutoffs as u64, ("cut-off", "cut-offs"), ("Stichtag", "Stichtage"));
             tr(
                 language,
                 &format!(
-                    "Measured on these exports (backtest, 6 months ahead, {} cut-offs): AUC of the score {}, of the best baseline ({name}) {}; 50 % is chance, 100 % a perfect ranking (`kam risk --backtest`)",
-                    cutoffs,
+                    "Measured on these exports (backtest, 6 months ahead, {cutoffs}): AUC of the score {}, of the best baseline ({name}) {}; 50 % is chance, 100 % a perfect ranking (`kam risk --backtest`)",
                     auc_text(&style, a.score),
                     auc_text(&style, value)
                 ),
                 &format!(
-                    "Gemessen auf diesen Exporten (Rückschau, 6 Monate voraus, {} Stichtage): AUC des Risikowerts {}, des besten Vergleichsmaßes ({name}) {}; 50 % ist Zufall, 100 % eine fehlerfreie Rangfolge (`kam risk --backtest`)",
-                    cutoffs,
+                    "Gemessen auf diesen Exporten (Rückschau, 6 Monate voraus, {cutoffs}): AUC des Risikowerts {}, des besten Vergleichsmaßes ({name}) {}; 50 % ist Zufall, 100 % eine fehlerfreie Rangfolge (`kam risk --backtest`)",
                     auc_text(&style, a.score),
                     auc_text(&style, value)
                 ),
@@ -297,43 +312,68 @@ pub fn risk_document(report: &RiskReport, language: Language, workspace: &str) -
     }
 
     blocks.push(Block::Heading(2, crate::i18n::label(language, "definitions")));
-    blocks.push(Block::Bullets(definitions(language)));
+    blocks.push(Block::Bullets(definitions(language, &style, report)));
     Document { blocks, csv_table: Some(csv_table(report, language)) }
 }
 
-fn definitions(language: Language) -> Vec<String> {
+fn definitions(language: Language, style: &Style, report: &RiskReport) -> Vec<String> {
+    let trend = match report.trend_to {
+        Some(to) => tr(
+            language,
+            &format!(
+                "Revenue trend: net revenue of {} against {} (the 6 months up to the cut-off, or up to the last month the exports cover completely, against the 6 before).",
+                style.months(to - 5, to),
+                style.months(to - 11, to - 6)
+            ),
+            &format!(
+                "Umsatztrend: Nettoumsatz {} gegenüber {} (die 6 Monate bis zum Stichtag oder bis zum letzten Monat, den die Exporte ganz abdecken, gegenüber den 6 davor).",
+                style.months(to - 5, to),
+                style.months(to - 11, to - 6)
+            ),
+        ),
+        None => tr(
+            language,
+            "Revenue trend (net revenue of the last 6 whole months against the 6 before): “–”, the exports do not reach back over those 12 months.",
+            "Umsatztrend (Nettoumsatz der letzten 6 vollen Monate gegenüber den 6 davor): „–“, die Exporte reichen nicht über diese 12 Monate zurück.",
+        ),
+    };
     vec![
         tr(
             language,
-            "Risk = 100/3 × (the rank of the expected order days of the next 6 months, fewer: riskier + the rank of the order days so far, fewer: riskier + the rank of the days since the last order, more: riskier); each rank is the place among all customers with an order in the 24 months, from 0 (safest) to 1 (riskiest), so that 100 is the riskiest customer. Without a converged model: 50 × (the last two ranks). A key account is placed among the customers with the order days of all its customer numbers together.",
-            "Risiko = 100/3 × (Rang der erwarteten Auftragstage der nächsten 6 Monate, weniger: riskanter + Rang der bisherigen Auftragstage, weniger: riskanter + Rang der Tage seit dem letzten Auftrag, mehr: riskanter); jeder Rang ist der Platz unter allen Kunden mit einem Auftrag in den 24 Monaten, von 0 (am sichersten) bis 1 (am riskantesten), 100 ist also der riskanteste Kunde. Ohne konvergierte Schätzung: 50 × (die beiden letzten Ränge). Ein Schlüsselkunde wird mit den Auftragstagen all seiner Kundennummern zusammen unter den Kunden eingeordnet.",
+            "Risk = 100 × the mean of the ranks of the expected order days of the next 6 months (fewer: riskier), of the order days so far (fewer: riskier) and of the days since the last order (more: riskier); without a converged model, the mean of the last two ranks. Each rank is the place among all customers with an order in the 24 months, from 0 (safest) to 1 (riskiest), so that 100 is the riskiest customer. A key account is placed among the customers with the order days of all its customer numbers together.",
+            "Risiko = 100 × der Mittelwert der Ränge der erwarteten Auftragstage der nächsten 6 Monate (weniger: riskanter), der bisherigen Auftragstage (weniger: riskanter) und der Tage seit dem letzten Auftrag (mehr: riskanter); ohne konvergierte Schätzung der Mittelwert der beiden letzten Ränge. Jeder Rang ist der Platz unter allen Kunden mit einem Auftrag in den 24 Monaten, von 0 (am sichersten) bis 1 (am riskantesten), 100 ist also der riskanteste Kunde. Ein Schlüsselkunde wird mit den Auftragstagen all seiner Kundennummern zusammen unter den Kunden eingeordnet.",
         ),
         tr(
             language,
-            "Expected order days and P(active): the BG/NBD model (Fader, Hardie & Lee 2005), fitted by maximum likelihood on every customer's order days up to the cut-off (time in days; an order day is a day with positive net revenue, several orders on one day count once). Without a converged fit the score does without the expected order days. The model counts a customer with a single order day as active (it can only drop out after a repeat order); the days since the last order rank such a customer all the same.",
-            "Erwartete Auftragstage und P(aktiv): das BG/NBD-Modell (Fader, Hardie & Lee 2005), per Maximum Likelihood an den Auftragstagen aller Kunden bis zum Stichtag geschätzt (Zeit in Tagen; ein Auftragstag ist ein Tag mit positivem Nettoumsatz, mehrere Aufträge an einem Tag zählen einmal). Ohne konvergierte Schätzung kommt der Risikowert ohne die erwarteten Auftragstage aus. Das Modell hält einen Kunden mit nur einem Auftragstag für aktiv (abwandern kann er erst nach einem Folgeauftrag); die Tage seit dem letzten Auftrag ordnen ihn trotzdem ein.",
+            "Expected order days and P(active): the BG/NBD model (Fader, Hardie & Lee 2005), fitted by maximum likelihood on every customer's order days up to the cut-off (time in days; an order day is a day whose rows of the customer add up to a positive net revenue, several orders on one day count once, an order cancelled the same day not at all). Without a converged fit the score does without the expected order days. The model counts a customer with a single order day as active (it can only drop out after a repeat order); the days since the last order rank such a customer all the same.",
+            "Erwartete Auftragstage und P(aktiv): das BG/NBD-Modell (Fader, Hardie & Lee 2005), per Maximum Likelihood an den Auftragstagen aller Kunden bis zum Stichtag geschätzt (Zeit in Tagen; ein Auftragstag ist ein Tag, dessen Zeilen des Kunden zusammen einen positiven Nettoumsatz ergeben; mehrere Aufträge an einem Tag zählen einmal, ein am selben Tag stornierter gar nicht). Ohne konvergierte Schätzung kommt der Risikowert ohne die erwarteten Auftragstage aus. Das Modell hält einen Kunden mit nur einem Auftragstag für aktiv (abwandern kann er erst nach einem Folgeauftrag); die Tage seit dem letzten Auftrag ordnen ihn trotzdem ein.",
         ),
         tr(
             language,
-            "Points E + F + D: the shares of the three ranks in the risk (E the expected order days, F the frequency, D the days since the last order); they add up to the risk.",
-            "Punkte E + H + T: die Anteile der drei Ränge am Risiko (E die erwarteten Auftragstage, H die Häufigkeit, T die Tage seit dem letzten Auftrag); zusammen ergeben sie das Risiko.",
+            "Points E + F + D: each rank's share of the risk (E the expected order days, “–” without a converged model; F the frequency; D the days since the last order); they add up to the risk.",
+            "Punkte E + H + T: der Anteil jedes Rangs am Risiko (E die erwarteten Auftragstage, „–“ ohne konvergierte Schätzung; H die Häufigkeit; T die Tage seit dem letzten Auftrag); zusammen ergeben sie das Risiko.",
         ),
         tr(
             language,
-            "Rhythm: the median gap in days between the order days of the 24 months; days since: counted to the exports' last day. Revenue trend: net revenue of the last 6 months against the 6 before.",
-            "Rhythmus: der Median der Abstände in Tagen zwischen den Auftragstagen der 24 Monate; Tage seit: gezählt bis zum letzten Tag der Exporte. Umsatztrend: Nettoumsatz der letzten 6 Monate gegenüber den 6 davor.",
+            "Order days: all of them up to the cut-off, also those before the 24 months (as the model counts them). Rhythm: the median gap in days between the order days of the 24 months; days since: counted to the exports' last day.",
+            "Auftragstage: alle bis zum Stichtag, auch die vor den 24 Monaten (wie das Modell sie zählt). Rhythmus: der Median der Abstände in Tagen zwischen den Auftragstagen der 24 Monate; Tage seit: gezählt bis zum letzten Tag der Exporte.",
         ),
+        trend,
         tr(
             language,
             "The dossiers' signals (complaints, satisfaction, decision-makers, DSO) are shown beside the score, not in it: the exports cannot test them.",
             "Die Signale der Dossiers (Reklamationen, Zufriedenheit, Entscheider, DSO) stehen neben dem Risikowert, nicht in ihm: an den Exporten lassen sie sich nicht prüfen.",
         ),
-        tr(
-            language,
-            "AUC (ROC): the probability that a customer who then stopped buying ranks above one who did not (ties count half), shown as a percentage: 50 % is chance, 100 % a perfect ranking. A customer counts as churned when it has no order in the months after the cut-off.",
-            "AUC (ROC): die Wahrscheinlichkeit, dass ein Kunde, der danach nicht mehr kaufte, vor einem eingeordnet ist, der weiter kaufte (Gleichstand zählt zur Hälfte), in Prozent: 50 % ist Zufall, 100 % eine fehlerfreie Rangfolge. Als abgewandert zählt ein Kunde ohne Auftrag in den Monaten nach dem Stichtag.",
-        ),
+        auc_definition(language),
     ]
+}
+
+fn auc_definition(language: Language) -> String {
+    tr(
+        language,
+        "AUC (ROC): the probability that a customer who then stopped buying ranks above one who did not (ties count half), shown as a percentage: 50 % is chance, 100 % a perfect ranking. A customer counts as churned when it has no order in the months after the cut-off.",
+        "AUC (ROC): die Wahrscheinlichkeit, dass ein Kunde, der danach nicht mehr kaufte, vor einem eingeordnet ist, der weiter kaufte (Gleichstand zählt zur Hälfte), in Prozent: 50 % ist Zufall, 100 % eine fehlerfreie Rangfolge. Als abgewandert zählt ein Kunde ohne Auftrag in den Monaten nach dem Stichtag.",
+    )
 }
 
 fn csv_table(report: &RiskReport, language: Language) -> Table<'static> {
@@ -420,6 +460,7 @@ pub fn risk_json(report: &RiskReport) -> Json {
         "by": match report.by { RiskUnit::Customer => "customer", RiskUnit::Account => "account" },
         "at": report.at.to_string(),
         "end": report.end.to_string(),
+        "trend_to": report.trend_to.map(|m| m.to_string()),
         "model": {
             "r": r, "alpha": alpha, "a": a, "b": b,
             "time_unit": "day",
@@ -460,27 +501,15 @@ pub fn backtest_document(bt: &Backtest, language: Language, workspace: &str) -> 
             inline(workspace)
         ),
     )];
+    let h = bt.horizon_months;
+    let horizon = super::months_text(language, h);
     blocks.push(Block::Bullets(vec![tr(
         language,
-        &format!("Horizon: {} months after each cut-off; cut-offs: {}", bt.horizon_months, bt.cutoffs.len()),
-        &format!(
-            "Horizont: {} Monate nach jedem Stichtag; Stichtage: {}",
-            bt.horizon_months,
-            bt.cutoffs.len()
-        ),
+        &format!("Horizon: {horizon} after each cut-off; cut-offs: {}", bt.cutoffs.len()),
+        &format!("Horizont: {horizon} nach jedem Stichtag; Stichtage: {}", bt.cutoffs.len()),
     )]));
     if bt.cutoffs.is_empty() {
-        blocks.push(Block::Paragraph(tr(
-            language,
-            &format!(
-                "_No cut-off: a backtest needs 12 months of exports before a cut-off and {} whole months after it._",
-                bt.horizon_months
-            ),
-            &format!(
-                "_Kein Stichtag: Eine Rückschau braucht 12 Monate Exporte vor einem Stichtag und {} volle Monate danach._",
-                bt.horizon_months
-            ),
-        )));
+        blocks.push(Block::Paragraph(no_cutoff_text(language, &style, bt)));
     } else {
         let names = [
             ("score", tr(language, "kam's risk", "kam-Risikowert")),
@@ -546,12 +575,14 @@ pub fn backtest_document(bt: &Backtest, language: Language, workspace: &str) -> 
         tr(
             language,
             &format!(
-                "Each cut-off is a month end with at least 12 months of exports before it and {h} whole months after it. Scored: every customer with an order in the 12 months up to the cut-off, from the rows up to the cut-off alone. Churned: no order in the {h} months after it.",
-                h = bt.horizon_months
+                "Each cut-off is a month end with at least 12 months of exports before it (none needed for one asked for with --at) and {whole} after it. Scored: every customer with an order in the 12 months up to the cut-off, from the rows up to the cut-off alone. Churned: no order {within} after it.",
+                whole = whole_months(language, h, false),
+                within = if h == 1 { "in the month".to_string() } else { format!("in the {h} months") },
             ),
             &format!(
-                "Jeder Stichtag ist ein Monatsende mit mindestens 12 Monaten Exporten davor und {h} vollen Monaten danach. Bewertet: jeder Kunde mit einem Auftrag in den 12 Monaten bis zum Stichtag, allein aus den Zeilen bis zum Stichtag. Abgewandert: kein Auftrag in den {h} Monaten danach.",
-                h = bt.horizon_months
+                "Jeder Stichtag ist ein Monatsende mit mindestens 12 Monaten Exporten davor (bei einem mit --at gewählten nicht nötig) und {whole} danach. Bewertet: jeder Kunde mit einem Auftrag in den 12 Monaten bis zum Stichtag, allein aus den Zeilen bis zum Stichtag. Abgewandert: kein Auftrag {within} danach.",
+                whole = whole_months(language, h, true),
+                within = if h == 1 { "im Monat".to_string() } else { format!("in den {h} Monaten") },
             ),
         ),
         tr(
@@ -559,7 +590,7 @@ pub fn backtest_document(bt: &Backtest, language: Language, workspace: &str) -> 
             "Baselines: the days since the last order; the BG/NBD expected order days alone; the W-month rule (no order in the last W months, the workspace's churn window).",
             "Vergleichsmaße: die Tage seit dem letzten Auftrag; die BG/NBD-Erwartung allein; die W-Monats-Regel (kein Auftrag in den letzten W Monaten, dem Abwanderungsfenster des Arbeitsbereichs).",
         ),
-        definitions(language).remove(5),
+        auc_definition(language),
         tr(
             language,
             "Precision among the riskiest tenth: the share of churned customers among the tenth ranked riskiest (rounded up).",
@@ -567,6 +598,71 @@ pub fn backtest_document(bt: &Backtest, language: Language, workspace: &str) -> 
         ),
     ]));
     Document { blocks, csv_table: None }
+}
+
+/// "1 whole month", "6 whole months"; in German "1 vollen Monat" and "6 volle Monate", or in the
+/// dative ("mit … 6 vollen Monaten danach").
+fn whole_months(language: Language, n: u32, dative: bool) -> String {
+    match (language, n) {
+        (Language::En, 1) => "1 whole month".to_string(),
+        (Language::En, n) => format!("{n} whole months"),
+        (Language::De, 1) => "1 vollen Monat".to_string(),
+        (Language::De, n) if dative => format!("{n} vollen Monaten"),
+        (Language::De, n) => format!("{n} volle Monate"),
+    }
+}
+
+/// Why a backtest has no cut-off. With `--at`, the cut-off needs no months before it, so what
+/// is missing are the horizon's months after it: named, with the exports' last whole month.
+fn no_cutoff_text(language: Language, style: &Style, bt: &Backtest) -> String {
+    let h = bt.horizon_months;
+    match (bt.at, bt.data_end) {
+        (Some(at), Some((end, whole))) => {
+            let (from, to) = (at + 1, at + h as i32);
+            let missing = (whole + 1).max(from);
+            let one = missing == to;
+            let needed_en = if h == 1 {
+                format!("the whole month after it, {}", style.month(from))
+            } else {
+                format!("the {h} whole months after it, {}", style.months(from, to))
+            };
+            let needed_de = if h == 1 {
+                format!("den vollen Monat danach, {}", style.month(from))
+            } else {
+                format!("die {h} vollen Monate danach, {}", style.months(from, to))
+            };
+            tr(
+                language,
+                &format!(
+                    "_No cut-off: the cut-off {} needs {needed_en}; the exports end on {}, their last whole month is {}, so {} {} missing (a month counts as whole when the exports reach one of its last three days). Choose an earlier --at or a shorter --horizon._",
+                    style.month(at),
+                    style.date(end),
+                    style.month(whole),
+                    style.months(missing, to),
+                    if one { "is" } else { "are" }
+                ),
+                &format!(
+                    "_Kein Stichtag: Der Stichtag {} braucht {needed_de}; die Exporte enden am {}, ihr letzter voller Monat ist {}, es {} also {} (ein Monat zählt als voll, wenn die Exporte einen seiner letzten drei Tage erreichen). Ein früheres --at oder ein kürzerer --horizon hilft._",
+                    style.month(at),
+                    style.date(end),
+                    style.month(whole),
+                    if one { "fehlt" } else { "fehlen" },
+                    style.months(missing, to)
+                ),
+            )
+        }
+        _ => tr(
+            language,
+            &format!(
+                "_No cut-off: a backtest needs 12 months of exports before a cut-off and {} after it._",
+                whole_months(language, h, false)
+            ),
+            &format!(
+                "_Kein Stichtag: Eine Rückschau braucht 12 Monate Exporte vor einem Stichtag und {} danach._",
+                whole_months(language, h, false)
+            ),
+        ),
+    }
 }
 
 /// `kam risk --backtest --format json`.

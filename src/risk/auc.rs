@@ -31,9 +31,11 @@ pub fn roc_auc(scores: &[f64], churned: &[bool]) -> Option<f64> {
     Some((rank_sum - p * (p + 1.0) / 2.0) / (p * negatives as f64))
 }
 
-/// The share of churned units among the tenth with the highest scores (at least one unit).
+/// The share of churned units among the tenth with the highest scores (at least one unit);
+/// `None`, as for [`roc_auc`], when all or none churned: then every ranking scores the same and
+/// there is nothing to measure.
 pub fn precision_top_decile(scores: &[f64], churned: &[bool]) -> Option<f64> {
-    if scores.is_empty() || scores.len() != churned.len() {
+    if scores.len() != churned.len() || churned.iter().all(|c| *c) || churned.iter().all(|c| !*c) {
         return None;
     }
     let mut order: Vec<usize> = (0..scores.len()).collect();
@@ -66,5 +68,13 @@ mod tests {
         // The top tenth of 20 is 2 units, one of them churned.
         assert_eq!(precision_top_decile(&scores, &churned), Some(0.5));
         assert_eq!(precision_top_decile(&[], &[]), None);
+    }
+
+    #[test]
+    fn no_precision_when_all_or_none_churned() {
+        let scores: Vec<f64> = (0..20).map(f64::from).collect();
+        assert_eq!(precision_top_decile(&scores, &[true; 20]), None);
+        assert_eq!(precision_top_decile(&scores, &[false; 20]), None);
+        assert_eq!(roc_auc(&scores, &[true; 20]), None);
     }
 }

@@ -28,33 +28,70 @@ fn date_of(n: i64) -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date") + chrono::Days::new(n.max(0) as u64)
 }
 
-/// The order days of every customer: days with a sale of positive net revenue.
+/// The order days of every customer: the days whose rows of that customer sum to a positive
+/// net revenue (an order cancelled by a credit note of the same day leaves none; several
+/// invoices on one day count once). Kept as the net revenue of each customer and day, sorted by
+/// day, so that memory grows with customers × days, not with rows.
 #[derive(Debug, Default)]
 pub struct OrderDayBook {
-    pub days: HashMap<String, Vec<i64>>,
+    net: HashMap<String, Vec<(i64, Decimal)>>,
+}
+
+/// Adds `net` to `day` in `days` (sorted by day, one entry a day).
+fn add_day(days: &mut Vec<(i64, Decimal)>, day: i64, net: Decimal) {
+    match days.last_mut() {
+        Some(last) if last.0 == day => last.1 += net,
+        Some(last) if last.0 > day => match days.binary_search_by_key(&day, |e| e.0) {
+            Ok(i) => days[i].1 += net,
+            Err(i) => days.insert(i, (day, net)),
+        },
+        _ => days.push((day, net)),
+    }
+}
+
+impl OrderDayBook {
+    /// The order days of `customer` (trimmed), sorted.
+    pub fn days(&self, customer: &str) -> Vec<i64> {
+        self.net.get(customer).map_or_else(Vec::new, |days| positive(days))
+    }
+
+    /// Every customer with a row, and its order days (sorted; empty where no day's net revenue
+    /// is positive).
+    pub fn customers(&self) -> impl Iterator<Item = (&str, Vec<i64>)> {
+        self.net.iter().map(|(c, days)| (c.as_str(), positive(days)))
+    }
+}
+
+fn positive(days: &[(i64, Decimal)]) -> Vec<i64> {
+    days.iter().filter(|e| e.1 > Decimal::ZERO).map(|e| e.0).collect()
 }
 
 impl RowSink for OrderDayBook {
     fn row(&mut self, row: &SaleRow<'_>) {
-        if row.customer.is_empty() || row.net <= Decimal::ZERO {
+        if row.customer.is_empty() {
             return;
         }
         let d = day_number(row.date);
-        match self.days.get_mut(row.customer) {
-            Some(v) => {
-                if v.last() != Some(&d) {
-                    v.push(d);
-                }
-            }
+        match self.net.get_mut(row.customer) {
+            Some(v) => add_day(v, d, row.net),
             None => {
-                self.days.insert(row.customer.to_string(), vec![d]);
+                self.net.insert(row.customer.to_string(), vec![(d, row.net)]);
             }
         }
     }
 
     fn append(&mut self, later: Self) {
-        for (c, days) in later.days {
-            self.days.entry(c).or_default().extend(days);
+        for (c, days) in later.net {
+            match self.net.get_mut(&c) {
+                Some(v) => {
+                    for (d, net) in days {
+                        add_day(v, d, net);
+                    }
+                }
+                None => {
+                    self.net.insert(c, days);
+                }
+            }
         }
     }
 }
@@ -93,8 +130,8 @@ pub struct RiskRow {
     pub days_since_last: i64,
     pub p_alive: Option<f64>,
     pub expected_orders_6m: Option<f64>,
-    /// Net revenue of the last 6 months against the 6 before: the change (`None` when the 6
-    /// before had none).
+    /// Net revenue of the 6 months up to [`RiskReport::trend_to`] against the 6 before: the
+    /// change (`None` without `trend_to`, or when the 6 before had none).
     pub trend: Option<Decimal>,
     pub score: f64,
     pub ranks: Components,
@@ -117,6 +154,11 @@ pub struct RiskReport {
     pub at: Month,
     pub end: NaiveDate,
     pub model: Fit,
+    /// The last month of the revenue trend: `at`, or the month before where `at` is the month
+    /// the exports end in and they do not reach its last three days (a month they end in early
+    /// is not set against whole months); `None` when the 12 months up to it reach before the
+    /// exports' first month.
+    pub trend_to: Option<Month>,
     pub rows: Vec<RiskRow>,
     /// The backtest's averages on these exports (6 months ahead), where it had cut-offs: see
     /// [`measure`].
@@ -127,6 +169,10 @@ pub struct RiskReport {
 #[derive(Debug, Clone)]
 pub struct Backtest {
     pub horizon_months: u32,
+    /// The cut-off asked for with `--at`.
+    pub at: Option<Month>,
+    /// The exports' last day and their last whole month (see [`Cube::last_complete_month`]).
+    pub data_end: Option<(NaiveDate, Month)>,
     pub cutoffs: Vec<(Month, Cutoff)>,
     pub auc: Averages,
     pub precision_top_decile: Averages,
@@ -136,14 +182,9 @@ fn histories(ws: &Workspace, book: &OrderDayBook, by: RiskUnit) -> Vec<(History,
     match by {
         RiskUnit::Customer => {
             let mut all: Vec<(History, Option<usize>)> = book
-                .days
-                .iter()
-                .map(|(c, days)| {
-                    let mut days = days.clone();
-                    days.sort_unstable();
-                    days.dedup();
-                    (History { id: c.clone(), days }, ws.customer_account.get(c).copied())
-                })
+                .customers()
+                .filter(|(_, days)| !days.is_empty())
+                .map(|(c, days)| (History { id: c.to_string(), days }, ws.customer_account.get(c).copied()))
                 .collect();
             all.sort_by(|a, b| a.0.id.cmp(&b.0.id));
             all
@@ -153,13 +194,7 @@ fn histories(ws: &Workspace, book: &OrderDayBook, by: RiskUnit) -> Vec<(History,
             .iter()
             .enumerate()
             .map(|(i, a)| {
-                let mut days: Vec<i64> = a
-                    .customer_ids
-                    .iter()
-                    .filter_map(|c| book.days.get(c.trim()))
-                    .flatten()
-                    .copied()
-                    .collect();
+                let mut days: Vec<i64> = a.customer_ids.iter().flat_map(|c| book.days(c.trim())).collect();
                 days.sort_unstable();
                 days.dedup();
                 (History { id: a.id.clone(), days }, Some(i))
@@ -171,11 +206,8 @@ fn histories(ws: &Workspace, book: &OrderDayBook, by: RiskUnit) -> Vec<(History,
 /// The cut-offs of a backtest: month ends with at least 12 months of exports before and
 /// `horizon` whole months after; only `at` when given (with any months of exports before it).
 fn cutoff_months(cube: &Cube, horizon: u32, at: Option<Month>) -> Vec<Month> {
-    let Some((first, last)) = cube.months() else { return Vec::new() };
-    // The last month counts as whole when the exports reach its last three days.
-    let last_whole = match cube.last_date {
-        Some(d) if (last.last_day() - d).num_days() <= 3 => last,
-        _ => last - 1,
+    let (Some((first, _)), Some(last_whole)) = (cube.months(), cube.last_complete_month()) else {
+        return Vec::new();
     };
     let candidates: Vec<Month> = match at {
         Some(m) => vec![m],
@@ -230,6 +262,8 @@ pub fn run_backtest(
     };
     Backtest {
         horizon_months: horizon,
+        at,
+        data_end: cube.last_date.zip(cube.last_complete_month()),
         auc: avg(|c| &c.auc),
         precision_top_decile: avg(|c| &c.precision_top_decile),
         cutoffs: months.into_iter().zip(cuts).collect(),
@@ -293,6 +327,10 @@ pub fn risk_report(
             super::score::score_with(&hs, end, Some(since), span, &model, &customer_scores)
         }
     };
+    let trend_to = cube
+        .last_complete_month()
+        .map(|whole| whole.min(at))
+        .filter(|m| cube.months().is_some_and(|(first, _)| *m - 11 >= first));
     let index: HashMap<&str, Option<usize>> = units.iter().map(|(h, a)| (h.id.as_str(), *a)).collect();
     let days_of: HashMap<&str, &Vec<i64>> = units.iter().map(|(h, _)| (h.id.as_str(), &h.days)).collect();
     // Net revenue per unit and month, for the trend.
@@ -328,7 +366,10 @@ pub fn risk_report(
                     total
                 })
             };
-            let (now, before) = (sum(at - 5, at), sum(at - 11, at - 6));
+            let trend = trend_to.and_then(|t| {
+                let (now, before) = (sum(t - 5, t), sum(t - 11, t - 6));
+                crate::money::quotient(now - before, before)
+            });
             let days: Vec<i64> = days_of
                 .get(s.id.as_str())
                 .map(|d| d.iter().copied().filter(|x| *x > since && *x <= end).collect())
@@ -351,7 +392,7 @@ pub fn risk_report(
                 days_since_last: end - s.last_order,
                 p_alive: s.p_alive,
                 expected_orders_6m: s.expected,
-                trend: crate::money::quotient(now - before, before),
+                trend,
                 score: s.score,
                 ranks: s.ranks,
                 signals: a.map(|a| signals(a, today)),
@@ -363,7 +404,7 @@ pub fn risk_report(
         rows.retain(|r| r.owner.as_deref().is_some_and(same));
     }
     rows.sort_by(|x, y| y.score.total_cmp(&x.score).then_with(|| x.id.cmp(&y.id)));
-    RiskReport { by, at, end: end_date, model, rows, measured: None }
+    RiskReport { by, at, end: end_date, model, trend_to, rows, measured: None }
 }
 
 /// The report's [`RiskReport::measured`]: the backtest 6 months ahead over every cut-off of the
@@ -403,4 +444,60 @@ pub fn account_risks(
 /// The parameters as JSON-friendly numbers (`None` where not finite).
 pub fn finite(p: &Params) -> [Option<f64>; 4] {
     [p.r, p.alpha, p.a, p.b].map(|v| v.is_finite().then_some(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sale(date: &str, customer: &'static str, net: i64) -> SaleRow<'static> {
+        SaleRow {
+            date: date.parse().expect("a date"),
+            customer,
+            invoice: "",
+            product: "",
+            category: "",
+            quantity: Decimal::ONE,
+            gross: Decimal::from(net),
+            unit_price: None,
+            deductions: Decimal::ZERO,
+            net: Decimal::from(net),
+            cost: None,
+        }
+    }
+
+    fn days(book: &OrderDayBook, customer: &str) -> Vec<NaiveDate> {
+        book.days(customer).into_iter().map(date_of).collect()
+    }
+
+    /// A day is an order day when the customer's rows of that day, in any order and in any part
+    /// of the exports, sum to a positive net revenue.
+    #[test]
+    fn order_days_are_days_of_positive_net_revenue() {
+        let mut first = OrderDayBook::default();
+        for r in [
+            sale("2025-03-10", "K1", 100),
+            sale("2025-01-10", "K1", 100),
+            sale("2025-02-10", "K1", 30),
+            sale("2025-01-10", "K1", -40),
+            sale("2025-02-10", "K1", -30),
+            sale("2025-04-01", "", 500),
+        ] {
+            first.row(&r);
+        }
+        let mut later = OrderDayBook::default();
+        for r in [sale("2025-03-10", "K1", -100), sale("2025-01-20", "K1", 5), sale("2025-01-20", "K2", -5)] {
+            later.row(&r);
+        }
+        first.append(later);
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        // 2025-01-10 nets 60; 2025-02-10 nothing; 2025-03-10 is cancelled in the later part.
+        assert_eq!(days(&first, "K1"), [d("2025-01-10"), d("2025-01-20")]);
+        assert!(days(&first, "K2").is_empty());
+        assert!(days(&first, "").is_empty());
+        let mut all: Vec<(&str, Vec<i64>)> = first.customers().collect();
+        all.sort();
+        assert_eq!(all.len(), 2);
+        assert!(all[1].1.is_empty());
+    }
 }
