@@ -175,7 +175,7 @@ impl<'s> CubePart<'s> {
 
     /// The number of the cell of `key`, made when new.
     fn cell(&mut self, key: CellKey) -> u32 {
-        let i = match self.last_cell {
+        match self.last_cell {
             Some((last, i)) if last == key => i,
             _ => {
                 let slot = key.customer as usize;
@@ -199,8 +199,7 @@ impl<'s> CubePart<'s> {
                 self.last_cell = Some((key, i));
                 i
             }
-        };
-        i
+        }
     }
 
     fn add(&mut self, row: &SaleRow<'_>) {

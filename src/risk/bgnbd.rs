@@ -9,7 +9,8 @@
 //! Time is in days; purchases are order days (several orders on one day count once). The fit
 //! minimises the negative log-likelihood over the logarithms of the four parameters (so that they
 //! stay positive) with argmin's Nelder–Mead, each run ending when the costs of its simplex agree
-//! to 10^-10 of the cost, restarted from its own result until that improves by less; the
+//! to 10^-10 of the cost or after 300 iterations, restarted from its own result (a fresh simplex
+//! finds its way along a ridge faster than a worn one) until that improves by less; the
 //! log-gamma function is statrs'. Where the exports show no dropout, the likelihood rises ever
 //! more slowly as a and b grow together: the fit stops on that ridge, and the a and b it shows
 //! are where it stopped (their ratio, not their size, is what the data say). A fit that does not converge, or degenerates (a
@@ -166,6 +167,9 @@ fn params_of(theta: &[f64]) -> Params {
 
 /// The relative precision of the fit's cost: see [`fit`].
 const RELATIVE: f64 = 1e-10;
+/// At most this many runs of Nelder–Mead, of at most this many iterations each.
+const RUNS: usize = 12;
+const RUN_ITERATIONS: u64 = 300;
 
 /// Fits the model to customers' summaries by maximum likelihood.
 pub fn fit(summaries: &[Summary]) -> Fit {
@@ -205,7 +209,7 @@ pub fn fit(summaries: &[Summary]) -> Fit {
     };
     let mut best = f64::MAX;
     let mut converged = false;
-    for _ in 0..8 {
+    for _ in 0..RUNS {
         let simplex: Vec<Vec<f64>> = (0..=4)
             .map(|i| {
                 let mut v = theta.clone();
@@ -216,7 +220,8 @@ pub fn fit(summaries: &[Summary]) -> Fit {
             })
             .collect();
         let Ok(solver) = NelderMead::new(simplex).with_sd_tolerance(tolerance) else { return none };
-        let Ok(result) = Executor::new(problem(), solver).configure(|s| s.max_iters(4000)).run() else {
+        let Ok(result) = Executor::new(problem(), solver).configure(|s| s.max_iters(RUN_ITERATIONS)).run()
+        else {
             return none;
         };
         let state = result.state();
