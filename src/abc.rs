@@ -184,7 +184,7 @@ pub fn unit_revenue(
         {
             continue;
         }
-        *by_customer.entry(key.customer).or_default() += cell.sums.net;
+        *by_customer.entry(key.customer).or_default() += cell.sums.net();
     }
     match unit {
         AbcUnit::Customer => by_customer

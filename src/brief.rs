@@ -344,8 +344,8 @@ fn months_of_year(cube: &Cube, customers: &HashSet<u32>, year: i32) -> ([Decimal
     let mut sums = Sums::default();
     for (key, cell) in &cube.cells {
         if customers.contains(&key.customer) && key.month.year() == year {
-            monthly[key.month.month() as usize - 1] += cell.sums.net;
-            sums.add(&cell.sums);
+            monthly[key.month.month() as usize - 1] += cell.sums.net();
+            sums.add(&cell.sums.sums());
         }
     }
     (monthly, sums)
@@ -478,13 +478,13 @@ pub fn brief(
         let name = if name.is_empty() { GroupName::NoCategory } else { GroupName::Named(name.to_string()) };
         let entry = by_category.entry(name).or_default();
         if y == year {
-            entry.current += cell.sums.net;
-            entry.units_current += cell.sums.quantity;
+            entry.current += cell.sums.net();
+            entry.units_current += cell.sums.quantity();
         } else {
-            entry.previous_full += cell.sums.net;
+            entry.previous_full += cell.sums.net();
             if key.month.month() <= covered {
-                entry.previous += cell.sums.net;
-                entry.units_previous += cell.sums.quantity;
+                entry.previous += cell.sums.net();
+                entry.units_previous += cell.sums.quantity();
             }
         }
     }
@@ -596,7 +596,7 @@ pub fn brief(
         .filter(|(k, _)| {
             customers.contains(&k.customer) && k.month > trailing_end - 12 && k.month <= trailing_end
         })
-        .map(|(_, c)| c.sums.net)
+        .map(|(_, c)| c.sums.net())
         .sum();
     // The customer's spend in our categories: over the last 12 months, a share being a share of
     // a year's spend (not of a year so far).

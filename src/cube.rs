@@ -421,10 +421,192 @@ impl Sums {
     }
 }
 
+/// The sums of a cell as the pass keeps them: each amount as a count of millionths in 64 bits
+/// (given back as a decimal of the largest scale of those added in, e.g. cents; the value is
+/// the exact sum's, and the reports write numbers without trailing zeros, so the scale shows
+/// nowhere), the counts in 32 bits: 96 bytes where [`Sums`] takes 168. A row whose amount has more than six decimal places or does not fit, or a
+/// sum that would overflow, turns the cell to exact decimals from then on: nothing is rounded.
+#[derive(Debug, Clone, Default)]
+pub struct CellSums {
+    /// gross, deductions, net, cost, unknown_cost_net, quantity, returns.
+    units: [i64; 7],
+    scales: [u8; 7],
+    /// rows, unknown_cost_rows, return_rows, purchase_rows, rows_without_invoice.
+    counts: [u32; 5],
+    exact: Option<Box<Sums>>,
+}
+
+/// The decimal places of [`CellSums`]' units.
+const PLACES: u32 = 6;
+
+/// `value` in millionths, where it has at most six places and fits.
+#[inline]
+fn units_of(value: Decimal) -> Option<i64> {
+    let scale = value.scale();
+    if scale > PLACES {
+        return None;
+    }
+    let units = value.mantissa().checked_mul(10i128.pow(PLACES - scale))?;
+    i64::try_from(units).ok()
+}
+
+impl CellSums {
+    /// Adds a row's figures (as [`Sums::add_row`] does).
+    #[inline]
+    pub fn add_row(&mut self, row: &SaleRow<'_>) {
+        if self.exact.is_none() && !self.add_row_compact(row) {
+            self.turn_exact();
+        }
+        if let Some(exact) = &mut self.exact {
+            exact.add_row(row);
+        }
+    }
+
+    /// Adds a row in units; false (and nothing changed) when one of its figures does not fit.
+    #[inline]
+    fn add_row_compact(&mut self, row: &SaleRow<'_>) -> bool {
+        let zero = Decimal::ZERO;
+        let negative = row.net.is_sign_negative() && !row.net.is_zero();
+        let (cost, unknown_net) = match row.cost {
+            Some(c) => (c, zero),
+            None => (zero, row.net),
+        };
+        let returns = if negative { -row.net } else { zero };
+        let values = [row.gross, row.deductions, row.net, cost, unknown_net, row.quantity, returns];
+        let mut units = self.units;
+        for (k, v) in values.iter().enumerate() {
+            let Some(add) = units_of(*v) else { return false };
+            let Some(sum) = units[k].checked_add(add) else { return false };
+            units[k] = sum;
+        }
+        let adds = [
+            1,
+            u32::from(row.cost.is_none()),
+            u32::from(negative),
+            u32::from(!negative && !row.net.is_zero()),
+            u32::from(row.invoice.is_empty() && row.net > zero),
+        ];
+        let mut counts = self.counts;
+        for (c, a) in counts.iter_mut().zip(adds) {
+            let Some(sum) = c.checked_add(a) else { return false };
+            *c = sum;
+        }
+        self.units = units;
+        self.counts = counts;
+        for (k, v) in values.iter().enumerate() {
+            // A zero added as in Sums::add_row keeps its scale there too, except the zeros that
+            // stand for a figure not added at all (cost or unknown net, returns).
+            let added = match k {
+                3 => row.cost.is_some(),
+                4 => row.cost.is_none(),
+                6 => negative,
+                _ => true,
+            };
+            if added {
+                self.scales[k] = self.scales[k].max(v.scale() as u8);
+            }
+        }
+        true
+    }
+
+    /// Adds another cell's sums (as [`Sums::add`] does).
+    pub fn add(&mut self, other: &CellSums) {
+        if self.exact.is_none() && other.exact.is_none() {
+            let mut units = self.units;
+            let mut counts = self.counts;
+            let fits = units.iter_mut().zip(other.units).all(|(u, o)| match u.checked_add(o) {
+                Some(s) => {
+                    *u = s;
+                    true
+                }
+                None => false,
+            }) && counts.iter_mut().zip(other.counts).all(|(c, o)| match c.checked_add(o) {
+                Some(s) => {
+                    *c = s;
+                    true
+                }
+                None => false,
+            });
+            if fits {
+                self.units = units;
+                self.counts = counts;
+                for (s, o) in self.scales.iter_mut().zip(other.scales) {
+                    *s = (*s).max(o);
+                }
+                return;
+            }
+        }
+        self.turn_exact();
+        if let Some(exact) = &mut self.exact {
+            exact.add(&other.sums());
+        }
+    }
+
+    fn turn_exact(&mut self) {
+        if self.exact.is_none() {
+            self.exact = Some(Box::new(self.sums()));
+        }
+    }
+
+    /// The sums as exact decimals.
+    pub fn sums(&self) -> Sums {
+        if let Some(exact) = &self.exact {
+            return (**exact).clone();
+        }
+        let d = |k: usize| self.amount(k);
+        let c = |k: usize| u64::from(self.counts[k]);
+        Sums {
+            rows: c(0),
+            gross: d(0),
+            deductions: d(1),
+            net: d(2),
+            cost: d(3),
+            unknown_cost_rows: c(1),
+            unknown_cost_net: d(4),
+            quantity: d(5),
+            returns: d(6),
+            return_rows: c(2),
+            purchase_rows: c(3),
+            rows_without_invoice: c(4),
+        }
+    }
+
+    /// Σ net revenue.
+    pub fn net(&self) -> Decimal {
+        match &self.exact {
+            Some(exact) => exact.net,
+            None => self.amount(2),
+        }
+    }
+
+    /// Σ quantity.
+    pub fn quantity(&self) -> Decimal {
+        match &self.exact {
+            Some(exact) => exact.quantity,
+            None => self.amount(5),
+        }
+    }
+
+    /// Purchase rows (net > 0).
+    pub fn purchase_rows(&self) -> u64 {
+        match &self.exact {
+            Some(exact) => exact.purchase_rows,
+            None => u64::from(self.counts[3]),
+        }
+    }
+
+    /// Amount `k` at its scale: exact, as the units are a multiple of 10^(6 − scale).
+    fn amount(&self, k: usize) -> Decimal {
+        let scale = u32::from(self.scales[k]);
+        let units = i128::from(self.units[k]) / 10i128.pow(PLACES - scale);
+        Decimal::from_i128_with_scale(units, scale)
+    }
+}
+
 /// One aggregate: sums and where the distinct invoice numbers of its rows are listed.
 #[derive(Debug, Clone, Default)]
 pub struct Cell {
-    pub sums: Sums,
+    pub sums: CellSums,
     /// The cell's invoice fingerprints in [`Cube::invoice_ids`]: from, count.
     invoices: (u64, u32),
 }
@@ -532,5 +714,65 @@ mod tests {
         let many: rustc_hash::FxHashSet<InvoiceId> =
             (0..100_000).map(|i| invoice_id(&format!("RE-{i}"))).collect();
         assert_eq!(many.len(), 100_000);
+    }
+
+    /// A decimal of any scale 0–10 and size up to 10^18 (most small, some beyond what the
+    /// compact sums hold), negative zero included.
+    fn decimal() -> impl proptest::strategy::Strategy<Value = Decimal> {
+        use proptest::prelude::*;
+        prop_oneof![
+            4 => (-100_000i64..100_000, 0u32..3).prop_map(|(m, s)| Decimal::new(m, s)),
+            1 => (any::<i64>(), 0u32..11).prop_map(|(m, s)| Decimal::new(m, s)),
+            1 => Just(Decimal::new(-0, 2)),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The compact sums give back what exact decimal sums give, row by row and cell into
+        /// cell, also where a value makes a cell turn exact.
+        #[test]
+        fn compact_sums_are_the_exact_sums(
+            rows in proptest::collection::vec(
+                (decimal(), decimal(), decimal(), proptest::option::of(decimal()), proptest::bool::ANY),
+                0..40,
+            ),
+            split in 0usize..40,
+        ) {
+            let row = |(quantity, gross, deductions, cost, invoiced): &(Decimal, Decimal, Decimal, Option<Decimal>, bool)| {
+                SaleRow {
+                    date: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap_or_default(),
+                    customer: "K1",
+                    invoice: if *invoiced { "RE-1" } else { "" },
+                    product: "",
+                    category: "",
+                    quantity: *quantity,
+                    gross: *gross,
+                    unit_price: None,
+                    deductions: *deductions,
+                    net: gross.checked_sub(*deductions).unwrap_or(*gross),
+                    cost: *cost,
+                }
+            };
+            let (mut exact, mut compact) = (Sums::default(), CellSums::default());
+            let (mut first, mut second) = (CellSums::default(), CellSums::default());
+            for (k, r) in rows.iter().enumerate() {
+                let r = row(r);
+                // Sums beyond what a decimal holds are not what is tested here.
+                let mut probe = exact.clone();
+                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| probe.add_row(&r))).is_err() {
+                    break;
+                }
+                exact = probe;
+                compact.add_row(&r);
+                if k < split { first.add_row(&r) } else { second.add_row(&r) }
+            }
+            let got = compact.sums();
+            proptest::prop_assert_eq!(&got, &exact);
+            proptest::prop_assert_eq!(compact.net(), exact.net);
+            proptest::prop_assert_eq!(compact.quantity(), exact.quantity);
+            proptest::prop_assert_eq!(compact.purchase_rows(), exact.purchase_rows);
+            first.add(&second);
+            proptest::prop_assert_eq!(&first.sums(), &exact);
+        }
     }
 }

@@ -365,7 +365,7 @@ pub fn margin_groups(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Margin
     let parts = crate::parallel::side_by_side(&crate::parallel::chunks(&cell_groups), |chunk| {
         let mut sums = Sums::default();
         for &(_, cell) in *chunk {
-            sums.add(&cube.cells[cell as usize].1.sums);
+            sums.add(&cube.cells[cell as usize].1.sums.sums());
         }
         sums
     });
@@ -565,11 +565,11 @@ impl MarginGroups {
             let cells = &members[first..first + group.cells as usize];
             let figures = match cells {
                 // Most groups are one cell: its sums are the group's.
-                [one] => group.figures(&cube.cells[*one as usize].1.sums, settings),
+                [one] => group.figures(&cube.cells[*one as usize].1.sums.sums(), settings),
                 _ => {
                     let mut sums = Sums::default();
                     for &cell in cells {
-                        sums.add(&cube.cells[cell as usize].1.sums);
+                        sums.add(&cube.cells[cell as usize].1.sums.sums());
                     }
                     group.figures(&sums, settings)
                 }

@@ -437,9 +437,9 @@ pub fn radar(
             for (key, cell) in &cube.cells {
                 let Some(a) = cube.account_of(key.customer) else { continue };
                 if key.month >= first && key.month <= last {
-                    *now.entry(a).or_default() += cell.sums.net;
+                    *now.entry(a).or_default() += cell.sums.net();
                 } else if whole_prev && key.month >= first - 12 && key.month <= last - 12 {
-                    *before.entry(a).or_default() += cell.sums.net;
+                    *before.entry(a).or_default() += cell.sums.net();
                 }
             }
             (Some((first, last, now)), whole_prev.then_some(before))

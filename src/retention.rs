@@ -180,8 +180,8 @@ pub fn unit_histories(ws: &Workspace, cube: &Cube, by: Unit, own_windows: bool) 
         }
         per_customer.entry(key.customer).or_default().push(MonthEntry {
             month: key.month,
-            net: cell.sums.net,
-            purchase: cell.sums.purchase_rows > 0,
+            net: cell.sums.net(),
+            purchase: cell.sums.purchase_rows() > 0,
         });
     }
     match by {

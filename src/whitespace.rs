@@ -114,8 +114,8 @@ pub fn whitespace(ws: &Workspace, cube: &Cube, account: &Account, last: Month) -
         if key.customer == NO_CUSTOMER || key.month < first || key.month > last {
             continue;
         }
-        *cells.entry((key.customer, key.category)).or_default() += cell.sums.net;
-        *totals.entry(key.customer).or_default() += cell.sums.net;
+        *cells.entry((key.customer, key.category)).or_default() += cell.sums.net();
+        *totals.entry(key.customer).or_default() += cell.sums.net();
     }
     let own: Vec<String> = account.customer_ids.iter().map(|c| c.trim().to_string()).collect();
     let own_codes: Vec<Option<u32>> = own.iter().map(|c| cube.customers.get(c)).collect();

@@ -341,7 +341,7 @@ pub fn risk_report(
             RiskUnit::Account => cube.account_of(key.customer),
         };
         if let Some(u) = unit {
-            *net.entry((u, key.month)).or_default() += cell.sums.net;
+            *net.entry((u, key.month)).or_default() += cell.sums.net();
         }
     }
     let customer_code: HashMap<&str, usize> =
