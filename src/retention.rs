@@ -468,14 +468,20 @@ pub fn retention_report(ws: &Workspace, cube: &Cube, query: &RetentionQuery) -> 
     };
     for group in groups {
         let members: Vec<&History> = units.iter().filter(|u| u.group == group).map(|u| &u.history).collect();
-        for (label, a, b, complete) in &periods {
+        // Each period reads every unit's history: the periods are worked out side by side.
+        use rayon::prelude::*;
+        let figures: Vec<_> = periods
+            .par_iter()
+            .map(|(_, a, b, _)| period_figures(members.iter().copied(), *a, *b, w, data_first))
+            .collect();
+        for ((label, a, b, complete), figures) in periods.iter().zip(figures) {
             rows.push(RetentionRow {
                 owner: group.clone(),
                 period: label.clone(),
                 first: *a,
                 last: *b,
                 complete: *complete,
-                figures: period_figures(members.iter().copied(), *a, *b, w, data_first),
+                figures,
             });
         }
     }
