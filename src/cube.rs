@@ -106,10 +106,15 @@ struct InvoiceLog {
 }
 
 impl InvoiceLog {
-    fn push(&mut self, cell: u32, id: InvoiceId) {
-        if self.cells.last() != Some(&cell) || self.ids.last() != Some(&id) {
+    /// Logs `id` for `cell`, unless it is the cell's last logged fingerprint: `last` is where
+    /// that is (one past it; 0 for none), kept in the cell while the pass runs, so that the
+    /// lines of one invoice are logged once however the rows are ordered (as long as no other
+    /// invoice of the same customer and month comes between them).
+    fn push(&mut self, cell: u32, id: InvoiceId, last: &mut u64) {
+        if *last == 0 || self.ids.get((*last - 1) as usize) != Some(&id) {
             self.cells.push(cell);
             self.ids.push(id);
+            *last = self.ids.len() as u64;
         }
     }
 
@@ -242,7 +247,8 @@ impl<'s> CubePart<'s> {
         let i = self.cell(key);
         self.cells[i as usize].1.sums.add_row(row);
         if let Some(inv) = invoice {
-            self.invoices.push(i, inv);
+            let last = &mut self.cells[i as usize].1.invoices.0;
+            self.invoices.push(i, inv, last);
         }
     }
 
@@ -269,10 +275,18 @@ impl<'s> CubePart<'s> {
             category: map(&categories, key.category),
             product: map(&products, key.product),
         };
+        // A cell taken over keeps pointing at its last fingerprint, now behind this part's.
+        let log_offset = self.invoices.ids.len() as u64;
+        let moved = |mut cell: Cell| {
+            if cell.invoices.0 != 0 {
+                cell.invoices.0 += log_offset;
+            }
+            cell
+        };
         if self.spec.cells_may_repeat {
             // The later part's cells are taken as they are, a key possibly for a second time.
             let offset = self.cells.len() as u32;
-            self.cells.extend(later.cells.into_iter().map(|(key, cell)| (remapped(key), cell)));
+            self.cells.extend(later.cells.into_iter().map(|(key, cell)| (remapped(key), moved(cell))));
             self.invoices.append(later.invoices, |c| c + offset);
         } else {
             self.cells.reserve(later.cells.len());
@@ -284,7 +298,7 @@ impl<'s> CubePart<'s> {
                 let i = *self.index.entry(key).or_insert(next);
                 if i == next {
                     // A cell new to this part is taken over whole.
-                    self.cells.push((key, cell));
+                    self.cells.push((key, moved(cell)));
                 } else {
                     self.cells[i as usize].1.sums.add(&cell.sums);
                 }
@@ -607,7 +621,8 @@ impl CellSums {
 #[derive(Debug, Clone, Default)]
 pub struct Cell {
     pub sums: CellSums,
-    /// The cell's invoice fingerprints in [`Cube::invoice_ids`]: from, count.
+    /// The cell's invoice fingerprints in [`Cube::invoice_ids`]: from, count. While the pass
+    /// runs, the first is where the cell's last fingerprint is in the pass's log (one past it).
     invoices: (u64, u32),
 }
 
@@ -776,6 +791,57 @@ mod tests {
             proptest::prop_assert_eq!(compact.purchase_rows(), exact.purchase_rows);
             first.add(&second);
             proptest::prop_assert_eq!(&first.sums(), &exact);
+        }
+    }
+
+    proptest::proptest! {
+        /// Rows read in two parts appended, then more rows (a second export) into the result,
+        /// give every cell the distinct invoices one part reading all rows gives it.
+        #[test]
+        fn invoices_survive_appended_parts(
+            rows in proptest::collection::vec((0u8..4, 1u8..3, 0u8..6), 0..60),
+            cut in 0usize..60,
+            more in 0usize..60,
+            may_repeat in proptest::bool::ANY,
+        ) {
+            let names = ["K1", "K2", "K3", "K4"];
+            let invoices = ["R1", "R2", "R3", "R4", "R5", "R6"];
+            let row = |&(c, m, inv): &(u8, u8, u8)| SaleRow {
+                date: NaiveDate::from_ymd_opt(2026, u32::from(m), 1).unwrap_or_default(),
+                customer: names[c as usize],
+                invoice: invoices[inv as usize],
+                product: "",
+                category: "",
+                quantity: Decimal::ONE,
+                gross: Decimal::TEN,
+                unit_price: None,
+                deductions: Decimal::ZERO,
+                net: Decimal::TEN,
+                cost: None,
+            };
+            let spec = CubeSpec { cells_may_repeat: may_repeat, ..CubeSpec::default() };
+            let cut = cut.min(rows.len());
+            let more = more.clamp(cut, rows.len().max(cut));
+            let lists = |part: CubePart<'_>| {
+                let CubePart { mut cube, mut cells, invoices, .. } = part;
+                cube.invoice_ids = invoices.into_lists(&mut cells);
+                let mut by_key: std::collections::BTreeMap<(String, Month), Vec<InvoiceId>> = Default::default();
+                for (key, cell) in &cells {
+                    let list = by_key.entry((cube.customers.name(key.customer).to_string(), key.month)).or_default();
+                    list.extend_from_slice(cube.invoices(cell));
+                    list.sort_unstable();
+                    list.dedup();
+                }
+                by_key
+            };
+            let mut one = CubePart::new(&spec);
+            rows.iter().for_each(|r| one.add(&row(r)));
+            let (mut first, mut second) = (CubePart::new(&spec), CubePart::new(&spec));
+            rows[..cut].iter().for_each(|r| first.add(&row(r)));
+            rows[cut..more].iter().for_each(|r| second.add(&row(r)));
+            first.append(second);
+            rows[more..].iter().for_each(|r| first.add(&row(r)));
+            proptest::prop_assert_eq!(lists(first), lists(one));
         }
     }
 }
