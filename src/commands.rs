@@ -539,9 +539,10 @@ pub fn radar(
 ) -> Outcome {
     let ws = load_workspace(globals)?;
     let book = crate::radar::RadarBook::for_workspace(&ws);
-    let (cube, (book, order_days)) = read_cube(&ws, &CubeSpec::default(), || {
+    let (cube, (mut book, order_days)) = read_cube(&ws, &CubeSpec::default(), || {
         (book.empty_copy(), crate::risk::report::OrderDayBook::default())
     })?;
+    book.take_order_days(&order_days);
     let days = days.unwrap_or(ws.config.radar.days);
     let risks = match cube.months() {
         Some((_, last)) => crate::risk::report::account_risks(&ws, &cube, &order_days, last, today),

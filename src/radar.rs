@@ -282,15 +282,19 @@ pub struct Radar {
     pub data_end: Option<NaiveDate>,
 }
 
-/// What the radar takes from each sales row: the order days of every account, and the sales
-/// below a minimum price.
+/// What the radar takes from each sales row: the sales below a minimum price; and, once the pass
+/// is over, the order days of every account from the pass's [`OrderDayBook`]
+/// (see [`RadarBook::take_order_days`]).
+///
+/// [`OrderDayBook`]: crate::risk::report::OrderDayBook
 #[derive(Debug, Default)]
 pub struct RadarBook {
     /// Customer number → account index.
     customers: HashMap<String, usize>,
     /// (account, product) → minimum price.
     minimums: HashMap<(usize, String), Decimal>,
-    /// Order days per account.
+    /// Order days per account: the days on which one of its customer numbers' rows sum to a
+    /// positive net revenue, as `kam risk` counts them.
     pub order_days: HashMap<usize, BTreeSet<NaiveDate>>,
     /// Sales below a minimum price: account, product, day, unit price, quantity.
     pub below: Vec<(usize, String, NaiveDate, Decimal, Decimal)>,
@@ -307,6 +311,16 @@ impl RadarBook {
         book
     }
 
+    /// Takes each account's order days from the book of the same pass: the union of its
+    /// customer numbers' order days.
+    pub fn take_order_days(&mut self, days: &crate::risk::report::OrderDayBook) {
+        for (customer, &account) in &self.customers {
+            let set = self.order_days.entry(account).or_default();
+            set.extend(days.days(customer).into_iter().map(crate::risk::report::date_of));
+        }
+        self.order_days.retain(|_, set| !set.is_empty());
+    }
+
     pub fn empty_copy(&self) -> Self {
         RadarBook {
             customers: self.customers.clone(),
@@ -318,11 +332,11 @@ impl RadarBook {
 
 impl RowSink for RadarBook {
     fn row(&mut self, row: &SaleRow<'_>) {
-        let Some(&account) = self.customers.get(row.customer) else { return };
-        if row.net > Decimal::ZERO {
-            self.order_days.entry(account).or_default().insert(row.date);
+        if self.minimums.is_empty() {
+            return;
         }
-        if self.minimums.is_empty() || row.quantity <= Decimal::ZERO || row.net <= Decimal::ZERO {
+        let Some(&account) = self.customers.get(row.customer) else { return };
+        if row.quantity <= Decimal::ZERO || row.net <= Decimal::ZERO {
             return;
         }
         if let Some(min) = self.minimums.get(&(account, row.product.to_string())) {
@@ -334,9 +348,6 @@ impl RowSink for RadarBook {
     }
 
     fn append(&mut self, later: Self) {
-        for (a, days) in later.order_days {
-            self.order_days.entry(a).or_default().extend(days);
-        }
         self.below.extend(later.below);
     }
 }

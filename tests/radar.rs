@@ -268,6 +268,19 @@ fn churn_risk_beyond_one_and_a_half_median_gaps() {
 }
 
 #[test]
+fn an_order_cancelled_the_same_day_is_no_order_day_for_the_rhythm() {
+    // Order days every 10 days, the last 16 days before the exports' end: the rhythm is broken.
+    // An order and its credit note on 2026-11-15 sum to nothing: that day is no order day, as
+    // in `kam risk`, so the item stays and names 2026-11-04 as the last order day.
+    let rows = "2026-09-16,C1,P,1,1,1\n2026-09-26,C1,P,1,1,1\n2026-10-06,C1,P,1,1,1\n2026-10-16,C1,P,1,1,1\n2026-11-04,C1,P,1,1,1\n2026-11-15,C1,P,1,5,5\n2026-11-15,C1,P,-1,5,-5\n2026-11-20,C2,P,1,1,1\n";
+    let ws = workspace(rows, &[("a", &dossier(""))]);
+    let found = items(&ws, "churn_risk");
+    assert_eq!(found.len(), 1, "{found:?}");
+    let text = found[0]["text"].as_str().unwrap();
+    assert!(text.contains("usually an order every 10 days") && text.contains("2026-11-04"), "{text}");
+}
+
+#[test]
 fn churn_risk_at_the_risk_score_threshold() {
     // The rhythm holds (15 days after the last of order days every 10), but with [radar]
     // risk_score = 1 any score of 1 or more is an item, and every churn-risk item names the

@@ -24,7 +24,8 @@ pub fn day_number(d: NaiveDate) -> i64 {
     (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date")).num_days()
 }
 
-fn date_of(n: i64) -> NaiveDate {
+/// The day of a [`day_number`].
+pub fn date_of(n: i64) -> NaiveDate {
     NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date") + chrono::Days::new(n.max(0) as u64)
 }
 
