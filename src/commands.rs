@@ -400,14 +400,14 @@ pub fn whitespace(globals: &Globals, id: &str) -> Outcome {
     }
     let ws = load_workspace(globals)?;
     let Some(account) = ws.account(id) else { return Err(no_such_account(&ws, id)) };
-    let spec = CubeSpec { by_category: true, without_invoices: true, ..CubeSpec::default() };
-    let (cube, ()) = read_cube(&ws, &spec, || ())?;
+    let spec = CubeSpec { without_invoices: true, ..CubeSpec::default() };
+    let (cube, year) = read_cube(&ws, &spec, crate::whitespace::CategoryYear::default)?;
     let Some((_, last)) = cube.months() else {
         return Err(Failure::input(crate::msg!(
             "the exports hold no sales, so there is no white space to show"
         )));
     };
-    let report = crate::whitespace::whitespace(&ws, &cube, account, last);
+    let report = crate::whitespace::whitespace(&ws, &year, account, last);
     let language = language(globals, &ws);
     write(
         globals,
@@ -672,10 +672,16 @@ pub fn brief(
         return Ok(());
     }
     let books = crate::brief::OrderBook::for_accounts(accounts.iter().copied());
-    // Every customer by category: the white space compares the account with other customers.
-    let spec = CubeSpec { by_category: true, ..CubeSpec::default() };
-    let (cube, (book, order_days)) =
-        read_cube(&ws, &spec, || (books.empty_copy(), crate::risk::report::OrderDayBook::default()))?;
+    // The accounts' own rows by category; the white space compares them with every customer's
+    // categories of the last 12 months, which the pass gathers beside.
+    let detail = accounts.iter().flat_map(|a| a.customer_ids.iter()).map(|c| c.trim().to_string()).collect();
+    let spec = CubeSpec { by_category: true, detail_customers: Some(detail), ..CubeSpec::default() };
+    let (cube, ((book, order_days), categories)) = read_cube(&ws, &spec, || {
+        (
+            (books.empty_copy(), crate::risk::report::OrderDayBook::default()),
+            crate::whitespace::CategoryYear::default(),
+        )
+    })?;
     let year = year.unwrap_or_else(|| cube.last_date.unwrap_or(today).year());
     let risks = match cube.months() {
         Some((_, last)) => crate::risk::report::account_risks(&ws, &cube, &order_days, last, today),
@@ -683,7 +689,7 @@ pub fn brief(
     };
     let risk_of = |id: &str| risks.iter().find(|r| r.row.id == id).cloned();
     let whitespace_of = |a: &crate::dossier::Account| {
-        cube.months().map(|(_, last)| crate::whitespace::whitespace(&ws, &cube, a, last))
+        cube.months().map(|(_, last)| crate::whitespace::whitespace(&ws, &categories, a, last))
     };
     let language = language(globals, &ws);
     let style = Style::new(language);

@@ -19,13 +19,95 @@
 //!   by centre and category.
 //! - Rows without a customer number (counter sales) count for nobody.
 
-use crate::cube::{Cube, NO_CUSTOMER};
+use crate::cube::Interner;
 use crate::dates::Month;
 use crate::dossier::{Account, WhitespaceCell};
 use crate::group::GroupName;
 use crate::money::Decimal;
+use crate::sales::{RowSink, SaleRow};
 use crate::workspace::Workspace;
+use rustc_hash::FxHashMap;
 use std::collections::{BTreeMap, HashMap};
+
+/// Net revenue by customer number × category of each pair's last 12 months, read in the pass:
+/// all the white space needs, in memory by customers × categories (not × months). Each pair
+/// keeps the months up to the latest month of its own rows; those of the exports' last 12 months
+/// are among them, whatever the order of the rows, as the pair's latest month is not after the
+/// exports' last.
+#[derive(Debug, Default)]
+pub struct CategoryYear {
+    customers: Interner,
+    categories: Interner,
+    pairs: FxHashMap<(u32, u32), Months>,
+}
+
+/// Twelve consecutive months' net revenue, ending with `latest`; month m in slot m mod 12.
+#[derive(Debug, Clone)]
+struct Months {
+    latest: Month,
+    net: [Decimal; 12],
+}
+
+fn slot(m: Month) -> usize {
+    m.0.rem_euclid(12) as usize
+}
+
+impl Months {
+    fn new(m: Month) -> Months {
+        Months { latest: m, net: [Decimal::ZERO; 12] }
+    }
+
+    fn add(&mut self, m: Month, net: Decimal) {
+        if m > self.latest {
+            // The months after the latest come in, the oldest go.
+            let steps = (m.0 - self.latest.0).min(12);
+            for k in 0..steps {
+                self.net[slot(m - k)] = Decimal::ZERO;
+            }
+            self.latest = m;
+        } else if m.0 <= self.latest.0 - 12 {
+            return;
+        }
+        self.net[slot(m)] += net;
+    }
+
+    /// Σ net revenue of the months `first` to `last`.
+    fn between(&self, first: Month, last: Month) -> Decimal {
+        (first.0.max(self.latest.0 - 11)..=last.0.min(self.latest.0)).map(|m| self.net[slot(Month(m))]).sum()
+    }
+}
+
+impl RowSink for CategoryYear {
+    fn row(&mut self, row: &SaleRow<'_>) {
+        if row.customer.is_empty() {
+            return;
+        }
+        let key = (self.customers.intern(row.customer), self.categories.intern(row.category));
+        let m = Month::of(row.date);
+        self.pairs.entry(key).or_insert_with(|| Months::new(m)).add(m, row.net);
+    }
+
+    fn append(&mut self, later: Self) {
+        let remap = |own: &mut Interner, other: &Interner| -> Vec<u32> {
+            (0..other.len() as u32).map(|i| own.intern(other.name(i))).collect()
+        };
+        let customers = remap(&mut self.customers, &later.customers);
+        let categories = remap(&mut self.categories, &later.categories);
+        for ((c, k), months) in later.pairs {
+            let key = (customers[c as usize], categories[k as usize]);
+            match self.pairs.get_mut(&key) {
+                None => {
+                    self.pairs.insert(key, months);
+                }
+                Some(own) => {
+                    for m in (months.latest.0 - 11)..=months.latest.0 {
+                        own.add(Month(m), months.net[slot(Month(m))]);
+                    }
+                }
+            }
+        }
+    }
+}
 
 /// One buying centre: a customer number of the account, with its name from the dossier.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,25 +180,27 @@ fn median(values: &mut [Decimal]) -> Option<Decimal> {
     }
 }
 
-fn category_name(cube: &Cube, code: u32) -> GroupName {
-    let name = cube.categories.name(code);
+fn category_name(year: &CategoryYear, code: u32) -> GroupName {
+    let name = year.categories.name(code);
     if name.is_empty() { GroupName::NoCategory } else { GroupName::Named(name.to_string()) }
 }
 
-/// The white space of the account `account` over the 12 months ending with `last`; `cube` is
-/// split by category for every customer.
-pub fn whitespace(ws: &Workspace, cube: &Cube, account: &Account, last: Month) -> Whitespace {
+/// The white space of the account `account` over the 12 months ending with `last` (the exports'
+/// last month), from the pass's [`CategoryYear`].
+pub fn whitespace(ws: &Workspace, year: &CategoryYear, account: &Account, last: Month) -> Whitespace {
     let first = last - 11;
     // Net revenue per customer code and category code over the 12 months, and per customer.
     let mut cells: HashMap<(u32, u32), Decimal> = HashMap::new();
     let mut totals: HashMap<u32, Decimal> = HashMap::new();
-    for (key, cell) in &cube.cells {
-        if key.customer == NO_CUSTOMER || key.month < first || key.month > last {
-            continue;
-        }
-        *cells.entry((key.customer, key.category)).or_default() += cell.sums.net();
-        *totals.entry(key.customer).or_default() += cell.sums.net();
+    let mut pairs: Vec<(&(u32, u32), &Months)> = year.pairs.iter().collect();
+    // In the order of the codes, so that sums come out the same however the map is laid out.
+    pairs.sort_unstable_by_key(|(key, _)| **key);
+    for (&(customer, category), months) in pairs {
+        let net = months.between(first, last);
+        *cells.entry((customer, category)).or_default() += net;
+        *totals.entry(customer).or_default() += net;
     }
+    let cube = year;
     let own: Vec<String> = account.customer_ids.iter().map(|c| c.trim().to_string()).collect();
     let own_codes: Vec<Option<u32>> = own.iter().map(|c| cube.customers.get(c)).collect();
     let is_own = |code: u32| own_codes.contains(&Some(code));
@@ -178,7 +262,7 @@ pub fn whitespace(ws: &Workspace, cube: &Cube, account: &Account, last: Month) -
             (
                 k,
                 CategoryPeers {
-                    category: category_name(cube, k),
+                    category: category_name(year, k),
                     buyers,
                     share,
                     median: median(&mut values),
@@ -246,6 +330,52 @@ pub fn whitespace(ws: &Workspace, cube: &Cube, account: &Account, last: Month) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// In any order of rows, and read in two parts appended, a pair's months give every
+        /// window of its last 12 months what summing the rows of those months gives.
+        #[test]
+        fn the_last_twelve_months_in_any_order(
+            rows in proptest::collection::vec((0i32..40, -500i64..1000), 1..50),
+            cut in 0usize..50,
+            first in 0i32..40,
+            len in 0i32..12,
+        ) {
+            let months = |rows: &[(i32, i64)]| {
+                let mut m: Option<Months> = None;
+                for &(month, cents) in rows {
+                    let at = Month(24_000 + month);
+                    m.get_or_insert_with(|| Months::new(at)).add(at, Decimal::new(cents, 2));
+                }
+                m
+            };
+            let Some(all) = months(&rows) else { return Ok(()) };
+            let latest = all.latest.0 - 24_000;
+            proptest::prop_assert_eq!(latest, rows.iter().map(|r| r.0).max().unwrap_or(0));
+            let (a, b) = (first.min(latest), (first + len).min(latest));
+            let want: Decimal = rows
+                .iter()
+                .filter(|r| r.0 >= a.max(latest - 11) && r.0 <= b)
+                .map(|r| Decimal::new(r.1, 2))
+                .sum();
+            let window = |m: &Months| m.between(Month(24_000 + a), Month(24_000 + b));
+            proptest::prop_assert_eq!(window(&all), want);
+            // Two parts appended.
+            let cut = cut.min(rows.len());
+            let mut first_part = CategoryYear::default();
+            let mut second_part = CategoryYear::default();
+            for (k, &(month, cents)) in rows.iter().enumerate() {
+                let part = if k < cut { &mut first_part } else { &mut second_part };
+                let c = part.customers.intern("K1");
+                let g = part.categories.intern("A");
+                let at = Month(24_000 + month);
+                part.pairs.entry((c, g)).or_insert_with(|| Months::new(at)).add(at, Decimal::new(cents, 2));
+            }
+            first_part.append(second_part);
+            let merged = first_part.pairs.values().next().cloned();
+            proptest::prop_assert_eq!(merged.map(|m| window(&m)), Some(want));
+        }
+    }
 
     #[test]
     fn median_of_odd_and_even_counts() {
