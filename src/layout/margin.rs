@@ -64,11 +64,11 @@ fn figures_table(report: &MarginReport, language: Language, which: Vec<usize>, s
             super::push_group(cells, language, key);
         }
         if has_period {
-            let period = r.period.as_deref().unwrap_or_default();
+            let period = report.period_label(r).unwrap_or_default();
             if shown {
-                cells.text(&style.period(period));
+                cells.text(&style.period(&period));
             } else {
-                cells.text(period);
+                cells.text(&period);
             }
         }
         let values = figure_values(&r.figures);
@@ -185,16 +185,20 @@ impl WriteJson for MarginJson<'_> {
                     None => keys.push((dim.name(), key.machine())),
                 }
             }
-            if let Some(p) = &r.period {
-                keys.push(("period", p));
-            }
+            let period = report.period_label(r);
             json.f.begin_object(json.out)?;
             for (j, (name, key)) in keys.iter().enumerate() {
                 json.key(name, j == 0)?;
                 json.string(key)?;
                 json.end_value()?;
             }
-            json.figures(&r.figures, keys.is_empty())?;
+            // No grouping is named "period": it comes after them.
+            if let Some(p) = &period {
+                json.key("period", keys.is_empty())?;
+                json.string(p)?;
+                json.end_value()?;
+            }
+            json.figures(&r.figures, keys.is_empty() && period.is_none())?;
             json.f.end_object(json.out)?;
             json.f.end_array_value(json.out)?;
         }
@@ -323,7 +327,7 @@ mod tests {
                 for (dim, key) in report.by.iter().zip(&r.keys) {
                     m.insert(dim.name().into(), json!(key.machine()));
                 }
-                if let Some(p) = &r.period {
+                if let Some(p) = report.period_label(r) {
                     m.insert("period".into(), json!(p));
                 }
                 m.extend(margin_figures_json(&r.figures));
@@ -382,7 +386,7 @@ mod tests {
                         .map(|(j, _)| crate::group::GroupName::Named(format!("k{i}-{j} \u{e4}\\\n")))
                         .collect(),
                     period: (period != crate::periods::PeriodKind::All)
-                        .then(|| format!("2026-0{}", i % 9 + 1)),
+                        .then(|| crate::dates::Month::new(2026, i as u32 % 9 + 1)),
                     figures: figures(i as i64 - 2),
                 })
                 .collect(),

@@ -77,7 +77,6 @@ pub struct MarginGroups {
     settings: MarginSettings,
     currency: String,
     ranks: Vec<Ranking>,
-    periods: Ranking,
     /// The group of each row, in the order of the rows.
     order: Vec<u32>,
     groups: Vec<Group>,
@@ -234,7 +233,7 @@ fn find<const N: usize>(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Mar
     }
     // The invoices are counted while the rows are ordered.
     let keys = index.into_keys();
-    let ((), (ranks, periods, order)) = rayon::join(
+    let ((), (ranks, order)) = rayon::join(
         || count_invoices(&mut groups, &mut total, &members, cube),
         || {
             // Rows are ordered by their names, then periods: each distinct name is ranked once,
@@ -246,7 +245,7 @@ fn find<const N: usize>(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Mar
                 query.period.label(Month(p as i32)).unwrap_or_default()
             });
             let order = order_groups(&keys, &ranks, &periods);
-            (ranks, periods, order)
+            (ranks, order)
         },
     );
     MarginGroups {
@@ -254,7 +253,6 @@ fn find<const N: usize>(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Mar
         settings: settings.clone(),
         currency: ws.config.currency.clone(),
         ranks,
-        periods,
         order,
         groups,
         keys,
@@ -378,7 +376,7 @@ impl MarginGroups {
     /// The report: every group's sums, figures and names, in order, from the cells of `cube`
     /// (the cube the groups were found in).
     pub fn report(self, cube: &Cube) -> MarginReport {
-        let MarginGroups { query, settings, ranks, periods, order, groups, keys, members, .. } = &self;
+        let MarginGroups { query, settings, ranks, order, groups, keys, members, .. } = &self;
         let has_period = query.period != PeriodKind::All;
         let rows: Vec<MarginRow> = crate::parallel::map(order, |&g| {
             let (codes, period) = (keys.codes(g as usize), keys.period(g as usize));
@@ -402,7 +400,7 @@ impl MarginGroups {
                     .enumerate()
                     .map(|(d, r)| group_name(query.by[d], codes[d], r.name(codes[d])))
                     .collect(),
-                period: has_period.then(|| periods.name(period.0 as u32).to_string()),
+                period: has_period.then_some(period),
                 figures,
             }
         });

@@ -8,7 +8,7 @@ pub use groups::{MarginGroups, margin_groups};
 
 use crate::config::MarginSettings;
 use crate::cube::{Cube, CubeSpec, Sums};
-use crate::dates::Date;
+use crate::dates::{Date, Month};
 use crate::money::Decimal;
 use crate::periods::PeriodKind;
 use crate::workspace::Workspace;
@@ -215,7 +215,9 @@ impl MarginQuery {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarginRow {
     pub keys: Vec<GroupName>,
-    pub period: Option<String>,
+    /// The first month of the row's period (none without `--period`): see
+    /// [`MarginReport::period_label`].
+    pub period: Option<Month>,
     pub figures: MarginFigures,
 }
 
@@ -234,6 +236,13 @@ pub struct MarginReport {
     pub data_range: Option<(NaiveDate, NaiveDate)>,
     pub files: usize,
     pub rows_read: u64,
+}
+
+impl MarginReport {
+    /// The machine label of a row's period ("2026-03", "2026-Q1", "2026").
+    pub fn period_label(&self, row: &MarginRow) -> Option<String> {
+        row.period.and_then(|m| self.period.label(m))
+    }
 }
 
 /// Computes the margin report from one pass's aggregates and the dossiers.
