@@ -230,16 +230,30 @@ pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>, all_fi
         }
     }
     let groups = margin_groups(&ws, &cube, query);
-    let mut report = groups.report(&cube);
-    // The aggregates (and below the report) are not freed one allocation at a time: kam exits
-    // once the report is written, and the process's end frees them at once.
-    std::mem::forget(cube);
-    if let Some(field) = sort
-        && let Err(msg) = sort_rows(&mut report.rows, &report.by, field)
-    {
-        return Err(Failure::usage(msg));
-    }
     let language = language(globals, &ws);
+    let written = match sort {
+        // Sorted by a figure, the rows are made and held; else each is made as it is written.
+        Some(field) => {
+            let mut report = groups.report(&cube);
+            sort_rows(&mut report.rows, &report.by, field).map_err(Failure::usage)?;
+            write_margin(globals, &ws, &report, language, all_figures)
+        }
+        None => write_margin(globals, &ws, &groups.rows_report(&cube), language, all_figures),
+    };
+    // The aggregates are not freed one allocation at a time: kam exits once the report is
+    // written, and the process's end frees them at once.
+    std::mem::forget(cube);
+    written
+}
+
+/// Writes a margin report, its note on rows without cost data first.
+fn write_margin<R: crate::margin::MarginRows>(
+    globals: &Globals,
+    ws: &Workspace,
+    report: &crate::margin::MarginReport<R>,
+    language: Language,
+    all_figures: bool,
+) -> Outcome {
     if report.total.unknown_cost_rows > 0 {
         crate::say!(
             "{}: {}",
@@ -253,14 +267,12 @@ pub fn margin(globals: &Globals, query: &MarginQuery, sort: Option<&str>, all_fi
             )
         );
     }
-    let written = write(
+    write(
         globals,
-        || layout::margin_document(&report, language, &ws.config.name, all_figures),
-        || layout::margin_json(&report),
+        || layout::margin_document(report, language, &ws.config.name, all_figures),
+        || layout::margin_json(report),
         language,
-    );
-    std::mem::forget(report);
-    written
+    )
 }
 
 /// No account `id`: the closest id, and the known ones.

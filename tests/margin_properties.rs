@@ -1,9 +1,10 @@
-//! Invariants of the contribution-margin table: the total row adds up, and neither the order of
-//! the rows nor the split of an export into files changes a figure.
+//! Invariants of the contribution-margin table: the total row adds up, neither the order of
+//! the rows nor the split of an export into files changes a figure, and the rows made one by one
+//! as they are written are the rows made at once.
 
 use kam::cube::Cube;
 use kam::diag::Diagnostics;
-use kam::margin::{Dim, MarginFigures, MarginQuery, MarginReport, margin_report};
+use kam::margin::{Dim, MarginFigures, MarginQuery, MarginReport, MarginRows, margin_groups, margin_report};
 use kam::money::Decimal;
 use kam::periods::PeriodKind;
 use kam::workspace::{Options, Workspace};
@@ -103,7 +104,15 @@ fn report(dir: &Path, by: Vec<Dim>, period: PeriodKind) -> MarginReport {
     let query = MarginQuery { by, period, from: None, to: None, accounts: Vec::new() };
     let cube = Cube::build(&ws, &query.cube_spec(), &mut diags);
     assert!(!diags.has_errors(), "{:?}", diags.items());
-    margin_report(&ws, &cube, &query)
+    let held = margin_report(&ws, &cube, &query);
+    // `kam margin` writes its rows as they are made from the groups; they are the same.
+    let made = margin_groups(&ws, &cube, &query).rows_report(&cube);
+    assert_eq!(made.rows.len(), held.rows.len());
+    for (i, row) in held.rows.iter().enumerate() {
+        assert_eq!(&*made.rows.row(i), row);
+    }
+    assert_eq!(made.total, held.total);
+    held
 }
 
 fn sum(rows: &MarginReport, f: fn(&MarginFigures) -> Decimal) -> Decimal {

@@ -3,7 +3,7 @@
 use super::{column, margin_definitions, period_text, range_text, source_text, tr};
 use crate::config::Language;
 use crate::i18n::label;
-use crate::margin::{FIGURES, MarginFigures, MarginReport};
+use crate::margin::{FIGURES, MarginFigures, MarginReport, MarginRows};
 use crate::money::Decimal;
 use crate::output::WriteJson;
 use crate::render::{
@@ -38,14 +38,19 @@ fn figure_values(f: &MarginFigures) -> [Value; 15] {
 const MAIN_FIGURES: [usize; 7] = [2, 4, 9, 6, 10, 8, 11];
 
 /// The margin table: group keys, period, then every figure of SPEC 3.1.
-pub fn margin_table(report: &MarginReport, language: Language) -> Table<'_> {
+pub fn margin_table<R: MarginRows>(report: &MarginReport<R>, language: Language) -> Table<'_> {
     let all: Vec<usize> = (0..FIGURES.len()).collect();
     figures_table(report, language, all, false)
 }
 
 /// The margin table with the figures `which` (indexes into [`FIGURES`]); with `shown`, the
 /// periods as the report language writes them, else as their machine labels.
-fn figures_table(report: &MarginReport, language: Language, which: Vec<usize>, shown: bool) -> Table<'_> {
+fn figures_table<R: MarginRows>(
+    report: &MarginReport<R>,
+    language: Language,
+    which: Vec<usize>,
+    shown: bool,
+) -> Table<'_> {
     let has_period = report.period != crate::periods::PeriodKind::All;
     let mut columns: Vec<Column> = report.by.iter().map(|d| column(language, d.name())).collect();
     if has_period {
@@ -59,7 +64,7 @@ fn figures_table(report: &MarginReport, language: Language, which: Vec<usize>, s
     total.extend(which.iter().map(|&f| total_values[f].clone()));
     // The rows' values are made when the table is written, row by row.
     let rows = Rows::made(report.rows.len(), move |i, cells| {
-        let r = &report.rows[i];
+        let r = &*report.rows.row(i);
         for key in &r.keys {
             super::push_group(cells, language, key);
         }
@@ -80,8 +85,8 @@ fn figures_table(report: &MarginReport, language: Language, which: Vec<usize>, s
 }
 
 /// `kam margin` as a document.
-pub fn margin_document<'r>(
-    report: &'r MarginReport,
+pub fn margin_document<'r, R: MarginRows>(
+    report: &'r MarginReport<R>,
     language: Language,
     workspace: &str,
     all_figures: bool,
@@ -143,16 +148,16 @@ pub fn margin_document<'r>(
 
 /// `kam margin --format json` (SPEC 4.1), written row by row, so that a table of many rows is
 /// never held as JSON values.
-pub fn margin_json(report: &MarginReport) -> MarginJson<'_> {
+pub fn margin_json<R: MarginRows>(report: &MarginReport<R>) -> MarginJson<'_, R> {
     MarginJson(report)
 }
 
 /// The JSON of a margin report; see [`margin_json`]. It is written with serde_json's own
 /// pretty formatter, number by number, as `serde_json::to_writer_pretty` writes the same
 /// object of keys and JSON numbers.
-pub struct MarginJson<'a>(&'a MarginReport);
+pub struct MarginJson<'a, R = Vec<crate::margin::MarginRow>>(&'a MarginReport<R>);
 
-impl WriteJson for MarginJson<'_> {
+impl<R: MarginRows> WriteJson for MarginJson<'_, R> {
     fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
         let report = self.0;
         let mut json = JsonWriter { out, f: PrettyFormatter::new(), number: String::new() };
@@ -174,22 +179,24 @@ impl WriteJson for MarginJson<'_> {
         json.end_value()?;
         json.key("rows", false)?;
         json.f.begin_array(json.out)?;
-        let mut keys: Vec<(&str, &str)> = Vec::with_capacity(report.by.len() + 1);
-        for (i, r) in report.rows.iter().enumerate() {
+        // Each key as its name and its place in the row's keys.
+        let mut keys: Vec<(&str, usize)> = Vec::with_capacity(report.by.len());
+        for i in 0..report.rows.len() {
+            let r = report.rows.row(i);
             json.f.begin_array_value(json.out, i == 0)?;
             // As in a JSON object, a name given twice keeps its first place and its last value.
             keys.clear();
-            for (dim, key) in report.by.iter().zip(&r.keys) {
+            for (k, dim) in report.by.iter().enumerate().take(r.keys.len()) {
                 match keys.iter_mut().find(|(name, _)| *name == dim.name()) {
-                    Some(entry) => entry.1 = key.machine(),
-                    None => keys.push((dim.name(), key.machine())),
+                    Some(entry) => entry.1 = k,
+                    None => keys.push((dim.name(), k)),
                 }
             }
-            let period = report.period_label(r);
+            let period = report.period_label(&r);
             json.f.begin_object(json.out)?;
-            for (j, (name, key)) in keys.iter().enumerate() {
+            for (j, &(name, k)) in keys.iter().enumerate() {
                 json.key(name, j == 0)?;
-                json.string(key)?;
+                json.string(r.keys[k].machine())?;
                 json.end_value()?;
             }
             // No grouping is named "period": it comes after them.

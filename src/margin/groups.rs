@@ -376,46 +376,89 @@ impl MarginGroups {
     /// The report: every group's sums, figures and names, in order, from the cells of `cube`
     /// (the cube the groups were found in).
     pub fn report(self, cube: &Cube) -> MarginReport {
-        let MarginGroups { query, settings, ranks, order, groups, keys, members, .. } = &self;
-        let has_period = query.period != PeriodKind::All;
-        let rows: Vec<MarginRow> = crate::parallel::map(order, |&g| {
-            let (codes, period) = (keys.codes(g as usize), keys.period(g as usize));
-            let group = &groups[g as usize];
-            let first = group.first as usize;
-            let cells = &members[first..first + group.cells as usize];
-            let figures = match cells {
-                // Most groups are one cell: its sums are the group's.
-                [one] => group.figures(&cube.cells[*one as usize].1.sums.sums(), settings),
-                _ => {
-                    let mut sums = Sums::default();
-                    for &cell in cells {
-                        sums.add(&cube.cells[cell as usize].1.sums.sums());
-                    }
-                    group.figures(&sums, settings)
-                }
-            };
-            MarginRow {
-                keys: ranks
-                    .iter()
-                    .enumerate()
-                    .map(|(d, r)| group_name(query.by[d], codes[d], r.name(codes[d])))
-                    .collect(),
-                period: has_period.then_some(period),
-                figures,
-            }
-        });
+        let rows = crate::parallel::map(&self.order, |&g| self.row(cube, g as usize));
+        self.head(rows)
+    }
+
+    /// The report, its rows made from the groups and the cells of `cube` one by one as they
+    /// are written (see [`GroupRows`]).
+    pub fn rows_report(self, cube: &Cube) -> MarginReport<GroupRows<'_>> {
+        let head = self.head(());
+        let rows = GroupRows { groups: self, cube };
         MarginReport {
-            by: query.by.clone(),
-            period: query.period,
+            currency: head.currency,
+            by: head.by,
+            period: head.period,
+            query: head.query,
             rows,
-            total: self.total.figures(&self.total_sums, settings),
+            total: head.total,
+            settings: head.settings,
+            data_range: head.data_range,
+            files: head.files,
+            rows_read: head.rows_read,
+        }
+    }
+
+    /// Everything of the report but its rows.
+    fn head<R>(&self, rows: R) -> MarginReport<R> {
+        MarginReport {
+            by: self.query.by.clone(),
+            period: self.query.period,
+            rows,
+            total: self.total.figures(&self.total_sums, &self.settings),
             data_range: self.data_range,
             files: self.files,
             rows_read: self.rows_read,
-            currency: self.currency,
-            query: self.query,
-            settings: self.settings,
+            currency: self.currency.clone(),
+            query: self.query.clone(),
+            settings: self.settings.clone(),
         }
+    }
+
+    /// The row of group `g`: its names, its period and its figures from its cells' sums.
+    fn row(&self, cube: &Cube, g: usize) -> MarginRow {
+        let MarginGroups { query, settings, ranks, groups, keys, members, .. } = self;
+        let (codes, period) = (keys.codes(g), keys.period(g));
+        let group = &groups[g];
+        let first = group.first as usize;
+        let cells = &members[first..first + group.cells as usize];
+        let figures = match cells {
+            // Most groups are one cell: its sums are the group's.
+            [one] => group.figures(&cube.cells[*one as usize].1.sums.sums(), settings),
+            _ => {
+                let mut sums = Sums::default();
+                for &cell in cells {
+                    sums.add(&cube.cells[cell as usize].1.sums.sums());
+                }
+                group.figures(&sums, settings)
+            }
+        };
+        MarginRow {
+            keys: ranks
+                .iter()
+                .enumerate()
+                .map(|(d, r)| group_name(query.by[d], codes[d], r.name(codes[d])))
+                .collect(),
+            period: (query.period != PeriodKind::All).then_some(period),
+            figures,
+        }
+    }
+}
+
+/// The rows of a margin report made one by one from its groups and the cube's cells when they
+/// are asked for: the report of `kam margin` holds no row's figures, only the groups' cells.
+pub struct GroupRows<'c> {
+    groups: MarginGroups,
+    cube: &'c Cube,
+}
+
+impl super::MarginRows for GroupRows<'_> {
+    fn len(&self) -> usize {
+        self.groups.order.len()
+    }
+
+    fn row(&self, i: usize) -> std::borrow::Cow<'_, MarginRow> {
+        std::borrow::Cow::Owned(self.groups.row(self.cube, self.groups.order[i] as usize))
     }
 }
 

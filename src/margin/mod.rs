@@ -4,7 +4,7 @@ mod distinct;
 mod groups;
 mod ranking;
 
-pub use groups::{MarginGroups, margin_groups};
+pub use groups::{GroupRows, MarginGroups, margin_groups};
 
 use crate::config::MarginSettings;
 use crate::cube::{Cube, CubeSpec, Sums};
@@ -13,6 +13,7 @@ use crate::money::Decimal;
 use crate::periods::PeriodKind;
 use crate::workspace::Workspace;
 use chrono::NaiveDate;
+use std::borrow::Cow;
 use std::str::FromStr;
 
 pub use crate::group::GroupName;
@@ -221,14 +222,39 @@ pub struct MarginRow {
     pub figures: MarginFigures,
 }
 
-/// The contribution-margin table.
+/// A margin report's rows: held (`Vec<MarginRow>`), or made one by one when they are written
+/// ([`GroupRows`], from the groups and the cube), so that a table of many rows is never held
+/// as figures.
+pub trait MarginRows: Sync {
+    fn len(&self) -> usize;
+
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Row `i`, in the order of the rows.
+    fn row(&self, i: usize) -> Cow<'_, MarginRow>;
+}
+
+impl MarginRows for Vec<MarginRow> {
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    fn row(&self, i: usize) -> Cow<'_, MarginRow> {
+        Cow::Borrowed(&self[i])
+    }
+}
+
+/// The contribution-margin table, its rows held ([`MarginReport`]) or made when written
+/// (`MarginReport<GroupRows>`).
 #[derive(Debug, Clone)]
-pub struct MarginReport {
+pub struct MarginReport<R = Vec<MarginRow>> {
     pub currency: String,
     pub by: Vec<Dim>,
     pub period: PeriodKind,
     pub query: MarginQuery,
-    pub rows: Vec<MarginRow>,
+    pub rows: R,
     /// Over every row in range: equals the sum of the rows for every additive figure.
     pub total: MarginFigures,
     pub settings: MarginSettings,
@@ -238,7 +264,7 @@ pub struct MarginReport {
     pub rows_read: u64,
 }
 
-impl MarginReport {
+impl<R> MarginReport<R> {
     /// The machine label of a row's period ("2026-03", "2026-Q1", "2026").
     pub fn period_label(&self, row: &MarginRow) -> Option<String> {
         row.period.and_then(|m| self.period.label(m))
