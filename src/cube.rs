@@ -109,12 +109,16 @@ impl InvoiceLog {
     /// Logs `id` for `cell`, unless it is the cell's last logged fingerprint: `last` is where
     /// that is (one past it; 0 for none), kept in the cell while the pass runs, so that the
     /// lines of one invoice are logged once however the rows are ordered (as long as no other
-    /// invoice of the same customer and month comes between them).
-    fn push(&mut self, cell: u32, id: InvoiceId, last: &mut u64) {
-        if *last == 0 || self.ids.get((*last - 1) as usize) != Some(&id) {
+    /// invoice of the same customer and month comes between them). The cell keeps the low 32
+    /// bits of that fingerprint beside it: where they differ, so does the fingerprint, and the
+    /// log (far away in memory when the rows come in no order) is not looked into.
+    fn push(&mut self, cell: u32, id: InvoiceId, last: &mut (u64, u32)) {
+        let (at, tag) = *last;
+        let repeated = at != 0 && tag == id as u32 && self.ids.get((at - 1) as usize) == Some(&id);
+        if !repeated {
             self.cells.push(cell);
             self.ids.push(id);
-            *last = self.ids.len() as u64;
+            *last = (self.ids.len() as u64, id as u32);
         }
     }
 
@@ -247,7 +251,7 @@ impl<'s> CubePart<'s> {
         let i = self.cell(key);
         self.cells[i as usize].1.sums.add_row(row);
         if let Some(inv) = invoice {
-            let last = &mut self.cells[i as usize].1.invoices.0;
+            let last = &mut self.cells[i as usize].1.invoices;
             self.invoices.push(i, inv, last);
         }
     }
@@ -612,8 +616,8 @@ impl CellSums {
     /// Amount `k` at its scale: exact, as the units are a multiple of 10^(6 − scale).
     fn amount(&self, k: usize) -> Decimal {
         let scale = u32::from(self.scales[k]);
-        let units = i128::from(self.units[k]) / 10i128.pow(PLACES - scale);
-        Decimal::from_i128_with_scale(units, scale)
+        // (A quotient of an i64 by a positive power of ten is an i64.)
+        Decimal::new(self.units[k] / 10i64.pow(PLACES - scale), scale)
     }
 }
 
@@ -622,7 +626,8 @@ impl CellSums {
 pub struct Cell {
     pub sums: CellSums,
     /// The cell's invoice fingerprints in [`Cube::invoice_ids`]: from, count. While the pass
-    /// runs, the first is where the cell's last fingerprint is in the pass's log (one past it).
+    /// runs: where the cell's last fingerprint is in the pass's log (one past it) and its low 32
+    /// bits.
     invoices: (u64, u32),
 }
 

@@ -7,7 +7,7 @@ use super::distinct::count_invoices;
 use super::ranking::Ranking;
 use super::{Dim, MarginFigures, MarginQuery, MarginReport, MarginRow};
 use crate::config::MarginSettings;
-use crate::cube::{ANY, CellKey, Cube, Sums};
+use crate::cube::{ANY, CellKey, CellSums, Cube, Sums};
 use crate::dates::Month;
 use crate::dossier::MeetingKind;
 use crate::group::GroupName;
@@ -186,11 +186,11 @@ fn find<const N: usize>(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Mar
         cell_groups.push((g as u32, i as u32));
     }
     let parts = crate::parallel::side_by_side(&crate::parallel::chunks(&cell_groups), |chunk| {
-        let mut sums = Sums::default();
+        let mut sums = CellSums::default();
         for &(_, cell) in *chunk {
-            sums.add(&cube.cells[cell as usize].1.sums.sums());
+            sums.add(&cube.cells[cell as usize].1.sums);
         }
-        sums
+        sums.sums()
     });
     for part in &parts {
         total_sums.add(part);
@@ -426,11 +426,11 @@ impl MarginGroups {
             // Most groups are one cell: its sums are the group's.
             [one] => group.figures(&cube.cells[*one as usize].1.sums.sums(), settings),
             _ => {
-                let mut sums = Sums::default();
+                let mut sums = CellSums::default();
                 for &cell in cells {
-                    sums.add(&cube.cells[cell as usize].1.sums.sums());
+                    sums.add(&cube.cells[cell as usize].1.sums);
                 }
-                group.figures(&sums, settings)
+                group.figures(&sums.sums(), settings)
             }
         };
         MarginRow {
