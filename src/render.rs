@@ -657,11 +657,27 @@ fn units_text(
     }
 }
 
-/// Appends [`units_text`] (without a suffix) to `out`.
+/// Appends [`units_text`] (without a suffix) to `out`; a number without grouping (CSV, JSON)
+/// straight, digit by digit.
 fn push_units(out: &mut String, units: i128, places: u32, mark: char, separator: Option<char>, minus: char) {
-    let mut text = NumberText::new();
-    units_text(units, places, mark, separator, minus, "", &mut text);
-    out.push_str(text.as_str());
+    if separator.is_some() {
+        let mut text = NumberText::new();
+        units_text(units, places, mark, separator, minus, "", &mut text);
+        out.push_str(text.as_str());
+        return;
+    }
+    let places = (places as usize).min(40);
+    let mut digit_buf = [0u8; 48];
+    let start = digits(units.unsigned_abs(), places + 1, &mut digit_buf);
+    let (int, frac) = digit_buf[start..].split_at(digit_buf.len() - start - places);
+    if units < 0 {
+        out.push(minus);
+    }
+    out.extend(int.iter().map(|&d| char::from(d)));
+    if places > 0 {
+        out.push(mark);
+        out.extend(frac.iter().map(|&d| char::from(d)));
+    }
 }
 
 /// Appends a decimal given as `units` × 10^-`scale` the way `Decimal::normalize` and `Display`
@@ -1383,6 +1399,20 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn numbers_without_grouping_are_written_as_units_text_writes_them(
+            units in proptest::num::i128::ANY,
+            places in 0u32..42,
+            mark in proptest::sample::select(vec!['.', ',', '\u{2009}']),
+            minus in proptest::sample::select(vec!['-', '\u{2212}']),
+        ) {
+            let mut text = NumberText::new();
+            units_text(units, places, mark, None, minus, "", &mut text);
+            let mut out = String::from("x");
+            push_units(&mut out, units, places, mark, None, minus);
+            proptest::prop_assert_eq!(&out[1..], text.as_str());
+        }
+
         #[test]
         fn widths_and_texts_are_those_of_the_value(
             mantissa in proptest::num::i64::ANY,

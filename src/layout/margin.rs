@@ -2,8 +2,9 @@
 
 use super::{column, margin_definitions, period_text, range_text, source_text, tr};
 use crate::config::Language;
+use crate::dates::Month;
 use crate::i18n::label;
-use crate::margin::{FIGURES, MarginFigures, MarginReport, MarginRows};
+use crate::margin::{FIGURES, MarginFigures, MarginReport, MarginRow, MarginRows};
 use crate::money::Decimal;
 use crate::output::WriteJson;
 use crate::render::{
@@ -11,6 +12,7 @@ use crate::render::{
 };
 use serde::Serialize;
 use serde_json::ser::{Formatter, PrettyFormatter};
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 fn figure_values(f: &MarginFigures) -> [Value; 15] {
@@ -58,6 +60,7 @@ fn figures_table<R: MarginRows>(
     }
     columns.extend(which.iter().map(|&f| column(language, FIGURES[f])));
     let style = Style::new(language);
+    let labels = PeriodLabels::new(report);
     let total_values = figure_values(&report.total);
     let mut total: Vec<Value> = vec![Value::Text(label(language, "total"))];
     total.extend((1..report.by.len() + usize::from(has_period)).map(|_| Value::Text(String::new())));
@@ -69,7 +72,7 @@ fn figures_table<R: MarginRows>(
             super::push_group(cells, language, key);
         }
         if has_period {
-            let period = report.period_label(r).unwrap_or_default();
+            let period = labels.label(report, r);
             if shown {
                 cells.text(&style.period(&period));
             } else {
@@ -82,6 +85,38 @@ fn figures_table<R: MarginRows>(
         }
     });
     Table { columns, rows, total: Some(total) }
+}
+
+/// The machine labels of a report's periods, made once for each month from the start of the
+/// period of the data's first day to its last day instead of once a row.
+struct PeriodLabels {
+    first: Month,
+    labels: Vec<String>,
+}
+
+impl PeriodLabels {
+    fn new<R>(report: &MarginReport<R>) -> Self {
+        let (first, labels) = match report.data_range {
+            Some((from, to)) if report.period != crate::periods::PeriodKind::All => {
+                let (first, last) = (report.period.start(Month::of(from)), Month::of(to));
+                let labels = (first.0..=last.0).map(|m| report.period.label(Month(m)).unwrap_or_default());
+                (first, labels.collect())
+            }
+            _ => (Month(0), Vec::new()),
+        };
+        PeriodLabels { first, labels }
+    }
+
+    /// The label of the row's period ("" without periods).
+    fn label<R>(&self, report: &MarginReport<R>, row: &MarginRow) -> Cow<'_, str> {
+        let Some(month) = row.period else {
+            return Cow::Borrowed("");
+        };
+        match usize::try_from(month.0 - self.first.0).ok().and_then(|i| self.labels.get(i)) {
+            Some(label) => Cow::Borrowed(label),
+            None => Cow::Owned(report.period.label(month).unwrap_or_default()),
+        }
+    }
 }
 
 /// `kam margin` as a document.

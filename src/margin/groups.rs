@@ -222,15 +222,19 @@ fn find<const N: usize>(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Mar
         }
     }
     // The cells listed by group (in the order of the cells within one), each group's first
-    // cell numbered.
-    cell_groups.sort_by_key(|&(g, _)| g);
-    let members: Vec<u32> = cell_groups.iter().map(|&(_, cell)| cell).collect();
-    drop(cell_groups);
+    // cell numbered: placed by counting, as the number of each group's cells is known.
     let mut next = 0u32;
     for group in &mut groups {
         group.first = next;
         next += group.cells;
     }
+    let mut at: Vec<u32> = groups.iter().map(|group| group.first).collect();
+    let mut members = vec![0u32; cell_groups.len()];
+    for &(g, cell) in &cell_groups {
+        members[at[g as usize] as usize] = cell;
+        at[g as usize] += 1;
+    }
+    drop((at, cell_groups));
     // The invoices are counted while the rows are ordered.
     let keys = index.into_keys();
     let ((), (ranks, order)) = rayon::join(
