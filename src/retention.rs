@@ -303,13 +303,44 @@ pub fn period_figures<'a>(
     w: u32,
     data_first: Option<Month>,
 ) -> RetentionFigures {
-    let mut f = RetentionFigures::default();
-    let base_known = data_first.is_some_and(|first| first <= b - 23);
-    let (mut sum_prev, mut sum_cur, mut sum_kept) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-    let mut widest = w;
+    let mut sums = PeriodSums::new(w);
     for h in units {
+        sums.add(h, a, b, w, data_first);
+    }
+    sums.figures(a, b, data_first)
+}
+
+/// What [`period_figures`] counts and sums over the units of one period, unit by unit: sums of
+/// disjoint sets of units add up (exactly, the amounts being decimals), so the units can be
+/// taken in parts, and each unit's history read once for all periods while it is in the cache
+/// (reading every unit's history once a period missed the cache on most of them).
+#[derive(Debug, Clone)]
+struct PeriodSums {
+    f: RetentionFigures,
+    /// NRR/GRR: Σ net revenue of the base months, of the current months, and the part kept.
+    prev: Decimal,
+    cur: Decimal,
+    kept: Decimal,
+    /// The widest W of the units counted.
+    widest: u32,
+}
+
+impl PeriodSums {
+    fn new(w: u32) -> Self {
+        PeriodSums {
+            f: RetentionFigures::default(),
+            prev: Decimal::ZERO,
+            cur: Decimal::ZERO,
+            kept: Decimal::ZERO,
+            widest: w,
+        }
+    }
+
+    /// Counts unit `h` in period `a ..= b` (`w` for a unit without its own window).
+    fn add(&mut self, h: &History, a: Month, b: Month, w: u32, data_first: Option<Month>) {
+        let f = &mut self.f;
         let w = h.window_or(w);
-        widest = widest.max(w);
+        self.widest = self.widest.max(w);
         let at_start = h.is_active(a - 1, w);
         let at_end = h.is_active(b, w);
         f.start += u64::from(at_start);
@@ -324,23 +355,74 @@ pub fn period_figures<'a>(
             (false, false) => {}
         }
         f.net_revenue += h.net_between(a, b);
-        if base_known {
+        if base_known(b, data_first) {
             let prev = h.net_between(b - 23, b - 12);
             if prev > Decimal::ZERO {
                 let cur = h.net_between(b - 11, b);
-                sum_prev += prev;
-                sum_cur += cur;
-                sum_kept += cur.max(Decimal::ZERO).min(prev);
+                self.prev += prev;
+                self.cur += cur;
+                self.kept += cur.max(Decimal::ZERO).min(prev);
             }
         }
     }
-    f.history_complete = data_first.is_none_or(|first| first <= a - widest as i32);
-    f.finish_rates();
-    if base_known && !sum_prev.is_zero() {
-        f.nrr = crate::money::quotient(sum_cur, sum_prev);
-        f.grr = crate::money::quotient(sum_kept, sum_prev);
+
+    /// Adds the sums of other units of the same period.
+    fn merge(&mut self, other: &PeriodSums) {
+        let (f, o) = (&mut self.f, &other.f);
+        f.start += o.start;
+        f.end += o.end;
+        f.retained += o.retained;
+        f.churned += o.churned;
+        f.new += o.new;
+        f.reactivated += o.reactivated;
+        f.net_revenue += o.net_revenue;
+        self.prev += other.prev;
+        self.cur += other.cur;
+        self.kept += other.kept;
+        self.widest = self.widest.max(other.widest);
     }
-    f
+
+    fn figures(self, a: Month, b: Month, data_first: Option<Month>) -> RetentionFigures {
+        let mut f = self.f;
+        f.history_complete = data_first.is_none_or(|first| first <= a - self.widest as i32);
+        f.finish_rates();
+        if base_known(b, data_first) && !self.prev.is_zero() {
+            f.nrr = crate::money::quotient(self.cur, self.prev);
+            f.grr = crate::money::quotient(self.kept, self.prev);
+        }
+        f
+    }
+}
+
+/// Whether the exports reach back to the base months of NRR and GRR for a period ending `b`.
+fn base_known(b: Month, data_first: Option<Month>) -> bool {
+    data_first.is_some_and(|first| first <= b - 23)
+}
+
+/// The figures of every period of `periods` (first and last month) over `units`: each unit's
+/// history read for all periods at once, the units taken in parts side by side.
+fn periods_figures(
+    units: &[&History],
+    periods: &[(Month, Month)],
+    w: u32,
+    data_first: Option<Month>,
+) -> Vec<RetentionFigures> {
+    let parts = crate::parallel::side_by_side(&crate::parallel::chunks(units), |chunk| {
+        let mut sums = vec![PeriodSums::new(w); periods.len()];
+        for h in *chunk {
+            for (s, &(a, b)) in sums.iter_mut().zip(periods) {
+                s.add(h, a, b, w, data_first);
+            }
+        }
+        sums
+    });
+    let mut total = vec![PeriodSums::new(w); periods.len()];
+    for part in &parts {
+        for (t, s) in total.iter_mut().zip(part) {
+            t.merge(s);
+        }
+    }
+    total.into_iter().zip(periods).map(|(s, &(a, b))| s.figures(a, b, data_first)).collect()
 }
 
 /// A retention report's parameters.
@@ -468,12 +550,8 @@ pub fn retention_report(ws: &Workspace, cube: &Cube, query: &RetentionQuery) -> 
     };
     for group in groups {
         let members: Vec<&History> = units.iter().filter(|u| u.group == group).map(|u| &u.history).collect();
-        // Each period reads every unit's history: the periods are worked out side by side.
-        use rayon::prelude::*;
-        let figures: Vec<_> = periods
-            .par_iter()
-            .map(|(_, a, b, _)| period_figures(members.iter().copied(), *a, *b, w, data_first))
-            .collect();
+        let spans: Vec<(Month, Month)> = periods.iter().map(|&(_, a, b, _)| (a, b)).collect();
+        let figures = periods_figures(&members, &spans, w, data_first);
         for ((label, a, b, complete), figures) in periods.iter().zip(figures) {
             rows.push(RetentionRow {
                 owner: group.clone(),
@@ -698,5 +776,50 @@ mod tests {
         assert_eq!(rows[1], (m(2025, 2), 1, vec![Decimal::ONE, Decimal::ZERO]));
         let rows = cohorts([&a, &b, &c], Some(m(2025, 2)), m(2025, 2));
         assert_eq!(rows, vec![(m(2025, 2), 1, vec![Decimal::ONE])]);
+    }
+
+    proptest::proptest! {
+        /// Every period worked out unit by unit, the units in parts, gives the figures of the
+        /// period worked out on its own.
+        #[test]
+        fn all_periods_at_once_equal_each_period_alone(
+            units in proptest::collection::vec(
+                (proptest::collection::vec((0i32..30, -500i64..5_000), 0..12), proptest::option::of(1u32..8)),
+                0..40,
+            ),
+            w in 1u32..8,
+            first in 0i32..6,
+        ) {
+            let histories: Vec<History> = units
+                .into_iter()
+                .map(|(entries, window)| {
+                    let entries = entries
+                        .into_iter()
+                        .map(|(month, cents)| MonthEntry {
+                            month: Month(24_000 + month),
+                            net: Decimal::new(cents, 2),
+                            purchase: cents > 0,
+                        })
+                        .collect();
+                    History::new(entries).with_window(window)
+                })
+                .collect();
+            let members: Vec<&History> = histories.iter().collect();
+            let periods: Vec<(Month, Month)> =
+                (0..30).map(|k| (Month(24_000 + k), Month(24_000 + k + k % 3))).collect();
+            let data_first = Some(Month(24_000 + first));
+            let all = periods_figures(&members, &periods, w, data_first);
+            let (one, two) = members.split_at(members.len() / 3);
+            for (figures, &(a, b)) in all.iter().zip(&periods) {
+                let alone = period_figures(members.iter().copied(), a, b, w, data_first);
+                proptest::prop_assert_eq!(figures, &alone);
+                // The sums of two parts of the units, merged, are those of all.
+                let (mut first, mut second) = (PeriodSums::new(w), PeriodSums::new(w));
+                one.iter().for_each(|h| first.add(h, a, b, w, data_first));
+                two.iter().for_each(|h| second.add(h, a, b, w, data_first));
+                first.merge(&second);
+                proptest::prop_assert_eq!(first.figures(a, b, data_first), alone);
+            }
+        }
     }
 }
