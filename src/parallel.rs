@@ -28,22 +28,24 @@ pub fn ranges(len: usize) -> Vec<std::ops::Range<usize>> {
 }
 
 /// Writes the text that `fill` makes of consecutive blocks of `block` items out of `len`, in
-/// order. The blocks are made side by side: block `k` by thread `k` modulo the number of cores
-/// (the first by this thread, which writes); each other thread stays at most two blocks ahead,
-/// and its buffers come back to it once written, so that only a few blocks are held at a time.
+/// order. The blocks are made side by side by a thread a core, each taking the next block not
+/// yet taken as it becomes free (so that a slower block or core holds none of the others up),
+/// while this thread only writes them out in order; no thread is more than [`AHEAD`] blocks
+/// ahead of the writing, so that only a few blocks are held at a time.
 pub fn write_blocks(
     len: usize,
     block: usize,
     fill: impl Fn(std::ops::Range<usize>, &mut Vec<u8>) + Sync,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
     use std::sync::mpsc;
     let block = block.max(1);
     let blocks = len.div_ceil(block);
     let range = |k: usize| k * block..((k + 1) * block).min(len);
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get()).min(blocks).max(1);
-    let mut own = Vec::new();
     if cores == 1 {
+        let mut own = Vec::new();
         for k in 0..blocks {
             own.clear();
             fill(range(k), &mut own);
@@ -51,40 +53,78 @@ pub fn write_blocks(
         }
         return Ok(());
     }
+    let next = AtomicUsize::new(0);
+    let written = AtomicUsize::new(0);
+    let stopped = AtomicBool::new(false);
+    let (give_back, returned) = mpsc::channel::<Vec<u8>>();
+    let returned = std::sync::Mutex::new(returned);
     std::thread::scope(|scope| {
-        let fill = &fill;
-        let mut helpers = Vec::with_capacity(cores - 1);
-        for first in 1..cores {
-            let (made, take) = mpsc::sync_channel::<Vec<u8>>(2);
-            let (give_back, returned) = mpsc::channel::<Vec<u8>>();
+        let (made, take) = mpsc::channel::<(usize, Vec<u8>)>();
+        for _ in 0..cores {
+            let made = made.clone();
+            let (fill, next, written, stopped, returned) = (&fill, &next, &written, &stopped, &returned);
             scope.spawn(move || {
-                for k in (first..blocks).step_by(cores) {
-                    let mut text = returned.try_recv().unwrap_or_default();
+                // A maker that panics stops the others (its block never comes, so they would
+                // wait for it); the panic is raised when the scope ends.
+                let _guard = StopOnPanic(stopped);
+                loop {
+                    let k = next.fetch_add(1, Ordering::Relaxed);
+                    if k >= blocks {
+                        return;
+                    }
+                    while k >= written.load(Ordering::Acquire) + AHEAD {
+                        if stopped.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        std::thread::sleep(std::time::Duration::from_micros(50));
+                    }
+                    let spare = returned.lock().ok().and_then(|r| r.try_recv().ok());
+                    let mut text = spare.unwrap_or_default();
                     text.clear();
                     fill(range(k), &mut text);
-                    if made.send(text).is_err() {
+                    if made.send((k, text)).is_err() {
                         // The writer stopped (it could not write).
                         return;
                     }
                 }
             });
-            helpers.push((take, give_back));
         }
-        for k in 0..blocks {
-            if k % cores == 0 {
-                own.clear();
-                fill(range(k), &mut own);
-                out.write_all(&own)?;
-            } else {
-                let (take, give_back) = &helpers[k % cores - 1];
-                // A helper only stops early when it panicked; its panic is raised when the scope ends.
-                let Ok(text) = take.recv() else { break };
-                out.write_all(&text)?;
-                let _ = give_back.send(text);
+        drop(made);
+        // Blocks that came before their turn, by number.
+        let mut early: std::collections::BTreeMap<usize, Vec<u8>> = std::collections::BTreeMap::new();
+        let mut want = 0usize;
+        let result = (|| {
+            // The loop ends when every maker is done (or one panicked: raised when the scope ends).
+            for (k, text) in take.iter() {
+                early.insert(k, text);
+                while let Some(text) = early.remove(&want) {
+                    out.write_all(&text)?;
+                    want += 1;
+                    written.store(want, Ordering::Release);
+                    let _ = give_back.send(text);
+                }
             }
+            Ok(())
+        })();
+        if result.is_err() {
+            stopped.store(true, Ordering::Relaxed);
         }
-        Ok(())
+        result
     })
+}
+
+/// How many blocks [`write_blocks`] makes ahead of the one being written.
+const AHEAD: usize = 8;
+
+/// Sets the flag when dropped while its thread panics.
+struct StopOnPanic<'a>(&'a std::sync::atomic::AtomicBool);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
 }
 
 /// `f` of each item, in order: the first on this thread, the others on threads of their own.
@@ -163,5 +203,59 @@ mod tests {
             let expected: String = (0..len).map(|i| format!("{i}\n")).collect();
             assert_eq!(String::from_utf8(out).unwrap(), expected);
         }
+    }
+
+    /// A writer that fails after `room` bytes.
+    struct Full {
+        room: usize,
+    }
+
+    impl std::io::Write for Full {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.room == 0 {
+                return Err(std::io::Error::other("disk full"));
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failed_write_stops_the_makers() {
+        // Far more blocks than are made ahead: the makers must stop waiting when writing fails.
+        let mut out = Full { room: 1000 };
+        let result = super::write_blocks(
+            100_000,
+            10,
+            |range, text| {
+                for i in range {
+                    text.extend_from_slice(format!("{i}\n").as_bytes());
+                }
+            },
+            &mut out,
+        );
+        assert_eq!(result.unwrap_err().to_string(), "disk full");
+    }
+
+    #[test]
+    fn a_maker_that_panics_is_raised_not_waited_for() {
+        let panicked = std::panic::catch_unwind(|| {
+            let mut out = Vec::new();
+            let _ = super::write_blocks(
+                100_000,
+                10,
+                |range, text| {
+                    assert!(!range.contains(&500), "block of row 500");
+                    text.extend_from_slice(b"x");
+                },
+                &mut out,
+            );
+        });
+        assert!(panicked.is_err());
     }
 }
