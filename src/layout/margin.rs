@@ -214,6 +214,7 @@ impl<R: MarginRows> WriteJson for MarginJson<'_, R> {
         json.end_value()?;
         json.key("rows", false)?;
         json.f.begin_array(json.out)?;
+        let labels = PeriodLabels::new(report);
         // Each key as its name and its place in the row's keys.
         let mut keys: Vec<(&str, usize)> = Vec::with_capacity(report.by.len());
         for i in 0..report.rows.len() {
@@ -227,7 +228,7 @@ impl<R: MarginRows> WriteJson for MarginJson<'_, R> {
                     None => keys.push((dim.name(), k)),
                 }
             }
-            let period = report.period_label(&r);
+            let period = r.period.map(|_| labels.label(report, &r));
             json.f.begin_object(json.out)?;
             for (j, &(name, k)) in keys.iter().enumerate() {
                 json.key(name, j == 0)?;

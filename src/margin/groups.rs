@@ -387,20 +387,7 @@ impl MarginGroups {
     /// The report, its rows made from the groups and the cells of `cube` one by one as they
     /// are written (see [`GroupRows`]).
     pub fn rows_report(self, cube: &Cube) -> MarginReport<GroupRows<'_>> {
-        let head = self.head(());
-        let rows = GroupRows { groups: self, cube };
-        MarginReport {
-            currency: head.currency,
-            by: head.by,
-            period: head.period,
-            query: head.query,
-            rows,
-            total: head.total,
-            settings: head.settings,
-            data_range: head.data_range,
-            files: head.files,
-            rows_read: head.rows_read,
-        }
+        self.head(()).with_rows(GroupRows { groups: self, cube })
     }
 
     /// Everything of the report but its rows.

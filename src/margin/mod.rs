@@ -269,6 +269,23 @@ impl<R> MarginReport<R> {
     pub fn period_label(&self, row: &MarginRow) -> Option<String> {
         row.period.and_then(|m| self.period.label(m))
     }
+
+    /// The same report with other rows.
+    pub fn with_rows<S>(self, rows: S) -> MarginReport<S> {
+        let MarginReport {
+            currency,
+            by,
+            period,
+            query,
+            rows: _,
+            total,
+            settings,
+            data_range,
+            files,
+            rows_read,
+        } = self;
+        MarginReport { currency, by, period, query, rows, total, settings, data_range, files, rows_read }
+    }
 }
 
 /// Computes the margin report from one pass's aggregates and the dossiers.
