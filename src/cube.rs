@@ -19,29 +19,44 @@ pub(crate) fn same_text(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
 }
 
-/// Strings seen in the exports, each stored once and referred to by number.
+/// Strings seen in the exports, each stored once and referred to by number. The texts lie
+/// side by side in one buffer and the table holds only their numbers: a lookup compares the
+/// text in place in that buffer (small enough to stay in the cache for tens of thousands of
+/// customer numbers) instead of following a pointer to a text allocated on its own.
 #[derive(Debug, Default, Clone)]
 pub struct Interner {
-    map: FxHashMap<Box<str>, u32>,
-    names: Vec<Box<str>>,
+    table: hashbrown::HashTable<u32>,
+    /// All texts, one after another; text `i` ends at `ends[i]`.
+    text: String,
+    ends: Vec<usize>,
     /// The number given last, tried first: rows of one customer tend to follow each other.
     last: Option<u32>,
 }
 
+fn text_hash(name: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault};
+    BuildHasherDefault::<rustc_hash::FxHasher>::default().hash_one(name)
+}
+
 impl Interner {
-    /// The number of `name`, adding it when new (the only allocation, once per distinct name).
+    /// The number of `name`, adding it when new (no allocation but the buffers' growth).
     pub fn intern(&mut self, name: &str) -> u32 {
         if let Some(last) = self.last
-            && same_text(&self.names[last as usize], name)
+            && same_text(self.name(last), name)
         {
             return last;
         }
-        let i = match self.map.get(name) {
-            Some(&i) => i,
+        let hash = text_hash(name);
+        let (text, ends) = (&self.text, &self.ends);
+        let found = self.table.find(hash, |&i| same_text(Self::text_of(text, ends, i), name)).copied();
+        let i = match found {
+            Some(i) => i,
             None => {
-                let i = self.names.len() as u32;
-                self.names.push(name.into());
-                self.map.insert(name.into(), i);
+                let i = self.ends.len() as u32;
+                self.text.push_str(name);
+                self.ends.push(self.text.len());
+                let (text, ends) = (&self.text, &self.ends);
+                self.table.insert_unique(hash, i, |&j| text_hash(Self::text_of(text, ends, j)));
                 i
             }
         };
@@ -49,20 +64,26 @@ impl Interner {
         i
     }
 
+    fn text_of<'t>(text: &'t str, ends: &[usize], i: u32) -> &'t str {
+        let i = i as usize;
+        let start = if i == 0 { 0 } else { ends[i - 1] };
+        &text[start..ends[i]]
+    }
+
     pub fn get(&self, name: &str) -> Option<u32> {
-        self.map.get(name).copied()
+        self.table.find(text_hash(name), |&i| self.name(i) == name).copied()
     }
 
     pub fn name(&self, i: u32) -> &str {
-        &self.names[i as usize]
+        Self::text_of(&self.text, &self.ends, i)
     }
 
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.ends.is_empty()
     }
 }
 
@@ -748,6 +769,32 @@ mod tests {
             1 => (any::<i64>(), 7u32..11).prop_map(|(m, s)| Decimal::new(m, s)),
             1 => Just(Decimal::new(-0, 2)),
         ]
+    }
+
+    proptest::proptest! {
+        /// The interner numbers texts as a map from text to first-seen number does, gives each
+        /// number's text back and finds only texts it has seen.
+        #[test]
+        fn interned_numbers_are_first_seen_numbers(
+            names in proptest::collection::vec("[a-c]{0,3}|K[0-9]{1,6}|ä[xyz]{0,20}", 0..200),
+            probes in proptest::collection::vec("[a-c]{0,3}|K[0-9]{1,3}", 0..20),
+        ) {
+            let mut interner = Interner::default();
+            let mut reference: std::collections::HashMap<String, u32> = Default::default();
+            for name in &names {
+                let next = reference.len() as u32;
+                let expected = *reference.entry(name.clone()).or_insert(next);
+                proptest::prop_assert_eq!(interner.intern(name), expected);
+            }
+            proptest::prop_assert_eq!(interner.len(), reference.len());
+            for (name, &i) in &reference {
+                proptest::prop_assert_eq!(interner.name(i), name.as_str());
+                proptest::prop_assert_eq!(interner.get(name), Some(i));
+            }
+            for probe in &probes {
+                proptest::prop_assert_eq!(interner.get(probe), reference.get(probe).copied());
+            }
+        }
     }
 
     proptest::proptest! {
