@@ -71,7 +71,7 @@ impl Interner {
     }
 
     pub fn get(&self, name: &str) -> Option<u32> {
-        self.table.find(text_hash(name), |&i| self.name(i) == name).copied()
+        self.table.find(text_hash(name), |&i| same_text(self.name(i), name)).copied()
     }
 
     pub fn name(&self, i: u32) -> &str {
