@@ -106,14 +106,57 @@ struct CubePart<'s> {
     cells: Vec<(CellKey, Cell)>,
     index: FxHashMap<CellKey, u32>,
     last_cell: Option<(CellKey, u32)>,
-    /// The cell each customer's rows reached last (`u32::MAX`: none yet), tried before the
-    /// index: a customer's rows mostly fall into the cell of its row before, and this small
-    /// table stays in the cache where the index does not.
+    /// Where a key splits by neither category nor product, its cell is found in its customer's
+    /// months here instead of through the index: a small table a customer, read once a row
+    /// whatever the rows' order (the index would be a cache miss or two more).
+    months: Vec<CustomerMonths>,
+    /// The cell each customer's rows reached last through the index (`u32::MAX`: none yet),
+    /// tried before the index: a customer's rows mostly fall into the cell of its row before,
+    /// and this small table stays in the cache where the index does not.
     customer_cell: Vec<u32>,
     /// The invoice number of the last row, and its fingerprint.
     last_invoice: (String, InvoiceId),
     invoices: InvoiceLog,
     spec: &'s CubeSpec,
+}
+
+/// The cells of one customer's months: the first month and a cell number a month from it
+/// (`u32::MAX`: none yet), grown both ways as the rows come.
+#[derive(Debug, Default)]
+struct CustomerMonths {
+    first: i32,
+    cells: Vec<u32>,
+}
+
+/// The most months a customer's table spans; the cells of months beyond it (an export with a
+/// stray date decades off) are found through the index.
+const MONTHS_SPAN: usize = 240;
+
+impl CustomerMonths {
+    /// The cell number of `month`, the table grown to it; `None` where it would then span more
+    /// than [`MONTHS_SPAN`] months. A month refused once stays refused: the span only grows.
+    #[inline]
+    fn slot(&mut self, month: Month) -> Option<&mut u32> {
+        let m = month.0;
+        if self.cells.is_empty() {
+            self.first = m;
+            self.cells.push(u32::MAX);
+        } else if m < self.first {
+            let grow = self.first.abs_diff(m) as usize;
+            if grow + self.cells.len() > MONTHS_SPAN {
+                return None;
+            }
+            self.cells.splice(0..0, std::iter::repeat_n(u32::MAX, grow));
+            self.first = m;
+        } else if m.abs_diff(self.first) as usize >= self.cells.len() {
+            let len = m.abs_diff(self.first) as usize + 1;
+            if len > MONTHS_SPAN {
+                return None;
+            }
+            self.cells.resize(len, u32::MAX);
+        }
+        self.cells.get_mut(m.abs_diff(self.first) as usize)
+    }
 }
 
 /// The invoice fingerprints of a pass's purchase rows with the number of their cell, in the
@@ -196,6 +239,7 @@ impl<'s> CubePart<'s> {
             cells: Vec::new(),
             index: FxHashMap::default(),
             last_cell: None,
+            months: Vec::new(),
             customer_cell: Vec::new(),
             last_invoice: (String::new(), invoice_id("")),
             invoices: InvoiceLog::default(),
@@ -208,28 +252,49 @@ impl<'s> CubePart<'s> {
         match self.last_cell {
             Some((last, i)) if last == key => i,
             _ => {
-                let slot = key.customer as usize;
-                let known = self.customer_cell.get(slot).copied().unwrap_or(u32::MAX);
-                let i = if self.cells.get(known as usize).is_some_and(|(k, _)| *k == key) {
-                    known
-                } else {
-                    let next = self.cells.len() as u32;
-                    let i = *self.index.entry(key).or_insert(next);
-                    if i == next {
-                        self.cells.push((key, Cell::default()));
-                    }
-                    if key.customer != NO_CUSTOMER {
-                        if self.customer_cell.len() <= slot {
-                            self.customer_cell.resize(slot + 1, u32::MAX);
-                        }
-                        self.customer_cell[slot] = i;
-                    }
-                    i
-                };
+                let i = self.locate(key).0;
                 self.last_cell = Some((key, i));
                 i
             }
         }
+    }
+
+    /// The number of the cell of `key`, and whether it was made now (as an empty cell).
+    fn locate(&mut self, key: CellKey) -> (u32, bool) {
+        let next = self.cells.len() as u32;
+        let slot = key.customer as usize;
+        if key.customer != NO_CUSTOMER {
+            if key.category == ANY && key.product == ANY {
+                if self.months.len() <= slot {
+                    self.months.resize_with(slot + 1, CustomerMonths::default);
+                }
+                if let Some(at) = self.months[slot].slot(key.month) {
+                    let new = *at == u32::MAX;
+                    if new {
+                        *at = next;
+                        self.cells.push((key, Cell::default()));
+                    }
+                    return (*at, new);
+                }
+            } else {
+                let known = self.customer_cell.get(slot).copied().unwrap_or(u32::MAX);
+                if self.cells.get(known as usize).is_some_and(|(k, _)| *k == key) {
+                    return (known, false);
+                }
+            }
+        }
+        let i = *self.index.entry(key).or_insert(next);
+        let new = i == next;
+        if new {
+            self.cells.push((key, Cell::default()));
+        }
+        if key.customer != NO_CUSTOMER {
+            if self.customer_cell.len() <= slot {
+                self.customer_cell.resize(slot + 1, u32::MAX);
+            }
+            self.customer_cell[slot] = i;
+        }
+        (i, new)
     }
 
     fn add(&mut self, row: &SaleRow<'_>) {
@@ -315,15 +380,12 @@ impl<'s> CubePart<'s> {
             self.invoices.append(later.invoices, |c| c + offset);
         } else {
             self.cells.reserve(later.cells.len());
-            self.index.reserve(later.cells.len());
             let mut to_own = Vec::with_capacity(later.cells.len());
             for (key, cell) in later.cells {
-                let key = remapped(key);
-                let next = self.cells.len() as u32;
-                let i = *self.index.entry(key).or_insert(next);
-                if i == next {
+                let (i, new) = self.locate(remapped(key));
+                if new {
                     // A cell new to this part is taken over whole.
-                    self.cells.push((key, moved(cell)));
+                    self.cells[i as usize].1 = moved(cell);
                 } else {
                     self.cells[i as usize].1.sums.add(&cell.sums);
                 }
@@ -894,6 +956,55 @@ mod tests {
             first.append(second);
             rows[more..].iter().for_each(|r| first.add(&row(r)));
             proptest::prop_assert_eq!(lists(first), lists(one));
+        }
+    }
+    proptest::proptest! {
+        /// A cell is found by its key as a map from key to first-seen number finds it, whether
+        /// through a customer's months (also growing backwards, or beyond their span) or the
+        /// index (keys split by category or product, rows without a customer); and after a
+        /// later part's cells are taken in.
+        #[test]
+        fn cells_are_numbered_as_first_seen(
+            keys in proptest::collection::vec(
+                (0u32..5, proptest::prop_oneof![0i32..30, 0i32..600], proptest::option::of(0u32..3)),
+                0..150,
+            ),
+            cut in 0usize..150,
+        ) {
+            use proptest::prelude::*;
+            let spec = CubeSpec::default();
+            let key = |&(c, m, category): &(u32, i32, Option<u32>)| CellKey {
+                customer: if c == 4 { NO_CUSTOMER } else { c },
+                month: Month(24_000 + m),
+                category: category.unwrap_or(ANY),
+                product: ANY,
+            };
+            let mut part = CubePart::new(&spec);
+            let mut reference: std::collections::HashMap<CellKey, u32> = Default::default();
+            for k in &keys {
+                let next = reference.len() as u32;
+                let expected = *reference.entry(key(k)).or_insert(next);
+                prop_assert_eq!(part.cell(key(k)), expected);
+                prop_assert_eq!(part.cells[expected as usize].0, key(k));
+            }
+            prop_assert_eq!(part.cells.len(), reference.len());
+            // The same keys read in two parts: the first part's cells, then the later's new ones.
+            let cut = cut.min(keys.len());
+            let (mut first, mut later) = (CubePart::new(&spec), CubePart::new(&spec));
+            // Both parts number customers and categories alike, so the keys hold for both.
+            for part in [&mut first, &mut later] {
+                (0..4).for_each(|c| { part.cube.customers.intern(&format!("K{c}")); });
+                (0..3).for_each(|c| { part.cube.categories.intern(&format!("W{c}")); });
+            }
+            keys[..cut].iter().for_each(|k| { first.cell(key(k)); });
+            keys[cut..].iter().for_each(|k| { later.cell(key(k)); });
+            first.append(later);
+            for k in reference.keys() {
+                let (i, new) = first.locate(*k);
+                prop_assert!(!new);
+                prop_assert_eq!(first.cells[i as usize].0, *k);
+            }
+            prop_assert_eq!(first.cells.len(), reference.len());
         }
     }
 }
