@@ -65,6 +65,7 @@ pub mod output;
 pub mod overview;
 pub mod parallel;
 pub mod periods;
+pub mod prefetch;
 pub mod radar;
 pub mod render;
 pub mod retention;

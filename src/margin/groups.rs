@@ -406,6 +406,41 @@ impl MarginGroups {
         }
     }
 
+    /// Asks for the memory of the rows after row `i`, as the rows are mostly made in order and
+    /// their groups and cells lie anywhere in memory: in stages, each reading what the stage
+    /// before asked for, the group and key of the row 24 ahead, the list of cells of the row 12
+    /// ahead, the cells of the row 6 ahead.
+    #[inline]
+    fn prefetch_ahead(&self, cube: &Cube, i: usize) {
+        use crate::prefetch::prefetch;
+        let MarginGroups { groups, keys, members, order, .. } = self;
+        if let Some(&g) = order.get(i + 24) {
+            let g = g as usize;
+            if let (Some(group), Some(period)) = (groups.get(g), keys.periods.get(g)) {
+                prefetch(group);
+                prefetch(period);
+            }
+            if let Some(code) = keys.codes.get(g * keys.width) {
+                prefetch(code);
+            }
+        }
+        if let Some(first) = order
+            .get(i + 12)
+            .and_then(|&g| groups.get(g as usize))
+            .and_then(|group| members.get(group.first as usize))
+        {
+            prefetch(first);
+        }
+        if let Some(group) = order.get(i + 6).and_then(|&g| groups.get(g as usize)) {
+            let first = group.first as usize;
+            for &cell in members.get(first..first + group.cells as usize).unwrap_or_default() {
+                if let Some((_, cell)) = cube.cells.get(cell as usize) {
+                    prefetch(&cell.sums);
+                }
+            }
+        }
+    }
+
     /// The row of group `g`: its names, its period and its figures from its cells' sums.
     fn row(&self, cube: &Cube, g: usize) -> MarginRow {
         let MarginGroups { query, settings, ranks, groups, keys, members, .. } = self;
@@ -449,6 +484,7 @@ impl super::MarginRows for GroupRows<'_> {
     }
 
     fn row(&self, i: usize) -> std::borrow::Cow<'_, MarginRow> {
+        self.groups.prefetch_ahead(self.cube, i);
         std::borrow::Cow::Owned(self.groups.row(self.cube, self.groups.order[i] as usize))
     }
 }

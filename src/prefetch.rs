@@ -1,0 +1,27 @@
+//! A hint that memory is soon to be read: where a loop reads values that lie anywhere in memory
+//! (the cells of the margin table's groups, taken in the order of its rows), asking for those of
+//! a few steps ahead lets their cache misses overlap instead of each stalling its step. A hint
+//! changes no value: on a processor without it, it does nothing.
+
+/// Asks for the cache lines of `value` (its first and its last byte: a value of up to 64 bytes
+/// spanning two lines, or of up to 128 bytes).
+#[inline(always)]
+pub fn prefetch<T>(value: &T) {
+    let start = (value as *const T).cast::<u8>();
+    line(start);
+    if std::mem::size_of::<T>() > 1 {
+        line(start.wrapping_add(std::mem::size_of::<T>() - 1));
+    }
+}
+
+#[inline(always)]
+fn line(at: *const u8) {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse"))]
+    // SAFETY: a prefetch reads no value and cannot fault, whatever the address; SSE is enabled
+    // in this build (the cfg), as on every x86-64 target.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(at.cast());
+    }
+    #[cfg(not(all(target_arch = "x86_64", target_feature = "sse")))]
+    let _ = at;
+}
