@@ -117,8 +117,22 @@ struct CubePart<'s> {
     /// The invoice number of the last row, and its fingerprint.
     last_invoice: (String, InvoiceId),
     invoices: InvoiceLog,
+    /// The figures of the last rows read, waiting to be added to their cells (below).
+    pending: std::collections::VecDeque<Pending>,
     spec: &'s CubeSpec,
 }
+
+/// A row's figures waiting to be added to its cell: the row with its texts left out (but for
+/// whether it has an invoice number), and its invoice's fingerprint where it counts as an order.
+#[derive(Debug)]
+struct Pending {
+    cell: u32,
+    row: SaleRow<'static>,
+    invoice: Option<InvoiceId>,
+}
+
+/// How many rows a row's figures wait before they are added to its cell.
+const DELAY: usize = 8;
 
 /// The cells of one customer's months: the first month and a cell number a month from it
 /// (`u32::MAX`: none yet), grown both ways as the rows come.
@@ -243,6 +257,7 @@ impl<'s> CubePart<'s> {
             customer_cell: Vec::new(),
             last_invoice: (String::new(), invoice_id("")),
             invoices: InvoiceLog::default(),
+            pending: std::collections::VecDeque::with_capacity(DELAY + 1),
             spec,
         }
     }
@@ -334,17 +349,64 @@ impl<'s> CubePart<'s> {
             }
             *id
         });
-        let i = self.cell(key);
-        self.cells[i as usize].1.sums.add_row(row);
-        if let Some(inv) = invoice {
-            let last = &mut self.cells[i as usize].1.invoices;
-            self.invoices.push(i, inv, last);
+        let cell = self.cell(key);
+        // The row is added to its cell [`DELAY`] rows later, the cell asked for now: in an export
+        // in no order the cells of rows that follow each other lie anywhere in memory, and their
+        // cache misses then overlap instead of each row waiting for its own.
+        crate::prefetch::prefetch(&self.cells[cell as usize].1);
+        self.pending.push_back(Pending {
+            cell,
+            row: SaleRow {
+                date: row.date,
+                customer: "",
+                invoice: if row.invoice.is_empty() { "" } else { "-" },
+                product: "",
+                category: "",
+                quantity: row.quantity,
+                gross: row.gross,
+                unit_price: row.unit_price,
+                deductions: row.deductions,
+                net: row.net,
+                cost: row.cost,
+            },
+            invoice,
+        });
+        if self.pending.len() > DELAY
+            && let Some(p) = self.pending.pop_front()
+        {
+            self.add_pending(p);
         }
+    }
+
+    /// Adds a row's figures to its cell, and its invoice to the log.
+    #[inline]
+    fn add_pending(&mut self, p: Pending) {
+        let cell = &mut self.cells[p.cell as usize].1;
+        cell.sums.add_row(&p.row);
+        if let Some(inv) = p.invoice {
+            self.invoices.push(p.cell, inv, &mut cell.invoices);
+        }
+    }
+
+    /// Adds the figures still waiting to their cells.
+    fn flush(&mut self) {
+        while let Some(p) = self.pending.pop_front() {
+            self.add_pending(p);
+        }
+    }
+
+    /// The cube, its cells and the invoice log, every row added.
+    fn finish(mut self) -> (Cube, Vec<(CellKey, Cell)>, InvoiceLog) {
+        self.flush();
+        (self.cube, self.cells, self.invoices)
     }
 
     /// Takes in the part that read the rows following this part's. Strings new to this part are
     /// numbered in the order `later` first saw them, as if one part had read all rows.
     fn append(&mut self, later: CubePart<'_>) {
+        self.flush();
+        let mut later = later;
+        later.flush();
         let remap = |own: &mut Interner, other: &Interner| -> Vec<u32> {
             (0..other.len() as u32).map(|i| own.intern(other.name(i))).collect()
         };
@@ -764,7 +826,7 @@ impl Cube {
         let new = || (CubePart::new(spec), also());
         let mut sink = new();
         let stats = fold_exports_in_parts(&ws.sales_files, &ws.config.import, diags, &mut sink, new, parts);
-        let (CubePart { mut cube, mut cells, invoices, .. }, also) = sink;
+        let ((mut cube, mut cells, invoices), also) = (sink.0.finish(), sink.1);
         cube.invoice_ids = invoices.into_lists(&mut cells);
         // The vector grew by doubling: up to half of it is room the reports never use.
         cells.shrink_to_fit();
@@ -910,7 +972,8 @@ mod tests {
 
     proptest::proptest! {
         /// Rows read in two parts appended, then more rows (a second export) into the result,
-        /// give every cell the distinct invoices one part reading all rows gives it.
+        /// give every cell the distinct invoices and the sums one part reading all rows gives
+        /// it (also with the last rows' figures still waiting when a part is appended).
         #[test]
         fn invoices_survive_appended_parts(
             rows in proptest::collection::vec((0u8..4, 1u8..3, 0u8..6), 0..60),
@@ -926,25 +989,26 @@ mod tests {
                 invoice: invoices[inv as usize],
                 product: "",
                 category: "",
-                quantity: Decimal::ONE,
-                gross: Decimal::TEN,
+                quantity: Decimal::from(inv),
+                gross: Decimal::new(100 + 37 * i64::from(inv) - 200 * i64::from(c == 3 && inv == 5), 2),
                 unit_price: None,
                 deductions: Decimal::ZERO,
-                net: Decimal::TEN,
-                cost: None,
+                net: Decimal::new(100 + 37 * i64::from(inv) - 200 * i64::from(c == 3 && inv == 5), 2),
+                cost: (inv % 2 == 0).then(|| Decimal::new(42, 1)),
             };
             let spec = CubeSpec { cells_may_repeat: may_repeat, ..CubeSpec::default() };
             let cut = cut.min(rows.len());
             let more = more.clamp(cut, rows.len().max(cut));
             let lists = |part: CubePart<'_>| {
-                let CubePart { mut cube, mut cells, invoices, .. } = part;
+                let (mut cube, mut cells, invoices) = part.finish();
                 cube.invoice_ids = invoices.into_lists(&mut cells);
-                let mut by_key: std::collections::BTreeMap<(String, Month), Vec<InvoiceId>> = Default::default();
+                let mut by_key: std::collections::BTreeMap<(String, Month), (Vec<InvoiceId>, Sums)> = Default::default();
                 for (key, cell) in &cells {
-                    let list = by_key.entry((cube.customers.name(key.customer).to_string(), key.month)).or_default();
+                    let (list, sums) = by_key.entry((cube.customers.name(key.customer).to_string(), key.month)).or_default();
                     list.extend_from_slice(cube.invoices(cell));
                     list.sort_unstable();
                     list.dedup();
+                    sums.add(&cell.sums.sums());
                 }
                 by_key
             };

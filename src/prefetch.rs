@@ -3,14 +3,19 @@
 //! a few steps ahead lets their cache misses overlap instead of each stalling its step. A hint
 //! changes no value: on a processor without it, it does nothing.
 
-/// Asks for the cache lines of `value` (its first and its last byte: a value of up to 64 bytes
-/// spanning two lines, or of up to 128 bytes).
+/// Asks for the cache lines of `value`: a line every 64 bytes from its first, and the line of
+/// its last byte.
 #[inline(always)]
 pub fn prefetch<T>(value: &T) {
     let start = (value as *const T).cast::<u8>();
-    line(start);
-    if std::mem::size_of::<T>() > 1 {
-        line(start.wrapping_add(std::mem::size_of::<T>() - 1));
+    let size = std::mem::size_of::<T>();
+    let mut at = 0;
+    while at < size {
+        line(start.wrapping_add(at));
+        at += 64;
+    }
+    if size > 1 {
+        line(start.wrapping_add(size - 1));
     }
 }
 
