@@ -184,19 +184,18 @@ struct InvoiceLog {
 }
 
 impl InvoiceLog {
-    /// Logs `id` for `cell`, unless it is the cell's last logged fingerprint: `last` is where
-    /// that is (one past it; 0 for none), kept in the cell while the pass runs, so that the
-    /// lines of one invoice are logged once however the rows are ordered (as long as no other
-    /// invoice of the same customer and month comes between them). The cell keeps the low 32
-    /// bits of that fingerprint beside it: where they differ, so does the fingerprint, and the
-    /// log (far away in memory when the rows come in no order) is not looked into.
-    fn push(&mut self, cell: u32, id: InvoiceId, last: &mut (u64, u32)) {
-        let (at, tag) = *last;
-        let repeated = at != 0 && tag == id as u32 && self.ids.get((at - 1) as usize) == Some(&id);
-        if !repeated {
+    /// Logs `id` for `cell`, unless it is the cell's last logged fingerprint, which the cell
+    /// keeps while the pass runs (zero for none), so that the lines of one invoice are logged
+    /// once however the rows are ordered (as long as no other invoice of the same customer and
+    /// month comes between them), without a look into the log, far away in memory when the rows
+    /// come in no order. (A fingerprint of zero is logged every time: the lists are made
+    /// distinct anyway.)
+    fn push(&mut self, cell: u32, id: InvoiceId, last: &mut [u64; 2]) {
+        let before = (u128::from(last[0]) << 64) | u128::from(last[1]);
+        if before == 0 || before != id {
             self.cells.push(cell);
             self.ids.push(id);
-            *last = (self.ids.len() as u64, id as u32);
+            *last = [(id >> 64) as u64, id as u64];
         }
     }
 
@@ -237,7 +236,7 @@ impl InvoiceLog {
                 }
             }
             grouped.copy_within(from..from + n, written);
-            cell.invoices = (written as u64, n as u32);
+            cell.invoices = [written as u64, n as u64];
             written += n;
         }
         grouped.truncate(written);
@@ -427,18 +426,10 @@ impl<'s> CubePart<'s> {
             category: map(&categories, key.category),
             product: map(&products, key.product),
         };
-        // A cell taken over keeps pointing at its last fingerprint, now behind this part's.
-        let log_offset = self.invoices.ids.len() as u64;
-        let moved = |mut cell: Cell| {
-            if cell.invoices.0 != 0 {
-                cell.invoices.0 += log_offset;
-            }
-            cell
-        };
         if self.spec.cells_may_repeat {
             // The later part's cells are taken as they are, a key possibly for a second time.
             let offset = self.cells.len() as u32;
-            self.cells.extend(later.cells.into_iter().map(|(key, cell)| (remapped(key), moved(cell))));
+            self.cells.extend(later.cells.into_iter().map(|(key, cell)| (remapped(key), cell)));
             self.invoices.append(later.invoices, |c| c + offset);
         } else {
             self.cells.reserve(later.cells.len());
@@ -447,7 +438,7 @@ impl<'s> CubePart<'s> {
                 let (i, new) = self.locate(remapped(key));
                 if new {
                     // A cell new to this part is taken over whole.
-                    self.cells[i as usize].1 = moved(cell);
+                    self.cells[i as usize].1 = cell;
                 } else {
                     self.cells[i as usize].1.sums.add(&cell.sums);
                 }
@@ -771,9 +762,8 @@ impl CellSums {
 pub struct Cell {
     pub sums: CellSums,
     /// The cell's invoice fingerprints in [`Cube::invoice_ids`]: from, count. While the pass
-    /// runs: where the cell's last fingerprint is in the pass's log (one past it) and its low 32
-    /// bits.
-    invoices: (u64, u32),
+    /// runs: its last logged fingerprint, high and low 64 bits (zero for none).
+    invoices: [u64; 2],
 }
 
 /// The aggregates of one pass over the exports.
@@ -840,7 +830,7 @@ impl Cube {
 
     /// The distinct invoice fingerprints of a cell of this cube, sorted.
     pub fn invoices(&self, cell: &Cell) -> &[InvoiceId] {
-        let (from, count) = cell.invoices;
+        let [from, count] = cell.invoices;
         &self.invoice_ids[from as usize..from as usize + count as usize]
     }
 
