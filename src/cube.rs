@@ -5,6 +5,7 @@
 use crate::dates::Month;
 use crate::diag::Diagnostics;
 use crate::money::Decimal;
+use crate::prefetch::prefetch;
 use crate::sales::{ImportStats, Parts, RowSink, SaleRow, fold_exports_in_parts};
 use crate::workspace::Workspace;
 use chrono::NaiveDate;
@@ -126,13 +127,18 @@ struct CubePart<'s> {
 /// whether it has an invoice number), and its invoice's fingerprint where it counts as an order.
 #[derive(Debug)]
 struct Pending {
+    key: CellKey,
+    /// Its number once found (`u32::MAX` until then).
     cell: u32,
     row: SaleRow<'static>,
     invoice: Option<InvoiceId>,
 }
 
-/// How many rows a row's figures wait before they are added to its cell.
-const DELAY: usize = 8;
+/// How many rows after a row the slot of its month is asked for, its cell found (and asked
+/// for), and its figures added.
+const SLOT_AFTER: usize = 2;
+const CELL_AFTER: usize = 4;
+const ADD_AFTER: usize = 8;
 
 /// The cells of one customer's months: the first month and a cell number a month from it
 /// (`u32::MAX`: none yet), grown both ways as the rows come.
@@ -147,6 +153,16 @@ struct CustomerMonths {
 const MONTHS_SPAN: usize = 240;
 
 impl CustomerMonths {
+    /// Asks for the slot of `month`, where the table has one.
+    #[inline]
+    fn prefetch(&self, month: Month) {
+        if let Some(at) =
+            month.0.checked_sub(self.first).and_then(|d| self.cells.get(usize::try_from(d).ok()?))
+        {
+            prefetch(at);
+        }
+    }
+
     /// The cell number of `month`, the table grown to it; `None` where it would then span more
     /// than [`MONTHS_SPAN`] months. A month refused once stays refused: the span only grows.
     #[inline]
@@ -256,7 +272,7 @@ impl<'s> CubePart<'s> {
             customer_cell: Vec::new(),
             last_invoice: (String::new(), invoice_id("")),
             invoices: InvoiceLog::default(),
-            pending: std::collections::VecDeque::with_capacity(DELAY + 1),
+            pending: std::collections::VecDeque::with_capacity(ADD_AFTER + 1),
             spec,
         }
     }
@@ -348,13 +364,20 @@ impl<'s> CubePart<'s> {
             }
             *id
         });
-        let cell = self.cell(key);
-        // The row is added to its cell [`DELAY`] rows later, the cell asked for now: in an export
-        // in no order the cells of rows that follow each other lie anywhere in memory, and their
-        // cache misses then overlap instead of each row waiting for its own.
-        crate::prefetch::prefetch(&self.cells[cell as usize].1);
+        // The row's cell is found and its figures added in stages, a few rows later each, each
+        // stage asking for what the next one reads (the customer's table of months, the slot of
+        // the row's month, the cell): in an export in no order the rows that follow each other
+        // read memory anywhere, and their cache misses then overlap instead of each row waiting
+        // for its own. The cells are found in the order of the rows, and so numbered.
+        if let Some(months) = self.months.get(key.customer as usize)
+            && key.category == ANY
+            && key.product == ANY
+        {
+            prefetch(months);
+        }
         self.pending.push_back(Pending {
-            cell,
+            key,
+            cell: u32::MAX,
             row: SaleRow {
                 date: row.date,
                 customer: "",
@@ -370,11 +393,32 @@ impl<'s> CubePart<'s> {
             },
             invoice,
         });
-        if self.pending.len() > DELAY
+        let n = self.pending.len();
+        if n > SLOT_AFTER {
+            let key = self.pending[n - 1 - SLOT_AFTER].key;
+            if let Some(months) = self.months.get(key.customer as usize)
+                && key.category == ANY
+                && key.product == ANY
+            {
+                months.prefetch(key.month);
+            }
+        }
+        if n > CELL_AFTER {
+            self.find_pending(n - 1 - CELL_AFTER);
+        }
+        if n > ADD_AFTER
             && let Some(p) = self.pending.pop_front()
         {
             self.add_pending(p);
         }
+    }
+
+    /// Finds the cell of waiting row `k`, and asks for it.
+    #[inline]
+    fn find_pending(&mut self, k: usize) {
+        let cell = self.cell(self.pending[k].key);
+        self.pending[k].cell = cell;
+        prefetch(&self.cells[cell as usize].1);
     }
 
     /// Adds a row's figures to its cell, and its invoice to the log.
@@ -387,8 +431,14 @@ impl<'s> CubePart<'s> {
         }
     }
 
-    /// Adds the figures still waiting to their cells.
+    /// Adds the figures still waiting to their cells (the cells not yet found found first, in
+    /// the order of the rows).
     fn flush(&mut self) {
+        for k in 0..self.pending.len() {
+            if self.pending[k].cell == u32::MAX {
+                self.find_pending(k);
+            }
+        }
         while let Some(p) = self.pending.pop_front() {
             self.add_pending(p);
         }
@@ -963,7 +1013,7 @@ mod tests {
     proptest::proptest! {
         /// Rows read in two parts appended, then more rows (a second export) into the result,
         /// give every cell the distinct invoices and the sums one part reading all rows gives
-        /// it (also with the last rows' figures still waiting when a part is appended).
+        /// it (also with the last rows' cells not yet found when a part is appended).
         #[test]
         fn invoices_survive_appended_parts(
             rows in proptest::collection::vec((0u8..4, 1u8..3, 0u8..6), 0..60),
@@ -1009,6 +1059,20 @@ mod tests {
             rows[cut..more].iter().for_each(|r| second.add(&row(r)));
             first.append(second);
             rows[more..].iter().for_each(|r| first.add(&row(r)));
+            // The cells are numbered in the order the rows first reach them, though found a few
+            // rows late.
+            let mut seen: Vec<(&str, Month)> = Vec::new();
+            for r in &rows {
+                let r = row(r);
+                let key = (r.customer, Month::of(r.date));
+                if !seen.contains(&key) {
+                    seen.push(key);
+                }
+            }
+            one.flush();
+            let numbered: Vec<(&str, Month)> =
+                one.cells.iter().map(|(k, _)| (one.cube.customers.name(k.customer), k.month)).collect();
+            proptest::prop_assert_eq!(numbered, seen);
             proptest::prop_assert_eq!(lists(first), lists(one));
         }
     }
