@@ -169,6 +169,10 @@ fn find<const N: usize>(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Mar
 
     let first = query.from.map(Month::of);
     let last = query.to.map(Month::of);
+    // The keys of the cells in range first, then their groups: in an export in no order a
+    // group's cells are anywhere, and the index's slot of the cell 16 ahead and the group of
+    // the cell 8 ahead are asked for.
+    let mut cell_keys: Vec<(Key<N>, u32)> = Vec::with_capacity(cube.cells.len());
     for (i, (key, _)) in cube.cells.iter().enumerate() {
         let account_index = cube.account_of(key.customer);
         if first.is_some_and(|f| key.month < f) || last.is_some_and(|l| key.month > l) {
@@ -181,10 +185,24 @@ fn find<const N: usize>(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Mar
         for (slot, &dim) in codes.iter_mut().zip(&query.by) {
             *slot = code(dim, key, account_index);
         }
-        let g = group_of(&mut index, &mut groups, (codes, period_of(key.month)));
-        groups[g].cells += 1;
-        cell_groups.push((g as u32, i as u32));
+        cell_keys.push(((codes, period_of(key.month)), i as u32));
     }
+    for (k, &(key, i)) in cell_keys.iter().enumerate() {
+        if let Some((ahead, _)) = cell_keys.get(k + 16) {
+            index.prefetch(ahead);
+        }
+        if let Some(group) = cell_keys
+            .get(k + 8)
+            .and_then(|(ahead, _)| index.known(ahead))
+            .and_then(|g| groups.get(g as usize))
+        {
+            crate::prefetch::prefetch(group);
+        }
+        let g = group_of(&mut index, &mut groups, key);
+        groups[g].cells += 1;
+        cell_groups.push((g as u32, i));
+    }
+    drop(cell_keys);
     let parts = crate::parallel::side_by_side(&crate::parallel::chunks(&cell_groups), |chunk| {
         let mut sums = CellSums::default();
         for &(_, cell) in *chunk {
@@ -310,6 +328,23 @@ impl<const N: usize> GroupIndex<N> {
         }
         let month = u32::try_from(period.0.checked_sub(*first)?).ok().filter(|m| m < months)?;
         Some((slot * u64::from(*months) + u64::from(month)) as usize)
+    }
+
+    /// Asks for the slot of `key` in the table, if it has one.
+    #[inline]
+    fn prefetch(&self, key: &Key<N>) {
+        if let (Some(slot), Some((_, _, _, table))) = (self.slot(key), &self.dense)
+            && let Some(at) = table.get(slot)
+        {
+            crate::prefetch::prefetch(at);
+        }
+    }
+
+    /// The number of the group of `key` where the table has it.
+    #[inline]
+    fn known(&self, key: &Key<N>) -> Option<u32> {
+        let (_, _, _, table) = self.dense.as_ref()?;
+        table.get(self.slot(key)?).copied().filter(|&g| g != u32::MAX)
     }
 
     /// The number of the group of `key`, and whether it is new.
