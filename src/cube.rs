@@ -884,6 +884,12 @@ impl Cube {
         &self.invoice_ids[from as usize..from as usize + count as usize]
     }
 
+    /// The distinct invoice fingerprints of all cells, cell after cell (a fingerprint shared by
+    /// cells once for each).
+    pub fn all_invoices(&self) -> &[InvoiceId] {
+        &self.invoice_ids
+    }
+
     /// The account index of a cell's customer.
     pub fn account_of(&self, customer: u32) -> Option<usize> {
         if customer == NO_CUSTOMER { None } else { self.customer_account[customer as usize] }

@@ -5,16 +5,41 @@ use super::groups::Group;
 use crate::cube::{Cube, InvoiceId};
 
 /// Counts the distinct invoices of each group and of the total, given the cells of the groups
-/// (each cell's invoices sorted and distinct). A group of one cell has its cell's count; the
-/// invoices of larger groups are sorted together and counted once each.
-pub(super) fn count_invoices(groups: &mut [Group], total: &mut Group, members: &[u32], cube: &Cube) {
+/// (each cell's invoices sorted and distinct) and the cells in range in the cube's order
+/// (`None`: all cells). A group of one cell has its cell's count; the invoices of larger groups
+/// are sorted together and counted once each. The total's are read in the cube's order, in
+/// which they lie in memory: all of them in one run where all cells are in range.
+pub(super) fn count_invoices(
+    groups: &mut [Group],
+    total: &mut Group,
+    members: &[u32],
+    in_range: Option<&[u32]>,
+    cube: &Cube,
+) {
     let invoices = |cell: u32| cube.invoices(&cube.cells[cell as usize].1);
     let mut scratch: Vec<InvoiceId> = Vec::new();
-    for group in groups.iter_mut() {
+    let cells_of = |group: &Group| members.get(group.first as usize..(group.first + group.cells) as usize);
+    for k in 0..groups.len() {
+        // The groups' cells and their invoices are anywhere in memory: the cells of the group
+        // 16 ahead are asked for, and the invoices of those of the group 8 ahead.
+        for &cell in groups.get(k + 16).and_then(cells_of).unwrap_or_default() {
+            if let Some((_, cell)) = cube.cells.get(cell as usize) {
+                crate::prefetch::prefetch(cell);
+            }
+        }
+        if let Some(cells @ [_, _, ..]) = groups.get(k + 8).and_then(cells_of) {
+            for &cell in cells {
+                if let Some(first) = invoices(cell).first() {
+                    crate::prefetch::prefetch(first);
+                }
+            }
+        }
+        let group = &mut groups[k];
         let first = group.first as usize;
         match &members[first..first + group.cells as usize] {
             [] => {}
             [one] => group.invoices += invoices(*one).len() as u64,
+            [a, b] => group.invoices += distinct_in_two(invoices(*a), invoices(*b)),
             cells => {
                 scratch.clear();
                 for &cell in cells {
@@ -26,7 +51,28 @@ pub(super) fn count_invoices(groups: &mut [Group], total: &mut Group, members: &
             }
         }
     }
-    total.invoices += count_distinct(members.iter().map(|&cell| invoices(cell)));
+    total.invoices += match in_range {
+        None => count_distinct(std::iter::once(cube.all_invoices())),
+        Some(cells) => count_distinct(cells.iter().map(|&cell| invoices(cell))),
+    };
+}
+
+/// The number of distinct fingerprints in two sorted lists, each distinct: their lengths less
+/// the fingerprints both hold, found by walking them side by side.
+fn distinct_in_two(a: &[InvoiceId], b: &[InvoiceId]) -> u64 {
+    let (mut i, mut j, mut both) = (0, 0, 0u64);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    (a.len() + b.len()) as u64 - both
 }
 
 /// The number of distinct invoices in all `lists`. Fingerprints are spread evenly, so they are
@@ -99,6 +145,22 @@ fn count_sorted(ids: &mut [InvoiceId], skip: u32, spread: &mut Vec<InvoiceId>) -
 mod tests {
     use super::*;
     use rand::{Rng, SeedableRng};
+
+    proptest::proptest! {
+        /// Two sorted, distinct lists hold as many distinct fingerprints together as their
+        /// union, sorted and made distinct.
+        #[test]
+        fn two_lists_count_as_their_union(
+            a in proptest::collection::btree_set(0u128..40, 0..30),
+            b in proptest::collection::btree_set(0u128..40, 0..30),
+        ) {
+            let (a, b): (Vec<InvoiceId>, Vec<InvoiceId>) = (a.into_iter().collect(), b.into_iter().collect());
+            let mut union: Vec<InvoiceId> = a.iter().chain(&b).copied().collect();
+            union.sort_unstable();
+            union.dedup();
+            proptest::prop_assert_eq!(distinct_in_two(&a, &b), union.len() as u64);
+        }
+    }
 
     #[test]
     fn distinct_fingerprints_are_counted_in_buckets() {

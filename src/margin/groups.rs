@@ -252,11 +252,14 @@ fn find<const N: usize>(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Mar
         members[at[g as usize] as usize] = cell;
         at[g as usize] += 1;
     }
+    // The cells in range in the cube's order, where not all are.
+    let in_range: Option<Vec<u32>> =
+        (cell_groups.len() < cube.cells.len()).then(|| cell_groups.iter().map(|&(_, cell)| cell).collect());
     drop((at, cell_groups));
     // The invoices are counted while the rows are ordered.
     let keys = index.into_keys();
     let ((), (ranks, order)) = rayon::join(
-        || count_invoices(&mut groups, &mut total, &members, cube),
+        || count_invoices(&mut groups, &mut total, &members, in_range.as_deref(), cube),
         || {
             // Rows are ordered by their names, then periods: each distinct name is ranked once,
             // and the rows are sorted by ranks, equal ranks in the order of the groups.
