@@ -222,7 +222,9 @@ impl InvoiceLog {
     }
 
     /// The fingerprints grouped by cell (cells in order, each cell's sorted and distinct), each
-    /// cell told where its own are. Grouped by counting, in time linear in the entries.
+    /// cell told where its own are. Grouped by counting, in time linear in the entries; the
+    /// cells are cut into one range a core, of about as many entries each, and each range's
+    /// entries are placed, sorted and made distinct side by side.
     fn into_lists(self, cells: &mut [(CellKey, Cell)]) -> Vec<InvoiceId> {
         let mut start = vec![0u64; cells.len() + 1];
         for &c in &self.cells {
@@ -231,31 +233,82 @@ impl InvoiceLog {
         for i in 0..cells.len() {
             start[i + 1] += start[i];
         }
-        let mut at = start.clone();
-        let mut grouped: Vec<InvoiceId> = vec![0; self.ids.len()];
-        for (&c, &id) in self.cells.iter().zip(&self.ids) {
-            grouped[at[c as usize] as usize] = id;
-            at[c as usize] += 1;
-        }
-        drop(self);
-        // Each cell's sorted and made distinct, moved down over the duplicates removed before.
-        let mut written = 0usize;
-        for (i, (_, cell)) in cells.iter_mut().enumerate() {
-            let (from, to) = (start[i] as usize, start[i + 1] as usize);
-            let list = &mut grouped[from..to];
-            list.sort_unstable();
-            let mut n = 0usize;
-            for k in 0..list.len() {
-                if k == 0 || list[k] != list[n - 1] {
-                    list[n] = list[k];
-                    n += 1;
-                }
+        let total = self.ids.len() as u64;
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+        let ranges = if total < 1 << 16 { 1 } else { cores.min(8) };
+        // The first cell of each range: where the entries before it reach the range's share.
+        let mut bounds = vec![0usize];
+        for r in 1..ranges {
+            let at = start.partition_point(|&s| s < total * r / ranges).min(cells.len());
+            if at > *bounds.last().unwrap_or(&0) {
+                bounds.push(at);
             }
-            grouped.copy_within(from..from + n, written);
-            cell.invoices = [written as u64, n as u64];
-            written += n;
         }
-        grouped.truncate(written);
+        bounds.push(cells.len());
+        let mut grouped: Vec<InvoiceId> = vec![0; self.ids.len()];
+        // Each range with its cells and its part of `grouped`.
+        let mut pieces = Vec::with_capacity(bounds.len());
+        let (mut rest_cells, mut rest_ids) = (&mut cells[..], &mut grouped[..]);
+        for w in bounds.windows(2) {
+            let (lo, hi) = (w[0], w[1]);
+            let (these_cells, more_cells) = std::mem::take(&mut rest_cells).split_at_mut(hi - lo);
+            let len = (start[hi] - start[lo]) as usize;
+            let (these_ids, more_ids) = std::mem::take(&mut rest_ids).split_at_mut(len);
+            pieces.push((lo, these_cells, these_ids));
+            (rest_cells, rest_ids) = (more_cells, more_ids);
+        }
+        let log = &self;
+        let start = &start;
+        let written: Vec<usize> = {
+            use rayon::prelude::*;
+            pieces
+                .into_par_iter()
+                .map(|(lo, cells, ids)| {
+                    let (hi, base) = (lo + cells.len(), start[lo]);
+                    let mut at: Vec<u64> = start[lo..hi].iter().map(|&s| s - base).collect();
+                    for (&c, &id) in log.cells.iter().zip(&log.ids) {
+                        let c = c as usize;
+                        if (lo..hi).contains(&c) {
+                            ids[at[c - lo] as usize] = id;
+                            at[c - lo] += 1;
+                        }
+                    }
+                    // Each cell's sorted and made distinct, moved down over the duplicates
+                    // removed before; the cell told where its own are in this range.
+                    let mut written = 0usize;
+                    for (k, (_, cell)) in cells.iter_mut().enumerate() {
+                        let (from, to) =
+                            ((start[lo + k] - base) as usize, (start[lo + k + 1] - base) as usize);
+                        let list = &mut ids[from..to];
+                        list.sort_unstable();
+                        let mut n = 0usize;
+                        for k in 0..list.len() {
+                            if k == 0 || list[k] != list[n - 1] {
+                                list[n] = list[k];
+                                n += 1;
+                            }
+                        }
+                        ids.copy_within(from..from + n, written);
+                        cell.invoices = [written as u64, n as u64];
+                        written += n;
+                    }
+                    written
+                })
+                .collect()
+        };
+        drop(self);
+        // The ranges' lists moved down one after the other, and their cells told so.
+        let mut offset = 0usize;
+        for (r, w) in bounds.windows(2).enumerate() {
+            let (lo, hi) = (w[0], w[1]);
+            let from = start[lo] as usize;
+            grouped.copy_within(from..from + written[r], offset);
+            for (_, cell) in &mut cells[lo..hi] {
+                cell.invoices[0] += offset as u64;
+            }
+            offset += written[r];
+        }
+        grouped.truncate(offset);
         grouped.shrink_to_fit();
         grouped
     }
@@ -925,6 +978,45 @@ mod tests {
         let many: rustc_hash::FxHashSet<InvoiceId> =
             (0..100_000).map(|i| invoice_id(&format!("RE-{i}"))).collect();
         assert_eq!(many.len(), 100_000);
+    }
+
+    #[test]
+    fn invoice_lists_of_a_large_log_are_each_cells_distinct_fingerprints() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(18);
+        // Enough entries for ranges side by side; some cells without any, a few with many.
+        for (cells_n, entries) in [(1_000usize, 200_000usize), (3, 70_000), (50_000, 100_000)] {
+            let mut log = InvoiceLog::default();
+            let mut expected: Vec<std::collections::BTreeSet<InvoiceId>> = vec![Default::default(); cells_n];
+            for _ in 0..entries {
+                let c =
+                    if rng.random_bool(0.3) { rng.random_range(0..3) } else { rng.random_range(0..cells_n) };
+                // Fingerprints repeat within a cell and across cells.
+                let id = InvoiceId::from(rng.random_range(0u32..5_000)) << 100 | rng.random_range(0..4);
+                log.cells.push(c as u32);
+                log.ids.push(id);
+                expected[c].insert(id);
+            }
+            let mut cells: Vec<(CellKey, Cell)> = (0..cells_n)
+                .map(|i| {
+                    let key = CellKey { customer: i as u32, month: Month(0), category: ANY, product: ANY };
+                    (key, Cell::default())
+                })
+                .collect();
+            let ids = log.into_lists(&mut cells);
+            let mut cube = Cube::default();
+            cube.invoice_ids = ids;
+            let mut sum = 0;
+            for (i, (_, cell)) in cells.iter().enumerate() {
+                let got: Vec<InvoiceId> = cube.invoices(cell).to_vec();
+                let want: Vec<InvoiceId> = expected[i].iter().copied().collect();
+                assert_eq!(got, want, "cell {i}");
+                assert_eq!(cell.invoices[0] as usize, sum, "cell {i} follows the one before");
+                sum += got.len();
+            }
+            // Cell after cell, nothing else.
+            assert_eq!(cube.all_invoices().len(), sum);
+        }
     }
 
     /// A decimal as the import reads them (below 10^15), of scale 0–10: most small, some too
