@@ -1004,8 +1004,7 @@ mod tests {
                 })
                 .collect();
             let ids = log.into_lists(&mut cells);
-            let mut cube = Cube::default();
-            cube.invoice_ids = ids;
+            let cube = Cube { invoice_ids: ids, ..Cube::default() };
             let mut sum = 0;
             for (i, (_, cell)) in cells.iter().enumerate() {
                 let got: Vec<InvoiceId> = cube.invoices(cell).to_vec();
