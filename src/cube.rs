@@ -104,7 +104,7 @@ pub fn invoice_id(invoice: &str) -> InvoiceId {
 /// first: the lines of an invoice follow each other and share their cell.
 struct CubePart<'s> {
     cube: Cube,
-    cells: Vec<(CellKey, Cell)>,
+    cells: Cells,
     index: FxHashMap<CellKey, u32>,
     last_cell: Option<(CellKey, u32)>,
     /// Where a key splits by neither category nor product, its cell is found in its customer's
@@ -225,7 +225,7 @@ impl InvoiceLog {
     /// cell told where its own are. Grouped by counting, in time linear in the entries; the
     /// cells are cut into one range a core, of about as many entries each, and each range's
     /// entries are placed, sorted and made distinct side by side.
-    fn into_lists(self, cells: &mut [(CellKey, Cell)]) -> Vec<InvoiceId> {
+    fn into_lists(self, cells: &mut Cells) -> Vec<InvoiceId> {
         let mut start = vec![0u64; cells.len() + 1];
         for &c in &self.cells {
             start[c as usize + 1] += 1;
@@ -236,7 +236,8 @@ impl InvoiceLog {
         let total = self.ids.len() as u64;
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
         let ranges = if total < 1 << 16 { 1 } else { cores.min(8) };
-        // The first cell of each range: where the entries before it reach the range's share.
+        // The first cell of each range: where the entries before it reach the range's share;
+        // a run of cells also starts a range.
         let mut bounds = vec![0usize];
         for r in 1..ranges {
             let at = start.partition_point(|&s| s < total * r / ranges).min(cells.len());
@@ -244,13 +245,24 @@ impl InvoiceLog {
                 bounds.push(at);
             }
         }
-        bounds.push(cells.len());
+        let mut run_start = 0;
+        for run in &cells.runs {
+            run_start += run.len();
+            bounds.push(run_start);
+        }
+        bounds.sort_unstable();
+        bounds.dedup();
         let mut grouped: Vec<InvoiceId> = vec![0; self.ids.len()];
         // Each range with its cells and its part of `grouped`.
         let mut pieces = Vec::with_capacity(bounds.len());
-        let (mut rest_cells, mut rest_ids) = (&mut cells[..], &mut grouped[..]);
+        let mut rest_ids = &mut grouped[..];
+        let mut runs = cells.runs.iter_mut().filter(|run| !run.is_empty());
+        let mut rest_cells: &mut [(CellKey, Cell)] = &mut [];
         for w in bounds.windows(2) {
             let (lo, hi) = (w[0], w[1]);
+            if rest_cells.is_empty() {
+                rest_cells = runs.next().map_or(&mut [], |run| &mut run[..]);
+            }
             let (these_cells, more_cells) = std::mem::take(&mut rest_cells).split_at_mut(hi - lo);
             let len = (start[hi] - start[lo]) as usize;
             let (these_ids, more_ids) = std::mem::take(&mut rest_ids).split_at_mut(len);
@@ -259,7 +271,7 @@ impl InvoiceLog {
         }
         let log = &self;
         let start = &start;
-        let written: Vec<usize> = {
+        let written: Vec<(usize, &mut [(CellKey, Cell)])> = {
             use rayon::prelude::*;
             pieces
                 .into_par_iter()
@@ -292,21 +304,20 @@ impl InvoiceLog {
                         cell.invoices = [written as u64, n as u64];
                         written += n;
                     }
-                    written
+                    (written, cells)
                 })
                 .collect()
         };
         drop(self);
         // The ranges' lists moved down one after the other, and their cells told so.
         let mut offset = 0usize;
-        for (r, w) in bounds.windows(2).enumerate() {
-            let (lo, hi) = (w[0], w[1]);
-            let from = start[lo] as usize;
-            grouped.copy_within(from..from + written[r], offset);
-            for (_, cell) in &mut cells[lo..hi] {
+        for (w, (written, cells)) in bounds.windows(2).zip(written) {
+            let from = start[w[0]] as usize;
+            grouped.copy_within(from..from + written, offset);
+            for (_, cell) in cells.iter_mut() {
                 cell.invoices[0] += offset as u64;
             }
-            offset += written[r];
+            offset += written;
         }
         grouped.truncate(offset);
         grouped.shrink_to_fit();
@@ -318,7 +329,7 @@ impl<'s> CubePart<'s> {
     fn new(spec: &'s CubeSpec) -> Self {
         CubePart {
             cube: Cube::default(),
-            cells: Vec::new(),
+            cells: Cells::default(),
             index: FxHashMap::default(),
             last_cell: None,
             months: Vec::new(),
@@ -498,7 +509,7 @@ impl<'s> CubePart<'s> {
     }
 
     /// The cube, its cells and the invoice log, every row added.
-    fn finish(mut self) -> (Cube, Vec<(CellKey, Cell)>, InvoiceLog) {
+    fn finish(mut self) -> (Cube, Cells, InvoiceLog) {
         self.flush();
         (self.cube, self.cells, self.invoices)
     }
@@ -532,12 +543,18 @@ impl<'s> CubePart<'s> {
         if self.spec.cells_may_repeat {
             // The later part's cells are taken as they are, a key possibly for a second time.
             let offset = self.cells.len() as u32;
-            self.cells.extend(later.cells.into_iter().map(|(key, cell)| (remapped(key), cell)));
+            let mut later_cells = later.cells;
+            for run in &mut later_cells.runs {
+                for (key, _) in run.iter_mut() {
+                    *key = remapped(*key);
+                }
+            }
+            self.cells.append_runs(later_cells);
             self.invoices.append(later.invoices, |c| c + offset);
         } else {
             self.cells.reserve(later.cells.len());
             let mut to_own = Vec::with_capacity(later.cells.len());
-            for (key, cell) in later.cells {
+            for (key, cell) in later.cells.runs.into_iter().flatten() {
                 let (i, new) = self.locate(remapped(key));
                 if new {
                     // A cell new to this part is taken over whole.
@@ -860,6 +877,118 @@ impl CellSums {
     }
 }
 
+/// The cells of a cube with their keys, numbered from 0 in the order made: one run of cells, or
+/// several where the parts of a pass were taken as they are ([`CubeSpec::cells_may_repeat`]),
+/// each part's run kept where it was made instead of copied behind the one before.
+#[derive(Debug, Default)]
+pub struct Cells {
+    runs: Vec<Vec<(CellKey, Cell)>>,
+    len: usize,
+}
+
+impl Cells {
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Cell `i` with its key.
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<&(CellKey, Cell)> {
+        let mut i = i;
+        for run in &self.runs {
+            match run.get(i) {
+                Some(cell) => return Some(cell),
+                None => i -= run.len(),
+            }
+        }
+        None
+    }
+
+    #[inline]
+    fn get_mut(&mut self, i: usize) -> Option<&mut (CellKey, Cell)> {
+        let mut i = i;
+        for run in &mut self.runs {
+            let len = run.len();
+            match run.get_mut(i) {
+                Some(cell) => return Some(cell),
+                None => i -= len,
+            }
+        }
+        None
+    }
+
+    pub fn iter(&self) -> std::iter::Flatten<std::slice::Iter<'_, Vec<(CellKey, Cell)>>> {
+        self.runs.iter().flatten()
+    }
+
+    /// Appends a cell to the last run.
+    fn push(&mut self, cell: (CellKey, Cell)) {
+        match self.runs.last_mut() {
+            Some(run) => run.push(cell),
+            None => self.runs.push(vec![cell]),
+        }
+        self.len += 1;
+    }
+
+    /// Takes in `later`'s runs behind these, as they are.
+    fn append_runs(&mut self, later: Cells) {
+        self.len += later.len;
+        self.runs.extend(later.runs.into_iter().filter(|run| !run.is_empty()));
+        // Cells made from now on go into a run of their own.
+        self.runs.push(Vec::new());
+    }
+
+    fn reserve(&mut self, more: usize) {
+        if let Some(run) = self.runs.last_mut() {
+            run.reserve(more);
+        }
+    }
+
+    /// Gives back the room the runs grew into but do not use.
+    fn shrink_to_fit(&mut self) {
+        self.runs.retain(|run| !run.is_empty());
+        for run in &mut self.runs {
+            run.shrink_to_fit();
+        }
+    }
+}
+
+impl std::ops::Index<usize> for Cells {
+    type Output = (CellKey, Cell);
+
+    #[inline]
+    fn index(&self, i: usize) -> &(CellKey, Cell) {
+        match self.get(i) {
+            Some(cell) => cell,
+            None => panic!("cell {i} of {}", self.len),
+        }
+    }
+}
+
+impl std::ops::IndexMut<usize> for Cells {
+    #[inline]
+    fn index_mut(&mut self, i: usize) -> &mut (CellKey, Cell) {
+        let len = self.len;
+        match self.get_mut(i) {
+            Some(cell) => cell,
+            None => panic!("cell {i} of {len}"),
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Cells {
+    type Item = &'a (CellKey, Cell);
+    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<(CellKey, Cell)>>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// One aggregate: sums and where the distinct invoice numbers of its rows are listed.
 #[derive(Debug, Clone, Default)]
 pub struct Cell {
@@ -879,7 +1008,7 @@ pub struct Cube {
     detail: Vec<bool>,
     /// Every aggregate with its key, in the order the rows first reached it; a key has one
     /// cell unless the cube was built with [`CubeSpec::cells_may_repeat`].
-    pub cells: Vec<(CellKey, Cell)>,
+    pub cells: Cells,
     /// The invoice fingerprints of all cells in one buffer, cell after cell, each cell's sorted
     /// and distinct: see [`Cube::invoices`].
     invoice_ids: Vec<InvoiceId>,
@@ -997,12 +1126,23 @@ mod tests {
                 log.ids.push(id);
                 expected[c].insert(id);
             }
-            let mut cells: Vec<(CellKey, Cell)> = (0..cells_n)
-                .map(|i| {
-                    let key = CellKey { customer: i as u32, month: Month(0), category: ANY, product: ANY };
-                    (key, Cell::default())
-                })
-                .collect();
+            // The cells in runs, as parts taken as they are leave them (an empty one among them).
+            let cell = |i: usize| {
+                (
+                    CellKey { customer: i as u32, month: Month(0), category: ANY, product: ANY },
+                    Cell::default(),
+                )
+            };
+            let mut cells = Cells::default();
+            let cut = cells_n / 3;
+            for i in 0..cut {
+                cells.push(cell(i));
+            }
+            let mut later = Cells::default();
+            for i in cut..cells_n {
+                later.push(cell(i));
+            }
+            cells.append_runs(later);
             let ids = log.into_lists(&mut cells);
             let cube = Cube { invoice_ids: ids, ..Cube::default() };
             let mut sum = 0;
