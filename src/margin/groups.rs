@@ -309,8 +309,8 @@ impl<const N: usize> GroupIndex<N> {
             let months = u32::try_from(last.0.checked_sub(first.0)?.checked_add(1)?).ok()?;
             let slots =
                 sizes.iter().try_fold(u64::from(months), |n, &size| n.checked_mul(u64::from(size) + 3))?;
-            // A table of at most a few slots a group.
-            (slots <= 4 * expected as u64 + 4096)
+            // A table of at most sixteen slots a group (64 bytes, half of a cell).
+            (slots <= 16 * expected as u64 + 4096)
                 .then(|| (sizes.to_vec(), first.0, months, vec![u32::MAX; slots as usize]))
         });
         let map = if dense.is_some() {
