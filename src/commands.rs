@@ -347,7 +347,7 @@ pub fn retention(
     query: &crate::retention::RetentionQuery,
     cohorts: Option<usize>,
 ) -> Outcome {
-    let (ws, cube) = load(globals, &CubeSpec { without_invoices: true, ..CubeSpec::default() })?;
+    let (ws, cube) = load(globals, &query.cube_spec())?;
     if query.by != crate::retention::Unit::Customer && ws.accounts.is_empty() {
         crate::say!(
             "{}: {}",

@@ -611,7 +611,8 @@ pub struct CubeSpec {
     pub detail_customers: Option<rustc_hash::FxHashSet<String>>,
     /// Take the cells of the parts of a large export as they are, without merging the cells of a
     /// key that two parts share: a key may then have several cells, for a report that sums
-    /// cells into groups anyway (the margin table).
+    /// cells into groups anyway (the margin table's groups; retention's histories, which merge
+    /// the cells of a month).
     pub cells_may_repeat: bool,
 }
 

@@ -438,6 +438,12 @@ pub struct RetentionQuery {
 }
 
 impl RetentionQuery {
+    /// What the pass keeps for retention: no invoices, and the parts' cells taken as they are
+    /// (a unit's history merges the cells of a month, [`History::new`]).
+    pub fn cube_spec(&self) -> crate::cube::CubeSpec {
+        crate::cube::CubeSpec { without_invoices: true, cells_may_repeat: true, ..Default::default() }
+    }
+
     /// W: `--window`, else `[retention] inactive_after_months`.
     pub fn window_months(&self, ws: &Workspace) -> u32 {
         self.window.unwrap_or(ws.config.window_months)

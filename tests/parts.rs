@@ -6,6 +6,7 @@ use kam::cube::Cube;
 use kam::diag::Diagnostics;
 use kam::margin::{Dim, MarginQuery, margin_report};
 use kam::periods::PeriodKind;
+use kam::retention::{RetentionQuery, Unit, retention_report};
 use kam::sales::{Parts, RowSink, SaleRow, fold_exports_in_parts, read_exports};
 use kam::workspace::{Options, Workspace};
 use proptest::prelude::*;
@@ -163,6 +164,17 @@ proptest! {
             let (a, b) = (margin_report(&ws, &whole, &query), margin_report(&ws, &cut, &query));
             prop_assert_eq!(&a.rows, &b.rows);
             prop_assert_eq!(&a.total, &b.total);
+        }
+        // Retention takes the parts' cells as they are, and its histories merge them.
+        for (by, period) in [(Unit::Customer, PeriodKind::Month), (Unit::Account, PeriodKind::Quarter)] {
+            let query = RetentionQuery { by, period, ..RetentionQuery::default() };
+            let spec = query.cube_spec();
+            let mut diags = Diagnostics::new();
+            let (whole, ()) = Cube::build_in_parts(&ws, &spec, &mut diags, || (), Parts { threads: 1, min_bytes });
+            let (cut, ()) = Cube::build_in_parts(&ws, &spec, &mut diags, || (), Parts { threads, min_bytes });
+            let (a, b) = (retention_report(&ws, &whole, &query), retention_report(&ws, &cut, &query));
+            prop_assert_eq!(&a.rows, &b.rows);
+            prop_assert_eq!(a.units, b.units);
         }
     }
 }
