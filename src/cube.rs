@@ -358,7 +358,7 @@ impl<'s> CubePart<'s> {
         let next = self.cells.len() as u32;
         let slot = key.customer as usize;
         if key.customer != NO_CUSTOMER {
-            if key.category == ANY && key.product == ANY {
+            if key.by_month_only() {
                 if self.months.len() <= slot {
                     self.months.resize_with(slot + 1, CustomerMonths::default);
                 }
@@ -433,10 +433,7 @@ impl<'s> CubePart<'s> {
         // the row's month, the cell): in an export in no order the rows that follow each other
         // read memory anywhere, and their cache misses then overlap instead of each row waiting
         // for its own. The cells are found in the order of the rows, and so numbered.
-        if let Some(months) = self.months.get(key.customer as usize)
-            && key.category == ANY
-            && key.product == ANY
-        {
+        if let Some(months) = self.months_of(&key) {
             prefetch(months);
         }
         self.pending.push_back(Pending {
@@ -460,10 +457,7 @@ impl<'s> CubePart<'s> {
         let n = self.pending.len();
         if n > SLOT_AFTER {
             let key = self.pending[n - 1 - SLOT_AFTER].key;
-            if let Some(months) = self.months.get(key.customer as usize)
-                && key.category == ANY
-                && key.product == ANY
-            {
+            if let Some(months) = self.months_of(&key) {
                 months.prefetch(key.month);
             }
         }
@@ -475,6 +469,13 @@ impl<'s> CubePart<'s> {
         {
             self.add_pending(p);
         }
+    }
+
+    /// The table of months of `key`'s customer, where the key's cell is found through one and
+    /// the table is made.
+    #[inline]
+    fn months_of(&self, key: &CellKey) -> Option<&CustomerMonths> {
+        if key.by_month_only() { self.months.get(key.customer as usize) } else { None }
     }
 
     /// Finds the cell of waiting row `k`, and asks for it.
@@ -626,6 +627,14 @@ pub struct CellKey {
     pub category: u32,
     /// Interned product, or [`ANY`].
     pub product: u32,
+}
+
+impl CellKey {
+    /// Whether the key splits a customer's rows by month alone (not by category or product).
+    #[inline]
+    pub fn by_month_only(&self) -> bool {
+        self.category == ANY && self.product == ANY
+    }
 }
 
 /// Additive sums over rows (SPEC 3.1).
