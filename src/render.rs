@@ -554,21 +554,38 @@ fn digits(n: u128, min: usize, buf: &mut [u8; 48]) -> usize {
         buf[start] = b'0' + (rest % 10) as u8;
         rest /= 10;
     }
+    // Two digits at a time from a table of the hundred pairs.
     let mut small = rest as u64;
-    loop {
-        start -= 1;
-        buf[start] = b'0' + (small % 10) as u8;
-        small /= 10;
-        if small == 0 {
-            break;
-        }
+    while small >= 100 {
+        let pair = (small % 100) as usize * 2;
+        small /= 100;
+        start -= 2;
+        buf[start..start + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
     }
-    while buf.len() - start < min {
+    if small >= 10 {
+        let pair = small as usize * 2;
+        start -= 2;
+        buf[start..start + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else {
         start -= 1;
-        buf[start] = b'0';
+        buf[start] = b'0' + small as u8;
     }
-    start
+    let first = buf.len().saturating_sub(min).min(start);
+    buf[first..start].fill(b'0');
+    first
 }
+
+/// "00", "01", … "99" one after the other.
+const DIGIT_PAIRS: [u8; 200] = {
+    let mut pairs = [0u8; 200];
+    let mut i = 0;
+    while i < 100 {
+        pairs[2 * i] = b'0' + (i / 10) as u8;
+        pairs[2 * i + 1] = b'0' + (i % 10) as u8;
+        i += 1;
+    }
+    pairs
+};
 
 /// The text of a number, put together right to left in a buffer on the stack, with its display
 /// width.
@@ -657,27 +674,56 @@ fn units_text(
     }
 }
 
-/// Appends [`units_text`] (without a suffix) to `out`; a number without grouping (CSV, JSON)
-/// straight, digit by digit.
+/// Appends [`units_text`] (without a suffix) to `out`. A number without grouping (CSV, JSON)
+/// whose units fit in 64 bits, as nearly all do, is written left to right into a buffer on the
+/// stack, its length worked out first, and the whole buffer copied in (a copy of fixed size,
+/// without a call) before the bytes after the number are cut off again.
 fn push_units(out: &mut String, units: i128, places: u32, mark: char, separator: Option<char>, minus: char) {
-    if separator.is_some() {
+    let plain = separator.is_none() && mark.is_ascii() && minus.is_ascii() && places < 20;
+    let magnitude = u64::try_from(units.unsigned_abs()).ok().filter(|_| plain);
+    let Some(mut n) = magnitude else {
         let mut text = NumberText::new();
         units_text(units, places, mark, separator, minus, "", &mut text);
         out.push_str(text.as_str());
         return;
-    }
-    let places = (places as usize).min(40);
-    let mut digit_buf = [0u8; 48];
-    let start = digits(units.unsigned_abs(), places + 1, &mut digit_buf);
-    let (int, frac) = digit_buf[start..].split_at(digit_buf.len() - start - places);
+    };
+    let places = places as usize;
+    let digits = (n.checked_ilog10().unwrap_or(0) as usize + 1).max(places + 1);
+    let len = usize::from(units < 0) + digits + usize::from(places > 0);
+    // At most a sign, 20 digits and a mark.
+    let mut text = [0u8; 24];
     if units < 0 {
-        out.push(minus);
+        text[0] = minus as u8;
     }
-    out.extend(int.iter().map(|&d| char::from(d)));
+    let mut at = len;
+    for _ in 0..places {
+        at -= 1;
+        text[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
     if places > 0 {
-        out.push(mark);
-        out.extend(frac.iter().map(|&d| char::from(d)));
+        at -= 1;
+        text[at] = mark as u8;
     }
+    while n >= 100 {
+        let pair = (n % 100) as usize * 2;
+        n /= 100;
+        at -= 2;
+        text[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    }
+    if n >= 10 {
+        let pair = n as usize * 2;
+        at -= 2;
+        text[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+    } else {
+        at -= 1;
+        text[at] = b'0' + n as u8;
+    }
+    debug_assert_eq!(at, usize::from(units < 0));
+    // ASCII only: always UTF-8 (the zeros after the number too).
+    let end = out.len() + len;
+    out.push_str(std::str::from_utf8(&text).unwrap_or_default());
+    out.truncate(end);
 }
 
 /// Appends a decimal given as `units` × 10^-`scale` the way `Decimal::normalize` and `Display`
@@ -1108,60 +1154,64 @@ pub fn write_csv(table: &Table<'_>, out: &mut dyn std::io::Write) -> Result<(), 
     Ok(())
 }
 
-/// CSV records written into a buffer: each row's values formatted end to end into one text,
-/// then written field by field as a `csv` writer with its defaults writes them (a property test
-/// holds the two alike): a field with a comma, a quote or a line break is quoted, its quotes
-/// doubled, and a record of one empty field is written `""`. Most fields are numbers, which
-/// need no quoting; the check is a look at each byte, without the writer's state machine.
+/// CSV records written into a buffer as a `csv` writer with its defaults writes them (a
+/// property test holds the two alike): a field with a comma, a quote or a line break is quoted,
+/// its quotes doubled, and a record of one empty field is written `""`. Most fields are numbers,
+/// written straight into the record (their text has none of those bytes); a text is formatted
+/// on its own first and looked at byte by byte, without the writer's state machine.
 struct CsvRows {
-    out: Vec<u8>,
+    out: String,
     text: String,
-    ends: Vec<usize>,
 }
 
 impl CsvRows {
-    fn new(mut buffer: Vec<u8>) -> CsvRows {
-        buffer.clear();
-        CsvRows { out: buffer, text: String::new(), ends: Vec::new() }
+    fn new(buffer: Vec<u8>) -> CsvRows {
+        let mut out = String::from_utf8(buffer).unwrap_or_default();
+        out.clear();
+        CsvRows { out, text: String::new() }
     }
 
     fn row(&mut self, row: &[Value]) {
-        self.text.clear();
-        self.ends.clear();
-        for value in row {
-            push_csv_value(&mut self.text, value);
-            self.ends.push(self.text.len());
-        }
-        let (text, out) = (self.text.as_bytes(), &mut self.out);
-        if text.is_empty() && self.ends.len() <= 1 {
-            out.extend_from_slice(b"\"\"\n");
-            return;
-        }
-        let mut start = 0;
-        for (k, &end) in self.ends.iter().enumerate() {
+        let start = self.out.len();
+        for (k, value) in row.iter().enumerate() {
             if k > 0 {
-                out.push(b',');
+                self.out.push(',');
             }
-            let field = &text[start..end];
-            if field.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-                out.push(b'"');
-                for &b in field {
-                    if b == b'"' {
-                        out.push(b'"');
-                    }
-                    out.push(b);
+            match value {
+                Value::Text(_) | Value::Markup(_) | Value::Label { .. } => {
+                    self.text.clear();
+                    push_csv_value(&mut self.text, value);
+                    push_csv_field(&mut self.out, &self.text);
                 }
-                out.push(b'"');
-            } else {
-                out.extend_from_slice(field);
+                // Digits, `.`, `-`: nothing to quote.
+                _ => push_csv_value(&mut self.out, value),
             }
-            start = end;
         }
-        out.push(b'\n');
+        if row.len() <= 1 && self.out.len() == start {
+            self.out.push_str("\"\"");
+        }
+        self.out.push('\n');
     }
 
     fn into_bytes(self) -> Vec<u8> {
-        self.out
+        self.out.into_bytes()
+    }
+}
+
+/// Appends `field` as a `csv` writer does: quoted where it holds a comma, a quote or a line
+/// break, its quotes doubled.
+fn push_csv_field(out: &mut String, field: &str) {
+    if field.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push('"');
+        for c in field.chars() {
+            if c == '"' {
+                out.push('"');
+            }
+            out.push(c);
+        }
+        out.push('"');
+    } else {
+        out.push_str(field);
     }
 }
 
@@ -1417,6 +1467,23 @@ mod tests {
         assert_eq!(lines[1], "|-----------|---------:|");
         assert_eq!(lines[2], "| x\\|y      |     5.00 |");
         assert_eq!(lines[3], "| **Total** | **5.00** |");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn digits_are_those_of_the_standard_formatter(
+            n in proptest::prop_oneof![
+                proptest::num::u128::ANY,
+                0u128..1_000_000,
+                proptest::strategy::Strategy::prop_map(proptest::num::u64::ANY, u128::from),
+            ],
+            min in 0usize..45,
+        ) {
+            let mut buf = [0u8; 48];
+            let start = digits(n, min, &mut buf);
+            let expected = format!("{n:0min$}");
+            proptest::prop_assert_eq!(std::str::from_utf8(&buf[start..]).unwrap(), expected.as_str());
+        }
     }
 
     proptest::proptest! {
