@@ -730,9 +730,13 @@ fn units_of(value: Decimal) -> Option<i64> {
     if scale > PLACES {
         return None;
     }
-    let units = value.mantissa().checked_mul(10i128.pow(PLACES - scale))?;
-    i64::try_from(units).ok()
+    // A mantissa beyond 64 bits is so in millionths too; otherwise one 64-bit product.
+    let mantissa = i64::try_from(value.mantissa()).ok()?;
+    mantissa.checked_mul(POW10_I64[(PLACES - scale) as usize])
 }
+
+/// 10^0 to 10^6.
+const POW10_I64: [i64; PLACES as usize + 1] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
 
 impl CellSums {
     /// Adds a row's figures (as [`Sums::add_row`] does).
