@@ -887,7 +887,7 @@ impl CellSums {
     fn amount(&self, k: usize) -> Decimal {
         let scale = u32::from(self.scales[k]);
         // (A quotient of an i64 by a positive power of ten is an i64.)
-        Decimal::new(self.units[k] / 10i64.pow(PLACES - scale), scale)
+        crate::money::decimal_of(crate::money::units_in_scale(self.units[k], PLACES, scale), scale)
     }
 }
 

@@ -335,7 +335,32 @@ fn parse_plain(raw: &[u8], mark: u8) -> Option<(Decimal, usize)> {
     if int_digits == 0 && scale == 0 {
         return None;
     }
-    Some((Decimal::new(if negative { -mantissa } else { mantissa }, scale), int_digits))
+    Some((decimal_of(if negative { -mantissa } else { mantissa }, scale), int_digits))
+}
+
+/// `Decimal::new(value, scale)` for a scale of at most 28, built from its parts without the
+/// call and the check of the scale that `Decimal::new` makes (a property test holds the two
+/// alike).
+#[inline]
+pub fn decimal_of(value: i64, scale: u32) -> Decimal {
+    debug_assert!(scale <= 28);
+    let magnitude = value.unsigned_abs();
+    Decimal::from_parts(magnitude as u32, (magnitude >> 32) as u32, 0, value < 0, scale)
+}
+
+/// `units` (a count of 10^-`from`) as a count of 10^-`to`, cut towards zero, for `to` ≤ `from`
+/// ≤ `to` + 6: a division by a constant power of ten (a multiplication) for each difference.
+#[inline]
+pub fn units_in_scale(units: i64, from: u32, to: u32) -> i64 {
+    match from - to {
+        0 => units,
+        1 => units / 10,
+        2 => units / 100,
+        3 => units / 1_000,
+        4 => units / 10_000,
+        5 => units / 100_000,
+        _ => units / 1_000_000,
+    }
 }
 
 fn trim_ascii(s: &[u8]) -> &[u8] {
@@ -442,6 +467,20 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decimals_of_parts_are_those_of_decimal_new(value in proptest::prop_oneof![proptest::num::i64::ANY, -1000i64..1000], scale in 0u32..=28) {
+            let (ours, theirs) = (decimal_of(value, scale), Decimal::new(value, scale));
+            proptest::prop_assert_eq!(ours, theirs);
+            proptest::prop_assert_eq!((ours.mantissa(), ours.scale(), ours.is_sign_negative()), (theirs.mantissa(), theirs.scale(), theirs.is_sign_negative()));
+        }
+
+        #[test]
+        fn units_in_a_smaller_scale_are_cut_as_by_a_power(units in proptest::num::i64::ANY, to in 0u32..10, by in 0u32..=6) {
+            proptest::prop_assert_eq!(units_in_scale(units, to + by, to), units / 10i64.pow(by));
+        }
     }
 
     proptest::proptest! {
