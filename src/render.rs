@@ -575,6 +575,15 @@ fn digits(n: u128, min: usize, buf: &mut [u8; 48]) -> usize {
     first
 }
 
+/// Writes the last two digits of `n` in front of `text[at..]` and takes them off `n`.
+#[inline]
+fn pair(text: &mut [u8], n: &mut u64, at: &mut usize) {
+    let p = (*n % 100) as usize * 2;
+    *n /= 100;
+    *at -= 2;
+    text[*at..*at + 2].copy_from_slice(&DIGIT_PAIRS[p..p + 2]);
+}
+
 /// "00", "01", … "99" one after the other.
 const DIGIT_PAIRS: [u8; 200] = {
     let mut pairs = [0u8; 200];
@@ -674,56 +683,76 @@ fn units_text(
     }
 }
 
-/// Appends [`units_text`] (without a suffix) to `out`. A number without grouping (CSV, JSON)
-/// whose units fit in 64 bits, as nearly all do, is written left to right into a buffer on the
-/// stack, its length worked out first, and the whole buffer copied in (a copy of fixed size,
-/// without a call) before the bytes after the number are cut off again.
+/// Appends [`units_text`] (without a suffix) to `out`; a number without grouping (CSV, JSON)
+/// by [`plain_digits`] where it can.
 fn push_units(out: &mut String, units: i128, places: u32, mark: char, separator: Option<char>, minus: char) {
-    let plain = separator.is_none() && mark.is_ascii() && minus.is_ascii() && places < 20;
-    let magnitude = u64::try_from(units.unsigned_abs()).ok().filter(|_| plain);
-    let Some(mut n) = magnitude else {
-        let mut text = NumberText::new();
-        units_text(units, places, mark, separator, minus, "", &mut text);
-        out.push_str(text.as_str());
-        return;
-    };
+    if separator.is_none() && mark.is_ascii() && minus.is_ascii() {
+        let mut text = [0u8; PLAIN_ROOM];
+        if let Some(len) = plain_digits(&mut text, units, places, mark as u8, minus as u8) {
+            // ASCII only: always UTF-8.
+            out.push_str(std::str::from_utf8(&text[..len]).unwrap_or_default());
+            return;
+        }
+    }
+    let mut text = NumberText::new();
+    units_text(units, places, mark, separator, minus, "", &mut text);
+    out.push_str(text.as_str());
+}
+
+/// Appends [`plain_digits`] to `out`: room of a fixed size is added (a copy without a call),
+/// the digits written into it, and the room after the number cut off again. False, with
+/// nothing written, where `plain_digits` leaves the number to the general path.
+fn push_plain_digits(out: &mut Vec<u8>, units: i128, places: u32, mark: u8, minus: u8) -> bool {
+    let start = out.len();
+    out.extend_from_slice(&[0u8; PLAIN_ROOM]);
+    let room: &mut [u8; PLAIN_ROOM] = (&mut out[start..]).try_into().expect("room added");
+    let len = plain_digits(room, units, places, mark, minus);
+    out.truncate(start + len.unwrap_or(0));
+    len.is_some()
+}
+
+/// The most bytes [`plain_digits`] writes: a sign, 20 digits and a mark.
+const PLAIN_ROOM: usize = 24;
+
+/// A number given in units of 10^-`places` as [`units_text`] writes it without grouping, for
+/// ASCII `mark` and `minus`, written at the start of `text`; its length, or `None` where the
+/// units do not fit in 64 bits or `places` is 20 or more (nearly never). The length is worked
+/// out first and the digits written right to left, two at a time.
+fn plain_digits(text: &mut [u8; PLAIN_ROOM], units: i128, places: u32, mark: u8, minus: u8) -> Option<usize> {
+    let mut n = u64::try_from(units.unsigned_abs()).ok()?;
+    if places >= 20 {
+        return None;
+    }
     let places = places as usize;
     let digits = (n.checked_ilog10().unwrap_or(0) as usize + 1).max(places + 1);
     let len = usize::from(units < 0) + digits + usize::from(places > 0);
-    // At most a sign, 20 digits and a mark.
-    let mut text = [0u8; 24];
     if units < 0 {
-        text[0] = minus as u8;
+        text[0] = minus;
     }
     let mut at = len;
-    for _ in 0..places {
+    for _ in 0..places / 2 {
+        pair(text, &mut n, &mut at);
+    }
+    if places % 2 == 1 {
         at -= 1;
         text[at] = b'0' + (n % 10) as u8;
         n /= 10;
     }
     if places > 0 {
         at -= 1;
-        text[at] = mark as u8;
+        text[at] = mark;
     }
     while n >= 100 {
-        let pair = (n % 100) as usize * 2;
-        n /= 100;
-        at -= 2;
-        text[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        pair(text, &mut n, &mut at);
     }
     if n >= 10 {
-        let pair = n as usize * 2;
-        at -= 2;
-        text[at..at + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        pair(text, &mut n, &mut at);
     } else {
         at -= 1;
         text[at] = b'0' + n as u8;
     }
     debug_assert_eq!(at, usize::from(units < 0));
-    // ASCII only: always UTF-8 (the zeros after the number too).
-    let end = out.len() + len;
-    out.push_str(std::str::from_utf8(&text).unwrap_or_default());
-    out.truncate(end);
+    Some(len)
 }
 
 /// Appends a decimal given as `units` × 10^-`scale` the way `Decimal::normalize` and `Display`
@@ -1160,13 +1189,12 @@ pub fn write_csv(table: &Table<'_>, out: &mut dyn std::io::Write) -> Result<(), 
 /// written straight into the record (their text has none of those bytes); a text is formatted
 /// on its own first and looked at byte by byte, without the writer's state machine.
 struct CsvRows {
-    out: String,
+    out: Vec<u8>,
     text: String,
 }
 
 impl CsvRows {
-    fn new(buffer: Vec<u8>) -> CsvRows {
-        let mut out = String::from_utf8(buffer).unwrap_or_default();
+    fn new(mut out: Vec<u8>) -> CsvRows {
         out.clear();
         CsvRows { out, text: String::new() }
     }
@@ -1175,43 +1203,82 @@ impl CsvRows {
         let start = self.out.len();
         for (k, value) in row.iter().enumerate() {
             if k > 0 {
-                self.out.push(',');
+                self.out.push(b',');
             }
-            match value {
-                Value::Text(_) | Value::Markup(_) | Value::Label { .. } => {
-                    self.text.clear();
-                    push_csv_value(&mut self.text, value);
-                    push_csv_field(&mut self.out, &self.text);
-                }
-                // Digits, `.`, `-`: nothing to quote.
-                _ => push_csv_value(&mut self.out, value),
+            // Digits, `.`, `-`: nothing to quote.
+            if !push_csv_number(&mut self.out, value) {
+                self.text.clear();
+                push_csv_value(&mut self.text, value);
+                push_csv_field(&mut self.out, &self.text);
             }
         }
         if row.len() <= 1 && self.out.len() == start {
-            self.out.push_str("\"\"");
+            self.out.extend_from_slice(b"\"\"");
         }
-        self.out.push('\n');
+        self.out.push(b'\n');
     }
 
     fn into_bytes(self) -> Vec<u8> {
-        self.out.into_bytes()
+        self.out
     }
+}
+
+/// Appends the bytes [`push_csv_value`] writes for a number (money, a rate, a count, a plain
+/// number, or an empty cell for an unknown one) straight, without a text in between; false,
+/// with nothing written, for any other value and for the rare number [`push_plain_digits`] leaves
+/// to the general path.
+fn push_csv_number(out: &mut Vec<u8>, value: &Value) -> bool {
+    let (units, places) = match value {
+        Value::Money(Some(v)) => match rounded_units(*v, 2) {
+            Some(cents) => (cents, 2),
+            None => return false,
+        },
+        Value::Rate(Some(v)) | Value::Change(Some(v)) | Value::PointChange(Some(v)) => {
+            match rounded_units(*v, 4).and_then(|u| i64::try_from(u).ok()) {
+                Some(units) => without_trailing_zeros(units, 4),
+                None => return false,
+            }
+        }
+        Value::Count(n) => (i128::from(*n), 0),
+        Value::Number(Some(v)) => match i64::try_from(v.mantissa()) {
+            Ok(units) => without_trailing_zeros(units, v.scale()),
+            Err(_) => return false,
+        },
+        Value::Money(None)
+        | Value::Rate(None)
+        | Value::Change(None)
+        | Value::PointChange(None)
+        | Value::Number(None) => return true,
+        Value::Text(_) | Value::Label { .. } | Value::Markup(_) | Value::Date(_) => return false,
+    };
+    push_plain_digits(out, units, places, b'.', b'-')
+}
+
+/// `units` × 10^-`scale` with the zeros at the end of its fraction taken off, as [`push_plain`]
+/// does, in 64 bits.
+fn without_trailing_zeros(mut units: i64, mut scale: u32) -> (i128, u32) {
+    while scale > 0 && units % 10 == 0 {
+        units /= 10;
+        scale -= 1;
+    }
+    (i128::from(units), scale)
 }
 
 /// Appends `field` as a `csv` writer does: quoted where it holds a comma, a quote or a line
 /// break, its quotes doubled.
-fn push_csv_field(out: &mut String, field: &str) {
-    if field.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
-        out.push('"');
-        for c in field.chars() {
-            if c == '"' {
-                out.push('"');
+fn push_csv_field(out: &mut Vec<u8>, field: &str) {
+    let field = field.as_bytes();
+    if field.iter().any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        for &b in field {
+            if b == b'"' {
+                out.push(b'"');
             }
-            out.push(c);
+            out.push(b);
         }
-        out.push('"');
+        out.push(b'"');
     } else {
-        out.push_str(field);
+        out.extend_from_slice(field);
     }
 }
 
@@ -1467,6 +1534,39 @@ mod tests {
         assert_eq!(lines[1], "|-----------|---------:|");
         assert_eq!(lines[2], "| x\\|y      |     5.00 |");
         assert_eq!(lines[3], "| **Total** | **5.00** |");
+    }
+
+    proptest::proptest! {
+        /// A number written straight into a CSV record is what its text for CSV is.
+        #[test]
+        fn csv_numbers_are_written_as_their_csv_text(
+            lo in proptest::num::u32::ANY,
+            mid in proptest::num::u32::ANY,
+            hi in proptest::prop_oneof![proptest::strategy::Just(0u32), proptest::num::u32::ANY],
+            small in -100_000i64..100_000,
+            negative in proptest::bool::ANY,
+            scale in 0u32..=28,
+            kind in 0u8..7,
+            count in proptest::num::u64::ANY,
+        ) {
+            let big = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let v = if lo % 3 == 0 { Decimal::new(small, scale.min(6)) } else { big };
+            let value = match kind {
+                0 => Value::Money(Some(v)),
+                1 => Value::Rate(Some(v)),
+                2 => Value::Change(Some(v)),
+                3 => Value::Number(Some(v)),
+                4 => Value::Count(count),
+                5 => Value::Money(None),
+                _ => Value::PointChange(Some(v)),
+            };
+            let mut ours = b"x".to_vec();
+            if push_csv_number(&mut ours, &value) {
+                proptest::prop_assert_eq!(std::str::from_utf8(&ours[1..]).unwrap(), csv_value(&value));
+            } else {
+                proptest::prop_assert_eq!(ours, b"x".to_vec());
+            }
+        }
     }
 
     proptest::proptest! {
