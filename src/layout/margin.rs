@@ -67,24 +67,32 @@ fn figures_table<R: MarginRows>(
     total.extend(which.iter().map(|&f| total_values[f].clone()));
     // The rows' values are made when the table is written, row by row.
     let rows = Rows::made(report.rows.len(), move |i, cells| {
-        let r = &*report.rows.row(i);
-        for key in &r.keys {
-            super::push_group(cells, language, key);
-        }
-        if has_period {
-            let period = labels.label(report, r);
-            if shown {
-                cells.text(&style.period(&period));
-            } else {
-                cells.text(&period);
+        SCRATCH_ROW.with_borrow_mut(|scratch| {
+            let r = report.rows.row_in(i, scratch);
+            for key in &r.keys {
+                super::push_group(cells, language, key);
             }
-        }
-        let values = figure_values(&r.figures);
-        for &f in &which {
-            cells.push(values[f].clone());
-        }
+            if has_period {
+                let period = labels.label(report, r);
+                if shown {
+                    cells.text(&style.period(&period));
+                } else {
+                    cells.text(&period);
+                }
+            }
+            let values = figure_values(&r.figures);
+            for &f in &which {
+                cells.push(values[f].clone());
+            }
+        })
     });
     Table { columns, rows, total: Some(total) }
+}
+
+thread_local! {
+    /// The margin row made last on this thread, its texts reused for the next
+    /// ([`MarginRows::row_in`]).
+    static SCRATCH_ROW: std::cell::RefCell<MarginRow> = std::cell::RefCell::new(MarginRow::empty());
 }
 
 /// The machine labels of a report's periods, made once for each month from the start of the
@@ -217,8 +225,9 @@ impl<R: MarginRows> WriteJson for MarginJson<'_, R> {
         let labels = PeriodLabels::new(report);
         // Each key as its name and its place in the row's keys.
         let mut keys: Vec<(&str, usize)> = Vec::with_capacity(report.by.len());
+        let mut scratch = MarginRow::empty();
         for i in 0..report.rows.len() {
-            let r = report.rows.row(i);
+            let r = report.rows.row_in(i, &mut scratch);
             json.f.begin_array_value(json.out, i == 0)?;
             // As in a JSON object, a name given twice keeps its first place and its last value.
             keys.clear();
@@ -228,7 +237,7 @@ impl<R: MarginRows> WriteJson for MarginJson<'_, R> {
                     None => keys.push((dim.name(), k)),
                 }
             }
-            let period = r.period.map(|_| labels.label(report, &r));
+            let period = r.period.map(|_| labels.label(report, r));
             json.f.begin_object(json.out)?;
             for (j, &(name, k)) in keys.iter().enumerate() {
                 json.key(name, j == 0)?;

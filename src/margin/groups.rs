@@ -19,14 +19,28 @@ use rustc_hash::FxHashMap;
 
 /// The group of a grouping's code, `name` being the name the code stands for, if any.
 fn group_name(dim: Dim, code: u32, name: &str) -> GroupName {
-    match (dim, code) {
+    let mut group = GroupName::Unassigned;
+    set_group_name(&mut group, dim, code, name);
+    group
+}
+
+/// Makes `group` the name of `code` in grouping `dim` ([`group_name`]), reusing its text.
+fn set_group_name(group: &mut GroupName, dim: Dim, code: u32, name: &str) {
+    *group = match (dim, code) {
         (_, CODE_ACCOUNT_COSTS) => GroupName::AccountCosts,
         (Dim::Account | Dim::Customer | Dim::Owner, CODE_NONE) => GroupName::Unassigned,
         (Dim::Owner, CODE_NO_OWNER) => GroupName::NoOwner,
         // (The rows are ranked by machine names, `(none)` for an empty name.)
         (Dim::Category, _) if code == ANY || name.is_empty() || name == "(none)" => GroupName::NoCategory,
         (Dim::Product, _) if code == ANY || name.is_empty() || name == "(none)" => GroupName::NoProduct,
-        _ => GroupName::Named(name.to_string()),
+        _ => match group {
+            GroupName::Named(text) => {
+                text.clear();
+                text.push_str(name);
+                return;
+            }
+            _ => GroupName::Named(name.to_string()),
+        },
     }
 }
 
@@ -481,6 +495,13 @@ impl MarginGroups {
 
     /// The row of group `g`: its names, its period and its figures from its cells' sums.
     fn row(&self, cube: &Cube, g: usize) -> MarginRow {
+        let mut row = MarginRow::empty();
+        self.row_in(cube, g, &mut row);
+        row
+    }
+
+    /// [`MarginGroups::row`] made in `row`, its texts and list reused.
+    fn row_in(&self, cube: &Cube, g: usize, row: &mut MarginRow) {
         let MarginGroups { query, settings, ranks, groups, keys, members, .. } = self;
         let (codes, period) = (keys.codes(g), keys.period(g));
         let group = &groups[g];
@@ -497,15 +518,16 @@ impl MarginGroups {
                 group.figures(&sums.sums(), settings)
             }
         };
-        MarginRow {
-            keys: ranks
-                .iter()
-                .enumerate()
-                .map(|(d, r)| group_name(query.by[d], codes[d], r.name(codes[d])))
-                .collect(),
-            period: (query.period != PeriodKind::All).then_some(period),
-            figures,
+        row.keys.truncate(ranks.len());
+        for (d, r) in ranks.iter().enumerate() {
+            let name = r.name(codes[d]);
+            match row.keys.get_mut(d) {
+                Some(group) => set_group_name(group, query.by[d], codes[d], name),
+                None => row.keys.push(group_name(query.by[d], codes[d], name)),
+            }
         }
+        row.period = (query.period != PeriodKind::All).then_some(period);
+        row.figures = figures;
     }
 }
 
@@ -524,6 +546,12 @@ impl super::MarginRows for GroupRows<'_> {
     fn row(&self, i: usize) -> std::borrow::Cow<'_, MarginRow> {
         self.groups.prefetch_ahead(self.cube, i);
         std::borrow::Cow::Owned(self.groups.row(self.cube, self.groups.order[i] as usize))
+    }
+
+    fn row_in<'a>(&'a self, i: usize, scratch: &'a mut MarginRow) -> &'a MarginRow {
+        self.groups.prefetch_ahead(self.cube, i);
+        self.groups.row_in(self.cube, self.groups.order[i] as usize, scratch);
+        scratch
     }
 }
 

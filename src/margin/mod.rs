@@ -234,6 +234,13 @@ pub trait MarginRows: Sync {
 
     /// Row `i`, in the order of the rows.
     fn row(&self, i: usize) -> Cow<'_, MarginRow>;
+
+    /// Row `i`, made in `scratch` where it is not held (its texts and list reused, so that a
+    /// row made again and again allocates nothing).
+    fn row_in<'a>(&'a self, i: usize, scratch: &'a mut MarginRow) -> &'a MarginRow {
+        *scratch = self.row(i).into_owned();
+        scratch
+    }
 }
 
 impl MarginRows for Vec<MarginRow> {
@@ -243,6 +250,17 @@ impl MarginRows for Vec<MarginRow> {
 
     fn row(&self, i: usize) -> Cow<'_, MarginRow> {
         Cow::Borrowed(&self[i])
+    }
+
+    fn row_in<'a>(&'a self, i: usize, _: &'a mut MarginRow) -> &'a MarginRow {
+        &self[i]
+    }
+}
+
+impl MarginRow {
+    /// A row without keys, period or figures, to be made by [`MarginRows::row_in`].
+    pub fn empty() -> MarginRow {
+        MarginRow { keys: Vec::new(), period: None, figures: MarginFigures::zero() }
     }
 }
 
