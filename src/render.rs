@@ -557,15 +557,10 @@ fn digits(n: u128, min: usize, buf: &mut [u8; 48]) -> usize {
     // Two digits at a time from a table of the hundred pairs.
     let mut small = rest as u64;
     while small >= 100 {
-        let pair = (small % 100) as usize * 2;
-        small /= 100;
-        start -= 2;
-        buf[start..start + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        pair(buf, &mut small, &mut start);
     }
     if small >= 10 {
-        let pair = small as usize * 2;
-        start -= 2;
-        buf[start..start + 2].copy_from_slice(&DIGIT_PAIRS[pair..pair + 2]);
+        pair(buf, &mut small, &mut start);
     } else {
         start -= 1;
         buf[start] = b'0' + small as u8;
