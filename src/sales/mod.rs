@@ -1329,9 +1329,10 @@ fn parse_row<'r>(
     if gross.is_none() && !by_price && revenue_blank {
         problems.push((Field::Revenue, crate::msg!("expected an amount, found an empty cell")));
     }
-    // The whole record is looked at once; only a record with a control character (or a tab)
-    // has its text cells looked at one by one.
-    let suspect = has_control(record.text());
+    // The whole record is looked at once (where reading it did not find it free of control
+    // bytes); only a record with a control character (or a tab) has its text cells looked at one
+    // by one.
+    let suspect = !record.control_free() && has_control(record.text());
     for f in
         [Field::Customer, Field::Invoice, Field::Product, Field::Category].into_iter().filter(|_| suspect)
     {

@@ -26,6 +26,9 @@ const BUFFER: usize = 1 << 18;
 pub struct Record<'a> {
     text: &'a str,
     bounds: &'a [(usize, usize)],
+    /// No byte of the record is below 0x20 or 0x7F: it holds no control character (nor a
+    /// tab). `false` says nothing either way.
+    control_free: bool,
 }
 
 impl<'a> Record<'a> {
@@ -45,6 +48,12 @@ impl<'a> Record<'a> {
     /// The text of all fields (unquoted), one after the other.
     pub fn text(&self) -> &'a str {
         self.bounds.last().map_or("", |&(_, e)| &self.text[..e])
+    }
+
+    /// Whether the record is known to hold no byte below 0x20 and no 0x7F (no control
+    /// character, no tab); `false` where it was not looked at that way.
+    pub fn control_free(&self) -> bool {
+        self.control_free
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
@@ -85,8 +94,9 @@ struct Splitter {
 
 /// Where a split record's bytes are.
 enum Split {
-    /// `input[..len]` is the record, unquoted; `consumed` bytes include its line end.
-    Plain { len: usize, consumed: usize },
+    /// `input[..len]` is the record, unquoted; `consumed` bytes include its line end; `bytes`
+    /// tells what kinds of bytes it holds.
+    Plain { len: usize, consumed: usize, bytes: LineBytes },
     /// `csv_core` wrote the record to `out`; `consumed` bytes of input were read.
     Quoted { consumed: usize },
     /// The record may go on past the end of the input.
@@ -121,8 +131,14 @@ impl Splitter {
     fn split(&mut self, input: &[u8], eof: bool) -> Split {
         if self.fast {
             match scan_line(input, self.delimiter, &mut self.bounds) {
-                Scan::Line(len) => return Split::Plain { len, consumed: len + 1 },
-                Scan::Open if eof => return Split::Plain { len: input.len(), consumed: input.len() },
+                Scan::Line(len, bytes) => return Split::Plain { len, consumed: len + 1, bytes },
+                Scan::Open if eof => {
+                    return Split::Plain {
+                        len: input.len(),
+                        consumed: input.len(),
+                        bytes: LineBytes::UNKNOWN,
+                    };
+                }
                 Scan::Open => return Split::NeedMore,
                 Scan::Quote => {}
             }
@@ -223,8 +239,8 @@ fn quote_open(bytes: &[u8], delimiter: u8) -> bool {
 
 /// How a line without quotes ends.
 enum Scan {
-    /// At this offset, with `\n` or `\r`.
-    Line(usize),
+    /// At this offset, with `\n` or `\r`; what kinds of bytes lie before it.
+    Line(usize, LineBytes),
     /// Not within the input.
     Open,
     /// The line has a quote before its end.
@@ -241,18 +257,62 @@ fn bytes_equal(word: u64, byte: u8) -> u64 {
     !(((x & SEVEN) + SEVEN) | x | SEVEN)
 }
 
-/// Sixteen bytes of `input` from `at`: a bit for each that is a line end or a quote (`stops`)
-/// and for each that is the delimiter, bit `i` for byte `at + i`.
+/// What kinds of bytes a line without quotes holds, found while it is split: a line of ASCII
+/// needs no UTF-8 check, a line without control bytes no look for control characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct LineBytes {
+    /// Every byte is below 0x80 (the line is ASCII).
+    ascii: bool,
+    /// No byte is below 0x20 or 0x7F, but for the delimiter where that is ASCII (a tab).
+    control_free: bool,
+}
+
+impl LineBytes {
+    /// Nothing known.
+    const UNKNOWN: LineBytes = LineBytes { ascii: false, control_free: false };
+
+    /// The kinds told by the masks of the line's bytes.
+    fn of(high: u32, control: u32) -> LineBytes {
+        LineBytes { ascii: high == 0, control_free: control == 0 }
+    }
+}
+
+/// Each byte of `word` below 0x20 or equal to 0x7F as the high bit of that byte, every other bit
+/// clear.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+#[inline]
+fn bytes_control(word: u64) -> u64 {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const SEVEN: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // For a byte below 0x80, adding 0x60 to it sets its high bit exactly where it is at least
+    // 0x20, and carries into no other byte.
+    let at_least_space = ((word & SEVEN) + LOW * 0x60) & HIGH;
+    (!at_least_space & !word & HIGH) | bytes_equal(word, 0x7f)
+}
+
+/// Sixteen bytes of `input` from `at`, bit `i` for byte `at + i`: a bit for each that is a line
+/// end or a quote (`stops`), for each that is the delimiter, for each below 0x20 or equal to 0x7F
+/// (`control`) and for each from 0x80 up (`high`).
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline]
-fn masks16(input: &[u8], at: usize, delimiter: u8) -> (u32, u32) {
+fn masks16(input: &[u8], at: usize, delimiter: u8) -> Masks {
     // SAFETY: SSE2 is enabled in this build (the cfg above), as on every x86-64 target.
     unsafe { masks16_sse2(input, at, delimiter) }
 }
 
+/// The bits [`masks16`] finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Masks {
+    stops: u32,
+    delimiters: u32,
+    control: u32,
+    high: u32,
+}
+
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[target_feature(enable = "sse2")]
-fn masks16_sse2(input: &[u8], at: usize, delimiter: u8) -> (u32, u32) {
+fn masks16_sse2(input: &[u8], at: usize, delimiter: u8) -> Masks {
     use std::arch::x86_64::*;
     let lo = i64::from_le_bytes(input[at..at + 8].try_into().unwrap_or([0; 8]));
     let hi = i64::from_le_bytes(input[at + 8..at + 16].try_into().unwrap_or([0; 8]));
@@ -263,40 +323,57 @@ fn masks16_sse2(input: &[u8], at: usize, delimiter: u8) -> (u32, u32) {
     let quote = _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8));
     let stops = _mm_or_si128(_mm_or_si128(newline, carriage), quote);
     let delimiters = _mm_cmpeq_epi8(v, _mm_set1_epi8(delimiter as i8));
-    (_mm_movemask_epi8(stops) as u32, _mm_movemask_epi8(delimiters) as u32)
+    // A byte is at most 0x1F where it equals its minimum with 0x1F (compared unsigned).
+    let below_space = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+    let control = _mm_or_si128(below_space, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+    Masks {
+        stops: _mm_movemask_epi8(stops) as u32,
+        delimiters: _mm_movemask_epi8(delimiters) as u32,
+        control: _mm_movemask_epi8(control) as u32,
+        high: _mm_movemask_epi8(v) as u32,
+    }
 }
 
 /// Sixteen bytes as [`masks16`] finds them, eight bytes at a time in a `u64` (on processors
 /// other than x86-64).
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 #[inline]
-fn masks16(input: &[u8], at: usize, delimiter: u8) -> (u32, u32) {
+fn masks16(input: &[u8], at: usize, delimiter: u8) -> Masks {
     masks16_by_words(input, at, delimiter)
 }
 
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
 #[inline]
-fn masks16_by_words(input: &[u8], at: usize, delimiter: u8) -> (u32, u32) {
+fn masks16_by_words(input: &[u8], at: usize, delimiter: u8) -> Masks {
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     // The high bit of each byte, gathered into the low eight bits.
     let gather = |bits: u64| ((bits >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u32;
-    let mut masks = (0, 0);
+    let mut masks = Masks { stops: 0, delimiters: 0, control: 0, high: 0 };
     for (k, from) in [at, at + 8].into_iter().enumerate() {
         let word = u64::from_le_bytes(input[from..from + 8].try_into().unwrap_or([0; 8]));
         let stops = bytes_equal(word, b'\n') | bytes_equal(word, b'\r') | bytes_equal(word, b'"');
-        masks.0 |= gather(stops) << (8 * k);
-        masks.1 |= gather(bytes_equal(word, delimiter)) << (8 * k);
+        masks.stops |= gather(stops) << (8 * k);
+        masks.delimiters |= gather(bytes_equal(word, delimiter)) << (8 * k);
+        masks.control |= gather(bytes_control(word)) << (8 * k);
+        masks.high |= gather(word & HIGH) << (8 * k);
     }
     masks
 }
 
 /// Looks for the end of the line at the start of `input` and the delimiters before it, sixteen
-/// bytes at a time; `bounds` gets the fields of a line without quotes.
+/// bytes at a time; `bounds` gets the fields of a line without quotes. What kinds of bytes the
+/// line holds is found on the way, from the same sixteen bytes.
 fn scan_line(input: &[u8], delimiter: u8, bounds: &mut Vec<(usize, usize)>) -> Scan {
     bounds.clear();
     let mut start = 0;
     let mut at = 0;
+    let (mut high, mut control) = (0, 0);
+    // A delimiter that is ASCII (a tab) is no part of any field's text.
+    let ascii_delimiter = delimiter.is_ascii();
     while at + 16 <= input.len() {
-        let (stops, mut delimiters) = masks16(input, at, delimiter);
+        let masks = masks16(input, at, delimiter);
+        let (stops, mut delimiters) = (masks.stops, masks.delimiters);
+        let controls = if ascii_delimiter { masks.control & !delimiters } else { masks.control };
         if stops != 0 {
             // Only the delimiters before the first stop count.
             delimiters &= stops ^ (stops - 1);
@@ -313,8 +390,15 @@ fn scan_line(input: &[u8], delimiter: u8, bounds: &mut Vec<(usize, usize)>) -> S
                 return Scan::Quote;
             }
             bounds.push((start, end));
-            return Scan::Line(end);
+            // The bytes before the stop.
+            let before = (stops - 1) & !stops;
+            return Scan::Line(
+                end,
+                LineBytes::of(high | (masks.high & before), control | (controls & before)),
+            );
         }
+        high |= masks.high;
+        control |= controls;
         at += 16;
     }
     for (i, &b) in input[at..].iter().enumerate() {
@@ -322,13 +406,16 @@ fn scan_line(input: &[u8], delimiter: u8, bounds: &mut Vec<(usize, usize)>) -> S
         match b {
             b'\n' | b'\r' => {
                 bounds.push((start, i));
-                return Scan::Line(i);
+                return Scan::Line(i, LineBytes::of(high, control));
             }
             b'"' => return Scan::Quote,
             b if b == delimiter => {
                 bounds.push((start, i));
                 start = i + 1;
+                high |= u32::from(!ascii_delimiter);
             }
+            0x80.. => high |= 1,
+            0..0x20 | 0x7f => control |= 1,
             _ => {}
         }
     }
@@ -471,7 +558,7 @@ impl<R: Read> RecordReader<R> {
             return Ok(Next::End);
         }
         // Skip empty lines; line ends before the stop offset are counted towards it.
-        let (start, consumed, line) = loop {
+        let (start, consumed, line, kinds) = loop {
             while self.pos < self.end && matches!(self.buf[self.pos], b'\n' | b'\r') {
                 let cr = self.buf[self.pos] == b'\r';
                 if cr || !self.prev_cr {
@@ -511,8 +598,10 @@ impl<R: Read> RecordReader<R> {
                     }
                     self.fill()?;
                 }
-                Split::Plain { len, consumed } => break (Some(len), consumed, self.newlines + 1),
-                Split::Quoted { consumed } => break (None, consumed, self.newlines + 1),
+                Split::Plain { len, consumed, bytes } => {
+                    break (Some(len), consumed, self.newlines + 1, bytes);
+                }
+                Split::Quoted { consumed } => break (None, consumed, self.newlines + 1, LineBytes::UNKNOWN),
             }
         };
         let start_pos = self.pos;
@@ -539,6 +628,18 @@ impl<R: Read> RecordReader<R> {
             None => &self.splitter.out[..self.splitter.bounds.last().map_or(0, |b| b.1)],
         };
         let bounds = &self.splitter.bounds;
+        let control_free = kinds.control_free;
+        if kinds.ascii {
+            debug_assert!(text.is_ascii());
+            // SAFETY: the scan found every byte of `text` below 0x80, and ASCII is valid UTF-8.
+            let text = unsafe { std::str::from_utf8_unchecked(text) };
+            return Ok(Next::Record {
+                line,
+                record: Ok(Record { text, bounds, control_free }),
+                span: self.last_span,
+                unterminated: self.splitter.unterminated,
+            });
+        }
         let record = match self.encoding {
             Encoding::Windows1252 if !text.is_ascii() => {
                 self.decoded.clear();
@@ -552,14 +653,14 @@ impl<R: Read> RecordReader<R> {
                         decoder.decode_to_string_without_replacement(&text[s..e], &mut self.decoded, true);
                     self.decoded_bounds.push((from, self.decoded.len()));
                 }
-                Ok(Record { text: &self.decoded, bounds: &self.decoded_bounds })
+                Ok(Record { text: &self.decoded, bounds: &self.decoded_bounds, control_free })
             }
             _ => match simdutf8::basic::from_utf8(text) {
                 // The fields of a quoted record lie side by side without their delimiters, so a
                 // character may be valid across two fields and neither field text: each field
                 // must start on a character.
                 Ok(text) if start.is_some() || bounds.iter().all(|&(s, _)| text.is_char_boundary(s)) => {
-                    Ok(Record { text, bounds })
+                    Ok(Record { text, bounds, control_free })
                 }
                 _ => Err(bounds.len()),
             },
@@ -591,7 +692,61 @@ mod tests {
             delimiter in prop_oneof![Just(b';'), Just(b','), Just(b'\t')],
         ) {
             for at in 0..=bytes.len() - 16 {
-                prop_assert_eq!(masks16(&bytes, at, delimiter), masks16_by_words(&bytes, at, delimiter));
+                let masks = masks16(&bytes, at, delimiter);
+                prop_assert_eq!(masks, masks16_by_words(&bytes, at, delimiter));
+                let bits = |f: &dyn Fn(u8) -> bool| (0..16).filter(|&i| f(bytes[at + i])).fold(0u32, |m, i| m | 1 << i);
+                prop_assert_eq!(masks.control, bits(&|b| b < 0x20 || b == 0x7f));
+                prop_assert_eq!(masks.high, bits(&|b| b >= 0x80));
+            }
+        }
+
+        /// A line without quotes is taken for ASCII (and not checked for UTF-8 again) exactly
+        /// where it is, and for free of control bytes (and not looked at for control characters
+        /// again) exactly where it is, an ASCII delimiter aside; a line with a quote goes to
+        /// `csv_core` and is taken for neither.
+        #[test]
+        fn the_kinds_of_a_lines_bytes_are_found_exactly(
+            lines in proptest::collection::vec(
+                proptest::collection::vec(prop_oneof![
+                    Just(b'a'), Just(b'7'), Just(b' '), Just(b'~'), Just(b';'), Just(b','), Just(b'\t'),
+                    Just(b'\x01'), Just(b'\x1f'), Just(b'\x7f'), Just(b'\x80'), Just(b'\xc3'), Just(b'\xa4'),
+                ], 1..60),
+                1..6,
+            ),
+            delimiter in prop_oneof![Just(b';'), Just(b','), Just(b'\t')],
+            tiny in any::<bool>(),
+        ) {
+            let mut data = Vec::new();
+            for line in &lines {
+                data.extend_from_slice(line);
+                data.push(b'\n');
+            }
+            let mut reader = RecordReader::new(&data[..], delimiter, Encoding::Utf8, 0, 1);
+            if tiny {
+                reader.buf = vec![0; 5];
+            }
+            let control_free =
+                |line: &[u8]| line.iter().all(|&b| !(b < 0x20 || b == 0x7f) || b == delimiter);
+            let mut k = 0;
+            while let Next::Record { record, .. } = reader.read_record().unwrap() {
+                let line = &lines[k];
+                prop_assert_eq!(record.is_ok(), std::str::from_utf8(line).is_ok());
+                if let Ok(record) = record {
+                    prop_assert_eq!(record.control_free(), control_free(line));
+                    prop_assert_eq!(record.text().as_bytes(), &line[..]);
+                }
+                k += 1;
+            }
+            prop_assert_eq!(k, lines.len());
+            for line in &lines {
+                let mut bytes = line.clone();
+                bytes.push(b'\n');
+                let Scan::Line(len, kinds) = scan_line(&bytes, delimiter, &mut Vec::new()) else {
+                    return Err(TestCaseError::fail("a line without quotes"));
+                };
+                prop_assert_eq!(len, line.len());
+                prop_assert_eq!(kinds.ascii, line.is_ascii());
+                prop_assert_eq!(kinds.control_free, control_free(line));
             }
         }
     }
@@ -737,6 +892,7 @@ mod tests {
                     Just(&b","[..]), Just(&b";"[..]), Just(&b"\n"[..]), Just(&b"\r\n"[..]),
                     Just(&b"\r"[..]), Just(&b"\""[..]), Just(&b"\"\""[..]), Just(&b"ab"[..]),
                     Just(&b"1"[..]), Just(&b" "[..]), Just(&b"\xc3\xa4"[..]), Just(&b"\xff"[..]),
+                    Just(&b"\t"[..]), Just(&b"\x01"[..]), Just(&b"\x7f"[..]),
                 ],
                 0..60,
             ),
