@@ -209,7 +209,7 @@ fn export(input: &[u8], scratch: &Path) -> Result<(), String> {
         }
         for threads in [2, 3] {
             let mut in_parts = Diagnostics::new();
-            let parts = kam::sales::Parts { threads, min_bytes: 1 };
+            let parts = kam::sales::Parts { threads, min_bytes: 1, block: 1 };
             let cut = kam::sales::fold_exports_in_parts(
                 std::slice::from_ref(&file),
                 &s,

@@ -131,7 +131,7 @@ proptest! {
 
         let mut cut = Diagnostics::new();
         let mut sink = Rows::default();
-        let parts = Parts { threads, min_bytes };
+        let parts = Parts { threads, min_bytes, block: min_bytes };
         let cut_stats = fold_exports_in_parts(&ws.sales_files, settings, &mut cut, &mut sink, Rows::default, parts);
         prop_assert_eq!(&sink.0, &rows);
         prop_assert_eq!(messages(&cut), messages(&one));
@@ -156,8 +156,8 @@ proptest! {
             let query = MarginQuery { by, period, from: None, to: None, accounts: Vec::new() };
             let spec = query.cube_spec();
             let mut diags = Diagnostics::new();
-            let (whole, ()) = Cube::build_in_parts(&ws, &spec, &mut diags, || (), Parts { threads: 1, min_bytes });
-            let (cut, ()) = Cube::build_in_parts(&ws, &spec, &mut diags, || (), Parts { threads, min_bytes });
+            let (whole, ()) = Cube::build_in_parts(&ws, &spec, &mut diags, || (), Parts { threads: 1, min_bytes, block: min_bytes });
+            let (cut, ()) = Cube::build_in_parts(&ws, &spec, &mut diags, || (), Parts { threads, min_bytes, block: min_bytes });
             prop_assert!(!diags.has_errors(), "{:?}", diags.items());
             let names = |c: &Cube| (0..c.customers.len() as u32).map(|i| c.customers.name(i).to_string()).collect::<Vec<_>>();
             prop_assert_eq!(names(&whole), names(&cut));
@@ -170,8 +170,8 @@ proptest! {
             let query = RetentionQuery { by, period, ..RetentionQuery::default() };
             let spec = query.cube_spec();
             let mut diags = Diagnostics::new();
-            let (whole, ()) = Cube::build_in_parts(&ws, &spec, &mut diags, || (), Parts { threads: 1, min_bytes });
-            let (cut, ()) = Cube::build_in_parts(&ws, &spec, &mut diags, || (), Parts { threads, min_bytes });
+            let (whole, ()) = Cube::build_in_parts(&ws, &spec, &mut diags, || (), Parts { threads: 1, min_bytes, block: min_bytes });
+            let (cut, ()) = Cube::build_in_parts(&ws, &spec, &mut diags, || (), Parts { threads, min_bytes, block: min_bytes });
             let (a, b) = (retention_report(&ws, &whole, &query), retention_report(&ws, &cut, &query));
             prop_assert_eq!(&a.rows, &b.rows);
             prop_assert_eq!(a.units, b.units);
@@ -186,7 +186,7 @@ fn lines_are_counted_past_empty_lines_and_windows_line_ends() {
     let ws = workspace(dir.path(), text);
     for threads in [1, 2, 3] {
         let mut diags = Diagnostics::new();
-        let parts = Parts { threads, min_bytes: 1 };
+        let parts = Parts { threads, min_bytes: 1, block: 1 };
         fold_exports_in_parts(&ws.sales_files, &ws.config.import, &mut diags, &mut (), || (), parts);
         let lines: Vec<String> =
             messages(&diags).iter().map(|m| m.split(": column").next().unwrap().to_string()).collect();
@@ -206,7 +206,7 @@ fn fuzz_finding_messages_of_later_parts_name_no_part_lines() {
     read_exports(&ws.sales_files, &ws.config.import, &mut whole, |_, _| {});
     for threads in [2, 3] {
         let mut cut = Diagnostics::new();
-        let parts = Parts { threads, min_bytes: 1 };
+        let parts = Parts { threads, min_bytes: 1, block: 1 };
         fold_exports_in_parts(&ws.sales_files, &ws.config.import, &mut cut, &mut (), || (), parts);
         assert_eq!(messages(&cut), messages(&whole));
     }
@@ -232,9 +232,82 @@ fn a_wrong_date_format_reads_alike_in_parts() {
     assert!(messages(&whole)[0].contains("no date of the column matches"), "{:?}", messages(&whole));
     for threads in [2, 3, 4] {
         let mut cut = Diagnostics::new();
-        let parts = Parts { threads, min_bytes: 1 };
+        let parts = Parts { threads, min_bytes: 1, block: 1 };
         fold_exports_in_parts(&ws.sales_files, &ws.config.import, &mut cut, &mut (), || (), parts);
         assert_eq!(messages(&cut), messages(&whole), "{threads} parts");
         assert_eq!(cut.error_count(), whole.error_count());
+    }
+}
+
+/// Rows as [`Rows`] keeps them, each row taking `pause` where one is given.
+#[derive(Default)]
+struct Paced {
+    rows: Rows,
+    pause: Option<std::time::Duration>,
+}
+
+impl RowSink for Paced {
+    fn row(&mut self, row: &SaleRow<'_>) {
+        if let Some(pause) = self.pause {
+            std::thread::sleep(pause);
+        }
+        self.rows.row(row);
+    }
+
+    fn append(&mut self, later: Self) {
+        self.rows.append(later.rows);
+    }
+}
+
+/// A part read slowly (here: the first, a pause a row) is taken over, half of its unread rest at
+/// a time, by the threads done with their own parts: more parts are read than there are
+/// threads, and the rows, their order and the problems with their lines are still those of one
+/// reader, also where a cut falls inside a quoted field that spans lines.
+#[test]
+fn a_slow_part_is_taken_over_by_the_threads_done_with_theirs() {
+    let lines: Vec<Line> = (0..240u32)
+        .map(|i| match i % 37 {
+            5 => Line::Blank,
+            11 => Line::Bad(i % 2 == 0),
+            _ => Line::Sale {
+                customer: (i % 6) as u8,
+                month: (i % 14) as u8,
+                invoice: (i % 20) as u8,
+                product: (i % 8) as u8,
+                cents: i64::from(i) * 137 - 2_000,
+                note: (i % 8) as u8,
+            },
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path(), &export(&lines, false));
+    let settings = &ws.config.import;
+    let mut one = Diagnostics::new();
+    let mut rows = Vec::new();
+    let whole = read_exports(&ws.sales_files, settings, &mut one, |_, row| {
+        rows.push(format!("{} {} {} {} {}", row.date, row.customer, row.invoice, row.product, row.net));
+    });
+    assert!(one.has_errors());
+    for threads in [2, 3] {
+        let made = std::sync::atomic::AtomicUsize::new(0);
+        let mut cut = Diagnostics::new();
+        let mut sink = Paced { pause: Some(std::time::Duration::from_micros(400)), ..Paced::default() };
+        let parts = Parts { threads, min_bytes: 1, block: 64 };
+        let stats = fold_exports_in_parts(
+            &ws.sales_files,
+            settings,
+            &mut cut,
+            &mut sink,
+            || {
+                made.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                Paced::default()
+            },
+            parts,
+        );
+        assert_eq!(sink.rows.0, rows, "{threads} threads");
+        assert_eq!(messages(&cut), messages(&one), "{threads} threads");
+        assert_eq!((stats.rows, stats.bad_rows), (whole.rows, whole.bad_rows), "{threads} threads");
+        let made = made.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(made > threads - 1, "{threads} threads: {made} parts besides the first, none taken over");
     }
 }

@@ -15,10 +15,11 @@ use crate::money::{AmountError, Decimal, checked_product, parse_amount};
 use chrono::NaiveDate;
 
 pub mod records;
-use records::{Next, Record, RecordReader};
+use records::{Claim, Next, Record, RecordReader};
 use std::fs::File;
 use std::io::{self, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 /// The canonical fields of a sales row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,20 +166,28 @@ impl<A: RowSink, B: RowSink> RowSink for (A, B) {
 }
 
 /// How a pass cuts large uncompressed exports into parts read side by side.
+///
+/// The export is cut into one part a thread. Each thread claims the bytes of its part a block
+/// at a time as it reads; a thread done with its part takes the second half of the bytes another
+/// part has not claimed yet (from a line start on), where that rest is at least two blocks, into
+/// a part of its own. So the threads end together also when one reads more slowly than the
+/// other (a part with longer rows, a core shared with other work).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Parts {
-    /// At most this many parts (and threads) an export.
+    /// At most this many threads (and first parts) an export.
     pub threads: usize,
-    /// No part is smaller than this.
+    /// No first part is smaller than this.
     pub min_bytes: u64,
+    /// Bytes a thread claims of its part at a time.
+    pub block: u64,
 }
 
 impl Default for Parts {
     /// One part a core, at most four (each part holds aggregates of its own until they are
-    /// appended), of at least 4 MiB.
+    /// appended), of at least 4 MiB, claimed 1 MiB at a time.
     fn default() -> Self {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        Parts { threads: cores.min(4), min_bytes: 4 << 20 }
+        Parts { threads: cores.min(4), min_bytes: 4 << 20, block: 1 << 20 }
     }
 }
 
@@ -776,30 +785,17 @@ impl<'p> Export<'p> {
         if n < 2 {
             return Vec::new();
         }
+        let source = self.part_source();
         let find = || -> io::Result<Vec<u64>> {
-            use std::io::Seek;
-            let mut file = File::open(self.path)?;
-            let mut buf = vec![0u8; 1 << 16];
             let mut cuts: Vec<u64> = Vec::new();
             for k in 1..n {
-                let mut at = start + size * k / n;
+                let at = start + size * k / n;
                 if cuts.last().is_some_and(|&c| c > at) {
                     continue;
                 }
-                file.seek(io::SeekFrom::Start(at))?;
-                loop {
-                    let read = file.read(&mut buf)?;
-                    if read == 0 {
-                        break;
-                    }
-                    if let Some(i) = memchr::memchr(b'\n', &buf[..read]) {
-                        let cut = at + i as u64 + 1;
-                        if cut < len {
-                            cuts.push(cut);
-                        }
-                        break;
-                    }
-                    at += read as u64;
+                match source.line_start(at, len)? {
+                    Some(cut) => cuts.push(cut),
+                    None => break,
                 }
             }
             Ok(cuts)
@@ -825,51 +821,101 @@ impl<'p> Export<'p> {
             return;
         }
         // Each part reads the rows that start in it, on lines counted from its start; the first
-        // goes on with the reader of the header.
-        self.reader.stop_at(cuts[0]);
+        // goes on with the reader of the header. Part k runs from cut k - 1 (the first from the
+        // end of the header) to cut k (the last to the end of the file).
+        let len = self.cut_len.unwrap_or(u64::MAX);
+        let starts = std::iter::once(self.reader.offset()).chain(cuts.iter().copied());
+        let stops = cuts.iter().copied().chain(std::iter::once(len));
+        let claims: Vec<Arc<Claim>> = starts.zip(stops).map(|(a, b)| Claim::new(a, b, parts.block)).collect();
+        let all = Mutex::new(claims.clone());
+        self.reader.stop_by(claims[0].clone());
         let mut first_reader = std::mem::replace(
             &mut self.reader,
             RecordReader::new(Box::new(io::empty()), b',', Encoding::Utf8, 0, 1),
         );
         let source = self.part_source();
         let cols = &self.cols;
-        let read_from = |offset: u64, line: u64, stop: Option<u64>| -> (PartOutcome, S) {
+        let read = |mut reader: Reader| -> (PartOutcome, S) {
             let mut part = new();
-            let outcome = match source.reader_at(offset, line) {
-                Ok(mut reader) => {
-                    if let Some(stop) = stop {
-                        reader.stop_at(stop);
-                    }
-                    read_part(&mut reader, cols, settings, &mut |row, _| part.row(row))
-                }
-                Err(e) => {
-                    PartOutcome { failure: Some((e, 0)), end: (offset, line), ..PartOutcome::default() }
-                }
-            };
+            let outcome = read_part(&mut reader, cols, settings, &mut |row, _| part.row(row));
             (outcome, part)
         };
-        let (first, later) = std::thread::scope(|scope| {
-            let handles: Vec<_> = cuts
+        let failed = |offset: u64, line: u64, e: io::Error| -> (PartOutcome, S) {
+            (PartOutcome { failure: Some((e, 0)), end: (offset, line), ..PartOutcome::default() }, new())
+        };
+        // A part with a fixed stop (read again after the others).
+        let read_from = |offset: u64, line: u64, stop: u64| -> (PartOutcome, S) {
+            match source.reader_at(offset, line) {
+                Ok(mut reader) => {
+                    reader.stop_at(stop);
+                    read(reader)
+                }
+                Err(e) => failed(offset, line, e),
+            }
+        };
+        // The unclaimed second half of the part with the most bytes unclaimed, as a part of its
+        // own, where that is at least two blocks.
+        let lock = |all: &Mutex<Vec<Arc<Claim>>>| {
+            all.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+        };
+        let take = || -> Option<Arc<Claim>> {
+            loop {
+                let rest = |c: &Arc<Claim>| {
+                    let (from, to) = c.unclaimed();
+                    to.saturating_sub(from)
+                };
+                let victim = lock(&all).into_iter().max_by_key(rest)?;
+                let (from, to) = victim.unclaimed();
+                if to.saturating_sub(from) < parts.block.saturating_mul(2) {
+                    return None;
+                }
+                let at = source.line_start(from + (to - from) / 2, to).ok()??;
+                if let Some(stop) = victim.cut_at(at) {
+                    let claim = Claim::new(at, stop, parts.block);
+                    all.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(claim.clone());
+                    return Some(claim);
+                }
+            }
+        };
+        // A thread reads its part, then parts taken from the others, each into a sink of its own.
+        let work = |first: Option<Arc<Claim>>| -> Vec<(Arc<Claim>, PartOutcome, S)> {
+            let mut done = Vec::new();
+            let mut next = first;
+            while let Some(claim) = next.take().or_else(take) {
+                let (outcome, part) = match source.reader_at(claim.start(), 1) {
+                    Ok(mut reader) => {
+                        reader.stop_by(claim.clone());
+                        read(reader)
+                    }
+                    Err(e) => failed(claim.start(), 1, e),
+                };
+                done.push((claim, outcome, part));
+            }
+            done
+        };
+        let (first, mut later) = std::thread::scope(|scope| {
+            let handles: Vec<_> = claims[1..]
                 .iter()
-                .enumerate()
-                .map(|(k, &start)| {
-                    let stop = cuts.get(k + 1).copied();
-                    let read_from = &read_from;
-                    scope.spawn(move || read_from(start, 1, stop))
+                .map(|claim| {
+                    let work = &work;
+                    let claim = claim.clone();
+                    scope.spawn(move || work(Some(claim)))
                 })
                 .collect();
             let first = read_part(&mut first_reader, cols, settings, &mut |row, _| sink.row(row));
-            let later: Vec<(PartOutcome, S)> = handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-                .collect();
+            let mut later = work(None);
+            for handle in handles {
+                later.extend(handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+            }
             (first, later)
         });
+        // The parts in the order of the file, each from its start to where it was made to stop.
+        later.sort_by_key(|(claim, ..)| claim.start());
         let (mut end, mut end_line) = first.end;
         let mut outcomes = vec![first];
-        for (k, (mut outcome, part)) in later.into_iter().enumerate() {
-            let (start, stop) = (cuts[k], cuts.get(k + 1).copied());
-            if stop.is_some_and(|stop| end >= stop) {
+        for (claim, mut outcome, part) in later {
+            let (start, stop) = (claim.start(), claim.stop());
+            if end >= stop {
                 // A record before ran past the whole part.
                 continue;
             }
@@ -984,6 +1030,27 @@ struct PartSource<'p> {
 }
 
 impl PartSource<'_> {
+    /// The first offset at or after `at` just after a `\n`, if it is before `before`.
+    fn line_start(&self, at: u64, before: u64) -> io::Result<Option<u64>> {
+        use std::io::Seek;
+        let mut file = File::open(self.path)?;
+        file.seek(io::SeekFrom::Start(at))?;
+        let mut buf = vec![0u8; 1 << 16];
+        let mut from = at;
+        while from < before {
+            let read = file.read(&mut buf)?;
+            if read == 0 {
+                break;
+            }
+            if let Some(i) = memchr::memchr(b'\n', &buf[..read]) {
+                let start = from + i as u64 + 1;
+                return Ok((start < before).then_some(start));
+            }
+            from += read as u64;
+        }
+        Ok(None)
+    }
+
     /// A reader of the file from byte `offset`, which is on line `line`.
     fn reader_at(&self, offset: u64, line: u64) -> io::Result<RecordReader<Box<dyn Read + Send>>> {
         use std::io::Seek;

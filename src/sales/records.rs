@@ -13,13 +13,82 @@
 //!
 //! A reader may be given a byte offset at which to stop: it then reads the records that *start*
 //! before that offset (the last one possibly running past it), so that a file can be cut into
-//! parts read side by side (see `parts`).
+//! parts read side by side (see `parts`). The stop may also be a [`Claim`] shared with the
+//! readers of the other parts: the reader then claims its part a block at a time, and a reader
+//! that is done with its own part may take the unclaimed rest of a slower one (from a line start
+//! on), so that the parts end together however fast each is read.
 
 use crate::config::Encoding;
 use std::io::{self, Read};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The size a reader's buffer starts with; it grows for records longer than that.
 const BUFFER: usize = 1 << 18;
+
+/// The bytes of one part of a stream, from `start` to a stop that another reader may move down
+/// while the part is read: the part's reader claims its bytes a block at a time, and the bytes
+/// not yet claimed may be taken from it ([`Claim::cut_at`]) into a part of their own.
+#[derive(Debug)]
+pub struct Claim {
+    start: u64,
+    /// Bytes claimed at a time.
+    block: u64,
+    state: Mutex<ClaimState>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct ClaimState {
+    /// Records starting before this offset are read by the part's reader.
+    claimed: u64,
+    /// The part ends here.
+    stop: u64,
+}
+
+impl Claim {
+    /// The part from `start` to `stop`, claimed `block` bytes at a time (at least one).
+    pub fn new(start: u64, stop: u64, block: u64) -> Arc<Claim> {
+        Arc::new(Claim { start, block: block.max(1), state: Mutex::new(ClaimState { claimed: start, stop }) })
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, ClaimState> {
+        // The state is two numbers, each written whole: a panic elsewhere leaves it consistent.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn start(&self) -> u64 {
+        self.start
+    }
+
+    /// Where the part ends now.
+    pub fn stop(&self) -> u64 {
+        self.state().stop
+    }
+
+    /// The bytes not yet claimed: from, to.
+    pub fn unclaimed(&self) -> (u64, u64) {
+        let s = *self.state();
+        (s.claimed, s.stop)
+    }
+
+    /// More of the part for a reader at offset `at`: the offset before which it may read the
+    /// records that start, past `at` while the part goes on (the next block claimed), the part's
+    /// stop, at or before `at`, where it ends there.
+    fn extend(&self, at: u64) -> u64 {
+        let mut s = self.state();
+        if at >= s.stop {
+            return s.stop;
+        }
+        s.claimed = s.claimed.max(at.saturating_add(self.block).min(s.stop));
+        s.claimed
+    }
+
+    /// Ends the part at `at` (a line start), where no byte from there on is claimed yet, and
+    /// gives the stop it had: the bytes from `at` to that stop are then another part's.
+    pub fn cut_at(&self, at: u64) -> Option<u64> {
+        let mut s = self.state();
+        (at >= s.claimed && at < s.stop).then(|| std::mem::replace(&mut s.stop, at))
+    }
+}
 
 /// One record: its text and the byte range of each field in it.
 #[derive(Debug, Clone, Copy)]
@@ -441,8 +510,10 @@ pub struct RecordReader<R> {
     /// Line ends (`\n`) before `pos`, counted from the start of the stream, plus the line
     /// number of the stream's first byte minus one.
     newlines: u64,
-    /// Records starting at or past this stream offset are not read.
+    /// Records starting at or past this stream offset are not read (but for more claimed from
+    /// `claim`).
     stop: Option<u64>,
+    claim: Option<Arc<Claim>>,
     /// Where reading ended (see [`RecordReader::end`]).
     ended_at: Option<u64>,
     /// Line ends before `stop` (set once reading stopped there).
@@ -470,6 +541,7 @@ impl<R: Read> RecordReader<R> {
             decoded_bounds: Vec::new(),
             newlines: line.saturating_sub(1),
             stop: None,
+            claim: None,
             ended_at: None,
             newlines_at_stop: None,
             prev_cr: false,
@@ -507,6 +579,30 @@ impl<R: Read> RecordReader<R> {
     /// Reads only the records that start before stream offset `stop`.
     pub fn stop_at(&mut self, stop: u64) {
         self.stop = Some(stop);
+        self.claim = None;
+    }
+
+    /// Reads only the records that start in the part of `claim`, claiming it as it goes (the
+    /// reader is at the part's start).
+    pub fn stop_by(&mut self, claim: Arc<Claim>) {
+        self.stop = Some(claim.start());
+        self.claim = Some(claim);
+    }
+
+    /// Whether reading has reached its stop at stream offset `at`; under a [`Claim`], more of
+    /// the part is claimed first.
+    #[inline]
+    fn at_stop(&mut self, at: u64) -> bool {
+        match (self.stop, &self.claim) {
+            (Some(stop), _) if at < stop => false,
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(_), Some(claim)) => {
+                let stop = claim.extend(at);
+                self.stop = Some(stop);
+                at >= stop
+            }
+        }
     }
 
     /// The stream offset of the next unread byte.
@@ -563,16 +659,16 @@ impl<R: Read> RecordReader<R> {
                 let cr = self.buf[self.pos] == b'\r';
                 if cr || !self.prev_cr {
                     self.newlines += 1;
-                    if self.stop.is_some_and(|s| self.offset() >= s) && self.newlines_at_stop.is_none() {
+                    if self.newlines_at_stop.is_none() && self.at_stop(self.offset()) {
                         self.newlines_at_stop = Some(self.newlines - 1);
                     }
                 }
                 self.prev_cr = cr;
                 self.pos += 1;
             }
-            if let Some(stop) = self.stop
-                && self.pos < self.end
-                && self.offset() >= stop
+            if self.pos < self.end
+                && self.at_stop(self.offset())
+                && let Some(stop) = self.stop
             {
                 self.ended_at = Some(stop);
                 if self.newlines_at_stop.is_none() {
@@ -616,9 +712,7 @@ impl<R: Read> RecordReader<R> {
         self.last_span = (line_ends - u64::from(ends_line), consumed);
         self.prev_cr = ends_line && bytes[consumed - 1] == b'\r';
         self.pos += consumed;
-        if let Some(stop) = self.stop
-            && self.offset() > stop
-        {
+        if self.offset() > 0 && self.at_stop(self.offset() - 1) {
             // The record ran past the stop offset: reading ends with it.
             self.ended_at = Some(self.offset());
             self.newlines_at_stop = Some(self.newlines);
@@ -795,6 +889,70 @@ mod tests {
             out.push((line, fields));
         }
         out
+    }
+
+    /// The first field of each record a reader under `claim` reads, and where it ended.
+    fn firsts_under(
+        data: &[u8],
+        claim: &Arc<Claim>,
+        mut between: impl FnMut(usize),
+    ) -> (Vec<String>, (u64, u64)) {
+        let start = claim.start() as usize;
+        let mut r = RecordReader::new(&data[start..], b',', Encoding::Utf8, start as u64, 1);
+        r.stop_by(claim.clone());
+        let mut firsts = Vec::new();
+        while let Next::Record { record, .. } = r.read_record().unwrap() {
+            firsts.push(record.unwrap().iter().next().unwrap_or_default().to_string());
+            between(firsts.len());
+        }
+        (firsts, r.end())
+    }
+
+    /// A reader under a [`Claim`] claims its part a block at a time, and reads on across block
+    /// ends (also in the middle of a record) to the part's stop; where the unclaimed rest is
+    /// taken from it while it reads, it ends exactly where the rest begins, and the rest read on
+    /// its own holds the other records.
+    #[test]
+    fn a_reader_under_a_claim_stops_where_its_part_was_cut() {
+        let data = b"r0,a\nr1,bb\n\nr2,ccc\nr3,\"d\nd\"\nr4,e\nr5,f\nr6,g\nr7,h\n";
+        let line_start =
+            |k: usize| data.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(k - 1).unwrap().0 + 1;
+        let all: Vec<String> = (0..8).map(|i| format!("r{i}")).collect();
+        for block in [1, 3, 7, 100] {
+            // Uncut, the part is read to its end.
+            let (firsts, end) = firsts_under(data, &Claim::new(0, data.len() as u64, block), |_| {});
+            assert_eq!(firsts, all, "block {block}");
+            assert_eq!(end.0, data.len() as u64);
+            // Cut at the line of r6 (line 9) once r1 is read, where that is not claimed yet.
+            let at = line_start(8) as u64;
+            assert_eq!(&data[at as usize..at as usize + 2], b"r6");
+            let claim = Claim::new(0, data.len() as u64, block);
+            let mut rest = None;
+            let (firsts, end) = firsts_under(data, &claim, |n| {
+                if n == 2 {
+                    rest = claim.cut_at(at).map(|stop| Claim::new(at, stop, block));
+                }
+            });
+            match rest {
+                Some(rest) => {
+                    assert_eq!(firsts, all[..6], "block {block}");
+                    assert_eq!((end.0, claim.stop()), (at, at));
+                    assert_eq!(firsts_under(data, &rest, |_| {}).0, all[6..]);
+                }
+                // A block reaching past the cut claims it: nothing is taken.
+                None => {
+                    assert!(block >= 7, "block {block}");
+                    assert_eq!(firsts, all);
+                }
+            }
+        }
+        // A claimed byte is never taken, nor a cut at the stop.
+        let claim = Claim::new(10, 50, 8);
+        assert_eq!(claim.extend(12), 20);
+        assert_eq!(claim.cut_at(19), None);
+        assert_eq!(claim.cut_at(50), None);
+        assert_eq!(claim.cut_at(20), Some(50));
+        assert_eq!((claim.unclaimed(), claim.extend(20)), ((20, 20), 20));
     }
 
     #[test]
