@@ -512,6 +512,8 @@ impl<'s> CubePart<'s> {
     /// The cube, its cells and the invoice log, every row added.
     fn finish(mut self) -> (Cube, Cells, InvoiceLog) {
         self.flush();
+        // The lookup tables (a vector a customer) are freed beside the work that goes on.
+        crate::parallel::drop_aside((self.index, self.months, self.customer_cell));
         (self.cube, self.cells, self.invoices)
     }
 
@@ -577,6 +579,7 @@ impl<'s> CubePart<'s> {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
         };
+        crate::parallel::drop_aside((later.index, later.months, later.customer_cell));
     }
 }
 

@@ -2,6 +2,14 @@
 //! and written side by side, and the results taken in order. Plain maps go to rayon's threads;
 //! the chunked helpers here serve work that keeps a state per chunk and writing in order.
 
+/// Drops `value` on a thread of its own, so that freeing a structure of many small allocations
+/// (a table of a vector a customer) takes no time of the thread going on with the work; where no
+/// thread can be started, it is dropped here.
+pub fn drop_aside<T: Send + 'static>(value: T) {
+    // A thread that cannot be started drops the closure, and with it `value`, here.
+    let _ = std::thread::Builder::new().name("kam-drop".into()).spawn(move || drop(value));
+}
+
 /// Lists shorter than this are worked on by one thread.
 const MIN_CHUNK: usize = 4096;
 
@@ -160,6 +168,21 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync + Send) -> 
 
 #[cfg(test)]
 mod tests {
+    /// A value dropped aside is dropped, on another thread.
+    #[test]
+    fn a_value_dropped_aside_is_dropped_on_a_thread_of_its_own() {
+        struct Told(std::sync::mpsc::Sender<std::thread::ThreadId>);
+        impl Drop for Told {
+            fn drop(&mut self) {
+                let _ = self.0.send(std::thread::current().id());
+            }
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        super::drop_aside((Told(tx), vec![vec![1u32; 3]; 1000]));
+        let dropped_on = rx.recv_timeout(std::time::Duration::from_secs(60)).expect("dropped");
+        assert_ne!(dropped_on, std::thread::current().id());
+    }
+
     #[test]
     fn results_keep_their_order() {
         let items: Vec<u32> = (0..20_000).collect();
