@@ -942,6 +942,20 @@ impl Cells {
         self.runs.iter().flatten()
     }
 
+    /// The cells in consecutive slices of at most `len` cells, each with the number of its
+    /// first cell, in order.
+    pub fn slices(&self, len: usize) -> Vec<(usize, &[(CellKey, Cell)])> {
+        let mut slices = Vec::new();
+        let mut first = 0;
+        for run in &self.runs {
+            for (k, slice) in run.chunks(len.max(1)).enumerate() {
+                slices.push((first + k * len.max(1), slice));
+            }
+            first += run.len();
+        }
+        slices
+    }
+
     /// Appends a cell to the last run.
     fn push(&mut self, cell: (CellKey, Cell)) {
         match self.runs.last_mut() {

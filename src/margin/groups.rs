@@ -186,21 +186,36 @@ fn find<const N: usize>(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Mar
     // The keys of the cells in range first, then their groups: in an export in no order a
     // group's cells are anywhere, and the index's slot of the cell 16 ahead and the group of
     // the cell 8 ahead are asked for.
-    let mut cell_keys: Vec<(Key<N>, u32)> = Vec::with_capacity(cube.cells.len());
-    for (i, (key, _)) in cube.cells.iter().enumerate() {
+    // The keys are listed side by side, slice by slice, in the cube's order.
+    let key_of = |i: usize, key: &CellKey| -> Option<(Key<N>, u32)> {
         let account_index = cube.account_of(key.customer);
         if first.is_some_and(|f| key.month < f) || last.is_some_and(|l| key.month > l) {
-            continue;
+            return None;
         }
         if !wanted(account_index) {
-            continue;
+            return None;
         }
         let mut codes = [0u32; N];
         for (slot, &dim) in codes.iter_mut().zip(&query.by) {
             *slot = code(dim, key, account_index);
         }
-        cell_keys.push(((codes, period_of(key.month)), i as u32));
-    }
+        Some(((codes, period_of(key.month)), i as u32))
+    };
+    let cell_keys: Vec<(Key<N>, u32)> = {
+        use rayon::prelude::*;
+        let slices = cube.cells.slices(1 << 14);
+        let lists: Vec<Vec<(Key<N>, u32)>> = slices
+            .par_iter()
+            .map(|&(from, slice)| {
+                slice.iter().enumerate().filter_map(|(j, (key, _))| key_of(from + j, key)).collect()
+            })
+            .collect();
+        let mut keys = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        for list in lists {
+            keys.extend(list);
+        }
+        keys
+    };
     for (k, &(key, i)) in cell_keys.iter().enumerate() {
         if let Some((ahead, _)) = cell_keys.get(k + 16) {
             index.prefetch(ahead);
