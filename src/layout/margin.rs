@@ -15,24 +15,26 @@ use serde_json::ser::{Formatter, PrettyFormatter};
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-fn figure_values(f: &MarginFigures) -> [Value; 15] {
-    [
-        Value::Money(Some(f.gross_revenue)),
-        Value::Money(Some(f.deductions)),
-        Value::Money(Some(f.net_revenue)),
-        Value::Money(f.variable_costs),
-        Value::Money(f.db1),
-        Value::Money(Some(f.direct_costs)),
-        Value::Money(f.db2),
-        Value::Money(Some(f.overhead)),
-        Value::Money(f.db3),
-        Value::Rate(f.db1_rate),
-        Value::Rate(f.db2_rate),
-        Value::Rate(f.db3_rate),
-        Value::Number(Some(f.quantity)),
-        Value::Count(f.orders),
-        Value::Money(Some(f.returns)),
-    ]
+/// Figure `k` of [`FIGURES`] as a value.
+fn figure_value(f: &MarginFigures, k: usize) -> Value {
+    match k {
+        0 => Value::Money(Some(f.gross_revenue)),
+        1 => Value::Money(Some(f.deductions)),
+        2 => Value::Money(Some(f.net_revenue)),
+        3 => Value::Money(f.variable_costs),
+        4 => Value::Money(f.db1),
+        5 => Value::Money(Some(f.direct_costs)),
+        6 => Value::Money(f.db2),
+        7 => Value::Money(Some(f.overhead)),
+        8 => Value::Money(f.db3),
+        9 => Value::Rate(f.db1_rate),
+        10 => Value::Rate(f.db2_rate),
+        11 => Value::Rate(f.db3_rate),
+        12 => Value::Number(Some(f.quantity)),
+        13 => Value::Count(f.orders),
+        // 14, the last.
+        _ => Value::Money(Some(f.returns)),
+    }
 }
 
 /// The figures of the Markdown table by default, as indexes into [`FIGURES`]: net revenue,
@@ -61,10 +63,9 @@ fn figures_table<R: MarginRows>(
     columns.extend(which.iter().map(|&f| column(language, FIGURES[f])));
     let style = Style::new(language);
     let labels = PeriodLabels::new(report);
-    let total_values = figure_values(&report.total);
     let mut total: Vec<Value> = vec![Value::Text(label(language, "total"))];
     total.extend((1..report.by.len() + usize::from(has_period)).map(|_| Value::Text(String::new())));
-    total.extend(which.iter().map(|&f| total_values[f].clone()));
+    total.extend(which.iter().map(|&f| figure_value(&report.total, f)));
     // The rows' values are made when the table is written, row by row.
     let rows = Rows::made(report.rows.len(), move |i, cells| {
         SCRATCH_ROW.with_borrow_mut(|scratch| {
@@ -80,9 +81,8 @@ fn figures_table<R: MarginRows>(
                     cells.text(&period);
                 }
             }
-            let values = figure_values(&r.figures);
             for &f in &which {
-                cells.push(values[f].clone());
+                cells.push(figure_value(&r.figures, f));
             }
         })
     });
