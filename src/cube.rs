@@ -945,11 +945,12 @@ impl Cells {
     /// The cells in consecutive slices of at most `len` cells, each with the number of its
     /// first cell, in order.
     pub fn slices(&self, len: usize) -> Vec<(usize, &[(CellKey, Cell)])> {
+        let len = len.max(1);
         let mut slices = Vec::new();
         let mut first = 0;
         for run in &self.runs {
-            for (k, slice) in run.chunks(len.max(1)).enumerate() {
-                slices.push((first + k * len.max(1), slice));
+            for (k, slice) in run.chunks(len).enumerate() {
+                slices.push((first + k * len, slice));
             }
             first += run.len();
         }
@@ -1125,6 +1126,35 @@ impl Cube {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The slices of cells cover every run in order, none longer than asked for and none across
+    /// two runs, each numbered by its first cell.
+    #[test]
+    fn cells_are_sliced_in_order_within_their_runs() {
+        let cell =
+            |i: u32| (CellKey { customer: i, month: Month(0), category: ANY, product: ANY }, Cell::default());
+        let runs: Vec<Vec<(CellKey, Cell)>> = vec![
+            (0..7).map(cell).collect(),
+            Vec::new(),
+            (7..9).map(cell).collect(),
+            (9..12).map(cell).collect(),
+        ];
+        let cells = Cells { len: 12, runs };
+        for len in [0, 1, 2, 3, 7, 100] {
+            let slices = cells.slices(len);
+            let mut next = 0;
+            for (first, slice) in &slices {
+                assert_eq!(*first, next, "slices of {len}");
+                assert!(!slice.is_empty() && slice.len() <= len.max(1));
+                for (k, (key, _)) in slice.iter().enumerate() {
+                    assert_eq!(key.customer as usize, first + k);
+                }
+                next += slice.len();
+            }
+            assert_eq!(next, 12);
+            assert!(slices.iter().all(|(first, slice)| (first + slice.len() <= 7) || *first >= 7));
+        }
+    }
 
     #[test]
     fn invoice_fingerprints_tell_numbers_apart() {

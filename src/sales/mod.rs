@@ -854,17 +854,16 @@ impl<'p> Export<'p> {
             }
         };
         // The unclaimed second half of the part with the most bytes unclaimed, as a part of its
-        // own, where that is at least two blocks.
-        let lock = |all: &Mutex<Vec<Arc<Claim>>>| {
-            all.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+        // own, where that is at least two blocks. (The list is only ever pushed to: a panic
+        // elsewhere leaves it whole.)
+        let list = || all.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let unclaimed = |c: &Arc<Claim>| {
+            let (from, to) = c.unclaimed();
+            to.saturating_sub(from)
         };
         let take = || -> Option<Arc<Claim>> {
             loop {
-                let rest = |c: &Arc<Claim>| {
-                    let (from, to) = c.unclaimed();
-                    to.saturating_sub(from)
-                };
-                let victim = lock(&all).into_iter().max_by_key(rest)?;
+                let victim = list().iter().max_by_key(|c| unclaimed(c)).cloned()?;
                 let (from, to) = victim.unclaimed();
                 if to.saturating_sub(from) < parts.block.saturating_mul(2) {
                     return None;
@@ -872,7 +871,7 @@ impl<'p> Export<'p> {
                 let at = source.line_start(from + (to - from) / 2, to).ok()??;
                 if let Some(stop) = victim.cut_at(at) {
                     let claim = Claim::new(at, stop, parts.block);
-                    all.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(claim.clone());
+                    list().push(claim.clone());
                     return Some(claim);
                 }
             }
