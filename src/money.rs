@@ -61,6 +61,52 @@ pub fn rounded_units(value: Decimal, places: u32) -> Option<i128> {
     Some(if value.is_sign_negative() { -units } else { units })
 }
 
+/// [`rounded_units`] in 64 bits, as a sign and a magnitude: whether the rounded value is below
+/// zero, and its units. `None` where the mantissa or the units do not fit in 64 bits. The
+/// division by a power of ten is by a constant (a multiplication), picked by the number of
+/// places dropped; this is the path of every number written to CSV.
+#[inline]
+pub fn rounded_units_u64(value: Decimal, places: u32) -> Option<(bool, u64)> {
+    let magnitude = u64::try_from(value.mantissa().unsigned_abs()).ok()?;
+    let scale = value.scale();
+    let units = if scale <= places {
+        magnitude.checked_mul(*POW10_U64.get((places - scale) as usize)?)?
+    } else {
+        div_pow10_rounded(magnitude, scale - places)
+    };
+    Some((value.is_sign_negative() && units != 0, units))
+}
+
+/// Powers of ten up to 10^19, the largest that fits in a `u64`.
+const POW10_U64: [u64; 20] = {
+    let mut p = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// `n` × 10^-`k` (k ≥ 1) rounded half away from zero, each arm dividing by a constant. For `k`
+/// of 20 or more, every `u64` is less than half of 10^k: 0.
+#[inline]
+fn div_pow10_rounded(n: u64, k: u32) -> u64 {
+    macro_rules! by {
+        ($($k:literal)*) => {
+            match k {
+                $($k => {
+                    const D: u64 = POW10_U64[$k];
+                    let (quotient, remainder) = (n / D, n % D);
+                    if remainder >= D - remainder { quotient + 1 } else { quotient }
+                })*
+                _ => 0,
+            }
+        };
+    }
+    by!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19)
+}
+
 /// Every amount kam reads is less than 10^15 in magnitude (a thousand trillion, with any number
 /// of decimals): an export cell, a line's quantity × price, a dossier amount, a setting. An amount
 /// beyond is an error naming its place. With every addend below 10^15, a sum of up to 79 trillion
@@ -675,7 +721,57 @@ mod tests {
             let below = Decimal::from_i128_with_scale((i128::from(units) * 10 + 5) * 10i128.pow(extra) - 1, places + 1 + extra);
             for value in [half, below, -half, -below] {
                 proptest::prop_assert_eq!(rounded_units(value, places), Some(units_by_rounding(value, places)));
+                // The 64-bit path takes mantissas of up to 64 bits and leaves the rest.
+                let fits = value.mantissa().unsigned_abs() <= u128::from(u64::MAX);
+                let expected = fits.then(|| sign_and_magnitude(value, places));
+                proptest::prop_assert_eq!(rounded_units_u64(value, places), expected);
             }
         }
+
+        #[test]
+        fn rounded_units_in_64_bits_match_those_in_128(
+            lo in proptest::num::u32::ANY,
+            mid in proptest::num::u32::ANY,
+            hi in 0u32..=1,
+            negative in proptest::bool::ANY,
+            scale in 0u32..=28,
+            places in 0u32..=9,
+            small in proptest::bool::ANY,
+        ) {
+            // Everyday amounts, and mantissas around the 64-bit limit (`hi` 1 is beyond it).
+            let mid = if small { mid % 1000 } else { mid };
+            let value = Decimal::from_parts(lo, mid, if small { 0 } else { hi }, negative, scale);
+            let wide = rounded_units(value, places).expect("places up to 9 fit");
+            let expected = (value.mantissa().unsigned_abs() <= u128::from(u64::MAX))
+                .then(|| u64::try_from(wide.unsigned_abs()).ok().map(|units| (wide < 0, units)))
+                .flatten();
+            proptest::prop_assert_eq!(rounded_units_u64(value, places), expected);
+        }
+    }
+
+    /// [`rounded_units`] as a sign and a magnitude.
+    fn sign_and_magnitude(value: Decimal, places: u32) -> (bool, u64) {
+        let units = rounded_units(value, places).expect("fits");
+        (units < 0, u64::try_from(units.unsigned_abs()).expect("fits in 64 bits"))
+    }
+
+    #[test]
+    fn rounded_units_in_64_bits_at_the_edges() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(rounded_units_u64(d("2.345"), 2), Some((false, 235)));
+        assert_eq!(rounded_units_u64(d("-2.345"), 2), Some((true, 235)));
+        // Rounded to zero: no sign.
+        assert_eq!(rounded_units_u64(d("-0.004"), 2), Some((false, 0)));
+        assert_eq!(rounded_units_u64(d("-0.005"), 2), Some((true, 1)));
+        assert_eq!(rounded_units_u64(d("12"), 2), Some((false, 1200)));
+        // The largest mantissa of 64 bits, with every number of places dropped, up to all 28.
+        let max = Decimal::from_i128_with_scale(i128::from(u64::MAX), 0);
+        for scale in 0..=28 {
+            let value = Decimal::from_i128_with_scale(i128::from(u64::MAX), scale);
+            assert_eq!(rounded_units_u64(value, 0), Some(sign_and_magnitude(value, 0)), "scale {scale}");
+        }
+        assert_eq!(rounded_units_u64(max, 1), None);
+        assert_eq!(rounded_units_u64(max + Decimal::ONE, 0), None);
+        assert_eq!(rounded_units_u64(Decimal::MAX, 2), None);
     }
 }

@@ -89,7 +89,9 @@ impl RowCells {
         self.len += 1;
     }
 
-    /// Appends a cell.
+    /// Appends a cell. (Inlined, so that the value is made in its slot instead of on the
+    /// caller's stack and copied.)
+    #[inline]
     pub fn push(&mut self, value: Value) {
         match self.cells.get_mut(self.len) {
             Some(slot) => *slot = value,
@@ -694,14 +696,22 @@ fn push_units(out: &mut String, units: i128, places: u32, mark: char, separator:
     out.push_str(text.as_str());
 }
 
-/// Appends [`plain_digits`] to `out`: room of a fixed size is added (a copy without a call),
-/// the digits written into it, and the room after the number cut off again. False, with
-/// nothing written, where `plain_digits` leaves the number to the general path.
-fn push_plain_digits(out: &mut Vec<u8>, units: i128, places: u32, mark: u8, minus: u8) -> bool {
+/// Appends [`plain_digits_u64`] to `out`: room of a fixed size is added (a copy without a
+/// call), the digits written into it, and the room after the number cut off again. False, with
+/// nothing written, where `plain_digits_u64` leaves the number to the general path.
+#[inline]
+fn push_plain_digits(
+    out: &mut Vec<u8>,
+    negative: bool,
+    units: u64,
+    places: u32,
+    mark: u8,
+    minus: u8,
+) -> bool {
     let start = out.len();
     out.extend_from_slice(&[0u8; PLAIN_ROOM]);
     let room: &mut [u8; PLAIN_ROOM] = (&mut out[start..]).try_into().expect("room added");
-    let len = plain_digits(room, units, places, mark, minus);
+    let len = plain_digits_u64(room, negative, units, places, mark, minus);
     out.truncate(start + len.unwrap_or(0));
     len.is_some()
 }
@@ -711,17 +721,30 @@ const PLAIN_ROOM: usize = 24;
 
 /// A number given in units of 10^-`places` as [`units_text`] writes it without grouping, for
 /// ASCII `mark` and `minus`, written at the start of `text`; its length, or `None` where the
-/// units do not fit in 64 bits or `places` is 20 or more (nearly never). The length is worked
-/// out first and the digits written right to left, two at a time.
+/// units do not fit in 64 bits or `places` is 20 or more (nearly never).
 fn plain_digits(text: &mut [u8; PLAIN_ROOM], units: i128, places: u32, mark: u8, minus: u8) -> Option<usize> {
-    let mut n = u64::try_from(units.unsigned_abs()).ok()?;
+    let n = u64::try_from(units.unsigned_abs()).ok()?;
+    plain_digits_u64(text, units < 0, n, places, mark, minus)
+}
+
+/// [`plain_digits`] for the units given as a sign and a magnitude; `None` where `places` is 20
+/// or more. The length is worked out first and the digits written right to left, two at a time.
+#[inline]
+fn plain_digits_u64(
+    text: &mut [u8; PLAIN_ROOM],
+    negative: bool,
+    mut n: u64,
+    places: u32,
+    mark: u8,
+    minus: u8,
+) -> Option<usize> {
     if places >= 20 {
         return None;
     }
     let places = places as usize;
     let digits = (n.checked_ilog10().unwrap_or(0) as usize + 1).max(places + 1);
-    let len = usize::from(units < 0) + digits + usize::from(places > 0);
-    if units < 0 {
+    let len = usize::from(negative) + digits + usize::from(places > 0);
+    if negative {
         text[0] = minus;
     }
     let mut at = len;
@@ -746,7 +769,7 @@ fn plain_digits(text: &mut [u8; PLAIN_ROOM], units: i128, places: u32, mark: u8,
         at -= 1;
         text[at] = b'0' + n as u8;
     }
-    debug_assert_eq!(at, usize::from(units < 0));
+    debug_assert_eq!(at, usize::from(negative));
     Some(len)
 }
 
@@ -1123,10 +1146,15 @@ pub fn push_csv_value(out: &mut String, value: &Value) {
 /// with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`, as OWASP
 /// recommends against CSV injection; number columns are numbers and stay as they are.
 fn push_csv_text(out: &mut String, s: &str) {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if starts_like_a_formula(s) {
         out.push('\'');
     }
     out.push_str(s);
+}
+
+/// Whether a spreadsheet would read text `s` as a formula (see [`push_csv_text`]).
+fn starts_like_a_formula(s: &str) -> bool {
+    s.starts_with(['=', '+', '-', '@', '\t', '\r'])
 }
 
 /// Appends `value` as [`json_decimal`] writes it.
@@ -1200,11 +1228,21 @@ impl CsvRows {
             if k > 0 {
                 self.out.push(b',');
             }
-            // Digits, `.`, `-`: nothing to quote.
-            if !push_csv_number(&mut self.out, value) {
-                self.text.clear();
-                push_csv_value(&mut self.text, value);
-                push_csv_field(&mut self.out, &self.text);
+            match value {
+                // A text that is not taken for a formula, and a label's machine name, are the
+                // field as they are.
+                Value::Text(s) | Value::Markup(s) if !starts_like_a_formula(s) => {
+                    push_csv_field(&mut self.out, s)
+                }
+                Value::Label { key, .. } => push_csv_field(&mut self.out, key),
+                // Digits, `.`, `-`: nothing to quote.
+                _ => {
+                    if !push_csv_number(&mut self.out, value) {
+                        self.text.clear();
+                        push_csv_value(&mut self.text, value);
+                        push_csv_field(&mut self.out, &self.text);
+                    }
+                }
             }
         }
         if row.len() <= 1 && self.out.len() == start {
@@ -1219,24 +1257,31 @@ impl CsvRows {
 }
 
 /// Appends the bytes [`push_csv_value`] writes for a number (money, a rate, a count, a plain
-/// number, or an empty cell for an unknown one) straight, without a text in between; false,
-/// with nothing written, for any other value and for the rare number [`push_plain_digits`] leaves
-/// to the general path.
+/// number, or an empty cell for an unknown one) straight, without a text in between, in 64-bit
+/// arithmetic; false, with nothing written, for any other value and for the rare number whose
+/// units need more than 64 bits, left to the general path.
+#[inline]
 fn push_csv_number(out: &mut Vec<u8>, value: &Value) -> bool {
-    let (units, places) = match value {
-        Value::Money(Some(v)) => match rounded_units(*v, 2) {
-            Some(cents) => (cents, 2),
+    let (negative, units, places) = match value {
+        Value::Money(Some(v)) => match crate::money::rounded_units_u64(*v, 2) {
+            Some((negative, cents)) => (negative, cents, 2),
             None => return false,
         },
         Value::Rate(Some(v)) | Value::Change(Some(v)) | Value::PointChange(Some(v)) => {
-            match rounded_units(*v, 4).and_then(|u| i64::try_from(u).ok()) {
-                Some(units) => without_trailing_zeros(units, 4),
+            match crate::money::rounded_units_u64(*v, 4) {
+                Some((negative, units)) => {
+                    let (units, places) = without_trailing_zeros(units, 4);
+                    (negative, units, places)
+                }
                 None => return false,
             }
         }
-        Value::Count(n) => (i128::from(*n), 0),
-        Value::Number(Some(v)) => match i64::try_from(v.mantissa()) {
-            Ok(units) => without_trailing_zeros(units, v.scale()),
+        Value::Count(n) => (false, *n, 0),
+        Value::Number(Some(v)) => match u64::try_from(v.mantissa().unsigned_abs()) {
+            Ok(units) => {
+                let (units, places) = without_trailing_zeros(units, v.scale());
+                (v.is_sign_negative() && units != 0, units, places)
+            }
             Err(_) => return false,
         },
         Value::Money(None)
@@ -1246,17 +1291,18 @@ fn push_csv_number(out: &mut Vec<u8>, value: &Value) -> bool {
         | Value::Number(None) => return true,
         Value::Text(_) | Value::Label { .. } | Value::Markup(_) | Value::Date(_) => return false,
     };
-    push_plain_digits(out, units, places, b'.', b'-')
+    push_plain_digits(out, negative, units, places, b'.', b'-')
 }
 
 /// `units` × 10^-`scale` with the zeros at the end of its fraction taken off, as [`push_plain`]
 /// does, in 64 bits.
-fn without_trailing_zeros(mut units: i64, mut scale: u32) -> (i128, u32) {
-    while scale > 0 && units % 10 == 0 {
+#[inline]
+fn without_trailing_zeros(mut units: u64, mut scale: u32) -> (u64, u32) {
+    while scale > 0 && units.is_multiple_of(10) {
         units /= 10;
         scale -= 1;
     }
-    (i128::from(units), scale)
+    (units, scale)
 }
 
 /// Appends `field` as a `csv` writer does: quoted where it holds a comma, a quote or a line
