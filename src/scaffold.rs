@@ -234,7 +234,7 @@ pub fn init(
             .map_err(|e| format!("cannot read {}: {e}", display_path(&gitignore)))?;
         match gitignore_addition(&old) {
             Some(add) => {
-                crate::fsutil::replace(&gitignore, format!("{old}{add}").as_bytes())
+                crate::fsutil::replace_source(&gitignore, format!("{old}{add}").as_bytes())
                     .map_err(|e| io(&gitignore, e))?;
                 true
             }
