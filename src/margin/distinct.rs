@@ -7,8 +7,9 @@ use crate::cube::{Cube, InvoiceId};
 /// Counts the distinct invoices of each group and of the total, given the cells of the groups
 /// (each cell's invoices sorted and distinct) and the cells in range in the cube's order
 /// (`None`: all cells). A group of one cell has its cell's count; the invoices of larger groups
-/// are sorted together and counted once each. The total's are read in the cube's order, in
-/// which they lie in memory: all of them in one run where all cells are in range.
+/// are sorted together and counted once each. The groups are counted in blocks side by side,
+/// and beside them the total's, read in the cube's order, in which they lie in memory: all of
+/// them in one run where all cells are in range.
 pub(super) fn count_invoices(
     groups: &mut [Group],
     total: &mut Group,
@@ -16,6 +17,26 @@ pub(super) fn count_invoices(
     in_range: Option<&[u32]>,
     cube: &Cube,
 ) {
+    use rayon::prelude::*;
+    let invoices = |cell: u32| cube.invoices(&cube.cells[cell as usize].1);
+    // The groups in blocks side by side, and the total's invoices beside them.
+    let ((), all) = rayon::join(
+        || {
+            groups.par_chunks_mut(GROUPS_A_BLOCK).for_each(|block| count_in_block(block, members, cube));
+        },
+        || match in_range {
+            None => count_distinct(std::iter::once(cube.all_invoices())),
+            Some(cells) => count_distinct(cells.iter().map(|&cell| invoices(cell))),
+        },
+    );
+    total.invoices += all;
+}
+
+/// The groups counted by one task at a time.
+const GROUPS_A_BLOCK: usize = 1 << 13;
+
+/// Counts the distinct invoices of each group of `groups`, in order.
+fn count_in_block(groups: &mut [Group], members: &[u32], cube: &Cube) {
     let invoices = |cell: u32| cube.invoices(&cube.cells[cell as usize].1);
     let mut scratch: Vec<InvoiceId> = Vec::new();
     let cells_of = |group: &Group| members.get(group.first as usize..(group.first + group.cells) as usize);
@@ -51,10 +72,6 @@ pub(super) fn count_invoices(
             }
         }
     }
-    total.invoices += match in_range {
-        None => count_distinct(std::iter::once(cube.all_invoices())),
-        Some(cells) => count_distinct(cells.iter().map(|&cell| invoices(cell))),
-    };
 }
 
 /// The number of distinct fingerprints in two sorted lists, each distinct: their lengths less

@@ -17,9 +17,7 @@ pub(super) struct Ranking {
 
 impl Ranking {
     pub(super) fn new(codes: impl Iterator<Item = u32>, name: impl Fn(u32) -> String) -> Self {
-        let mut codes: Vec<u32> = codes.collect();
-        codes.sort_unstable();
-        codes.dedup();
+        let codes = distinct_ascending(codes.collect());
         let names: Vec<String> = codes.iter().map(|&c| name(c)).collect();
         let mut by_name: Vec<usize> = (0..codes.len()).collect();
         by_name.sort_by(|&a, &b| names[a].cmp(&names[b]));
@@ -64,5 +62,71 @@ impl Ranking {
 
     pub(super) fn name(&self, code: u32) -> &str {
         self.names.get(self.position(code)).map_or("", String::as_str)
+    }
+}
+
+/// The distinct values of `codes`, ascending. Where the codes that name something lie close
+/// together (the codes of a grouping are numbers given in order, one a name; the periods are
+/// months), they are marked in a table and read back in order, instead of sorting the codes of
+/// every group; the few codes that stand for no name are sorted.
+fn distinct_ascending(mut codes: Vec<u32>) -> Vec<u32> {
+    let regular = codes.iter().copied().filter(|&c| c < CODE_NO_OWNER);
+    let (Some(low), Some(high)) = (regular.clone().min(), regular.max()) else {
+        codes.sort_unstable();
+        codes.dedup();
+        return codes;
+    };
+    if (high - low) as usize > 4 * codes.len() + 1024 {
+        codes.sort_unstable();
+        codes.dedup();
+        return codes;
+    }
+    let mut seen = vec![false; (high - low) as usize + 1];
+    let mut special = Vec::new();
+    for &c in &codes {
+        match seen.get_mut(c.wrapping_sub(low) as usize) {
+            Some(mark) if c >= low => *mark = true,
+            _ => special.push(c),
+        }
+    }
+    special.sort_unstable();
+    special.dedup();
+    let mut distinct: Vec<u32> = (low..=high).filter(|&c| seen[(c - low) as usize]).collect();
+    distinct.extend(special);
+    distinct
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The codes marked in a table are the codes sorted and made distinct, also with codes
+        /// that stand for no name, and codes far apart.
+        #[test]
+        fn distinct_codes_are_the_sorted_codes(
+            codes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    0u32..50,
+                    24_000u32..24_100,
+                    (u32::MAX - 3)..=u32::MAX,
+                    proptest::num::u32::ANY,
+                ],
+                0..400,
+            ),
+        ) {
+            let mut expected = codes.clone();
+            expected.sort_unstable();
+            expected.dedup();
+            proptest::prop_assert_eq!(distinct_ascending(codes), expected);
+        }
+    }
+
+    #[test]
+    fn close_codes_are_marked_and_special_codes_come_last() {
+        let codes = vec![7, 3, u32::MAX, 5, 3, u32::MAX - 2, 7, u32::MAX];
+        assert_eq!(distinct_ascending(codes), [3, 5, 7, u32::MAX - 2, u32::MAX]);
+        assert_eq!(distinct_ascending(Vec::new()), Vec::<u32>::new());
+        assert_eq!(distinct_ascending(vec![u32::MAX, u32::MAX - 1]), [u32::MAX - 1, u32::MAX]);
     }
 }
