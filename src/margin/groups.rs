@@ -405,8 +405,10 @@ impl<const N: usize> GroupIndex<N> {
 
 /// The groups in the order of the rows: by the ranks of their names, then of their periods,
 /// equal ranks by group number. Where the ranks and numbers fit in 64 bits together they are
-/// sorted as one number.
+/// sorted as one number. The keys are made and sorted side by side: the sort is the last step
+/// before the rows are written.
 fn order_groups(keys: &GroupKeys, ranks: &[Ranking], periods: &Ranking) -> Vec<u32> {
+    use rayon::prelude::*;
     let bits = |n: usize| usize::BITS - n.leading_zeros();
     let widths: Vec<u32> =
         ranks.iter().map(|r| bits(r.len())).chain([bits(periods.len()), bits(keys.len())]).collect();
@@ -423,6 +425,7 @@ fn order_groups(keys: &GroupKeys, ranks: &[Ranking], periods: &Ranking) -> Vec<u
         let period_width = widths[ranks.len()];
         let number_width = widths[ranks.len() + 1];
         let mut packed: Vec<u64> = (0..keys.len())
+            .into_par_iter()
             .map(|g| {
                 let rank = rank_of(g);
                 let mut k = 0u64;
@@ -433,12 +436,13 @@ fn order_groups(keys: &GroupKeys, ranks: &[Ranking], periods: &Ranking) -> Vec<u
                 (k << number_width) | g as u64
             })
             .collect();
-        packed.sort_unstable();
+        packed.par_sort_unstable();
         let mask = if number_width == 64 { u64::MAX } else { (1u64 << number_width) - 1 };
         packed.into_iter().map(|k| (k & mask) as u32).collect()
     } else {
-        let mut order: Vec<([u32; 6], u32)> = (0..keys.len()).map(|g| (rank_of(g), g as u32)).collect();
-        order.sort_unstable();
+        let mut order: Vec<([u32; 6], u32)> =
+            (0..keys.len()).into_par_iter().map(|g| (rank_of(g), g as u32)).collect();
+        order.par_sort_unstable();
         order.into_iter().map(|(_, g)| g).collect()
     }
 }
