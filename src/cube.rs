@@ -197,6 +197,18 @@ impl CustomerMonths {
 struct InvoiceLog {
     cells: Vec<u32>,
     ids: Vec<InvoiceId>,
+    /// The logs taken in whole (this part's own up to a later part's, then the later part's),
+    /// each with the range of the cells it refers to, so that a range of cells is looked for
+    /// only in the logs that can hold it; `cells` and `ids` go on after them.
+    sealed: Vec<LogSegment>,
+}
+
+/// A log of fingerprints by cell, taken in whole, and the cells it refers to: all in `range`.
+#[derive(Debug, Default)]
+struct LogSegment {
+    cells: Vec<u32>,
+    ids: Vec<InvoiceId>,
+    range: std::ops::Range<usize>,
 }
 
 impl InvoiceLog {
@@ -215,10 +227,36 @@ impl InvoiceLog {
         }
     }
 
-    /// Takes in a later part's log, its cell numbers mapped by `map`.
-    fn append(&mut self, later: InvoiceLog, map: impl Fn(u32) -> u32) {
-        self.cells.extend(later.cells.into_iter().map(map));
-        self.ids.extend(later.ids);
+    /// Takes in a later part's log, its cell numbers mapped by `map` into `range`; this part's
+    /// log so far refers to cells below `own_cells`. The logs are kept as they are, not copied
+    /// one behind the other.
+    fn append(
+        &mut self,
+        later: InvoiceLog,
+        own_cells: usize,
+        map: impl Fn(u32) -> u32,
+        range: std::ops::Range<usize>,
+    ) {
+        let own = LogSegment {
+            cells: std::mem::take(&mut self.cells),
+            ids: std::mem::take(&mut self.ids),
+            range: 0..own_cells,
+        };
+        self.sealed.push(own);
+        for mut segment in later.segments(usize::MAX) {
+            for c in segment.cells.iter_mut() {
+                *c = map(*c);
+            }
+            segment.range = range.clone();
+            self.sealed.push(segment);
+        }
+        self.sealed.retain(|segment| !segment.cells.is_empty());
+    }
+
+    /// Every segment of the log, the open one last with the cells below `cells`.
+    fn segments(self, cells: usize) -> impl Iterator<Item = LogSegment> {
+        let open = LogSegment { cells: self.cells, ids: self.ids, range: 0..cells };
+        self.sealed.into_iter().chain(std::iter::once(open))
     }
 
     /// The fingerprints grouped by cell (cells in order, each cell's sorted and distinct), each
@@ -226,14 +264,17 @@ impl InvoiceLog {
     /// cells are cut into one range a core, of about as many entries each, and each range's
     /// entries are placed, sorted and made distinct side by side.
     fn into_lists(self, cells: &mut Cells) -> Vec<InvoiceId> {
+        let segments: Vec<LogSegment> = self.segments(cells.len()).collect();
         let mut start = vec![0u64; cells.len() + 1];
-        for &c in &self.cells {
-            start[c as usize + 1] += 1;
+        for segment in &segments {
+            for &c in &segment.cells {
+                start[c as usize + 1] += 1;
+            }
         }
         for i in 0..cells.len() {
             start[i + 1] += start[i];
         }
-        let total = self.ids.len() as u64;
+        let total = start[cells.len()];
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
         let ranges = if total < 1 << 16 { 1 } else { cores.min(8) };
         // The first cell of each range: where the entries before it reach the range's share;
@@ -252,7 +293,7 @@ impl InvoiceLog {
         }
         bounds.sort_unstable();
         bounds.dedup();
-        let mut grouped: Vec<InvoiceId> = vec![0; self.ids.len()];
+        let mut grouped: Vec<InvoiceId> = vec![0; total as usize];
         // Each range with its cells and its part of `grouped`.
         let mut pieces = Vec::with_capacity(bounds.len());
         let mut rest_ids = &mut grouped[..];
@@ -269,7 +310,7 @@ impl InvoiceLog {
             pieces.push((lo, these_cells, these_ids));
             (rest_cells, rest_ids) = (more_cells, more_ids);
         }
-        let log = &self;
+        let logs = &segments;
         let start = &start;
         let written: Vec<(usize, &mut [(CellKey, Cell)])> = {
             use rayon::prelude::*;
@@ -278,11 +319,14 @@ impl InvoiceLog {
                 .map(|(lo, cells, ids)| {
                     let (hi, base) = (lo + cells.len(), start[lo]);
                     let mut at: Vec<u64> = start[lo..hi].iter().map(|&s| s - base).collect();
-                    for (&c, &id) in log.cells.iter().zip(&log.ids) {
-                        let c = c as usize;
-                        if (lo..hi).contains(&c) {
-                            ids[at[c - lo] as usize] = id;
-                            at[c - lo] += 1;
+                    // Only the logs that can hold this range's cells are read.
+                    for segment in logs.iter().filter(|s| s.range.start < hi && lo < s.range.end) {
+                        for (&c, &id) in segment.cells.iter().zip(&segment.ids) {
+                            let c = c as usize;
+                            if (lo..hi).contains(&c) {
+                                ids[at[c - lo] as usize] = id;
+                                at[c - lo] += 1;
+                            }
                         }
                     }
                     // Each cell's sorted and made distinct, moved down over the duplicates
@@ -308,7 +352,7 @@ impl InvoiceLog {
                 })
                 .collect()
         };
-        drop(self);
+        crate::parallel::drop_aside(segments);
         // The ranges' lists moved down one after the other, and their cells told so.
         let mut offset = 0usize;
         for (w, (written, cells)) in bounds.windows(2).zip(written) {
@@ -552,9 +596,12 @@ impl<'s> CubePart<'s> {
                     *key = remapped(*key);
                 }
             }
+            let later_len = later_cells.len();
             self.cells.append_runs(later_cells);
-            self.invoices.append(later.invoices, |c| c + offset);
+            let range = offset as usize..offset as usize + later_len;
+            self.invoices.append(later.invoices, offset as usize, |c| c + offset, range);
         } else {
+            let own_cells = self.cells.len();
             self.cells.reserve(later.cells.len());
             let mut to_own = Vec::with_capacity(later.cells.len());
             for (key, cell) in later.cells.runs.into_iter().flatten() {
@@ -567,7 +614,11 @@ impl<'s> CubePart<'s> {
                 }
                 to_own.push(i);
             }
-            self.invoices.append(later.invoices, |c| to_own[c as usize]);
+            let range = match (to_own.iter().min(), to_own.iter().max()) {
+                (Some(&low), Some(&high)) => low as usize..high as usize + 1,
+                _ => 0..0,
+            };
+            self.invoices.append(later.invoices, own_cells, |c| to_own[c as usize], range);
         }
         self.last_cell = None;
         let cube = &mut self.cube;
