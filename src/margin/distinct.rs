@@ -15,21 +15,30 @@ pub(super) fn count_invoices(
     total: &mut Group,
     members: &[u32],
     in_range: Option<&[u32]>,
+    counted: Option<u64>,
     cube: &Cube,
 ) {
     use rayon::prelude::*;
-    let invoices = |cell: u32| cube.invoices(&cube.cells[cell as usize].1);
-    // The groups in blocks side by side, and the total's invoices beside them.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // The groups in blocks side by side, and the total's invoices beside them (unless `counted`
+    // already).
     let ((), all) = rayon::join(
         || {
             groups.par_chunks_mut(GROUPS_A_BLOCK).for_each(|block| count_in_block(block, members, cube));
         },
-        || match in_range {
-            None => count_distinct(std::iter::once(cube.all_invoices())),
-            Some(cells) => count_distinct(cells.iter().map(|&cell| invoices(cell))),
-        },
+        || counted.unwrap_or_else(|| all_invoices(cube, in_range, cores)),
     );
     total.invoices += all;
+}
+
+/// The number of distinct invoices of the cells in range (`None`: all cells), counted on up to
+/// `threads` threads.
+pub(super) fn all_invoices(cube: &Cube, in_range: Option<&[u32]>, threads: usize) -> u64 {
+    let invoices = |cell: u32| cube.invoices(&cube.cells[cell as usize].1);
+    match in_range {
+        None => count_distinct(std::iter::once(cube.all_invoices()), threads),
+        Some(cells) => count_distinct(cells.iter().map(|&cell| invoices(cell)), threads),
+    }
 }
 
 /// The groups counted by one task at a time.
@@ -94,11 +103,11 @@ fn distinct_in_two(a: &[InvoiceId], b: &[InvoiceId]) -> u64 {
 
 /// The number of distinct invoices in all `lists`. Fingerprints are spread evenly, so they are
 /// counted in slices by their top bits, each slice sorted on its own, so that the memory needed
-/// stays small however many invoices there are.
-fn count_distinct<'a>(lists: impl Iterator<Item = &'a [InvoiceId]> + Clone + Sync) -> u64 {
+/// stays small however many invoices there are; the slices are shared out among `threads`.
+fn count_distinct<'a>(lists: impl Iterator<Item = &'a [InvoiceId]> + Clone + Sync, threads: usize) -> u64 {
     let all: usize = lists.clone().map(<[InvoiceId]>::len).sum();
-    // Slices of at most a quarter million fingerprints (4 MB), at least one a core.
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Slices of at most a quarter million fingerprints (4 MB), at least one a thread.
+    let cores = threads.max(1);
     let wanted = (all >> 18).max(if all > 1 << 16 { cores } else { 1 });
     let slices = wanted.next_power_of_two().min(1 << 12) as u32;
     let shift = 128 - slices.trailing_zeros();
@@ -192,7 +201,9 @@ mod tests {
             expected.dedup();
             let mut spread = Vec::new();
             assert_eq!(count_sorted(&mut ids.clone(), 0, &mut spread), expected.len() as u64);
-            assert_eq!(count_distinct([ids.as_slice()].into_iter()), expected.len() as u64);
+            for threads in [1, 2, 3] {
+                assert_eq!(count_distinct([ids.as_slice()].into_iter(), threads), expected.len() as u64);
+            }
             // A slice whose top bits are the same.
             let mut top: Vec<InvoiceId> = ids.iter().map(|id| id >> 3 | 5u128 << 125).collect();
             let mut expected_top = top.clone();

@@ -3,7 +3,7 @@
 //! invoices counted and the groups put in the order of the rows. The figures of SPEC 3.1 are
 //! then worked out per group (see the parent module).
 
-use super::distinct::count_invoices;
+use super::distinct::{all_invoices, count_invoices};
 use super::ranking::Ranking;
 use super::{Dim, MarginFigures, MarginQuery, MarginReport, MarginRow};
 use crate::config::MarginSettings;
@@ -216,21 +216,29 @@ fn find<const N: usize>(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Mar
         }
         keys
     };
-    for (k, &(key, i)) in cell_keys.iter().enumerate() {
-        if let Some((ahead, _)) = cell_keys.get(k + 16) {
-            index.prefetch(ahead);
-        }
-        if let Some(group) = cell_keys
-            .get(k + 8)
-            .and_then(|(ahead, _)| index.known(ahead))
-            .and_then(|g| groups.get(g as usize))
-        {
-            crate::prefetch::prefetch(group);
-        }
-        let g = group_of(&mut index, &mut groups, key);
-        groups[g].cells += 1;
-        cell_groups.push((g as u32, i));
-    }
+    // The numbering goes on one thread; where every cell is in range, the total's distinct
+    // invoices are counted beside it (on one thread as well).
+    let every_cell = cell_keys.len() == cube.cells.len();
+    let ((), total_invoices) = rayon::join(
+        || {
+            for (k, &(key, i)) in cell_keys.iter().enumerate() {
+                if let Some((ahead, _)) = cell_keys.get(k + 16) {
+                    index.prefetch(ahead);
+                }
+                if let Some(group) = cell_keys
+                    .get(k + 8)
+                    .and_then(|(ahead, _)| index.known(ahead))
+                    .and_then(|g| groups.get(g as usize))
+                {
+                    crate::prefetch::prefetch(group);
+                }
+                let g = group_of(&mut index, &mut groups, key);
+                groups[g].cells += 1;
+                cell_groups.push((g as u32, i));
+            }
+        },
+        || every_cell.then(|| all_invoices(cube, None, 1)),
+    );
     drop(cell_keys);
     let parts = crate::parallel::side_by_side(&crate::parallel::chunks(&cell_groups), |chunk| {
         let mut sums = CellSums::default();
@@ -288,7 +296,7 @@ fn find<const N: usize>(ws: &Workspace, cube: &Cube, query: &MarginQuery) -> Mar
     // The invoices are counted while the rows are ordered.
     let keys = index.into_keys();
     let ((), (ranks, order)) = rayon::join(
-        || count_invoices(&mut groups, &mut total, &members, in_range.as_deref(), cube),
+        || count_invoices(&mut groups, &mut total, &members, in_range.as_deref(), total_invoices, cube),
         || {
             // Rows are ordered by their names, then periods: each distinct name is ranked once,
             // and the rows are sorted by ranks, equal ranks in the order of the groups.
