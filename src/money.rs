@@ -70,23 +70,12 @@ pub fn rounded_units_u64(value: Decimal, places: u32) -> Option<(bool, u64)> {
     let magnitude = u64::try_from(value.mantissa().unsigned_abs()).ok()?;
     let scale = value.scale();
     let units = if scale <= places {
-        magnitude.checked_mul(*POW10_U64.get((places - scale) as usize)?)?
+        magnitude.checked_mul(u64::try_from(*POW10.get((places - scale) as usize)?).ok()?)?
     } else {
         div_pow10_rounded(magnitude, scale - places)
     };
     Some((value.is_sign_negative() && units != 0, units))
 }
-
-/// Powers of ten up to 10^19, the largest that fits in a `u64`.
-const POW10_U64: [u64; 20] = {
-    let mut p = [1u64; 20];
-    let mut i = 1;
-    while i < 20 {
-        p[i] = p[i - 1] * 10;
-        i += 1;
-    }
-    p
-};
 
 /// `n` × 10^-`k` (k ≥ 1) rounded half away from zero, each arm dividing by a constant. For `k`
 /// of 20 or more, every `u64` is less than half of 10^k: 0.
@@ -96,7 +85,7 @@ fn div_pow10_rounded(n: u64, k: u32) -> u64 {
         ($($k:literal)*) => {
             match k {
                 $($k => {
-                    const D: u64 = POW10_U64[$k];
+                    const D: u64 = POW10[$k] as u64;
                     let (quotient, remainder) = (n / D, n % D);
                     if remainder >= D - remainder { quotient + 1 } else { quotient }
                 })*

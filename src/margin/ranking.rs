@@ -70,23 +70,23 @@ impl Ranking {
 /// months), they are marked in a table and read back in order, instead of sorting the codes of
 /// every group; the few codes that stand for no name are sorted.
 fn distinct_ascending(mut codes: Vec<u32>) -> Vec<u32> {
-    let regular = codes.iter().copied().filter(|&c| c < CODE_NO_OWNER);
-    let (Some(low), Some(high)) = (regular.clone().min(), regular.max()) else {
+    let regular = || codes.iter().copied().filter(|&c| c < CODE_NO_OWNER);
+    let close = regular()
+        .min()
+        .zip(regular().max())
+        .filter(|&(low, high)| (high - low) as usize <= 4 * codes.len() + 1024);
+    let Some((low, high)) = close else {
         codes.sort_unstable();
         codes.dedup();
         return codes;
     };
-    if (high - low) as usize > 4 * codes.len() + 1024 {
-        codes.sort_unstable();
-        codes.dedup();
-        return codes;
-    }
     let mut seen = vec![false; (high - low) as usize + 1];
     let mut special = Vec::new();
     for &c in &codes {
-        match seen.get_mut(c.wrapping_sub(low) as usize) {
-            Some(mark) if c >= low => *mark = true,
-            _ => special.push(c),
+        if c < CODE_NO_OWNER {
+            seen[(c - low) as usize] = true;
+        } else {
+            special.push(c);
         }
     }
     special.sort_unstable();
