@@ -1270,6 +1270,55 @@ mod tests {
         }
     }
 
+    #[test]
+    fn invoice_lists_of_parts_logs_taken_in_as_segments_are_each_cells_distinct_fingerprints() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(19);
+        let cell = |i: usize| {
+            (CellKey { customer: i as u32, month: Month(0), category: ANY, product: ANY }, Cell::default())
+        };
+        // Three parts of 400, 300 and 500 cells, each part's log numbering its own cells from 0,
+        // taken in one after the other as `CubePart::append` does (cells taken as they are, a
+        // later part's cell numbers moved by the cells before); then rows logged after the
+        // parts, for any cell (the open log).
+        let sizes = [400usize, 300, 500];
+        let total: usize = sizes.iter().sum();
+        let mut expected: Vec<std::collections::BTreeSet<InvoiceId>> = vec![Default::default(); total];
+        let mut fill =
+            |log: &mut InvoiceLog, cells: usize, offset: usize, rng: &mut rand_chacha::ChaCha8Rng| {
+                for _ in 0..40_000 {
+                    let c = rng.random_range(0..cells);
+                    let id = InvoiceId::from(rng.random_range(0u32..3_000)) << 90 | rng.random_range(0..3);
+                    log.cells.push(c as u32);
+                    log.ids.push(id);
+                    expected[offset + c].insert(id);
+                }
+            };
+        let mut log = InvoiceLog::default();
+        let mut cells = Cells::default();
+        fill(&mut log, sizes[0], 0, &mut rng);
+        (0..sizes[0]).for_each(|i| cells.push(cell(i)));
+        let mut offset = sizes[0];
+        for &size in &sizes[1..] {
+            let mut later_log = InvoiceLog::default();
+            fill(&mut later_log, size, offset, &mut rng);
+            let mut later = Cells::default();
+            (offset..offset + size).for_each(|i| later.push(cell(i)));
+            cells.append_runs(later);
+            let moved = offset as u32;
+            log.append(later_log, offset, |c| c + moved, offset..offset + size);
+            offset += size;
+        }
+        fill(&mut log, total, 0, &mut rng);
+        assert_eq!(log.sealed.len(), 3, "each part's log a segment of its own");
+        let ids = log.into_lists(&mut cells);
+        let cube = Cube { invoice_ids: ids, ..Cube::default() };
+        for (i, (_, cell)) in cells.iter().enumerate() {
+            let want: Vec<InvoiceId> = expected[i].iter().copied().collect();
+            assert_eq!(cube.invoices(cell), want.as_slice(), "cell {i}");
+        }
+    }
+
     /// A decimal as the import reads them (below 10^15), of scale 0–10: most small, some too
     /// large or with too many places for the compact sums; negative zero included. (Sums of
     /// such values stay exact in a decimal, whatever the order of the additions.)
